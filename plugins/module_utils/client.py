@@ -1,0 +1,354 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) acronis.cyber_platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The one HTTP client of the collection.
+
+Everything that touches the network lives here: URLs, authentication, tokens
+and their cache, retries, the error envelope, paging. Modules see parsed JSON
+or an ``AcronisError``.
+
+Retries are written here rather than delegated to urllib3's ``Retry`` because
+they interact with two things urllib3 cannot know: a 401 renews the token
+once before retrying, and a POST that creates must never be replayed blindly;
+its caller must be told that the outcome is unknown.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import gzip
+import random
+import time
+import traceback
+
+from urllib.parse import quote
+
+try:
+    import requests
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError:
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
+    AcronisAPIError,
+    AcronisCheckModeWrite,
+    AcronisOutcomeUnknown,
+    AcronisTransportError,
+)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.token_cache import TokenCache
+
+# Keep in step with galaxy.yml (a unit test checks it).
+COLLECTION_VERSION = "0.1.0"
+USER_AGENT = "acronis.cyber_platform/%s (Ansible collection)" % COLLECTION_VERSION
+
+API_PREFIX = "/api/2"
+TOKEN_PATH = "/idp/token"
+SAFE_METHODS = frozenset(("GET", "HEAD", "OPTIONS"))
+RETRY_STATUSES = frozenset((429, 502, 503, 504))
+JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+TENANT_SCOPE = "urn:acronis.com:tenant-id:%s"
+
+
+def _retry_after_seconds(response):
+    """Seconds the service asked us to wait, or None. Only the delta-seconds form is used by Acronis."""
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+def _never_left(exc):
+    """True when a transport error proves the request never reached the server."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        reason = getattr(exc.args[0], "reason", None) if exc.args else None
+        try:
+            from urllib3.exceptions import NewConnectionError
+        except ImportError:  # pragma: no cover - urllib3 always comes with requests
+            return False
+        return isinstance(reason, NewConnectionError)
+    return False
+
+
+def _decode(response):
+    if not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+class AcronisClient:
+    """A session with one Acronis data center, as one API client or one user."""
+
+    def __init__(self, base_url, client_id=None, client_secret=None, login=None, password=None,
+                 validate_certs=True, timeout=30, backoff_retries=5, backoff_delay=1.0,
+                 backoff_max_delay=30.0, token_cache_dir=None, token_renew_margin=900,
+                 read_only=False, user_agent=None, session=None, sleep=None, rng=None,
+                 clock=None, _scope_tenant_id=None, _parent=None):
+        root = (base_url or "").rstrip("/")
+        if root.endswith(API_PREFIX):
+            root = root[:-len(API_PREFIX)]
+        self.root_url = root
+        self.client_id = client_id
+        self._client_secret = client_secret
+        self._basic = (login, password) if login is not None else None
+        self.timeout = timeout
+        self.backoff_retries = backoff_retries
+        self.backoff_delay = backoff_delay
+        self.backoff_max_delay = backoff_max_delay
+        self.token_renew_margin = token_renew_margin
+        self.read_only = read_only
+        self._sleep = sleep or time.sleep
+        self._rng = rng or random.Random()
+        self._clock = clock or time.time
+        self._scope_tenant_id = _scope_tenant_id
+        self._parent = _parent
+        self._token = None
+        self._client_tenant_id = None
+        self.stats = {"requests": 0, "writes": 0, "retries": 0, "tokens_issued": 0}
+        if session is None:
+            session = requests.Session()
+            session.verify = validate_certs
+            session.headers["User-Agent"] = user_agent or USER_AGENT
+        self.session = session
+        self._cache = None
+        if token_cache_dir and client_id and client_secret and _scope_tenant_id is None:
+            self._cache = TokenCache(token_cache_dir, self.root_url, client_id, client_secret)
+
+    # ------------------------------------------------------------------ URLs
+
+    def url(self, path, **path_args):
+        """Absolute URL of an API path template; arguments are URL-quoted."""
+        if path_args:
+            path = path.format(**dict((k, quote(str(v), safe="")) for k, v in path_args.items()))
+        if path.startswith("/api/"):
+            return self.root_url + path
+        return self.root_url + API_PREFIX + path
+
+    # ---------------------------------------------------------------- tokens
+
+    def _token_is_fresh(self, token):
+        if not token or not token.get("access_token"):
+            return False
+        try:
+            expires_on = float(token.get("expires_on"))
+        except (TypeError, ValueError):
+            return False
+        return expires_on - self._clock() > self.token_renew_margin
+
+    @staticmethod
+    def _is_stale(token, stale):
+        return stale is not None and token["access_token"] == stale.get("access_token")
+
+    def _issue_token(self):
+        """POST /idp/token; returns the token reply (access_token, expires_on)."""
+        if self._scope_tenant_id is not None:
+            form = {
+                "grant_type": JWT_BEARER_GRANT,
+                "assertion": self._parent.access_token(),
+                "scope": TENANT_SCOPE % self._scope_tenant_id,
+            }
+            auth = None
+        else:
+            form = {"grant_type": "client_credentials"}
+            auth = (self.client_id, self._client_secret)
+        response = self._send_once("POST", self.url(TOKEN_PATH), TOKEN_PATH, data=form, auth=auth,
+                                   retry_safe=True, authenticate=False)
+        body = _decode(response)
+        if not isinstance(body, dict) or not body.get("access_token"):
+            raise AcronisAPIError(response.status_code, "the token endpoint returned no access_token",
+                                  method="POST", path=TOKEN_PATH)
+        self.stats["tokens_issued"] += 1
+        token = {"access_token": body["access_token"], "expires_on": body.get("expires_on")}
+        if token["expires_on"] is None:
+            token["expires_on"] = self._clock() + float(body.get("expires_in") or 0)
+        return token
+
+    def access_token(self, stale=None):
+        """A token with more than the renewal margin left, from memory, the cache, or the service.
+
+        ``stale`` is a token the service just refused: it is never returned again.
+        """
+        if self._token_is_fresh(self._token) and not self._is_stale(self._token, stale):
+            return self._token["access_token"]
+        if self._cache is None:
+            self._token = self._issue_token()
+            return self._token["access_token"]
+        with self._cache.locked():
+            entry = self._cache.read() or {}
+            cached = entry.get("token")
+            if self._token_is_fresh(cached) and not self._is_stale(cached, stale):
+                self._token = cached
+            else:
+                self._token = self._issue_token()
+                entry["token"] = self._token
+                self._cache.write(entry)
+            if self._client_tenant_id is None:
+                self._client_tenant_id = entry.get("client_tenant_id")
+        return self._token["access_token"]
+
+    def client_tenant_id(self):
+        """The tenant the API client belongs to (cached beside the token)."""
+        if self._client_tenant_id is None:
+            self.access_token()
+        if self._client_tenant_id is None:
+            body = self.get("/clients/{client_id}", client_id=self.client_id)
+            self._client_tenant_id = body["tenant_id"]
+            if self._cache is not None:
+                with self._cache.locked():
+                    entry = self._cache.read() or {}
+                    entry["client_tenant_id"] = self._client_tenant_id
+                    self._cache.write(entry)
+        return self._client_tenant_id
+
+    def scoped(self, tenant_id):
+        """A client whose token is exchanged for one scoped to a customer tenant."""
+        return AcronisClient(
+            self.root_url, client_id=self.client_id, client_secret=self._client_secret,
+            timeout=self.timeout, backoff_retries=self.backoff_retries,
+            backoff_delay=self.backoff_delay, backoff_max_delay=self.backoff_max_delay,
+            token_renew_margin=self.token_renew_margin, read_only=self.read_only,
+            session=self.session, sleep=self._sleep, rng=self._rng, clock=self._clock,
+            _scope_tenant_id=tenant_id, _parent=self,
+        )
+
+    # -------------------------------------------------------------- requests
+
+    def _backoff(self, attempt):
+        """Jittered exponential delay before retry number ``attempt`` (1-based)."""
+        ceiling = min(self.backoff_max_delay, self.backoff_delay * (2 ** (attempt - 1)))
+        return ceiling / 2.0 + self._rng.uniform(0, ceiling / 2.0)
+
+    def _send_once(self, method, url, path, params=None, json_body=None, data=None, auth=None,
+                   retry_safe=True, authenticate=True):
+        """Send one logical request, with retries, token renewal and error mapping."""
+        renewed = False
+        stale = None
+        attempt = 0
+        while True:
+            headers = {}
+            request_auth = auth
+            if authenticate:
+                if self._basic is not None:
+                    request_auth = self._basic
+                else:
+                    headers["Authorization"] = "Bearer " + self.access_token(stale=stale)
+            self.stats["requests"] += 1
+            if method not in SAFE_METHODS and path != TOKEN_PATH:
+                self.stats["writes"] += 1
+            try:
+                response = self.session.request(method, url, params=params, json=json_body, data=data,
+                                                headers=headers, auth=request_auth, timeout=self.timeout)
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+                if not retry_safe and not _never_left(exc):
+                    raise AcronisOutcomeUnknown(
+                        "the connection failed after the request was sent (%s); "
+                        "it may or may not have been carried out" % type(exc).__name__,
+                        method=method, path=path)
+                attempt += 1
+                if attempt > self.backoff_retries:
+                    raise AcronisTransportError("could not reach %s after %d attempts: %s"
+                                                % (self.root_url, attempt, exc), method=method, path=path)
+                self.stats["retries"] += 1
+                self._sleep(self._backoff(attempt))
+                continue
+
+            status = response.status_code
+            if status == 401 and authenticate and self._basic is None and not renewed:
+                # The token may have been revoked or expired early: renew once, retry once.
+                renewed = True
+                stale = self._token
+                continue
+            if status in RETRY_STATUSES:
+                if not retry_safe and status != 429:
+                    # A gateway error says nothing about whether the write was done.
+                    raise AcronisOutcomeUnknown(
+                        "the service answered HTTP %d after the request was sent; "
+                        "it may or may not have been carried out" % status,
+                        method=method, path=path)
+                attempt += 1
+                if attempt <= self.backoff_retries:
+                    delay = _retry_after_seconds(response)
+                    if delay is None:
+                        delay = self._backoff(attempt)
+                    self.stats["retries"] += 1
+                    self._sleep(min(delay, self.backoff_max_delay))
+                    continue
+            if status >= 400:
+                raise AcronisAPIError.from_reply(status, _decode(response), response.text, method, path,
+                                                 reason=response.reason)
+            return response
+
+    def request(self, method, path, params=None, json=None, idempotent=None, **path_args):
+        """Send a request to an API path template and return the ``requests`` response."""
+        method = method.upper()
+        if method not in SAFE_METHODS and self.read_only:
+            raise AcronisCheckModeWrite("refusing to send a write request in check mode", method=method, path=path)
+        if idempotent is None:
+            idempotent = method != "POST"
+        return self._send_once(method, self.url(path, **path_args), path, params=params, json_body=json,
+                               retry_safe=idempotent)
+
+    def get(self, path, params=None, **path_args):
+        return _decode(self.request("GET", path, params=params, **path_args))
+
+    def get_or_none(self, path, params=None, **path_args):
+        """GET that treats 404 as an ordinary answer: the object does not exist."""
+        try:
+            return self.get(path, params=params, **path_args)
+        except AcronisAPIError as exc:
+            if exc.not_found:
+                return None
+            raise
+
+    def post(self, path, json=None, params=None, idempotent=False, **path_args):
+        return _decode(self.request("POST", path, params=params, json=json, idempotent=idempotent, **path_args))
+
+    def put(self, path, json=None, params=None, **path_args):
+        return _decode(self.request("PUT", path, params=params, json=json, **path_args))
+
+    def delete(self, path, params=None, missing_ok=False, **path_args):
+        """DELETE; with ``missing_ok`` a 404 means it is already gone and returns False."""
+        try:
+            self.request("DELETE", path, params=params, **path_args)
+        except AcronisAPIError as exc:
+            if missing_ok and exc.not_found:
+                return False
+            raise
+        return True
+
+    def paginate(self, path, params=None, **path_args):
+        """Iterate over the items of a cursor-paged list (``paging.cursors.after``).
+
+        The cursor carries the filters, so later pages send only the cursor and
+        the page size, as the service expects.
+        """
+        params = dict(params or {})
+        page_params = params
+        while True:
+            body = self.get(path, params=page_params, **path_args) or {}
+            items = body.get("items") or []
+            for item in items:
+                yield item
+            cursor = ((body.get("paging") or {}).get("cursors") or {}).get("after")
+            if not cursor or not items:
+                return
+            page_params = dict((k, v) for k, v in params.items() if k in ("limit", "lod"))
+            page_params["after"] = cursor
+
+    def download(self, path, **path_args):
+        """The raw bytes of a file the API serves, decompressed if it was gzipped."""
+        content = self.request("GET", path, **path_args).content
+        if content[:2] == b"\x1f\x8b":
+            content = gzip.decompress(content)
+        return content

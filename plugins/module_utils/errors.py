@@ -1,0 +1,135 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) acronis.cyber_platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Exceptions raised by the Acronis API client.
+
+Modules catch ``AcronisError`` and nothing lower: every failure of the HTTP
+layer (an error reply, a dropped connection, a write refused in check mode)
+arrives as one of these, carrying what a person needs to understand it.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+class AcronisError(Exception):
+    """Any failure reported by the client."""
+
+    def __init__(self, message, method=None, path=None):
+        super(AcronisError, self).__init__(message)
+        self.message = message
+        self.method = method
+        self.path = path
+
+    def __str__(self):
+        if self.method and self.path:
+            return "%s %s: %s" % (self.method, self.path, self.message)
+        return self.message
+
+    def to_dict(self):
+        """What a module returns as ``error`` beside its ``msg``."""
+        return {
+            "type": type(self).__name__,
+            "message": self.message,
+            "method": self.method,
+            "path": self.path,
+        }
+
+
+class AcronisTransportError(AcronisError):
+    """The service could not be reached, or kept failing, within the retry budget."""
+
+
+class AcronisOutcomeUnknown(AcronisError):
+    """A write that must not be replayed may or may not have been carried out.
+
+    The request left this process but no answer came back (or a gateway error
+    did). The caller looks the object up before deciding what to do next.
+    """
+
+
+class AcronisCheckModeWrite(AcronisError):
+    """A write was attempted through a read-only (check mode) client.
+
+    This is a bug in the calling module, never a user error: the client refuses
+    to send the request so that check mode can never change anything.
+    """
+
+
+class AcronisAPIError(AcronisError):
+    """The API answered with an error status.
+
+    ``code``, ``message``, ``domain``, ``details`` and ``context`` come from the
+    service's error envelope ``{"error": {...}}`` (or from the OAuth error
+    object of the token endpoint); ``status`` is the HTTP status.
+    """
+
+    def __init__(self, status, message, method=None, path=None, code=None,
+                 domain=None, details=None, context=None):
+        super(AcronisAPIError, self).__init__(message, method=method, path=path)
+        self.status = status
+        self.code = code
+        self.domain = domain
+        self.details = details or {}
+        self.context = context or {}
+
+    @property
+    def not_found(self):
+        return self.status == 404
+
+    @property
+    def conflict(self):
+        return self.status == 409
+
+    def __str__(self):
+        text = "HTTP %s" % self.status
+        if self.code is not None and str(self.code) != str(self.status):
+            text += ", error %s" % self.code
+        text += ": %s" % self.message
+        info = self.details.get("info") if isinstance(self.details, dict) else None
+        if info and info != self.message:
+            text += " (%s)" % info
+        if self.method and self.path:
+            return "%s %s: %s" % (self.method, self.path, text)
+        return text
+
+    def to_dict(self):
+        result = super(AcronisAPIError, self).to_dict()
+        result.update({
+            "status": self.status,
+            "code": self.code,
+            "domain": self.domain,
+            "details": self.details,
+            "context": self.context,
+        })
+        return result
+
+    @classmethod
+    def from_reply(cls, status, body, text, method, path, reason=None):
+        """Build the exception from a decoded reply body (or its raw text)."""
+        if isinstance(body, dict):
+            error = body.get("error")
+            if isinstance(error, dict):
+                details = error.get("details")
+                return cls(
+                    status,
+                    error.get("message") or reason or "error",
+                    method=method, path=path,
+                    code=error.get("code"),
+                    domain=error.get("domain"),
+                    details=details if isinstance(details, dict) else {"info": details} if details else {},
+                    context=error.get("context") if isinstance(error.get("context"), dict) else {},
+                )
+            if isinstance(error, str):
+                # The token endpoint answers OAuth style: {"error": ..., "error_description": ...}
+                return cls(status, body.get("error_description") or error,
+                           method=method, path=path, code=error)
+        snippet = (text or "").strip()
+        if len(snippet) > 200:
+            snippet = snippet[:200] + "..."
+        message = reason or "error"
+        if snippet:
+            message = "%s (response body: %s)" % (message, snippet)
+        return cls(status, message, method=method, path=path)

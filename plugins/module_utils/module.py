@@ -1,0 +1,219 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) acronis.cyber_platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""What every module of the collection shares: options, client, comparison, diff."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import copy
+import hashlib
+import re
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    AcronisClient,
+)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.token_cache import default_cache_dir
+
+MASK = "********"
+UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+PLACEHOLDER_PREFIX = "00000000-0000-0000-c4ec-"
+
+
+def connection_argument_spec():
+    """Options shared by every module; documented in the ``connection`` doc fragment."""
+    return dict(
+        base_url=dict(type="str", required=True, fallback=(env_fallback, ["ACRONIS_BASE_URL"])),
+        client_id=dict(type="str", fallback=(env_fallback, ["ACRONIS_CLIENT_ID"])),
+        client_secret=dict(type="str", no_log=True, fallback=(env_fallback, ["ACRONIS_CLIENT_SECRET"])),
+        validate_certs=dict(type="bool", default=True, fallback=(env_fallback, ["ACRONIS_VALIDATE_CERTS"])),
+        timeout=dict(type="float", default=30, fallback=(env_fallback, ["ACRONIS_TIMEOUT"])),
+        backoff_retries=dict(type="int", default=5, fallback=(env_fallback, ["ACRONIS_BACKOFF_RETRIES"])),
+        backoff_delay=dict(type="float", default=1.0, fallback=(env_fallback, ["ACRONIS_BACKOFF_DELAY"])),
+        backoff_max_delay=dict(type="float", default=30.0, fallback=(env_fallback, ["ACRONIS_BACKOFF_MAX_DELAY"])),
+        token_cache=dict(type="bool", default=True, fallback=(env_fallback, ["ACRONIS_TOKEN_CACHE"])),
+        token_cache_dir=dict(type="path", fallback=(env_fallback, ["ACRONIS_TOKEN_CACHE_DIR"])),
+        token_renew_margin=dict(type="int", default=900, fallback=(env_fallback, ["ACRONIS_TOKEN_RENEW_MARGIN"])),
+    )
+
+
+class AcronisModule(AnsibleModule):
+    """An ``AnsibleModule`` with the connection options and an API client.
+
+    ``requires_client_credentials=False`` is for the one module that works
+    with an administrator's login and password instead of an API client.
+    """
+
+    def __init__(self, argument_spec, requires_client_credentials=True, **kwargs):
+        spec = connection_argument_spec()
+        spec.update(argument_spec)
+        super(AcronisModule, self).__init__(argument_spec=spec, **kwargs)
+        if not HAS_REQUESTS:
+            self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+        if requires_client_credentials and not (self.params["client_id"] and self.params["client_secret"]):
+            self.fail_json(msg="client_id and client_secret are required: set them as options, in "
+                               "module_defaults, or as ACRONIS_CLIENT_ID and ACRONIS_CLIENT_SECRET")
+        self._client = None
+
+    def make_client(self, **overrides):
+        """A client built from the connection options; read-only in check mode."""
+        params = self.params
+        cache_dir = None
+        if params["token_cache"]:
+            cache_dir = params["token_cache_dir"] or default_cache_dir()
+        options = dict(
+            client_id=params["client_id"],
+            client_secret=params["client_secret"],
+            validate_certs=params["validate_certs"],
+            timeout=params["timeout"],
+            backoff_retries=params["backoff_retries"],
+            backoff_delay=params["backoff_delay"],
+            backoff_max_delay=params["backoff_max_delay"],
+            token_cache_dir=cache_dir,
+            token_renew_margin=params["token_renew_margin"],
+            read_only=self.check_mode,
+        )
+        options.update(overrides)
+        return AcronisClient(params["base_url"], **options)
+
+    @property
+    def client(self):
+        if self._client is None:
+            self._client = self.make_client()
+        return self._client
+
+    def fail_api(self, exc, action, **result):
+        """Fail the task with one sentence: what we tried, and what the API said."""
+        self.fail_json(msg="Failed to %s: %s" % (action, exc), error=exc.to_dict(), **result)
+
+    def check_uuid(self, value, what):
+        """Reject a malformed id before any request; placeholders pass only in check mode."""
+        if value is None:
+            return
+        if is_placeholder_id(value) and not self.check_mode:
+            self.fail_json(msg="%s %s is a check-mode placeholder for an object that was not created; "
+                               "run without --check to create it first" % (what, value))
+        if not UUID_RE.match(value):
+            self.fail_json(msg="%s must be a UUID like 6e6d758d-8e74-3ae3-ac84-50eb0dff12eb, got %r" % (what, value))
+
+
+# ---------------------------------------------------------------- comparing
+
+def _as_bool(value):
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return value
+
+
+def _as_number(value):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
+
+
+def values_equal(wanted, current):
+    """Equality that forgives what the API does with types ("3" for 3, "false" for False)."""
+    if isinstance(wanted, bool) or isinstance(current, bool):
+        return _as_bool(wanted) == _as_bool(current)
+    if isinstance(wanted, (int, float)) or isinstance(current, (int, float)):
+        return _as_number(wanted) == _as_number(current)
+    return wanted == current
+
+
+def compare(desired, current):
+    """The part of ``desired`` that differs from ``current``.
+
+    ``None`` in ``desired`` means "leave it as it is". Nested dicts are compared
+    key by key with the same rule; lists are compared as they are (sort them
+    first where order means nothing).
+    """
+    current = current or {}
+    changes = {}
+    for key, wanted in desired.items():
+        if wanted is None:
+            continue
+        have = current.get(key)
+        if isinstance(wanted, dict) and isinstance(have, dict):
+            nested = compare(wanted, have)
+            if nested:
+                changes[key] = nested
+        elif isinstance(wanted, dict):
+            nested = compare(wanted, {})
+            if nested:
+                changes[key] = nested
+        elif not values_equal(wanted, have):
+            changes[key] = wanted
+    return changes
+
+
+def merge(current, changes):
+    """``current`` with ``changes`` laid over it, nested dicts merged key by key."""
+    result = copy.deepcopy(current or {})
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = merge(result[key], value)
+        else:
+            result[key] = copy.deepcopy(value)
+    return result
+
+
+def _pick(source, shape):
+    """The values of ``source`` at the keys of ``shape``, recursively."""
+    source = source or {}
+    picked = {}
+    for key, value in shape.items():
+        if isinstance(value, dict) and value and isinstance(source.get(key), dict):
+            picked[key] = _pick(source[key], value)
+        else:
+            picked[key] = copy.deepcopy(source.get(key))
+    return picked
+
+
+def mask_secrets(value, secrets):
+    """A copy of ``value`` where every key named in ``secrets`` holds a mask."""
+    if isinstance(value, dict):
+        return dict((k, MASK if k in secrets and v is not None else mask_secrets(v, secrets)) for k, v in value.items())
+    if isinstance(value, list):
+        return [mask_secrets(v, secrets) for v in value]
+    return value
+
+
+def make_diff(current, changes, secrets=()):
+    """Ansible's ``diff``: before and after of the changed fields only, secrets masked.
+
+    ``current`` is None for an object that does not exist yet (before is empty),
+    and ``changes`` is None for one that is going away (after is empty).
+    """
+    if current is None:
+        return {"before": {}, "after": mask_secrets(changes or {}, secrets)}
+    if changes is None:
+        return {"before": mask_secrets(current, secrets), "after": {}}
+    return {
+        "before": mask_secrets(_pick(current, changes), secrets),
+        "after": mask_secrets(_pick(merge(current, changes), changes), secrets),
+    }
+
+
+# ------------------------------------------------------ check-mode placeholders
+
+def placeholder_id(kind, name):
+    """The id a check-mode run gives an object it would create (see docs/developing.md)."""
+    digest = hashlib.sha1(("%s:%s" % (kind, name)).encode("utf-8")).hexdigest()
+    return PLACEHOLDER_PREFIX + digest[:12]
+
+
+def is_placeholder_id(value):
+    return isinstance(value, str) and value.startswith(PLACEHOLDER_PREFIX)
