@@ -1,0 +1,106 @@
+# Single entry point for building the test environment and running the tests
+# of the acronis.cyber_platform collection. `make help` lists the targets.
+#
+# Everything runs from .venv (created here from tests/requirements.txt); the
+# ansible-test stages run in a copy of the work tree placed at
+# build/ansible_collections/acronis/cyber_platform, because ansible-test needs
+# that path layout and the collection lives at the repository root.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -ec
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+PY_VERSION ?= 3.11
+VENV ?= $(CURDIR)/.venv
+COLLECTION_ROOT ?= $(CURDIR)/build
+COLLECTION_DIR := $(COLLECTION_ROOT)/ansible_collections/acronis/cyber_platform
+SIM_PORT ?= 8765
+
+# TEST=<sanity test name> narrows `make sanity`; TARGET=<name> narrows `make integration`.
+TEST ?=
+TARGET ?=
+
+BIN := $(VENV)/bin
+export PATH := $(BIN):$(PATH)
+export ANSIBLE_FORCE_COLOR ?= 0
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+ANSIBLE_TEST := cd $(COLLECTION_DIR) && $(BIN)/ansible-test
+
+.PHONY: help test venv collection pip-bootstrap sanity units units-collection units-simulator \
+        lint docs-lint integration molecule simulator changelog-lint clean
+
+help:
+	@echo 'make test                  everything CI runs (venv, sanity, units, lint, docs-lint, integration, molecule)'
+	@echo 'make venv                  create .venv with the pinned tools from tests/requirements.txt'
+	@echo 'make sanity [TEST=name]    ansible-test sanity (all tests, or one, e.g. TEST=validate-modules)'
+	@echo 'make units                 unit tests (tests/unit via ansible-test) and the simulator suite (pytest)'
+	@echo 'make lint                  ansible-lint, production profile'
+	@echo 'make docs-lint             antsibull-docs lint-collection-docs --plugin-docs'
+	@echo 'make integration [TARGET=name]  ansible-test integration against a simulator on a free port'
+	@echo 'make molecule              molecule scenarios under extensions/molecule (if any)'
+	@echo 'make simulator             run the simulator in the foreground on port $(SIM_PORT), credentials in sim-credentials.json'
+	@echo 'make clean                 remove build/, tests/output and the generated integration config (keeps .venv)'
+
+test:
+	@bash tests/utils/run_all.sh
+
+# --- environment -----------------------------------------------------------
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: tests/requirements.txt requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r tests/requirements.txt
+	@$(BIN)/ansible --version | head -1
+	@touch $@
+
+# Copy of the work tree in an ansible_collections/acronis/cyber_platform path.
+collection: venv
+	@$(BIN)/python tests/utils/sync_collection.py $(CURDIR) $(COLLECTION_DIR)
+
+# ansible-test's sanity venvs bootstrap pip from a host we cannot reach; see the script.
+pip-bootstrap: venv
+	@$(BIN)/python tests/utils/prime_pip_bootstrap.py
+
+# --- stages ------------------------------------------------------------------
+
+sanity: collection pip-bootstrap
+	@rm -f $(COLLECTION_ROOT)/sanity.log
+	$(ANSIBLE_TEST) sanity --python $(PY_VERSION) --color no $(if $(TEST),--test $(TEST)) 2>&1 | tee $(COLLECTION_ROOT)/sanity.log
+	@bash tests/utils/check_sanity_log.sh $(COLLECTION_ROOT)/sanity.log
+
+units: units-collection units-simulator
+
+units-collection: collection
+	@bash tests/utils/run_units.sh collection $(COLLECTION_DIR) $(PY_VERSION)
+
+units-simulator: venv
+	@bash tests/utils/run_units.sh simulator $(CURDIR) $(PY_VERSION)
+
+lint: venv
+	$(BIN)/ansible-lint --profile production
+
+docs-lint: collection
+	cd $(COLLECTION_ROOT) && $(BIN)/antsibull-docs lint-collection-docs --plugin-docs ansible_collections/acronis/cyber_platform
+
+changelog-lint: venv
+	$(BIN)/antsibull-changelog lint
+
+integration: collection
+	@bash tests/utils/run_integration.sh $(COLLECTION_DIR) $(PY_VERSION) $(TARGET)
+
+# Hook for the roles' molecule scenarios: runs them once extensions/molecule exists.
+molecule: venv
+	@if [ -d extensions/molecule ]; then \
+	    cd extensions && $(BIN)/molecule test --all; \
+	else \
+	    echo 'molecule: no extensions/molecule directory yet, nothing to run'; \
+	fi
+
+simulator: venv
+	$(BIN)/python -m tests.simulator --port $(SIM_PORT) --credentials-out sim-credentials.json
+
+clean:
+	rm -rf $(COLLECTION_ROOT) tests/output tests/integration/integration_config.yml

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Fail when ansible-test sanity skipped a test, so that "passed" always means
+# "every sanity test ran". ansible-test reports skips as warnings such as
+# "WARNING: Skipping sanity test "X" ..." or "... tests were skipped ...".
+set -euo pipefail
+log=${1:?usage: check_sanity_log.sh SANITY_LOG}
+if grep -Ei 'skipp(ed|ing)' "$log"; then
+    echo "sanity: the lines above show skipped sanity tests; every test must run" >&2
+    exit 1
+fi
+echo "sanity: no sanity test was skipped"
