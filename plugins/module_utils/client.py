@@ -102,6 +102,7 @@ class AcronisClient:
         self.client_id = client_id
         self._client_secret = client_secret
         self._basic = (login, password) if login is not None else None
+        self.validate_certs = validate_certs
         self.timeout = timeout
         self.backoff_retries = backoff_retries
         self.backoff_delay = backoff_delay
@@ -215,7 +216,7 @@ class AcronisClient:
         """A client whose token is exchanged for one scoped to a customer tenant."""
         return AcronisClient(
             self.root_url, client_id=self.client_id, client_secret=self._client_secret,
-            timeout=self.timeout, backoff_retries=self.backoff_retries,
+            validate_certs=self.validate_certs, timeout=self.timeout, backoff_retries=self.backoff_retries,
             backoff_delay=self.backoff_delay, backoff_max_delay=self.backoff_max_delay,
             token_renew_margin=self.token_renew_margin, read_only=self.read_only,
             session=self.session, sleep=self._sleep, rng=self._rng, clock=self._clock,
@@ -247,8 +248,11 @@ class AcronisClient:
             if method not in SAFE_METHODS and path != TOKEN_PATH:
                 self.stats["writes"] += 1
             try:
+                # verify is passed on every request: requests lets REQUESTS_CA_BUNDLE or
+                # CURL_CA_BUNDLE override a session-level verify=False (psf/requests#3829).
                 response = self.session.request(method, url, params=params, json=json_body, data=data,
-                                                headers=headers, auth=request_auth, timeout=self.timeout)
+                                                headers=headers, auth=request_auth, timeout=self.timeout,
+                                                verify=self.validate_certs)
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
                 if not retry_safe and not _never_left(exc):
                     raise AcronisOutcomeUnknown(
