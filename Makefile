@@ -11,7 +11,11 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3
-PY_VERSION ?= 3.11
+# ansible-test runs on the venv's Python only (--python), so no test is skipped
+# for a missing interpreter.
+ifndef PY_VERSION
+PY_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+endif
 VENV ?= $(CURDIR)/.venv
 COLLECTION_ROOT ?= $(CURDIR)/build
 COLLECTION_DIR := $(COLLECTION_ROOT)/ansible_collections/acronis/cyber_platform
@@ -28,7 +32,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 ANSIBLE_TEST := cd $(COLLECTION_DIR) && $(BIN)/ansible-test
 
-.PHONY: help test venv collection pip-bootstrap sanity units units-collection units-simulator \
+.PHONY: help test venv collection pip-bootstrap system-tools sanity units units-collection units-simulator \
         lint docs-lint integration molecule simulator changelog-lint clean
 
 help:
@@ -64,9 +68,21 @@ collection: venv
 pip-bootstrap: venv
 	@$(BIN)/python tests/utils/prime_pip_bootstrap.py
 
+# Programs some sanity tests need that PyPI does not have (shellcheck); installed
+# from Debian's packages when running as root, as in CI.
+system-tools:
+	@command -v shellcheck >/dev/null || { \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	        echo 'installing shellcheck (Debian package)'; \
+	        export DEBIAN_FRONTEND=noninteractive; \
+	        apt-get install -y -qq shellcheck >/dev/null 2>&1 || { apt-get update -qq >/dev/null && apt-get install -y -qq shellcheck >/dev/null; }; \
+	    else \
+	        echo 'sanity needs shellcheck: install the shellcheck package'; exit 1; \
+	    fi; }
+
 # --- stages ------------------------------------------------------------------
 
-sanity: collection pip-bootstrap
+sanity: collection pip-bootstrap system-tools
 	@rm -f $(COLLECTION_ROOT)/sanity.log
 	$(ANSIBLE_TEST) sanity --python $(PY_VERSION) --color no $(if $(TEST),--test $(TEST)) 2>&1 | tee $(COLLECTION_ROOT)/sanity.log
 	@bash tests/utils/check_sanity_log.sh $(COLLECTION_ROOT)/sanity.log
@@ -79,8 +95,10 @@ units-collection: collection
 units-simulator: venv
 	@bash tests/utils/run_units.sh simulator $(CURDIR) $(PY_VERSION)
 
-lint: venv
-	$(BIN)/ansible-lint --profile production
+# .ansible-lint sets offline mode (no network); the collection is found in the
+# ansible_collections copy instead of being installed by ansible-lint.
+lint: collection
+	ANSIBLE_COLLECTIONS_PATH=$(COLLECTION_ROOT) $(BIN)/ansible-lint --profile production
 
 docs-lint: collection
 	cd $(COLLECTION_ROOT) && $(BIN)/antsibull-docs lint-collection-docs --plugin-docs ansible_collections/acronis/cyber_platform

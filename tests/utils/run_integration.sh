@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Run ansible-test integration against one Acronis API simulator.
+#
+#   run_integration.sh COLLECTION_DIR PYTHON_VERSION [TARGET...]
+#
+# Starts the simulator on a free port (--port 0) from the repository root,
+# waits for its credentials file, writes tests/integration/integration_config.yml
+# in the ansible_collections copy (the keys docs/developing.md promises the
+# targets), runs the targets with the venv's Python (--local: no extra venv,
+# nothing downloaded), and stops the simulator afterwards, also on failure.
+set -euo pipefail
+
+collection_dir=${1:?usage: run_integration.sh COLLECTION_DIR PYTHON_VERSION [TARGET...]}
+py_version=${2:?python version}
+shift 2
+
+repo_root=$(cd "$(dirname "$0")/../.." && pwd)
+venv_bin=$(dirname "$(command -v ansible-test)")
+work_dir=$(dirname "$(dirname "$(dirname "$collection_dir")")")   # .../build
+creds="$work_dir/sim-credentials.json"
+sim_log="$work_dir/simulator.log"
+config="$collection_dir/tests/integration/integration_config.yml"
+sim_pid=
+
+# shellcheck disable=SC2317  # called through the EXIT trap
+stop_simulator() {
+    if [[ -n "$sim_pid" ]] && kill -0 "$sim_pid" 2>/dev/null; then
+        kill "$sim_pid" 2>/dev/null || true
+        for _ in $(seq 1 50); do
+            kill -0 "$sim_pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -9 "$sim_pid" 2>/dev/null || true
+        echo "integration: simulator (pid $sim_pid) stopped"
+    fi
+}
+trap stop_simulator EXIT
+trap 'exit 130' INT TERM
+
+rm -f "$creds" "$config"
+# SIMULATOR_CMD lets a developer point at another simulator command line.
+read -r -a sim_cmd <<< "${SIMULATOR_CMD:-$venv_bin/python -m tests.simulator}"
+(cd "$repo_root" && exec "${sim_cmd[@]}" --port 0 --credentials-out "$creds") >"$sim_log" 2>&1 &
+sim_pid=$!
+
+for _ in $(seq 1 300); do
+    [[ -s "$creds" ]] && break
+    if ! kill -0 "$sim_pid" 2>/dev/null; then
+        echo "integration: the simulator exited before writing $creds; its output:" >&2
+        cat "$sim_log" >&2
+        exit 1
+    fi
+    sleep 0.1
+done
+if [[ ! -s "$creds" ]]; then
+    echo "integration: no credentials file from the simulator after 30 s; its output:" >&2
+    cat "$sim_log" >&2
+    exit 1
+fi
+sleep 0.2   # the file may be written before it is complete on slow disks
+
+"$venv_bin/python" - "$creds" "$config" <<'PY'
+import json, sys
+import yaml
+
+creds_path, config_path = sys.argv[1:3]
+with open(creds_path, encoding='utf-8') as handle:
+    creds = json.load(handle)
+base_url = creds['base_url'].rstrip('/')
+sim_url = creds.get('sim_url') or (base_url[:-len('/api/2')] if base_url.endswith('/api/2') else base_url)
+config = {
+    'acronis_base_url': base_url,
+    'acronis_client_id': creds['client_id'],
+    'acronis_client_secret': creds['client_secret'],
+    'acronis_tenant_id': creds['tenant_id'],
+    'acronis_login': creds['login'],
+    'acronis_password': creds['password'],
+    'acronis_sim_url': sim_url.rstrip('/'),
+}
+with open(config_path, 'w', encoding='utf-8') as handle:
+    handle.write('---\n# Written by tests/utils/run_integration.sh from the running simulator.\n')
+    yaml.safe_dump(config, handle, default_flow_style=False)
+print('integration: simulator at %s, config written to %s' % (config['acronis_sim_url'], config_path))
+PY
+
+cd "$collection_dir"
+status=0
+ansible-test integration --local --python "$py_version" --color no "$@" || status=$?
+if [[ $status -ne 0 ]]; then
+    echo "integration: FAILED (ansible-test exit $status); simulator log: $sim_log" >&2
+fi
+exit $status
