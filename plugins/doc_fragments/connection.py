@@ -86,7 +86,8 @@ options:
 requirements:
   - requests >= 2.25.0
 notes:
-  - The modules talk to the Acronis API from the host they run on, usually the controller
+  - >-
+    The modules talk to the Acronis API from the host they run on, usually the controller
     (C(delegate_to: localhost) or C(connection: local)).
   - Every module of the collection belongs to the C(acronis.cyber_platform.acronis) action group,
     so the connection options can be set once with C(module_defaults).
