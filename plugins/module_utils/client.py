@@ -128,10 +128,16 @@ class AcronisClient:
 
     # ------------------------------------------------------------------ URLs
 
-    def url(self, path, **path_args):
-        """Absolute URL of an API path template; arguments are URL-quoted."""
+    @staticmethod
+    def _expand(path, path_args):
+        """The path template with its URL-quoted arguments filled in."""
         if path_args:
             path = path.format(**dict((k, quote(str(v), safe="")) for k, v in path_args.items()))
+        return path
+
+    def url(self, path, **path_args):
+        """Absolute URL of an API path template; arguments are URL-quoted."""
+        path = self._expand(path, path_args)
         if path.startswith("/api/"):
             return self.root_url + path
         return self.root_url + API_PREFIX + path
@@ -296,11 +302,13 @@ class AcronisClient:
     def request(self, method, path, params=None, json=None, idempotent=None, **path_args):
         """Send a request to an API path template and return the ``requests`` response."""
         method = method.upper()
+        # Errors name the path that was requested (/tenants/5c1d...), not its template.
+        path = self._expand(path, path_args)
         if method not in SAFE_METHODS and self.read_only:
             raise AcronisCheckModeWrite("refusing to send a write request in check mode", method=method, path=path)
         if idempotent is None:
             idempotent = method != "POST"
-        return self._send_once(method, self.url(path, **path_args), path, params=params, json_body=json,
+        return self._send_once(method, self.url(path), path, params=params, json_body=json,
                                retry_safe=idempotent)
 
     def get(self, path, params=None, **path_args):

@@ -13,6 +13,8 @@ arrives as one of these, carrying what a person needs to understand it.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from http.client import responses as HTTP_REASONS
+
 
 class AcronisError(Exception):
     """Any failure reported by the client."""
@@ -109,6 +111,8 @@ class AcronisAPIError(AcronisError):
     @classmethod
     def from_reply(cls, status, body, text, method, path, reason=None):
         """Build the exception from a decoded reply body (or its raw text)."""
+        # The reason phrase is optional on the wire; fall back to the standard one.
+        reason = reason or HTTP_REASONS.get(status)
         if isinstance(body, dict):
             error = body.get("error")
             if isinstance(error, dict):
@@ -126,7 +130,8 @@ class AcronisAPIError(AcronisError):
                 # The token endpoint answers OAuth style: {"error": ..., "error_description": ...}
                 return cls(status, body.get("error_description") or error,
                            method=method, path=path, code=error)
-        snippet = (text or "").strip()
+        # One line, whatever the body: an HTML error page spans many.
+        snippet = " ".join((text or "").split())
         if len(snippet) > 200:
             snippet = snippet[:200] + "..."
         message = reason or "error"
