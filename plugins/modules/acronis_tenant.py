@@ -1,0 +1,662 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) acronis.cyber_platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: acronis_tenant
+short_description: Create, configure, lock and delete tenants of the Acronis Cyber Platform
+version_added: 0.1.0
+description:
+  - Makes sure a partner, folder, customer or unit tenant exists with the properties you name, or that it is gone.
+  - A tenant is named by O(id), or by O(name) under a parent tenant (O(parent_id)).
+  - Every property option left unset means "leave it as it is"; only the properties you set are compared and changed.
+  - Updates send the tenant's current version; when the service answers that the version is outdated,
+    the module reads the tenant again and retries once.
+  - "Looking a tenant up by name costs the same whatever the number of its siblings: the module asks the service's
+    search index, then reads the candidate to confirm it. Because the index can lag behind recent writes, the module
+    never concludes from the search alone that a tenant does not exist: a create that the service refuses because the
+    name exists (error 1004), or whose outcome was lost, is resolved by reading the parent's children, never by
+    creating a second tenant."
+author:
+  - acronis.cyber_platform contributors (@acronis-cyber-platform)
+extends_documentation_fragment:
+  - acronis.cyber_platform.connection
+  - acronis.cyber_platform.attributes
+options:
+  state:
+    description:
+      - V(present) creates the tenant when it does not exist and applies the properties you set.
+      - V(absent) disables the tenant, then deletes it with its current version.
+        A tenant with children is refused unless O(remove_subtree=true).
+    type: str
+    choices: [present, absent]
+    default: present
+  id:
+    description:
+      - ID of the tenant. The tenant must exist.
+      - With O(id), O(name) is the name the tenant must have (the module renames it when it differs).
+      - In check mode, a check-mode placeholder ID returned by an earlier task means the tenant would have been
+        created by that task; the module then reports the whole desired state as a change without reading anything.
+    type: str
+  name:
+    description:
+      - Name of the tenant under its parent. Names are unique among siblings, whatever their kind, and compared
+        without regard to case.
+      - Required unless O(id) is set.
+    type: str
+  parent_id:
+    description:
+      - ID of the parent tenant, used with O(name).
+      - Defaults to the tenant the API client belongs to.
+      - A check-mode placeholder ID (a parent that an earlier task would create) means this tenant would be created too.
+      - Moving a tenant to another parent is not supported; with O(id), O(parent_id) must be the tenant's current parent.
+    type: str
+  kind:
+    description:
+      - Kind of the tenant. Required to create one.
+      - An existing tenant can only change between V(partner) and V(folder); any other change of kind fails
+        before anything is changed.
+    type: str
+    choices: [partner, folder, customer, unit]
+  enabled:
+    description:
+      - Whether the tenant is enabled. A disabled tenant's users cannot log in.
+    type: bool
+  customer_id:
+    description:
+      - ID of the tenant in your own systems, used in reports.
+    type: str
+  internal_tag:
+    description:
+      - A free-form tag, visible to the tenant's ancestors only.
+    type: str
+  language:
+    description:
+      - Preferred language of the tenant, for example V(en), V(de) or V(pt_BR).
+    type: str
+  contact:
+    description:
+      - Contact information of the tenant. Only the fields you set are compared and changed.
+    type: dict
+    suboptions:
+      email:
+        description: Email address.
+        type: str
+      firstname:
+        description: First name of the contact person.
+        type: str
+      lastname:
+        description: Last name of the contact person.
+        type: str
+      phone:
+        description: Phone number.
+        type: str
+      address1:
+        description: First line of the postal address.
+        type: str
+      address2:
+        description: Second line of the postal address.
+        type: str
+      city:
+        description: City.
+        type: str
+      state:
+        description: State or region.
+        type: str
+      zipcode:
+        description: Postal code.
+        type: str
+      country:
+        description: Country.
+        type: str
+      title:
+        description: Title of the contact person.
+        type: str
+      website:
+        description: Web site.
+        type: str
+      industry:
+        description: Industry.
+        type: str
+      organization_size:
+        description: Size of the organization, for example V(50-100).
+        type: str
+  ancestral_access:
+    description:
+      - Whether the tenant's indirect ancestors can access it.
+    type: bool
+  enhanced_security:
+    description:
+      - Enhanced security (PCI DSS mode) of the tenant. It is one-way; once on, it cannot be switched off.
+      - The service takes it when the tenant is created. For an existing tenant it is compared and changed only when
+        the service reports the tenant's setting; otherwise the module leaves it as it is and says so in a warning.
+      - Asking for V(false) on a tenant whose enhanced security is on fails before anything is changed.
+    type: bool
+  mfa_enabled:
+    description:
+      - Whether two-factor authentication is required in the tenant (C(PUT /tenants/{id}/mfa/status)).
+      - The service does not manage it for folders and units (they follow their ancestors); setting it on one fails
+        before anything is changed.
+    type: bool
+  pricing_mode:
+    description:
+      - Pricing mode of the tenant. Customers are created in V(trial).
+      - V(trial) to V(production) is one-way; asking for V(trial) on a tenant in production fails before anything is
+        changed.
+    type: str
+    choices: [trial, production]
+  update_lock:
+    description:
+      - Whether the tenant is locked against updates by anyone but users of the tenant that owns the lock
+        (your API client's tenant when this module locks it).
+      - V(false) unlocks the tenant first, before any other change of the same task, so a task can unlock a tenant
+        and change it. V(true) locks it last, after the other changes.
+      - Changing a tenant locked by another tenant fails with the service's error 1012.
+    type: bool
+  remove_subtree:
+    description:
+      - With O(state=absent), delete the tenant's children and all their descendants too, deepest first.
+      - Without it, deleting a tenant that has children fails before anything is changed.
+    type: bool
+    default: false
+notes:
+  - In check mode, a tenant that would be created is returned with an C(id) that is a check-mode placeholder
+    (it starts with C(00000000-0000-0000-c4ec-)), so that later tasks of a C(--check) run that use it
+    (users, offering items, child tenants) can predict their own changes.
+seealso:
+  - module: acronis.cyber_platform.acronis_tenant_info
+  - module: acronis.cyber_platform.acronis_api_client
+'''
+
+EXAMPLES = r'''
+- name: Manage the tenants of a partner
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/acronis.cyber_platform.acronis:
+      base_url: "{{ acronis_base_url }}"
+      client_id: "{{ acronis_client_id }}"
+      client_secret: "{{ acronis_client_secret }}"
+  tasks:
+    - name: A customer under the API client's own tenant
+      acronis.cyber_platform.acronis_tenant:
+        name: Acme Corp
+        kind: customer
+        customer_id: CRM-0042
+        language: en
+        contact:
+          email: it@acme.example
+          firstname: Ada
+          lastname: Lovelace
+      register: acme
+
+    - name: A unit under it (works in --check too, with the placeholder id of a customer not created yet)
+      acronis.cyber_platform.acronis_tenant:
+        name: Acme Finance
+        parent_id: "{{ acme.tenant.id }}"
+        kind: unit
+
+    - name: Move the customer to production and require two-factor authentication
+      acronis.cyber_platform.acronis_tenant:
+        id: "{{ acme.tenant.id }}"
+        pricing_mode: production
+        mfa_enabled: true
+
+    - name: Lock it against changes from the management console
+      acronis.cyber_platform.acronis_tenant:
+        id: "{{ acme.tenant.id }}"
+        update_lock: true
+
+    - name: Unlock it and disable it in the same task
+      acronis.cyber_platform.acronis_tenant:
+        id: "{{ acme.tenant.id }}"
+        update_lock: false
+        enabled: false
+
+    - name: Retire the customer and everything under it
+      acronis.cyber_platform.acronis_tenant:
+        name: Acme Corp
+        state: absent
+        remove_subtree: true
+'''
+
+RETURN = r'''
+tenant:
+  description:
+    - The tenant as the service shows it after the task; in check mode, as it would be.
+    - In check mode, a tenant that would be created has a placeholder C(id) and no C(version).
+    - Empty when the tenant does not exist after the task (O(state=absent)).
+  returned: always
+  type: dict
+  sample:
+    id: 95303d96-628c-4265-9afa-07bee3fccf39
+    version: 3
+    name: Acme Corp
+    kind: customer
+    parent_id: ede9f834-70b3-476c-83d9-736f9f8c7dae
+    enabled: true
+    customer_id: CRM-0042
+    customer_type: default
+    internal_tag: null
+    language: en
+    contact:
+      email: it@acme.example
+      firstname: Ada
+      lastname: Lovelace
+    ancestral_access: true
+    has_children: false
+    update_lock:
+      enabled: false
+      owner_id: null
+    mfa_status: enabled
+    pricing_mode: production
+    production_start_date: "2024-05-19T00:00:00"
+    created_at: "2024-04-19T11:50:00+00:00"
+    updated_at: "2024-04-19T11:52:00+00:00"
+    deleted_at: null
+removed:
+  description: IDs of the tenants the task deleted (or would delete, in check mode), deepest first.
+  returned: when O(state=absent)
+  type: list
+  elements: str
+  sample: [9a1c0d6e-4b8f-4f57-9d8e-2f0f6c3c1a11, 95303d96-628c-4265-9afa-07bee3fccf39]
+diff:
+  description: Before and after of the fields that change (or would change); only in diff mode.
+  returned: when diff mode is on and something changes
+  type: dict
+  sample:
+    before:
+      pricing_mode: trial
+      mfa_status: disabled
+    after:
+      pricing_mode: production
+      mfa_status: enabled
+'''
+
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
+    AcronisError,
+    AcronisOutcomeUnknown,
+)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
+    AcronisModule,
+    compare,
+    is_placeholder_id,
+    make_diff,
+    merge,
+    placeholder_id,
+)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants
+
+CONTACT_OPTIONS = ("email", "firstname", "lastname", "phone", "address1", "address2", "city", "state", "zipcode",
+                   "country", "title", "website", "industry", "organization_size")
+
+# Options compared field by field with the tenant object.
+PLAIN_FIELDS = ("kind", "enabled", "customer_id", "internal_tag", "language", "ancestral_access")
+
+
+class TenantTask:
+    """One run of the module: what the user asked for, what exists, and what to do about it."""
+
+    def __init__(self, module):
+        self.module = module
+        self.params = module.params
+        self.client = module.client
+        self.label = "tenant %r" % (self.params["name"] or self.params["id"])
+
+    # ------------------------------------------------------------ desired state
+
+    def desired_fields(self, addressed_by_id):
+        """The tenant fields the task names (None = leave as it is)."""
+        p = self.params
+        fields = dict((key, p[key]) for key in PLAIN_FIELDS)
+        if addressed_by_id:
+            fields["name"] = p["name"]
+        if p["contact"] is not None:
+            fields["contact"] = dict((k, v) for k, v in p["contact"].items() if v is not None)
+        if p["update_lock"] is not None:
+            fields["update_lock"] = {"enabled": p["update_lock"]}
+        return fields
+
+    def desired_extras(self):
+        """Properties that live outside the tenant object's PUT (pricing, MFA, enhanced security)."""
+        p = self.params
+        extras = {}
+        if p["pricing_mode"] is not None:
+            extras["pricing_mode"] = p["pricing_mode"]
+        if p["mfa_enabled"] is not None:
+            extras["mfa_status"] = "enabled" if p["mfa_enabled"] else "disabled"
+        return extras
+
+    # ----------------------------------------------------------------- lookup
+
+    def parent_id(self):
+        if self.params["parent_id"]:
+            return self.params["parent_id"]
+        try:
+            return self.client.client_tenant_id()
+        except AcronisError as exc:
+            self.module.fail_api(exc, "find the tenant of the API client")
+
+    def lookup(self, parent_id, authoritative):
+        """The existing tenant, or None."""
+        p = self.params
+        if p["id"]:
+            try:
+                tenant = tenants.get_tenant(self.client, p["id"])
+            except AcronisError as exc:
+                self.module.fail_api(exc, "read %s" % self.label)
+            if tenant is None and p["state"] == "present":
+                self.module.fail_json(msg="Tenant %s does not exist (or is not visible to this API client); "
+                                          "to create a tenant, give its name and parent_id instead of id" % p["id"])
+            if tenant is not None and p["parent_id"] and tenant["parent_id"] != p["parent_id"]:
+                self.module.fail_json(msg="Tenant %s is under parent %s, not %s; moving tenants is not supported"
+                                          % (p["id"], tenant["parent_id"], p["parent_id"]))
+            return tenant
+        try:
+            return tenants.find_child_tenant(self.client, parent_id, p["name"], authoritative=authoritative)
+        except AcronisError as exc:
+            if getattr(exc, "not_found", False):
+                self.module.fail_json(msg="Parent tenant %s of %s does not exist (or is not visible to this API "
+                                          "client): %s" % (parent_id, self.label, exc), error=exc.to_dict())
+            self.module.fail_api(exc, "look up %s under parent %s" % (self.label, parent_id))
+
+    # ------------------------------------------------------------- validation
+
+    def validate_changes(self, tenant, changes, extras):
+        """Refuse, before any write, what the service would refuse or could not undo."""
+        name = tenant.get("name")
+        if "kind" in changes:
+            have, want = tenant.get("kind"), changes["kind"]
+            if not (have in tenants.CHANGEABLE_KINDS and want in tenants.CHANGEABLE_KINDS):
+                self.module.fail_json(
+                    msg="Tenant %r (%s) already exists under parent %s as a %s; a tenant's kind can change only "
+                        "between partner and folder, so it cannot become a %s. Choose another name, or delete "
+                        "that tenant first" % (name, tenant["id"], tenant.get("parent_id"), have, want))
+        if extras.get("pricing_mode") == "trial" and tenant.get("pricing_mode") != "trial":
+            self.module.fail_json(
+                msg="Tenant %r (%s) is in %s pricing mode; switching to production is one-way, it cannot go back "
+                    "to trial" % (name, tenant["id"], tenant.get("pricing_mode")))
+        if "mfa_status" in extras and merge(tenant, changes).get("kind") in ("folder", "unit"):
+            self.module.fail_json(
+                msg="Tenant %r (%s) is a %s; two-factor authentication is managed on its partner or customer, "
+                    "not on folders and units" % (name, tenant["id"], merge(tenant, changes).get("kind")))
+
+    def enhanced_security_change(self, tenant):
+        """{'enhanced_security': True} when it must be switched on; fails on a request to switch it off."""
+        wanted = self.params["enhanced_security"]
+        if wanted is None:
+            return {}
+        current = (tenant.get("settings") or {}).get("enhanced_security", tenant.get("enhanced_security"))
+        if current is None:
+            self.module.warn("The service does not report whether enhanced security is on for existing tenant %r, "
+                             "so enhanced_security was left as it is; it is applied when a tenant is created"
+                             % tenant.get("name"))
+            return {}
+        if current and not wanted:
+            self.module.fail_json(
+                msg="Tenant %r (%s) has enhanced security on; it is one-way and cannot be switched off"
+                    % (tenant.get("name"), tenant["id"]))
+        if wanted and not current:
+            return {"enhanced_security": True}
+        return {}
+
+    # -------------------------------------------------------------- compare
+
+    def plan(self, tenant, addressed_by_id, just_created=False):
+        """(field changes, extra changes) to bring an existing tenant to the desired state."""
+        changes = compare(self.desired_fields(addressed_by_id), tenant)
+        extras = {}
+        wanted = self.desired_extras()
+        if "pricing_mode" in wanted and wanted["pricing_mode"] != tenant.get("pricing_mode"):
+            extras["pricing_mode"] = wanted["pricing_mode"]
+        if "mfa_status" in wanted and (wanted["mfa_status"] == "enabled") != tenants.mfa_enabled(tenant):
+            extras["mfa_status"] = wanted["mfa_status"]
+        self.validate_changes(tenant, changes, extras)
+        es = {} if just_created else self.enhanced_security_change(tenant)
+        if es:
+            changes["settings"] = es
+        return changes, extras
+
+    # ------------------------------------------------------------------- act
+
+    def put(self, tenant, body):
+        """PUT the fields of ``body``; on an outdated version, read again and retry once."""
+        try:
+            return tenants.update_tenant(self.client, tenant["id"], tenant["version"], body)
+        except AcronisError as exc:
+            if not tenants.is_error(exc, tenants.ERROR_VERSION_OUTDATED) and getattr(exc, "status", None) != 409:
+                self.module.fail_api(exc, "update %s" % self.label)
+        try:
+            fresh = tenants.get_tenant(self.client, tenant["id"])
+            if fresh is None:
+                self.module.fail_json(msg="Tenant %s disappeared while it was being updated" % tenant["id"])
+            body = compare(body, fresh)
+            if not body:
+                return fresh
+            return tenants.update_tenant(self.client, fresh["id"], fresh["version"], body)
+        except AcronisError as exc:
+            self.module.fail_api(exc, "update %s (after reading it again on a version conflict)" % self.label)
+
+    def apply(self, tenant, changes, extras):
+        """Send the changes: unlock first, then fields, pricing, MFA, and lock last."""
+        lock = changes.pop("update_lock", None)
+        if lock is not None and not lock["enabled"]:
+            tenant = self.put(tenant, {"update_lock": lock})
+            lock = None
+        if lock is not None and not extras:
+            changes["update_lock"] = lock
+            lock = None
+        if "contact" in changes:
+            # Send the whole contact, so that a service that replaces it keeps the fields left unset.
+            contact = merge(tenant.get("contact") or {}, changes["contact"])
+            changes["contact"] = dict((k, v) for k, v in contact.items()
+                                      if k in tenants.CONTACT_FIELDS and v is not None)
+        if changes:
+            tenant = self.put(tenant, changes)
+        try:
+            if "pricing_mode" in extras:
+                pricing = tenants.set_pricing_mode(self.client, tenant["id"], extras["pricing_mode"])
+                tenant["pricing_mode"] = pricing.get("mode", extras["pricing_mode"])
+                if "production_start_date" in pricing:
+                    tenant["production_start_date"] = pricing["production_start_date"]
+            if "mfa_status" in extras:
+                status = tenants.set_mfa(self.client, tenant["id"], extras["mfa_status"] == "enabled")
+                tenant["mfa_status"] = status.get("mfa_status", extras["mfa_status"])
+        except AcronisError as exc:
+            self.module.fail_api(exc, "update %s" % self.label, tenant=tenant)
+        if lock is not None:
+            tenant = merge(self.put(tenant, {"update_lock": lock}),
+                           dict((k, tenant[k]) for k in ("pricing_mode", "mfa_status", "production_start_date")
+                                if k in tenant))
+        return tenant
+
+    def create(self, parent_id):
+        """POST the tenant; a name conflict or a lost answer is resolved by reading, never by posting again."""
+        p = self.params
+        body = {"name": p["name"], "kind": p["kind"], "parent_id": parent_id}
+        for key in ("enabled", "customer_id", "internal_tag", "language", "ancestral_access"):
+            if p[key] is not None:
+                body[key] = p[key]
+        if p["contact"] is not None:
+            body["contact"] = dict((k, v) for k, v in p["contact"].items() if v is not None)
+        if p["enhanced_security"] is not None:
+            body["settings"] = {"enhanced_security": p["enhanced_security"]}
+        try:
+            return tenants.create_tenant(self.client, body), True
+        except AcronisError as exc:
+            conflict = tenants.is_error(exc, tenants.ERROR_NAME_EXISTS)
+            if not conflict and not isinstance(exc, AcronisOutcomeUnknown):
+                self.module.fail_api(exc, "create %s under parent %s" % (self.label, parent_id))
+            error = exc
+        try:
+            tenant = tenants.resolve_created_tenant(self.client, parent_id, p["name"])
+        except AcronisError as exc:
+            self.module.fail_api(exc, "look up %s after an unclear create" % self.label)
+        if tenant is None:
+            if conflict:
+                self.module.fail_json(
+                    msg="Cannot create %s under parent %s: the service says the name is taken (%s), but no tenant "
+                        "of that name is visible under that parent to this API client. The name belongs to a tenant "
+                        "this module cannot see or manage; choose another name" % (self.label, parent_id, error),
+                    error=error.to_dict())
+            self.module.fail_json(
+                msg="Creating %s under parent %s had an unknown outcome (%s) and the tenant cannot be found; "
+                    "nothing was created twice. Run the task again" % (self.label, parent_id, error),
+                error=error.to_dict())
+        # Created by our lost request, or by someone else: either way it is the tenant of that name here.
+        return tenant, not conflict
+
+    def delete(self, tenant):
+        """Disable, then delete with the current version, the tenant (and its subtree, deepest first)."""
+        if self.params["remove_subtree"]:
+            try:
+                victims = tenants.list_subtree(self.client, tenant["id"])
+            except AcronisError as exc:
+                self.module.fail_api(exc, "list the subtree of %s" % self.label)
+            victims.sort(key=lambda t: -t["depth"])
+        else:
+            victims = [tenant]
+        removed = [t["id"] for t in victims]
+        if self.module.check_mode:
+            return removed
+        for victim in victims:
+            self.delete_one(victim)
+        return removed
+
+    def delete_one(self, victim):
+        label = "tenant %r (%s)" % (victim.get("name"), victim["id"])
+        try:
+            current = victim
+            if current.get("update_lock", {}).get("enabled") and self.params["update_lock"] is False:
+                current = tenants.update_tenant(self.client, current["id"], current["version"],
+                                                {"update_lock": {"enabled": False}})
+            if current.get("enabled"):
+                current = tenants.update_tenant(self.client, current["id"], current["version"], {"enabled": False})
+            try:
+                tenants.delete_tenant(self.client, current["id"], current["version"])
+            except AcronisError as exc:
+                if getattr(exc, "status", None) != 409:
+                    raise
+                fresh = tenants.get_tenant(self.client, current["id"])
+                if fresh is not None:
+                    tenants.delete_tenant(self.client, fresh["id"], fresh["version"])
+        except AcronisError as exc:
+            self.module.fail_api(exc, "delete %s" % label)
+
+
+def predicted_new_tenant(params, parent_id):
+    """The tenant a check-mode run would create, with a placeholder id."""
+    tenant = {
+        "id": placeholder_id("tenant", "%s/%s" % (parent_id, params["name"])),
+        "name": params["name"], "kind": params["kind"], "parent_id": parent_id,
+        "enabled": True if params["enabled"] is None else params["enabled"],
+    }
+    for key in ("customer_id", "internal_tag", "language", "ancestral_access"):
+        if params[key] is not None:
+            tenant[key] = params[key]
+    if params["contact"] is not None:
+        tenant["contact"] = dict((k, v) for k, v in params["contact"].items() if v is not None)
+    if params["update_lock"] is not None:
+        tenant["update_lock"] = {"enabled": params["update_lock"]}
+    if params["pricing_mode"] is not None:
+        tenant["pricing_mode"] = params["pricing_mode"]
+    if params["mfa_enabled"] is not None:
+        tenant["mfa_status"] = "enabled" if params["mfa_enabled"] else "disabled"
+    return tenant
+
+
+def main():
+    contact_spec = dict((key, dict(type="str")) for key in CONTACT_OPTIONS)
+    argument_spec = dict(
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        id=dict(type="str"),
+        name=dict(type="str"),
+        parent_id=dict(type="str"),
+        kind=dict(type="str", choices=list(tenants.TENANT_KINDS)),
+        enabled=dict(type="bool"),
+        customer_id=dict(type="str"),
+        internal_tag=dict(type="str"),
+        language=dict(type="str"),
+        contact=dict(type="dict", options=contact_spec),
+        ancestral_access=dict(type="bool"),
+        enhanced_security=dict(type="bool"),
+        mfa_enabled=dict(type="bool"),
+        pricing_mode=dict(type="str", choices=["trial", "production"]),
+        update_lock=dict(type="bool"),
+        remove_subtree=dict(type="bool", default=False),
+    )
+    module = AcronisModule(argument_spec=argument_spec, supports_check_mode=True,
+                           required_one_of=[("id", "name")])
+    p = module.params
+    module.check_uuid(p["id"], "id")
+    module.check_uuid(p["parent_id"], "parent_id")
+    task = TenantTask(module)
+    result = dict(changed=False)
+
+    # A parent (or the tenant itself) that an earlier check-mode task would have created.
+    if module.check_mode and (is_placeholder_id(p["id"]) or is_placeholder_id(p["parent_id"])):
+        if p["state"] == "absent":
+            module.exit_json(changed=False, tenant={}, removed=[])
+        if p["kind"] is None and not p["id"]:
+            module.fail_json(msg="kind is required to create %s" % task.label)
+        tenant = predicted_new_tenant(p, p["parent_id"])
+        if p["id"]:
+            tenant["id"] = p["id"]
+        result.update(changed=True, tenant=tenant)
+        if module._diff:
+            result["diff"] = make_diff(None, tenant)
+        module.exit_json(**result)
+
+    parent_id = None if p["id"] else task.parent_id()
+    current = task.lookup(parent_id, authoritative=module.check_mode or p["state"] == "absent")
+
+    if p["state"] == "absent":
+        if current is None:
+            module.exit_json(changed=False, tenant={}, removed=[])
+        if current.get("has_children") and not p["remove_subtree"]:
+            module.fail_json(msg="Tenant %r (%s) has child tenants; set remove_subtree=true to delete it with its "
+                                 "whole subtree" % (current["name"], current["id"]))
+        removed = task.delete(current)
+        result.update(changed=True, tenant={}, removed=removed)
+        if module._diff:
+            result["diff"] = make_diff(dict((k, current.get(k)) for k in ("id", "name", "kind", "parent_id")), None)
+        module.exit_json(**result)
+
+    if current is None:
+        if p["kind"] is None:
+            module.fail_json(msg="kind is required to create %s under parent %s" % (task.label, parent_id))
+        if module.check_mode:
+            tenant = predicted_new_tenant(p, parent_id)
+            result.update(changed=True, tenant=tenant)
+            if module._diff:
+                result["diff"] = make_diff(None, tenant)
+            module.exit_json(**result)
+        current, created = task.create(parent_id)
+        changes, extras = task.plan(current, addressed_by_id=False, just_created=created)
+        tenant = task.apply(current, dict(changes), extras) if (changes or extras) else current
+        result.update(changed=created or bool(changes or extras), tenant=tenant)
+        if module._diff:
+            if created:
+                result["diff"] = make_diff(None, merge(predicted_new_tenant(p, parent_id), {"id": tenant["id"]}))
+            else:
+                result["diff"] = make_diff(current, merge(changes, extras))
+        module.exit_json(**result)
+
+    changes, extras = task.plan(current, addressed_by_id=bool(p["id"]))
+    if not changes and not extras:
+        module.exit_json(changed=False, tenant=current)
+    all_changes = merge(changes, extras)
+    tenant = merge(current, all_changes) if module.check_mode else task.apply(current, dict(changes), extras)
+    result.update(changed=True, tenant=tenant)
+    if module._diff:
+        result["diff"] = make_diff(current, all_changes)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,233 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) acronis.cyber_platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: acronis_tenant_info
+short_description: Read tenants of the Acronis Cyber Platform, their children or their subtree
+version_added: 0.1.0
+description:
+  - Reads one tenant by O(id), or by O(name) under a parent; without either, the tenant the API client belongs to.
+  - With O(scope=children) or O(scope=subtree), reads the tenant's children or its subtree down to O(depth),
+    following the service's paging.
+  - Can add to each tenant its users, its pricing (with the end of its trial), its MFA status and its offering items.
+  - Never changes anything.
+author:
+  - acronis.cyber_platform contributors (@acronis-cyber-platform)
+extends_documentation_fragment:
+  - acronis.cyber_platform.connection
+  - acronis.cyber_platform.attributes.info_module
+options:
+  id:
+    description:
+      - ID of the tenant to read.
+    type: str
+  name:
+    description:
+      - Name of the tenant to read, under O(parent_id). Compared without regard to case.
+    type: str
+  parent_id:
+    description:
+      - ID of the parent of the tenant named O(name). Defaults to the tenant the API client belongs to.
+    type: str
+  scope:
+    description:
+      - V(self) returns the tenant itself.
+      - V(children) returns its direct children (not the tenant itself).
+      - V(subtree) returns the tenant and its descendants down to O(depth), parents before children.
+    type: str
+    choices: [self, children, subtree]
+    default: self
+  depth:
+    description:
+      - With O(scope=subtree), how many levels below the tenant to read; V(1) means its children. Unset means all.
+    type: int
+  include:
+    description:
+      - What to add to each returned tenant, each under its own key.
+      - V(users) adds C(users), the users of the tenant.
+      - V(pricing) adds C(pricing), the pricing settings with C(trial_end_date).
+      - V(mfa) adds C(mfa), the tenant's MFA status and how many users have set it up.
+      - V(offering_items) adds C(offering_items), the tenant's offering items of every edition.
+      - Each costs one or more requests per tenant.
+    type: list
+    elements: str
+    choices: [users, pricing, mfa, offering_items]
+    default: []
+notes:
+  - A tenant that does not exist is not an error; O(id) or O(name) that match nothing return an empty O(scope=self)
+    list. A parent that does not exist is an error.
+  - In check mode, a check-mode placeholder ID (an object an earlier task would have created) returns an empty list.
+seealso:
+  - module: acronis.cyber_platform.acronis_tenant
+'''
+
+EXAMPLES = r'''
+- name: Read tenants
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/acronis.cyber_platform.acronis:
+      base_url: "{{ acronis_base_url }}"
+      client_id: "{{ acronis_client_id }}"
+      client_secret: "{{ acronis_client_secret }}"
+  tasks:
+    - name: The API client's own tenant
+      acronis.cyber_platform.acronis_tenant_info:
+      register: own
+
+    - name: A customer by name, with its pricing and the end of its trial
+      acronis.cyber_platform.acronis_tenant_info:
+        name: Acme Corp
+        include: [pricing]
+      register: acme
+
+    - name: Show when the trial ends
+      ansible.builtin.debug:
+        msg: "Trial of Acme Corp ends on {{ acme.tenants[0].pricing.trial_end_date }}"
+      when: acme.tenants | length > 0 and acme.tenants[0].pricing.mode == 'trial'
+
+    - name: Every customer two levels down, with its users and MFA status
+      acronis.cyber_platform.acronis_tenant_info:
+        id: "{{ own.tenants[0].id }}"
+        scope: subtree
+        depth: 2
+        include: [users, mfa]
+      register: tree
+
+    - name: Names of the customers
+      ansible.builtin.debug:
+        msg: "{{ tree.tenants | selectattr('kind', 'equalto', 'customer') | map(attribute='name') | list }}"
+'''
+
+RETURN = r'''
+tenants:
+  description:
+    - The tenants read, as the service shows them, in the order of O(scope).
+    - With O(scope=subtree), each has a C(depth) key, 0 for the tenant named by O(id) or O(name).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - id: 95303d96-628c-4265-9afa-07bee3fccf39
+      version: 2
+      name: Acme Corp
+      kind: customer
+      parent_id: ede9f834-70b3-476c-83d9-736f9f8c7dae
+      enabled: true
+      customer_id: CRM-0042
+      language: en
+      contact:
+        email: it@acme.example
+      update_lock:
+        enabled: false
+        owner_id: null
+      mfa_status: disabled
+      pricing_mode: trial
+      has_children: false
+      depth: 1
+      users:
+        - id: 2f8ad2e2-28f2-11e7-aad1-5ffe2ad47151
+          login: ada
+          tenant_id: 95303d96-628c-4265-9afa-07bee3fccf39
+          enabled: true
+      pricing:
+        mode: trial
+        currency: null
+        version: 1497533157730
+        production_start_date: "2017-07-31T23:59:59"
+        trial_end_date: "2017-07-31T23:59:59"
+      mfa:
+        mfa_status: disabled
+        users_count: 1
+        users_with_totp_enabled_count: 0
+        update_allowed: true
+      offering_items:
+        - application_id: 6e6d758d-8e74-3ae3-ac84-50eb0dff12eb
+          name: workstations
+          edition: standard
+          status: 1
+          type: count
+          quota:
+            value: null
+            overage: null
+            version: 0
+'''
+
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule, is_placeholder_id
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants
+
+
+def add_includes(client, tenant, include):
+    """The tenant with the requested extras under their own keys."""
+    tenant = dict(tenant)
+    if "users" in include:
+        tenant["users"] = tenants.list_tenant_users(client, tenant["id"])
+    if "pricing" in include:
+        pricing = dict(tenants.get_pricing(client, tenant["id"]) or {})
+        pricing["trial_end_date"] = tenants.trial_end_date(pricing)
+        tenant["pricing"] = pricing
+    if "mfa" in include:
+        tenant["mfa"] = tenants.get_mfa_status(client, tenant["id"])
+    if "offering_items" in include:
+        tenant["offering_items"] = tenants.get_offering_items(client, tenant["id"])
+    return tenant
+
+
+def main():
+    argument_spec = dict(
+        id=dict(type="str"),
+        name=dict(type="str"),
+        parent_id=dict(type="str"),
+        scope=dict(type="str", choices=["self", "children", "subtree"], default="self"),
+        depth=dict(type="int"),
+        include=dict(type="list", elements="str", choices=["users", "pricing", "mfa", "offering_items"],
+                     default=[]),
+    )
+    module = AcronisModule(argument_spec=argument_spec, supports_check_mode=True,
+                           mutually_exclusive=[("id", "name"), ("id", "parent_id")])
+    p = module.params
+    module.check_uuid(p["id"], "id")
+    module.check_uuid(p["parent_id"], "parent_id")
+    if p["depth"] is not None and (p["depth"] < 0 or p["scope"] != "subtree"):
+        module.fail_json(msg="depth must be 0 or more, and is used only with scope=subtree")
+    if is_placeholder_id(p["id"]) or is_placeholder_id(p["parent_id"]):
+        module.exit_json(changed=False, tenants=[])
+
+    client = module.client
+    what = "tenant %r" % (p["name"] or p["id"] or "of the API client")
+    try:
+        if p["name"]:
+            parent_id = p["parent_id"] or client.client_tenant_id()
+            try:
+                tenant = tenants.find_child_tenant(client, parent_id, p["name"], authoritative=True)
+            except AcronisError as exc:
+                if getattr(exc, "not_found", False):
+                    module.fail_json(msg="Parent tenant %s of %s does not exist (or is not visible to this API "
+                                         "client): %s" % (parent_id, what, exc), error=exc.to_dict())
+                raise
+        else:
+            tenant = tenants.get_tenant(client, p["id"] or client.client_tenant_id())
+        if tenant is None:
+            module.exit_json(changed=False, tenants=[])
+
+        if p["scope"] == "self":
+            found = [tenant]
+        elif p["scope"] == "children":
+            found = list(tenants.list_children(client, tenant["id"]))
+        else:
+            found = tenants.list_subtree(client, tenant["id"], depth=p["depth"])
+        result = [add_includes(client, t, p["include"]) for t in found]
+    except AcronisError as exc:
+        module.fail_api(exc, "read %s" % what)
+    module.exit_json(changed=False, tenants=result)
+
+
+if __name__ == "__main__":
+    main()
