@@ -1,0 +1,1 @@
+"""A faithful local simulator of the Acronis Account Management API v2 (see README.md)."""

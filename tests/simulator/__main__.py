@@ -1,0 +1,63 @@
+"""python -m tests.simulator --port 8765 --credentials-out sim-credentials.json"""
+
+import argparse
+import logging
+import signal
+import sys
+
+from .app import Settings
+from .server import SimulatorServer
+
+
+def parse_args(argv=None):
+    """The command line."""
+    parser = argparse.ArgumentParser(prog="python -m tests.simulator",
+                                     description="A local simulator of the Acronis Account Management API v2.")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8765, help="port; 0 picks a free one (default 8765)")
+    parser.add_argument("--credentials-out", metavar="FILE",
+                        help="write base_url, client_id, client_secret, tenant_id, login, password to FILE")
+    parser.add_argument("--state", metavar="FILE", help="load the world from FILE and keep it there across restarts")
+    parser.add_argument("--seed", type=int, help="make ids, secrets and generated data deterministic")
+    parser.add_argument("--token-ttl", type=int, default=7200, metavar="SECONDS",
+                        help="lifetime of access tokens (default 7200)")
+    parser.add_argument("--search-lag", type=float, default=0.0, metavar="SECONDS",
+                        help="delay before writes show in GET /search (default 0)")
+    parser.add_argument("--report-delay", type=float, default=2.0, metavar="SECONDS",
+                        help="time a stored report stays in_progress (default 2)")
+    parser.add_argument("--strict", dest="strict", action="store_true", default=True,
+                        help="validate every request and response against the specification (default)")
+    parser.add_argument("--no-strict", dest="strict", action="store_false", help="skip the validation")
+    parser.add_argument("--quiet", action="store_true", help="do not log each request")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    """Start the simulator and serve until interrupted."""
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    if args.quiet:
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    settings = Settings(seed=args.seed, strict=args.strict, token_ttl=args.token_ttl, search_lag=args.search_lag,
+                        state_file=args.state, report_delay=args.report_delay)
+    server = SimulatorServer(settings, host=args.host, port=args.port)
+    if args.credentials_out:
+        server.write_credentials(args.credentials_out)
+    print("Acronis API simulator: %s/api/2 (admin: %s/_sim/requests)" % (server.base_url, server.base_url),
+          flush=True)
+
+    def _stop(_signum, _frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,12 @@
+"""The API blueprints, one module per area. Add a module's blueprint to BLUEPRINTS to serve it."""
+
+from .admin import bp as admin_bp
+from .applications import bp as applications_bp
+from .clients import bp as clients_bp
+from .idp import bp as idp_bp
+from .offering_items import bp as offering_items_bp
+from .search import bp as search_bp
+from .tenants import bp as tenants_bp
+from .users import bp as users_bp
+
+BLUEPRINTS = (admin_bp, idp_bp, clients_bp, tenants_bp, offering_items_bp, users_bp, search_bp, applications_bp)

@@ -1,0 +1,102 @@
+"""The admin interface outside /api: request log, state, reset, faults, settings, contract violations."""
+
+from flask import Blueprint, jsonify, request
+
+from ..context import sim
+from ..errors import bad_request
+
+bp = Blueprint("sim_admin", __name__, url_prefix="/_sim")
+
+
+@bp.route("/requests", methods=["GET"])
+def get_requests():
+    """The request log: method, path, query, status, bytes, duration_ms, write (and fault)."""
+    return jsonify({"items": sim().requests()})
+
+
+@bp.route("/requests", methods=["DELETE"])
+def clear_requests():
+    """Empty the request log."""
+    sim().clear_log()
+    return "", 204
+
+
+@bp.route("/state", methods=["GET"])
+def get_state():
+    """The whole world."""
+    return jsonify(sim().world.dump())
+
+
+@bp.route("/reset", methods=["POST"])
+def reset():
+    """Restore the initial world (the request log, faults and violations are emptied too)."""
+    simulator = sim()
+    simulator.world.reset()
+    simulator.clear_log()
+    simulator.faults.clear()
+    simulator.violations.clear()
+    simulator.dirty = True
+    return jsonify({"status": "reset"})
+
+
+@bp.route("/faults", methods=["GET"])
+def get_faults():
+    """The active fault rules and how often each fired."""
+    return jsonify(sim().faults.describe())
+
+
+@bp.route("/faults", methods=["PUT"])
+def put_faults():
+    """Switch fault injection on: {"seed": 1, "rules": [{"method", "path", "fault", "rate", "times", ...}]}."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("rules"), list):
+        raise bad_request("Expected {\"seed\": N, \"rules\": [...]}.")
+    try:
+        sim().faults.configure(body["rules"], seed=body.get("seed"))
+    except (TypeError, ValueError) as exc:
+        raise bad_request("Bad fault rule: %s" % exc) from exc
+    return jsonify(sim().faults.describe())
+
+
+@bp.route("/faults", methods=["DELETE"])
+def delete_faults():
+    """Switch fault injection off."""
+    sim().faults.clear()
+    return "", 204
+
+
+@bp.route("/settings", methods=["GET"])
+def get_settings():
+    """The running options."""
+    return jsonify(sim().settings.as_dict())
+
+
+@bp.route("/settings", methods=["PUT"])
+def put_settings():
+    """Change search_lag, token_ttl or strict at run time."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise bad_request("Expected a JSON object.")
+    simulator = sim()
+    unknown = set(body) - {"search_lag", "token_ttl", "strict", "report_delay"}
+    if unknown:
+        raise bad_request("Unknown settings: %s" % ", ".join(sorted(unknown)))
+    try:
+        if "search_lag" in body:
+            simulator.settings.search_lag = float(body["search_lag"])
+            simulator.world.search_lag = simulator.settings.search_lag
+        if "token_ttl" in body:
+            simulator.settings.token_ttl = int(body["token_ttl"])
+        if "report_delay" in body:
+            simulator.settings.report_delay = float(body["report_delay"])
+    except (TypeError, ValueError) as exc:
+        raise bad_request("Bad setting: %s" % exc) from exc
+    if "strict" in body:
+        simulator.settings.strict = bool(body["strict"])
+    return jsonify(simulator.settings.as_dict())
+
+
+@bp.route("/violations", methods=["GET"])
+def get_violations():
+    """Responses that broke the specification (simulator bugs)."""
+    return jsonify({"items": list(sim().violations)})

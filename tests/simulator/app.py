@@ -1,0 +1,243 @@
+"""The app factory and the request pipeline (faults, authentication, strict validation, the request log)."""
+
+import json
+import logging
+import threading
+import time
+
+from flask import Flask, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from . import contract
+from .auth import authenticate
+from .context import EXTENSION
+from .errors import ApiError, OAuthError
+from .faults import FaultInjector, reset_connection
+from .state import World
+
+LOG = logging.getLogger("acronis_simulator")
+_READ_METHODS = ("GET", "HEAD", "OPTIONS")
+_TOKEN_PATH = contract.API_PREFIX + "/idp/token"
+
+
+class Settings:
+    """Options of a running simulator (CLI flags; some can change at run time through /_sim/settings)."""
+
+    def __init__(self, seed=None, strict=True, token_ttl=7200, search_lag=0.0, state_file=None,
+                 report_delay=2.0):
+        self.seed = seed
+        self.strict = strict
+        self.token_ttl = token_ttl
+        self.search_lag = search_lag
+        self.state_file = state_file
+        self.report_delay = report_delay
+
+    def as_dict(self):
+        """The settings as JSON."""
+        return dict(vars(self))
+
+
+class Simulator:
+    """Everything a running simulator holds: the world, its settings, the request log, faults, violations."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.world = World(seed=settings.seed)
+        self.world.search_lag = settings.search_lag
+        self.faults = FaultInjector()
+        self.log_lock = threading.Lock()
+        self.request_log = []
+        self.violations = []        # responses that broke the specification (simulator bugs)
+        self.dirty = False
+
+    def log(self, entry):
+        """Append a request log entry."""
+        with self.log_lock:
+            self.request_log.append(entry)
+
+    def requests(self):
+        """A copy of the request log."""
+        with self.log_lock:
+            return list(self.request_log)
+
+    def clear_log(self):
+        """Empty the request log."""
+        with self.log_lock:
+            self.request_log = []
+
+
+def create_app(settings=None, blueprints=None):
+    """Build the Flask app: the API blueprints, /_sim admin, and the pipeline around every request."""
+    from .api import BLUEPRINTS  # pylint: disable=import-outside-toplevel
+    settings = settings or Settings()
+    app = Flask("acronis_simulator")
+    app.json.sort_keys = False
+    app.url_map.strict_slashes = False
+    simulator = Simulator(settings)
+    if settings.state_file:
+        _load_state(simulator, settings.state_file)
+    app.extensions[EXTENSION] = simulator
+    for blueprint in list(BLUEPRINTS) + list(blueprints or []):
+        app.register_blueprint(blueprint)
+    app.before_request(_before)
+    app.after_request(_after)
+    app.register_error_handler(ApiError, lambda exc: exc.response())
+    app.register_error_handler(OAuthError, lambda exc: exc.response())
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _internal_error)
+    return app
+
+
+def _load_state(simulator, path):
+    try:
+        with open(path, encoding="utf-8") as stream:
+            data = json.load(stream)
+    except FileNotFoundError:
+        return
+    simulator.world.load(data)
+    simulator.settings.search_lag = simulator.world.search_lag
+
+
+def _http_error(exc):
+    """Routing errors (unknown path, wrong method) in the official envelope."""
+    error = ApiError(exc.code or 500, exc.name, info=exc.description)
+    return error.response()
+
+
+def _internal_error(exc):
+    LOG.exception("unhandled simulator error: %s", exc)
+    return ApiError(500, "Internal simulator error", code=1000, info="%s: %s" % (type(exc).__name__, exc)).response()
+
+
+def _simulator():
+    from .context import sim  # pylint: disable=import-outside-toplevel
+    return sim()
+
+
+def _is_api(path):
+    return path.startswith("/api/")
+
+
+def _template():
+    """The spec path template of the matched route, or None."""
+    if request.url_rule is None:
+        return None
+    return contract.rule_to_template(request.url_rule.rule)
+
+
+def _before():
+    g.started = time.monotonic()
+    if not _is_api(request.path):
+        return None
+    simulator = _simulator()
+    rule = simulator.faults.pick(request.method, request.path)
+    g.fault = rule.fault if rule else None
+    if rule is not None:
+        early = _apply_fault_before(rule)
+        if early is not None:
+            return early
+    if request.url_rule is None:
+        return None     # routing answers 404/405
+    template = _template()
+    operation = contract.operation(request.method, template) if template else None
+    g.operation = operation
+    if operation is None or contract.requires_auth(operation):
+        authenticate(basic_allowed=operation is not None and contract.allows_basic_auth(operation))
+    if template is not None:
+        _normalise_and_validate(simulator, template, operation)
+    return None
+
+
+def _apply_fault_before(rule):
+    if rule.fault == "drop":
+        reset_connection(request.environ)
+        g.dropped = True
+        return ApiError(502, "Connection dropped by fault injection").response()
+    if rule.fault == "slow":
+        time.sleep(rule.delay)
+        return None
+    if rule.fault == "lost_response":
+        g.lost_as = rule.lost_as
+        return None
+    status = int(rule.fault)
+    messages = {429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
+                503: "Service Unavailable"}
+    response = ApiError(status, messages[status], info="Injected fault").response()
+    if status == 429:
+        response.headers["Retry-After"] = str(rule.retry_after)
+    g.injected = True
+    return response
+
+
+def _normalise_and_validate(simulator, template, operation):
+    """Apply the request-side deviations, then (strict mode) validate against the spec."""
+    raw = request.get_data(cache=True)
+    body_bytes = raw
+    if request.mimetype == "application/json" and raw:
+        try:
+            parsed = json.loads(raw)
+        except ValueError as exc:
+            raise ApiError(400, "Bad Request", info="The body is not valid JSON: %s" % exc) from exc
+        normalised = contract.normalise_body(request.method, template, parsed)
+        if isinstance(normalised, dict):
+            g.json_body = normalised
+        body_bytes = json.dumps(normalised).encode()
+    if not simulator.settings.strict or operation is None:
+        return
+    try:
+        contract.validate_request(request.method, request.path, request.args, request.headers, body_bytes,
+                                  request.content_type)
+    except contract.ContractViolation as exc:
+        raise ApiError(400, "Bad Request", info=exc.violations[0], violations=exc.violations) from exc
+
+
+def _after(response):
+    if not _is_api(request.path):
+        return response
+    simulator = _simulator()
+    if simulator.settings.strict and not g.get("injected") and not g.get("dropped"):
+        response = _check_response(simulator, response)
+    lost_as = g.get("lost_as")
+    status = response.status_code
+    if lost_as is not None:
+        if lost_as == "reset":
+            reset_connection(request.environ)
+            status = 0
+        else:
+            response = ApiError(502, "Bad Gateway", info="Injected fault: the response was lost").response()
+            status = 502
+    if g.get("dropped"):
+        status = 0
+    body = response.get_data() if not response.direct_passthrough else b""
+    write = request.method not in _READ_METHODS and request.path != _TOKEN_PATH
+    simulator.log({"method": request.method, "path": request.path, "query": request.query_string.decode(),
+                   "status": status, "bytes": len(body),
+                   "duration_ms": round((time.monotonic() - g.started) * 1000, 3), "write": write,
+                   "fault": g.get("fault")})
+    if write and status < 400:
+        simulator.dirty = True
+    return response
+
+
+def _check_response(simulator, response):
+    """Strict mode: a response that breaks the spec is a simulator bug: 500, logged, recorded."""
+    if request.url_rule is None or g.get("operation") is None:
+        return response
+    data = response.get_data()
+    try:
+        contract.validate_response(request.method, request.path, request.args, request.headers,
+                                   request.get_data(cache=True), request.content_type, response.status_code,
+                                   response.headers, data, response.content_type)
+    except contract.ContractViolation as exc:
+        record = {"method": request.method, "path": request.path, "status": response.status_code,
+                  "violations": exc.violations, "body": data.decode("utf-8", "replace")[:2000]}
+        simulator.violations.append(record)
+        LOG.error("SIMULATOR BUG: %s %s answered %s that breaks the specification: %s", request.method,
+                  request.path, response.status_code, "; ".join(exc.violations))
+        bug = jsonify({"error": {"code": 500, "message": "Simulator bug: the response breaks the API specification",
+                                 "details": {"info": exc.violations[0], "violations": exc.violations,
+                                             "original_status": response.status_code},
+                                 "context": {}, "domain": "AcronisSimulator"}})
+        bug.status_code = 500
+        return bug
+    return response

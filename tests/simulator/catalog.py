@@ -1,0 +1,102 @@
+"""The seed catalog: applications, editions, infrastructures and offering items."""
+
+CYBER_PROTECTION = "6e6d758d-8e74-3ae3-ac84-50eb0dff12eb"
+FILES_CLOUD = "f9c1cd44-3b5c-4e7a-9a6f-5d3c2a1b0e87"
+PLATFORM = "2b9a6d0e-8f1c-4c53-9d3e-7a4b5c6d7e8f"
+
+DEFAULT_IDP_ID = "11111111-1111-1111-1111-111111111111"
+BRAND_UUID = "7bbee631-da82-47e1-8774-2843f4e81236"
+
+APPLICATIONS = [
+    {"id": CYBER_PROTECTION, "name": "Cyber Protection", "type": "backup",
+     "usages": ["workstations", "servers", "vms", "mobiles", "storage"], "api_base_url": "/api/2"},
+    {"id": FILES_CLOUD, "name": "Cyber Files Cloud", "type": "files_cloud",
+     "usages": ["fc_seats", "fc_storage"], "api_base_url": "/fc/api/v1"},
+    {"id": PLATFORM, "name": "Platform", "type": "platform", "usages": [], "api_base_url": "/api/2"},
+]
+
+# Storage infrastructures (ids as they appear in Acronis's own examples and specification).
+INFRAS = {
+    "019097a6-114f-4418-bd54-e01ef049f209": "Acronis Hosted Storage",
+    "ba2976d0-c13e-4661-ae60-b4593583fce2": "Google Cloud Storage",
+    "05348371-d95e-4cab-af2a-8e2cadafc30d": "Microsoft Azure Storage",
+}
+DR_INFRAS = ("019097a6-114f-4418-bd54-e01ef049f209", "ba2976d0-c13e-4661-ae60-b4593583fce2")
+
+# Cyber Protection editions and the prefix of their offering item names.
+EDITIONS = {
+    "standard": "",
+    "per_workload": "pw_",
+    "per_gigabyte": "pg_",
+    "pck_per_workload": "pckpw_",
+    "pck_per_gigabyte": "pckpg_",
+}
+
+# (usage_name, type, measurement_unit, infra ids or None)
+_CP_USAGES = [
+    ("workstations", "count", "quantity", None),
+    ("servers", "count", "quantity", None),
+    ("vms", "count", "quantity", None),
+    ("mobiles", "count", "quantity", None),
+    ("m365_seats", "count", "quantity", None),
+    ("gsuite_seats", "count", "quantity", None),
+    ("web_hosting_servers", "count", "quantity", None),
+    ("local_storage", "count", "bytes", None),
+    ("storage", "infra", "bytes", tuple(INFRAS)),
+    ("dr_cloud_servers", "feature", "n/a", DR_INFRAS),
+    ("dr_compute_points", "count", "seconds", DR_INFRAS),
+    ("adv_security", "feature", "n/a", None),
+    ("adv_management", "feature", "n/a", None),
+    ("adv_email_security", "feature", "n/a", None),
+]
+# Usages that are billed only in the per-gigabyte editions (and the reverse).
+_GIGABYTE_ONLY = ("local_storage",)
+_WORKLOAD_ONLY = ("web_hosting_servers",)
+
+
+def _cp_items():
+    items = []
+    for edition, prefix in EDITIONS.items():
+        for usage_name, item_type, unit, infras in _CP_USAGES:
+            if "gigabyte" not in edition and usage_name in _GIGABYTE_ONLY and edition != "standard":
+                continue
+            if "gigabyte" in edition and usage_name in _WORKLOAD_ONLY:
+                continue
+            for infra_id in infras or (None,):
+                items.append({"application_id": CYBER_PROTECTION, "name": prefix + usage_name,
+                              "edition": edition, "usage_name": usage_name, "type": item_type,
+                              "measurement_unit": unit, "infra_id": infra_id})
+    return items
+
+
+def _fc_items():
+    return [
+        {"application_id": FILES_CLOUD, "name": "fc_seats", "edition": None, "usage_name": "fc_seats",
+         "type": "count", "measurement_unit": "quantity", "infra_id": None},
+        {"application_id": FILES_CLOUD, "name": "fc_storage", "edition": None, "usage_name": "fc_storage",
+         "type": "infra", "measurement_unit": "bytes", "infra_id": "019097a6-114f-4418-bd54-e01ef049f209"},
+    ]
+
+
+OFFERING_ITEMS = _cp_items() + _fc_items()
+
+
+def item_key(application_id, name, infra_id=None):
+    """Identity of an offering item: application, name and, for infra-bound items, infra."""
+    return "%s|%s|%s" % (application_id, name, infra_id or "")
+
+
+CATALOG = {item_key(i["application_id"], i["name"], i["infra_id"]): i for i in OFFERING_ITEMS}
+
+# Offering item names (without infra) for fast "does this name exist" checks.
+CATALOG_NAMES = {(i["application_id"], i["name"]) for i in OFFERING_ITEMS}
+
+USER_ROLES = (
+    "root_admin", "partner_admin", "company_admin", "unit_admin", "readonly_admin", "protection_admin",
+    "protection_ro_admin", "restore_operator", "backup_user", "sync_share_admin", "sync_share_user",
+    "sync_share_guest", "pds_operator", "pds_support", "notary_admin", "notary_user", "hci_admin",
+    "omnivoice_admin", "omnivoice_user", "greathorn_admin", "greathorn_user", "greathorn_analyst",
+    "greathorn_client_manager",
+)
+ADMIN_ROLES = ("root_admin", "partner_admin", "company_admin", "unit_admin")
+READ_ROLES = ADMIN_ROLES + ("readonly_admin",)

@@ -1,0 +1,162 @@
+"""Where the published specification is wrong about the real service, with the reason for each.
+
+This is the ONE place that lists them. ``contract.py`` applies them to an
+in-memory copy of ``openapi/account-management-v2.subset.openapi.json`` (the
+file itself stays a verbatim copy) before strict validation uses it:
+
+- ``extra_status``: statuses the service answers, with the error envelope,
+  that the operation does not list.
+- ``success_status``: the service answers another success status than documented.
+- ``request_schema``: the documented request body schema is replaced by a
+  faithful one.
+- ``request_property``: a property the service accepts in a request body that
+  the documented schema does not list.
+- ``parameter_schema`` / ``form_property_schema``: a parameter or form field
+  whose documented schema rejects what the service and its clients use.
+- ``read_only_fields``: clients send back whole objects as they read them; the
+  properties of the named response schema are accepted in the request and ignored.
+- ``lenient_scalars``: numbers and booleans sent as strings ("3", "false") are
+  accepted wherever the schema wants an integer or a boolean.
+- ``nullable_all_of``: ``{"nullable": true, "allOf": [{"$ref": ...}]}`` is read
+  as "null or the referenced schema", as the service means it.
+
+``operations`` is a list of (METHOD, path template relative to /api/2), or "*".
+"""
+
+UUID_SCHEMA = {"type": "string", "pattern": "[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}",
+               "minLength": 36, "maxLength": 36}
+
+# Every operation may answer these, with the error envelope, whatever it lists.
+GENERIC_ERROR_STATUSES = {
+    400: "The service answers 400 with the envelope to any request that breaks the schema "
+         "(malformed JSON, wrong types, unknown properties), which few operations list.",
+    401: "Every authenticated operation answers 401 to a missing, expired or forged token.",
+    403: "Every authenticated operation answers 403 (code 1002) when the object is outside the caller's subtree.",
+    404: "Operations with ids in the path answer 404 for unknown or deleted ids, listed or not.",
+}
+
+_VERSIONED = [
+    ("PUT", "/tenants/{tenant_id}"), ("DELETE", "/tenants/{tenant_id}"),
+    ("PUT", "/users/{user_id}"), ("DELETE", "/users/{user_id}"),
+    ("PUT", "/tenants/{tenant_id}/pricing"), ("PUT", "/tenants/{tenant_id}/offering_items"),
+    ("PUT", "/users/{user_id}/access_policies"), ("PUT", "/reports/{report_id}"), ("DELETE", "/reports/{report_id}"),
+]
+
+DEVIATIONS = [
+    {
+        "kind": "extra_status", "operations": _VERSIONED, "statuses": [409],
+        "reason": "A stale version is a conflict: 409, code 1001 'The version is outdated.' "
+                  "(api-facts: versioning and 409s); several operations omit 409.",
+    },
+    {
+        "kind": "extra_status", "operations": [("POST", "/tenants")], "statuses": [400, 409],
+        "reason": "A name already used by a sibling is 409 with code 1004 (body as in the Postman tutorial); "
+                  "a disabled parent (1003) or an impossible kind under the parent is 400.",
+    },
+    {
+        "kind": "extra_status", "operations": [("DELETE", "/tenants/{tenant_id}")], "statuses": [400],
+        "reason": "Deleting a tenant that is still enabled is 400 with code 1006 "
+                  "'It is prohibited to delete a non-disabled tenant.' (api-facts).",
+    },
+    {
+        "kind": "extra_status", "operations": [("DELETE", "/users/{user_id}")], "statuses": [400],
+        "reason": "Users are deleted only once disabled; an enabled user is refused with 400.",
+    },
+    {
+        "kind": "extra_status", "operations": [("PUT", "/tenants/{tenant_id}"), ("PUT", "/tenants/{tenant_id}/pricing"),
+                                               ("PUT", "/users/{user_id}"), ("PUT", "/users/{user_id}/access_policies"),
+                                               ("PUT", "/clients/{client_id}"), ("POST", "/clients")],
+        "statuses": [400],
+        "reason": "Business rules (kind changes, one-way transitions, enhanced security, login rules, roles) "
+                  "are refused with 400 and a code, which these operations do not list.",
+    },
+    {
+        "kind": "extra_status", "operations": [("POST", "/users"), ("PUT", "/users/{user_id}")], "statuses": [400, 409],
+        "reason": "POST /users refuses a login already taken with 409 and a malformed login with 400.",
+    },
+    {
+        "kind": "extra_status", "operations": [("GET", "/users/check_login")], "statuses": [400],
+        "reason": "check_login without a username is 400.",
+    },
+    {
+        "kind": "extra_status",
+        "operations": [("GET", "/tenants/{tenant_id}/offering_items"), ("PUT", "/tenants/{tenant_id}/offering_items"),
+                       ("GET", "/tenants/{tenant_id}/offering_items/available_for_child"),
+                       ("GET", "/tenants/{tenant_id}/registration_tokens"),
+                       ("POST", "/tenants/{tenant_id}/registration_tokens"), ("PUT", "/tenants/{tenant_id}/edition"),
+                       ("GET", "/tenants/{tenant_id}/edition"), ("PUT", "/tenants/{tenant_id}/mfa/status"),
+                       ("GET", "/search")],
+        "statuses": [400, 404],
+        "reason": "Offering-item rules (1021 not available in the parent, one storage per type, unknown items) "
+                  "are 400; unknown tenants are 404 here too.",
+    },
+    {
+        "kind": "success_status", "operations": [("POST", "/reports")], "from": 200, "to": 201,
+        "reason": "POST /reports is documented 200 but the service answers 201 Created (api-facts, official client).",
+    },
+    {
+        "kind": "request_schema", "operations": [("PUT", "/users/{user_id}/access_policies")],
+        "schema": {
+            "type": "object", "required": ["items"],
+            "properties": {"items": {"type": "array", "items": {
+                "type": "object", "required": ["role_id", "tenant_id", "trustee_id", "trustee_type"],
+                "properties": {
+                    "id": {"type": "string"}, "version": {"type": "integer"}, "issuer_id": {"type": "string"},
+                    "trustee_id": {"type": "string"}, "trustee_type": {"enum": ["user", "user_group", "client"],
+                                                                      "type": "string"},
+                    "tenant_id": {"type": "string"}, "role_id": {"$ref": "#/components/schemas/userRole"},
+                    "created_at": {"type": "string"}, "updated_at": {"type": "string"},
+                    "deleted_at": {"nullable": True, "type": "string"}}}}}},
+        "reason": "The request is documented as the full accessPoliciesList (timestamp, created_at, ...), "
+                  "but clients (Acronis's own tutorials) send only id 000..0, issuer_id, role_id, tenant_id, "
+                  "trustee_id, trustee_type and version 0, which the service accepts.",
+    },
+    {
+        "kind": "request_property", "operations": [("PUT", "/tenants/{tenant_id}")], "property": "settings",
+        "schema": {"type": "object", "properties": {"enhanced_security": {"type": "boolean"}}},
+        "reason": "Enhanced security is switched on for an existing tenant with the same `settings` object "
+                  "POST /tenants documents; the published tenantPut omits it. It cannot be switched off.",
+    },
+    {
+        "kind": "parameter_schema", "operations": [("POST", "/idp/token")], "in": "header", "name": "Authorization",
+        "schema": {"type": "string", "pattern": "^(Basic|Bearer) \\S+$"},
+        "reason": "The documented pattern requires base64 ending in '=', which most client_id:secret pairs "
+                  "do not produce; the service accepts any Basic credentials.",
+    },
+    {
+        "kind": "form_property_schema", "operations": [("POST", "/idp/token")], "property": "scope",
+        "schema": {"type": "string"},
+        "reason": "The documented scope pattern rejects ':' and '-', yet the jwt-bearer exchange sends "
+                  "scope=urn:acronis.com:tenant-id:<uuid> (Acronis examples).",
+    },
+    {
+        "kind": "read_only_fields",
+        "operations": [("PUT", "/tenants/{tenant_id}"), ("PUT", "/users/{user_id}"),
+                       ("PUT", "/tenants/{tenant_id}/pricing"), ("PUT", "/clients/{client_id}")],
+        "reason": "Real clients PUT back the object they read (the pricing tutorial sends the whole GET "
+                  "object, production_start_date included); the service ignores read-only fields.",
+    },
+    {
+        "kind": "nullable_all_of", "operations": "*",
+        "reason": "The document marks fields such as deleted_at, owner_id, update_lock.owner_id and "
+                  "production_start_date as nullable next to an allOf of a non-nullable $ref; OpenAPI 3.0 "
+                  "validators then reject null, yet the service sends null there (tutorials' tenant objects).",
+    },
+    {
+        "kind": "lenient_scalars", "operations": "*",
+        "reason": "Acronis's own example scripts send \"version\": \"3\" and \"enabled\": \"false\" as strings; "
+                  "the service accepts them.",
+    },
+]
+
+
+def for_operation(kind, method, path):
+    """The deviations of one kind that apply to an operation."""
+    found = []
+    for deviation in DEVIATIONS:
+        if deviation["kind"] != kind:
+            continue
+        operations = deviation["operations"]
+        if operations == "*" or (method.upper(), path) in operations:
+            found.append(deviation)
+    return found
