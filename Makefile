@@ -57,7 +57,7 @@ venv: $(VENV)/.installed
 $(VENV)/.installed: tests/requirements.txt requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r tests/requirements.txt
-	@$(BIN)/ansible --version | head -1
+	@$(BIN)/python -c 'import ansible; print("ansible-core", ansible.__version__)'
 	@touch $@
 
 # Copy of the work tree in an ansible_collections/acronis/cyber_platform path.
