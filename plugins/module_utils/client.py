@@ -145,7 +145,8 @@ class AcronisClient:
     # ---------------------------------------------------------------- tokens
 
     def _token_is_fresh(self, token):
-        if not token or not token.get("access_token"):
+        # A cache entry may hold anything (an older format, a hand edit): only a dict is a token.
+        if not isinstance(token, dict) or not token.get("access_token"):
             return False
         try:
             expires_on = float(token.get("expires_on"))
