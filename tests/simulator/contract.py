@@ -120,6 +120,23 @@ def _apply_deviations(method, path, operation):
         for parameter in operation.get("parameters", []):
             if parameter.get("name") == deviation["name"] and parameter.get("in") == deviation["in"]:
                 parameter["schema"] = copy.deepcopy(deviation["schema"])
+    for deviation in spec_deviations.for_operation("response_enum", method, path):
+        for status, response in operation["responses"].items():
+            content = response.get("content", {}).get("application/json")
+            if status.startswith("2") and content is not None:
+                content["schema"] = _extend_enum(content["schema"], deviation["pointer"], deviation["values"])
+
+
+def _extend_enum(schema, pointer, values):
+    """A copy of schema whose enum at pointer ('a/b/[]/c': property names, [] for array items) allows values."""
+    root = copy.deepcopy(_resolve(schema))
+    node = root
+    for part in pointer.split("/"):
+        container, field = (node, "items") if part == "[]" else (node["properties"], part)
+        container[field] = copy.deepcopy(_resolve(container[field]))
+        node = container[field]
+    node["enum"] = list(node["enum"]) + [value for value in values if value not in node["enum"]]
+    return root
 
 
 def _resolve(schema):

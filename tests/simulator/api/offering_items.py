@@ -8,6 +8,7 @@ from ..context import world
 from ..errors import ApiError, bad_request
 from ..helpers import as_int, json_body, now_iso
 from .tenants import CREATABLE_KINDS, check_lock
+from .usages import check_quota
 from .views import offering_item_view
 
 bp = Blueprint("offering_items", __name__, url_prefix="/api/2")
@@ -163,6 +164,8 @@ def put_offering_items(tenant_id):
                                   code=errors.OFFERING_ITEM_NOT_AVAILABLE, context={"name": name})
             current_quota = old.get("quota") or {"value": None, "overage": None, "version": 0}
             quota = _quota(item, current_quota, name) if status == 1 else None
+            if quota is not None and quota is not current_quota:
+                check_quota(state, record["id"], key, quota)
             new_states[key] = {"status": status, "quota": quota, "locked": old.get("locked", False)}
             touched.append(key)
         if record["kind"] == "customer":
