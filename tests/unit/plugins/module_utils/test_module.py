@@ -1,0 +1,282 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) acronis.cyber_platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""AcronisModule and the comparison, diff and placeholder helpers."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import os
+
+import pytest
+
+from ansible.module_utils import basic
+
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import module as module_utils
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisAPIError, AcronisCheckModeWrite
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
+    UUID_RE,
+    AcronisModule,
+    compare,
+    is_placeholder_id,
+    make_diff,
+    merge,
+    placeholder_id,
+    values_equal,
+)
+from ansible_collections.acronis.cyber_platform.tests.unit.plugins.module_utils.conftest import API, BASE_URL
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19
+    patch_module_args = None
+
+TENANT = "5c1d5e8a-0000-4000-8000-000000000001"
+
+
+# ----------------------------------------------------------------- values_equal, compare
+
+@pytest.mark.parametrize("wanted, current", [
+    (3, "3"), ("3", 3), (3, 3.0), (1.5, "1.5"),
+    (False, "false"), ("false", False), (True, "True"), (True, "true"),
+    ("acme", "acme"), (None, None), ([1, 2], [1, 2]),
+])
+def test_values_equal(wanted, current):
+    assert values_equal(wanted, current)
+
+
+@pytest.mark.parametrize("wanted, current", [
+    (3, "4"), ("3", 4), (3, "three"), (False, "true"), (True, "false"), (True, None), (3, None),
+    ("acme", "Acme"), ([1, 2], [2, 1]), ("false", "False"),
+])
+def test_values_differ(wanted, current):
+    assert not values_equal(wanted, current)
+
+
+def test_compare_returns_only_what_differs():
+    current = {"name": "Acme", "enabled": "true", "version": "3", "language": "en",
+               "contact": {"email": "a@example.com", "phone": "1"}}
+    desired = {"name": "Acme", "enabled": True, "version": 3, "language": "de",
+               "contact": {"email": "b@example.com", "phone": None}, "internal_tag": None}
+    assert compare(desired, current) == {"language": "de", "contact": {"email": "b@example.com"}}
+
+
+def test_compare_none_means_leave_it():
+    assert compare({"name": None, "contact": {"email": None}}, {"name": "Acme"}) == {}
+
+
+def test_compare_against_nothing():
+    assert compare({"name": "Acme", "contact": {"email": "a@x"}}, None) == {"name": "Acme", "contact": {"email": "a@x"}}
+
+
+def test_compare_nested_dict_against_a_missing_key():
+    assert compare({"contact": {"email": "a@x", "phone": None}}, {"name": "Acme"}) == {"contact": {"email": "a@x"}}
+
+
+def test_compare_lists_as_lists():
+    assert compare({"roles": ["a", "b"]}, {"roles": ["b", "a"]}) == {"roles": ["a", "b"]}
+    assert compare({"roles": ["a", "b"]}, {"roles": ["a", "b"]}) == {}
+
+
+# ----------------------------------------------------------------------------- merge
+
+def test_merge_lays_changes_over_current_without_touching_it():
+    current = {"name": "Acme", "contact": {"email": "a@x", "phone": "1"}, "tags": [1]}
+    merged = merge(current, {"contact": {"email": "b@x"}, "tags": [2], "language": "de"})
+    assert merged == {"name": "Acme", "contact": {"email": "b@x", "phone": "1"}, "tags": [2], "language": "de"}
+    assert current == {"name": "Acme", "contact": {"email": "a@x", "phone": "1"}, "tags": [1]}
+    merged["contact"]["phone"] = "2"
+    assert current["contact"]["phone"] == "1"
+
+
+def test_merge_into_nothing():
+    assert merge(None, {"a": {"b": 1}}) == {"a": {"b": 1}}
+
+
+# ------------------------------------------------------------------------- make_diff
+
+def test_diff_shows_only_the_changed_fields():
+    current = {"id": TENANT, "name": "Acme", "language": "en", "contact": {"email": "a@x", "phone": "1"}}
+    diff = make_diff(current, {"language": "de", "contact": {"email": "b@x"}})
+    assert diff == {
+        "before": {"language": "en", "contact": {"email": "a@x"}},
+        "after": {"language": "de", "contact": {"email": "b@x"}},
+    }
+
+
+def test_diff_masks_secrets():
+    current = {"login": "bob", "password": "old-secret", "contact": {"email": "a@x"}}
+    diff = make_diff(current, {"password": "new-secret", "contact": {"email": "b@x"}}, secrets=("password",))
+    assert diff == {
+        "before": {"password": "********", "contact": {"email": "a@x"}},
+        "after": {"password": "********", "contact": {"email": "b@x"}},
+    }
+    assert "secret" not in json.dumps(diff)
+
+
+def test_diff_of_a_creation_and_of_a_deletion():
+    created = make_diff(None, {"login": "bob", "password": "pw", "nested": {"client_secret": "s"}},
+                        secrets=("password", "client_secret"))
+    assert created == {"before": {}, "after": {"login": "bob", "password": "********", "nested": {"client_secret": "********"}}}
+    deleted = make_diff({"login": "bob", "password": "pw", "items": [{"password": "x"}]}, None, secrets=("password",))
+    assert deleted == {"before": {"login": "bob", "password": "********", "items": [{"password": "********"}]}, "after": {}}
+
+
+def test_diff_does_not_mask_an_absent_secret():
+    assert make_diff({"password": None}, {"password": "pw"}, secrets=("password",)) == {
+        "before": {"password": None}, "after": {"password": "********"}}
+
+
+# ---------------------------------------------------------------------- placeholders
+
+def test_placeholder_id_is_a_uuid_the_service_never_issues():
+    value = placeholder_id("tenant", "Acme")
+    assert value.startswith("00000000-0000-0000-c4ec-")
+    assert UUID_RE.match(value)
+    assert len(value) == 36
+    assert is_placeholder_id(value)
+
+
+def test_placeholder_id_is_stable_and_distinct():
+    assert placeholder_id("tenant", "Acme") == placeholder_id("tenant", "Acme")
+    assert placeholder_id("tenant", "Acme") != placeholder_id("tenant", "Acme 2")
+    assert placeholder_id("tenant", "Acme") != placeholder_id("user", "Acme")
+
+
+@pytest.mark.parametrize("value", [TENANT, None, 42, "", "00000000-0000-0000-0000-000000000000"])
+def test_is_placeholder_id_rejects_real_values(value):
+    assert not is_placeholder_id(value)
+
+
+# ----------------------------------------------------------------------- AcronisModule
+
+class FailJson(Exception):
+    def __init__(self, kwargs):
+        super(FailJson, self).__init__(kwargs.get("msg"))
+        self.kwargs = kwargs
+
+
+def _fail_json(self, **kwargs):
+    raise FailJson(kwargs)
+
+
+@pytest.fixture
+def module_args(monkeypatch):
+    """Run AcronisModule in-process: module args injected, fail_json raising FailJson."""
+    monkeypatch.setattr(basic.AnsibleModule, "fail_json", _fail_json)
+    for name in ("ACRONIS_BASE_URL", "ACRONIS_CLIENT_ID", "ACRONIS_CLIENT_SECRET", "ACRONIS_TOKEN_CACHE",
+                 "ACRONIS_TOKEN_CACHE_DIR", "ACRONIS_BACKOFF_RETRIES"):
+        monkeypatch.delenv(name, raising=False)
+
+    def build(args, **kwargs):
+        if patch_module_args is not None:
+            with patch_module_args(args):
+                return AcronisModule(argument_spec=dict(name=dict(type="str")), supports_check_mode=True, **kwargs)
+        monkeypatch.setattr(basic, "_ANSIBLE_ARGS", json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode("utf-8"))
+        return AcronisModule(argument_spec=dict(name=dict(type="str")), supports_check_mode=True, **kwargs)
+
+    return build
+
+
+def test_module_without_client_credentials_fails_clearly(module_args):
+    with pytest.raises(FailJson) as info:
+        module_args({"base_url": BASE_URL})
+    msg = info.value.kwargs["msg"]
+    assert "client_id and client_secret are required" in msg
+    assert "ACRONIS_CLIENT_ID" in msg and "ACRONIS_CLIENT_SECRET" in msg
+
+
+def test_module_with_only_a_client_id_fails(module_args):
+    with pytest.raises(FailJson) as info:
+        module_args({"base_url": BASE_URL, "client_id": "cid"})
+    assert "client_secret" in info.value.kwargs["msg"]
+
+
+def test_module_for_login_and_password_does_not_need_client_credentials(module_args):
+    module = module_args({"base_url": BASE_URL}, requires_client_credentials=False)
+    assert module.params["client_id"] is None
+
+
+def test_module_without_requests_says_what_to_install(module_args, monkeypatch):
+    monkeypatch.setattr(module_utils, "HAS_REQUESTS", False)
+    monkeypatch.setattr(module_utils, "REQUESTS_IMPORT_ERROR", "Traceback: No module named 'requests'")
+    with pytest.raises(FailJson) as info:
+        module_args({"base_url": BASE_URL, "client_id": "cid", "client_secret": "s"})
+    assert "Python library (requests)" in info.value.kwargs["msg"]
+    assert info.value.kwargs["exception"] == "Traceback: No module named 'requests'"
+
+
+def test_module_reads_connection_options_from_the_environment(module_args, monkeypatch, tmp_path, http):
+    monkeypatch.setenv("ACRONIS_BASE_URL", BASE_URL)
+    monkeypatch.setenv("ACRONIS_CLIENT_ID", "env-id")
+    monkeypatch.setenv("ACRONIS_CLIENT_SECRET", "env-secret")
+    monkeypatch.setenv("ACRONIS_BACKOFF_RETRIES", "2")
+    monkeypatch.setenv("ACRONIS_TOKEN_CACHE_DIR", str(tmp_path / "cache"))
+    module = module_args({})
+    client = module.client
+    assert (client.client_id, client.backoff_retries) == ("env-id", 2)
+    assert client.root_url == BASE_URL
+    assert module.client is client
+    http.post(API + "/idp/token", json={"access_token": "t", "expires_on": 4102444800})
+    client.access_token()
+    assert http.last_request.headers["Authorization"] == "Basic ZW52LWlkOmVudi1zZWNyZXQ="   # env-id:env-secret
+    assert len([name for name in os.listdir(str(tmp_path / "cache")) if name.endswith(".json")]) == 1
+
+
+def test_module_client_has_no_cache_when_disabled(module_args, http, tmp_path):
+    module = module_args({"base_url": BASE_URL, "client_id": "cid", "client_secret": "s", "token_cache": False,
+                          "token_cache_dir": str(tmp_path / "cache")})
+    http.post(API + "/idp/token", json={"access_token": "t", "expires_on": 4102444800})
+    module.client.access_token()
+    assert not os.path.exists(str(tmp_path / "cache"))
+
+
+def test_check_mode_client_is_read_only_and_sends_nothing(module_args, http, tmp_path):
+    module = module_args({"base_url": BASE_URL, "client_id": "cid", "client_secret": "s",
+                          "token_cache_dir": str(tmp_path), "_ansible_check_mode": True})
+    assert module.check_mode
+    client = module.client
+    assert client.read_only
+    with pytest.raises(AcronisCheckModeWrite):
+        client.post("/tenants", json={"name": "Acme"})
+    with pytest.raises(AcronisCheckModeWrite):
+        client.put("/tenants/{tenant_id}", json={}, tenant_id=TENANT)
+    with pytest.raises(AcronisCheckModeWrite):
+        client.delete("/tenants/{tenant_id}", missing_ok=True, tenant_id=TENANT)
+    assert http.call_count == 0
+
+
+def test_normal_mode_client_is_not_read_only(module_args):
+    module = module_args({"base_url": BASE_URL, "client_id": "cid", "client_secret": "s", "token_cache": False})
+    assert not module.client.read_only
+
+
+def test_fail_api_gives_one_message_and_the_error(module_args):
+    module = module_args({"base_url": BASE_URL, "client_id": "cid", "client_secret": "s"})
+    exc = AcronisAPIError(409, "The version is outdated.", method="PUT", path="/tenants/" + TENANT, code=1001)
+    with pytest.raises(FailJson) as info:
+        module.fail_api(exc, "update tenant 'Acme'", tenant={"name": "Acme"})
+    kwargs = info.value.kwargs
+    assert kwargs["msg"] == "Failed to update tenant 'Acme': PUT /tenants/%s: HTTP 409, error 1001: The version is outdated." % TENANT
+    assert kwargs["error"]["status"] == 409 and kwargs["error"]["code"] == 1001
+    assert kwargs["tenant"] == {"name": "Acme"}
+
+
+def test_check_uuid(module_args):
+    module = module_args({"base_url": BASE_URL, "client_id": "cid", "client_secret": "s"})
+    module.check_uuid(TENANT, "parent_id")
+    module.check_uuid(None, "parent_id")
+    with pytest.raises(FailJson) as info:
+        module.check_uuid("not-a-uuid", "parent_id")
+    assert "parent_id must be a UUID" in info.value.kwargs["msg"]
+    with pytest.raises(FailJson) as info:
+        module.check_uuid(placeholder_id("tenant", "Acme"), "parent_id")
+    assert "placeholder" in info.value.kwargs["msg"]
+
+
+def test_check_uuid_accepts_a_placeholder_in_check_mode(module_args):
+    module = module_args({"base_url": BASE_URL, "client_id": "cid", "client_secret": "s", "_ansible_check_mode": True})
+    module.check_uuid(placeholder_id("tenant", "Acme"), "parent_id")
