@@ -38,7 +38,8 @@ GENERIC_ERROR_STATUSES = {
          "(malformed JSON, wrong types, unknown properties), which few operations list.",
     401: "Every authenticated operation answers 401 to a missing, expired or forged token.",
     403: "Every authenticated operation answers 403 (code 1002) when the object is outside the caller's subtree.",
-    404: "Operations with ids in the path answer 404 for unknown or deleted ids, listed or not.",
+    404: "Operations answer 404 for unknown or deleted ids, in the path or in the body (POST /tenants with an "
+         "unknown parent_id), listed or not.",
 }
 
 _VERSIONED = [
@@ -127,6 +128,11 @@ DEVIATIONS = [
                   "e-mail (result_action send) still needs recipients (400).",
     },
     {
+        "kind": "extra_status", "operations": [("POST", "/reports")], "statuses": [404],
+        "reason": "A parameters.tenant_id that does not exist (or was deleted) is 404 with code 1005, as for the "
+                  "tenant ids in the bodies of POST /tenants and POST /users.",
+    },
+    {
         "kind": "response_enum", "operations": [("POST", "/reports"), ("GET", "/reports/{report_id}"),
                                                 ("PUT", "/reports/{report_id}")],
         "pointer": "parameters/formats/[]", "values": ["json_v2_0"],
@@ -182,9 +188,10 @@ DEVIATIONS = [
     },
     {
         "kind": "nullable_all_of", "operations": "*",
-        "reason": "The document marks fields such as deleted_at, owner_id, update_lock.owner_id and "
-                  "production_start_date as nullable next to an allOf of a non-nullable $ref; OpenAPI 3.0 "
-                  "validators then reject null, yet the service sends null there (tutorials' tenant objects).",
+        "reason": "The document marks fields such as deleted_at, owner_id, update_lock.owner_id, "
+                  "production_start_date and pricing currency as nullable next to an allOf of a non-nullable "
+                  "$ref (or enum); OpenAPI 3.0 validators then reject null, yet the service sends null there "
+                  "(tutorials' tenant and pricing objects).",
     },
     {
         "kind": "lenient_scalars", "operations": "*",
