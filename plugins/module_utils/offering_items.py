@@ -88,25 +88,25 @@ def editions_of(items):
 
 
 def one_storage_per_type(items, keep=None):
-    """The seeds' rule for customers: one infrastructure per infra-bound item.
+    """The seeds' rule for customers: one infrastructure per infra-bound usage.
 
-    A customer may have each infra-bound item (storage, disaster recovery) on
-    one infrastructure only. For every (application, name) offered on several
-    infrastructures, the one in ``keep`` (what the tenant already uses, or
-    what the task asks for) wins; otherwise the first one the parent lists.
+    A customer may have each infra-bound usage (storage, disaster recovery) on
+    one infrastructure only. For every (application, usage) offered on several
+    infrastructures, the one in ``keep`` (what the task asks for, or what the
+    tenant already uses) wins; otherwise the first one the parent lists.
     """
     keep = keep or {}
     chosen = {}
     for item in items:
-        if not item.get("infra_id"):
-            continue
-        ident = (item["application_id"], item["name"])
-        if ident in keep:
-            chosen[ident] = keep[ident]
-        else:
-            chosen.setdefault(ident, item["infra_id"])
-    return [i for i in items
-            if not i.get("infra_id") or chosen[(i["application_id"], i["name"])] == i["infra_id"]]
+        if item.get("infra_id"):
+            group = usage_group(item)
+            chosen.setdefault(group, keep.get(group, item["infra_id"]))
+    return [i for i in items if not i.get("infra_id") or chosen[usage_group(i)] == i["infra_id"]]
+
+
+def usage_group(item):
+    """(application_id, usage_name): the "type" of an infra-bound item."""
+    return (item.get("application_id"), item.get("usage_name"))
 
 
 def find_items(candidates, spec, edition):

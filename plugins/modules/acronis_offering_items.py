@@ -227,7 +227,7 @@ edition_switch:
     warnings: []
 '''
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisAPIError, AcronisError
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
     AcronisModule,
     is_placeholder_id,
@@ -321,28 +321,17 @@ def resolve_present(module, available, current_by_key, kind, edition, parent_kno
         item = matches[0]
         wanted[oi.item_key(item)] = (item, wanted_quota(spec))
         if item.get("infra_id"):
-            explicit[(item["application_id"], item["name"])] = item["infra_id"]
+            explicit[oi.usage_group(item)] = item["infra_id"]
     if p["all_available"] and parent_known:
         pool = [i for i in available if oi.in_edition(i, edition)]
         if kind == "customer":
-            keep = dict(((c["application_id"], c["name"]), c["infra_id"]) for c in current_by_key.values()
+            keep = dict((oi.usage_group(c), c["infra_id"]) for c in current_by_key.values()
                         if c.get("infra_id") and int(c.get("status") or 0) == 1)
             keep.update(explicit)
             pool = oi.one_storage_per_type(pool, keep)
         for item in pool:
             wanted.setdefault(oi.item_key(item), (item, {}))
     return wanted
-
-
-def check_parent_quota(module, item, quota):
-    """A quota above what the parent has is refused before any write."""
-    parent_quota = item.get("quota") or {}
-    limit = parent_quota.get("value")
-    if limit is None or "value" not in quota:
-        return
-    if quota["value"] is None or quota["value"] > limit:
-        module.fail_json(msg="the quota of offering item %s (%s) is above the parent's quota (%s)"
-                             % (oi.item_label(item), "unlimited" if quota["value"] is None else quota["value"], limit))
 
 
 def plan_changes(wanted, disable, current_by_key):
@@ -374,28 +363,54 @@ def plan_changes(wanted, disable, current_by_key):
     return plan
 
 
-def check_usage(module, client, tenant_id, plan):
-    """A quota below the tenant's current usage is refused before any write (one read, only when lowering)."""
-    lowered = []
-    for key, base, before, after, entry in plan:
-        if "quota" not in entry or after["quota"]["value"] is None:
-            continue
-        was = (before.get("quota") or {}).get("value")
-        if before["status"] != 1 or was is None or after["quota"]["value"] < was:
-            lowered.append((key, base, after))
-    if not lowered or tenant_id is None:
-        return bool(lowered)
+def hard_limit(quota):
+    """What the service enforces: quota value plus overage (None when unlimited)."""
+    if quota.get("value") is None:
+        return None
+    return quota["value"] + (quota.get("overage") or 0)
+
+
+def check_quotas(module, client, tenant_id, parent_id, plan):
+    """Quotas above the parent's or below the tenant's usage fail here, before any write.
+
+    Reads the parent's items only when the task sets a quota value, and the
+    tenant's usages only when it lowers one. Returns True when a quota is lowered.
+    """
+    limited = [(key, base, before, after) for key, base, before, after, entry in plan
+               if "quota" in entry and after["quota"]["value"] is not None]
+    lowered = [(key, base, after) for key, base, before, after in limited
+               if before["status"] != 1 or hard_limit(before["quota"]) is None
+               or hard_limit(after["quota"]) < hard_limit(before["quota"])]
+    set_value = [(key, base, after) for key, base, before, after, entry in plan
+                 if "quota" in entry and after["status"] == 1]
     try:
-        usages = oi.tenant_usages(client, tenant_id, [base.get("usage_name") for key, base, after in lowered])
+        if set_value and not is_placeholder_id(parent_id):
+            try:
+                parent_items = dict((oi.item_key(i), i) for i in oi.tenant_items(client, parent_id))
+            except AcronisAPIError as exc:
+                if exc.status != 403:
+                    raise
+                parent_items = {}   # the parent is above the API client: the service will judge
+            for key, base, after in set_value:
+                parent = parent_items.get(key)
+                limit = ((parent or {}).get("quota") or {}).get("value")
+                if limit is not None and (after["quota"]["value"] is None or after["quota"]["value"] > limit):
+                    module.fail_json(msg="the quota of offering item %s (%s) is above the quota of the parent "
+                                         "tenant %s (%s)" % (oi.item_label(base), after["quota"]["value"]
+                                                             if after["quota"]["value"] is not None
+                                                             else "unlimited", parent_id, limit))
+        if lowered and tenant_id is not None:
+            usages = oi.tenant_usages(client, tenant_id, [base.get("usage_name") for key, base, after in lowered])
+            used = dict((oi.item_key(u), u.get("value")) for u in usages)
+            for key, base, after in lowered:
+                value = used.get(key)
+                if value is not None and float(value) > hard_limit(after["quota"]):
+                    module.fail_json(msg="the quota of offering item %s (value %s, overage %s) is below the "
+                                         "tenant's current usage (%s)" % (oi.item_label(base), after["quota"]["value"],
+                                                                          after["quota"]["overage"] or 0, value))
     except AcronisError as exc:
-        module.fail_api(exc, "read the usages of tenant %s" % tenant_id)
-    used = dict((oi.item_key(u), u.get("value")) for u in usages)
-    for key, base, after in lowered:
-        value = used.get(key)
-        if value is not None and float(value) > after["quota"]["value"]:
-            module.fail_json(msg="the quota of offering item %s (%s) is below the tenant's current usage (%s)"
-                                 % (oi.item_label(base), after["quota"]["value"], value))
-    return True
+        module.fail_api(exc, "check the quotas of tenant %s against its parent and its usage" % tenant_id)
+    return bool(lowered)
 
 
 def apply_plan(current, plan, edition, reply_items):
@@ -495,8 +510,6 @@ def main():
     wanted, disable = {}, []
     if p["state"] == "present":
         wanted = resolve_present(module, available, current_by_key, kind, edition, parent_known)
-        for key, (item, quota) in wanted.items():
-            check_parent_quota(module, item, quota)
     else:
         for spec in p["items"]:
             matches = oi.find_items(current, spec, edition)
@@ -511,7 +524,7 @@ def main():
 
     # Compare, validate quotas, act.
     plan = plan_changes(wanted, disable, current_by_key)
-    lowering = check_usage(module, client, None if placeholder else tenant_id, plan)
+    lowering = check_quotas(module, client, None if placeholder else tenant_id, parent_id, plan)
     reply = []
     if plan and not module.check_mode:
         try:

@@ -277,7 +277,8 @@ def put_body(user, changes):
     body = dict((k, v) for k, v in changes.items() if k != "contact")
     if "contact" in changes:
         contact = merge(user.get("contact") or {}, changes["contact"])
-        body["contact"] = dict((k, v) for k, v in contact.items() if k in tenants.CONTACT_FIELDS)
+        body["contact"] = dict((k, v) for k, v in contact.items()
+                               if k in tenants.CONTACT_FIELDS and v != [])
     return body
 
 
