@@ -69,6 +69,8 @@ def _nullable_all_of(node):
             for member in node["allOf"]:
                 member = copy.deepcopy(_resolve(member))
                 member["nullable"] = True
+                if "enum" in member and None not in member["enum"]:
+                    member["enum"] = list(member["enum"]) + [None]
                 members.append(member)
             node["allOf"] = members
         for value in node.values():
@@ -90,8 +92,6 @@ def _apply_generic_statuses(path, operation):
     if path.startswith("/idp/"):
         return  # the token endpoints answer OAuth-style errors, all listed.
     for status in spec_deviations.GENERIC_ERROR_STATUSES:
-        if status == 404 and "{" not in path:
-            continue
         responses.setdefault(str(status), _error_response())
 
 

@@ -44,7 +44,8 @@ class SimulatorServer:
 
     def start(self):
         """Serve in a background thread."""
-        self._thread = threading.Thread(target=self.server.serve_forever, name="acronis-simulator", daemon=True)
+        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="acronis-simulator", daemon=True)
         self._thread.start()
         if self.settings.state_file:
             self._saver = threading.Thread(target=self._save_loop, name="acronis-simulator-saver", daemon=True)

@@ -1,0 +1,121 @@
+"""Offering items, editions and applications."""
+
+from .helpers import create_tenant, create_user, enable_items, error_code
+
+CP = "6e6d758d-8e74-3ae3-ac84-50eb0dff12eb"
+ACRONIS_STORAGE = "019097a6-114f-4418-bd54-e01ef049f209"
+GOOGLE_STORAGE = "ba2976d0-c13e-4661-ae60-b4593583fce2"
+
+
+def test_catalog_of_the_root_partner(simulator, api):
+    root = simulator.credentials["tenant_id"]
+    items = api.get("/tenants/%s/offering_items" % root, params={"edition": "*"}).json()["items"]
+    editions = {i["edition"] for i in items}
+    assert {"standard", "per_workload", "per_gigabyte", "pck_per_workload", "pck_per_gigabyte"} <= editions
+    assert {i["type"] for i in items} == {"count", "infra", "feature"}
+    storages = {i["infra_id"] for i in items if i["type"] == "infra" and i["application_id"] == CP}
+    assert len(storages) >= 3
+    standard = api.get("/tenants/%s/offering_items" % root).json()["items"]
+    assert {i["edition"] for i in standard} <= {"standard", None}
+    assert all(i["status"] == 1 and "quota" in i for i in standard)
+
+
+def test_available_for_child_and_partial_put(simulator, api):
+    root = simulator.credentials["tenant_id"]
+    partner = create_tenant(api, root, "Items partner")
+    available = api.get("/tenants/%s/offering_items/available_for_child" % root,
+                        params={"kind": "partner", "edition": "per_workload"}).json()["items"]
+    assert all(i["status"] == 1 and i["quota"] == {"value": None, "overage": None, "version": 0} for i in available)
+    infra = [i for i in available if i["type"] == "infra"]
+    assert infra and all("infra_id" in i for i in infra)
+    enable_items(api, root, partner["id"], edition="per_workload")
+    mine = api.get("/tenants/%s/offering_items" % partner["id"], params={"edition": "per_workload"}).json()["items"]
+    assert all(i["status"] == 1 for i in mine)
+    assert api.get("/tenants/" + partner["id"]).json()["version"] == 1   # PUT offering_items keeps the version
+    # Partial list: switch one item off, set a quota on another.
+    seats = next(i for i in mine if i["name"] == "pw_workstations")
+    servers = next(i for i in mine if i["name"] == "pw_servers")
+    body = {"offering_items": [{"application_id": CP, "name": "pw_workstations", "status": 0},
+                               {"application_id": CP, "name": "pw_servers", "status": 1,
+                                "quota": {"value": "10", "overage": 0, "version": servers["quota"]["version"]}}]}
+    changed = api.put("/tenants/%s/offering_items" % partner["id"], json=body).json()["items"]
+    assert changed[0]["status"] == 0 and "quota" not in changed[0]
+    assert changed[1]["quota"] == {"value": 10, "overage": 0, "version": 1}
+    stale = api.put("/tenants/%s/offering_items" % partner["id"], json=body)
+    assert stale.status_code == 409 and error_code(stale) == 1001
+    assert seats["status"] == 1
+    # A child cannot get what its parent does not have (1021).
+    customer = create_tenant(api, partner["id"], "Items customer", kind="customer")
+    refused = api.put("/tenants/%s/offering_items" % customer["id"], json={"offering_items": [
+        {"application_id": CP, "name": "pw_workstations", "status": 1}]})
+    assert refused.status_code == 400 and error_code(refused) == 1021
+    unknown = api.put("/tenants/%s/offering_items" % customer["id"], json={"offering_items": [
+        {"application_id": CP, "name": "no_such_item", "status": 1}]})
+    assert unknown.status_code == 400
+    no_infra = api.put("/tenants/%s/offering_items" % customer["id"], json={"offering_items": [
+        {"application_id": CP, "name": "pw_storage", "status": 1}]})
+    assert no_infra.status_code == 400 and "infra_id" in no_infra.text
+
+
+def test_customer_gets_one_storage_per_type(simulator, api):
+    root = simulator.credentials["tenant_id"]
+    customer = create_tenant(api, root, "One storage", kind="customer")
+    two = api.put("/tenants/%s/offering_items" % customer["id"], json={"offering_items": [
+        {"application_id": CP, "name": "storage", "infra_id": ACRONIS_STORAGE, "status": 1},
+        {"application_id": CP, "name": "storage", "infra_id": GOOGLE_STORAGE, "status": 1}]})
+    assert two.status_code == 400
+    enable_items(api, root, customer["id"], kind="customer",
+                 keep=lambda i: i["type"] != "infra" or i["infra_id"] == ACRONIS_STORAGE)
+    assert CP in api.get("/tenants/%s/applications" % customer["id"]).json()["items"]
+
+
+def test_disabling_in_a_parent_disables_the_subtree(simulator, api):
+    root = simulator.credentials["tenant_id"]
+    partner = create_tenant(api, root, "Cascade")
+    enable_items(api, root, partner["id"])
+    customer = create_tenant(api, partner["id"], "Cascade customer", kind="customer")
+    enable_items(api, partner["id"], customer["id"], kind="customer",
+                 keep=lambda i: i["name"] == "workstations")
+    api.put("/tenants/%s/offering_items" % partner["id"], json={"offering_items": [
+        {"application_id": CP, "name": "workstations", "status": 0}]})
+    items = api.get("/tenants/%s/offering_items" % customer["id"], params={"usage_names": "workstations"}).json()
+    assert [i["status"] for i in items["items"]] == [0]
+
+
+def test_edition_switch(simulator, api):
+    root = simulator.credentials["tenant_id"]
+    customer = create_tenant(api, root, "Switcher", kind="customer")
+    enable_items(api, root, customer["id"], kind="customer", edition="per_workload",
+                 keep=lambda i: i["type"] != "infra" or i["infra_id"] == ACRONIS_STORAGE)
+    path = "/tenants/%s/edition" % customer["id"]
+    check = api.get(path, params={"target_edition": "per_gigabyte", "application_id": CP})
+    assert check.status_code == 200
+    assert any("web_hosting_servers" in w for w in check.json()["warnings"])
+    assert api.get(path, params={"target_edition": "nope", "application_id": CP}).status_code == 400
+    switched = api.put(path, json={"target_edition": "per_gigabyte", "application_id": CP})
+    assert switched.status_code == 200, switched.text
+    enabled = [i["name"] for i in switched.json()["items"] if i["status"] == 1]
+    assert "pg_workstations" in enabled and "pg_storage" in enabled
+    old = api.get("/tenants/%s/offering_items" % customer["id"], params={"edition": "per_workload"}).json()
+    assert all(i["status"] == 0 for i in old["items"] if i["application_id"] == CP)
+
+
+def test_personal_tenant_items_cannot_be_set(simulator, api):
+    customer = create_tenant(api, simulator.credentials["tenant_id"], "Personal", kind="customer")
+    user = create_user(api, customer["id"], "personal.owner")
+    response = api.put("/tenants/%s/offering_items" % user["personal_tenant_id"], json={"offering_items": []})
+    assert response.status_code == 400
+
+
+def test_applications_and_bindings(simulator, api):
+    apps = api.get("/applications").json()["items"]
+    assert CP in [a["id"] for a in apps]
+    assert api.get("/applications/" + CP).json()["type"] == "backup"
+    assert api.get("/applications/00000000-0000-4000-8000-000000000000").status_code == 404
+    partner = create_tenant(api, simulator.credentials["tenant_id"], "Bound")
+    path = "/applications/%s/bindings/tenants/%s" % (CP, partner["id"])
+    assert api.post(path).status_code == 204
+    assert api.get("/tenants/%s/applications" % partner["id"]).json()["items"] == [CP]
+    assert api.delete(path).status_code == 204
+    assert api.get("/tenants/%s/applications" % partner["id"]).json()["items"] == []
+    assert api.delete(path).status_code == 404
