@@ -156,7 +156,8 @@ options:
         (your API client's tenant when this module locks it).
       - V(false) unlocks the tenant first, before any other change of the same task, so a task can unlock a tenant
         and change it. V(true) locks it last, after the other changes.
-      - Changing a tenant locked by another tenant fails with the service's error 1012.
+      - Changing (or deleting) a tenant locked by another tenant fails before any request that writes, because the
+        service would refuse it with its error 1012.
     type: bool
   remove_subtree:
     description:
@@ -340,7 +341,7 @@ class TenantTask:
         try:
             return self.client.client_tenant_id()
         except AcronisError as exc:
-            self.module.fail_api(exc, "find the tenant of the API client")
+            self.module.fail_api(exc, "authenticate as API client %s and read its tenant" % self.params["client_id"])
 
     def lookup(self, parent_id, authoritative):
         """The existing tenant, or None."""
@@ -373,18 +374,40 @@ class TenantTask:
         if "kind" in changes:
             have, want = tenant.get("kind"), changes["kind"]
             if not (have in tenants.CHANGEABLE_KINDS and want in tenants.CHANGEABLE_KINDS):
+                if self.params["id"]:
+                    where = "is a %s" % have
+                    advice = ""
+                else:
+                    where = "already exists under parent %s as a %s" % (tenant.get("parent_id"), have)
+                    advice = ". Choose another name, or delete that tenant first"
                 self.module.fail_json(
-                    msg="Tenant %r (%s) already exists under parent %s as a %s; a tenant's kind can change only "
-                        "between partner and folder, so it cannot become a %s. Choose another name, or delete "
-                        "that tenant first" % (name, tenant["id"], tenant.get("parent_id"), have, want))
+                    msg="Tenant %r (%s) %s; a tenant's kind can change only between partner and folder, so it "
+                        "cannot become a %s%s" % (name, tenant["id"], where, want, advice))
         if extras.get("pricing_mode") == "trial" and tenant.get("pricing_mode") != "trial":
             self.module.fail_json(
-                msg="Tenant %r (%s) is in %s pricing mode; switching to production is one-way, it cannot go back "
-                    "to trial" % (name, tenant["id"], tenant.get("pricing_mode")))
+                msg="Tenant %r (%s) is in %s pricing mode; the switch from trial to production is one-way, so it "
+                    "cannot go back to trial. Nothing was changed" % (name, tenant["id"], tenant.get("pricing_mode")))
         if "mfa_status" in extras and merge(tenant, changes).get("kind") in ("folder", "unit"):
             self.module.fail_json(
                 msg="Tenant %r (%s) is a %s; two-factor authentication is managed on its partner or customer, "
                     "not on folders and units" % (name, tenant["id"], merge(tenant, changes).get("kind")))
+
+    def check_lock(self, tenant):
+        """Refuse, before any write, to change a tenant locked by another tenant (the service says 1012)."""
+        lock = tenant.get("update_lock") or {}
+        if not lock.get("enabled"):
+            return
+        try:
+            own = self.client.client_tenant_id()
+        except AcronisError as exc:
+            self.module.fail_api(exc, "find the tenant of the API client")
+        if lock.get("owner_id") in (None, own):
+            return
+        self.module.fail_json(
+            msg="Tenant %r (%s) is locked for updates by tenant %s: the service refuses to change it "
+                "(error %s, tenant locked) for anyone but users of that tenant, and only they can unlock it "
+                "(update_lock: false). Nothing was changed"
+                % (tenant.get("name"), tenant["id"], lock.get("owner_id"), tenants.ERROR_TENANT_LOCKED))
 
     def enhanced_security_change(self, tenant):
         """{'enhanced_security': True} when it must be switched on; fails on a request to switch it off."""
@@ -420,6 +443,8 @@ class TenantTask:
         es = {} if just_created else self.enhanced_security_change(tenant)
         if es:
             changes["settings"] = es
+        if changes or extras:
+            self.check_lock(tenant)
         return changes, extras
 
     # ------------------------------------------------------------------- act
@@ -521,6 +546,8 @@ class TenantTask:
             victims.sort(key=lambda t: -t["depth"])
         else:
             victims = [tenant]
+        for victim in victims:
+            self.check_lock(victim)
         removed = [t["id"] for t in victims]
         if self.module.check_mode:
             return removed
