@@ -351,8 +351,7 @@ class AcronisClient:
         while True:
             body = self.get(path, params=page_params, **path_args) or {}
             items = body.get("items") or []
-            for item in items:
-                yield item
+            yield from items
             cursor = ((body.get("paging") or {}).get("cursors") or {}).get("after")
             if not cursor or not items:
                 return

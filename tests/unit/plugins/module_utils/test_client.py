@@ -26,7 +26,6 @@ import yaml
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import client as client_module
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import AcronisClient
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
     AcronisAPIError,
     AcronisCheckModeWrite,
