@@ -88,6 +88,8 @@ def create_tenant():
         settings = body.get("settings") or {}
         if "enhanced_security" in settings:
             fields["enhanced_security"] = as_bool(settings["enhanced_security"], "settings.enhanced_security")
+        elif "enhanced_security" in body:
+            fields["enhanced_security"] = as_bool(body["enhanced_security"], "enhanced_security")
         record = state.add_tenant(fields)
         if kind == "unit":
             record["pricing_mode"] = parent["pricing_mode"]
