@@ -338,8 +338,9 @@ def main():
             module.exit_json(**result)
         changed, api_client, secret = ensure_present(module, client, tenant_id)
     except AcronisError as exc:
-        module.fail_api(exc, "%s %s for tenant %s" % ("delete" if p["state"] == "absent" else "ensure", what,
-                                                      p["tenant_id"] or "of the administrator"))
+        module.fail_api(exc, "%s %s for tenant %s as administrator %r"
+                        % ("delete" if p["state"] == "absent" else "find or create", what,
+                           p["tenant_id"] or "(the administrator's own)", p["login"]))
     if secret is not None and p["return_secret"]:
         api_client = dict(api_client, client_secret=secret)
     result.update(changed=changed, api_client=api_client)

@@ -201,7 +201,7 @@ def main():
         module.exit_json(changed=False, tenants=[])
 
     client = module.client
-    what = "tenant %r" % (p["name"] or p["id"] or "of the API client")
+    what = "tenant %r" % (p["name"] or p["id"]) if (p["name"] or p["id"]) else "the tenant of API client %s" % p["client_id"]
     try:
         if p["name"]:
             parent_id = p["parent_id"] or client.client_tenant_id()
