@@ -189,20 +189,28 @@ class AcronisClient:
         """
         if self._token_is_fresh(self._token) and not self._is_stale(self._token, stale):
             return self._token["access_token"]
-        if self._cache is None:
-            self._token = self._issue_token()
-            return self._token["access_token"]
-        with self._cache.locked():
-            entry = self._cache.read() or {}
-            cached = entry.get("token")
-            if self._token_is_fresh(cached) and not self._is_stale(cached, stale):
-                self._token = cached
-            else:
-                self._token = self._issue_token()
-                entry["token"] = self._token
-                self._cache.write(entry)
-            if self._client_tenant_id is None:
-                self._client_tenant_id = entry.get("client_tenant_id")
+        if self._cache is not None:
+            try:
+                with self._cache.locked():
+                    entry = self._cache.read() or {}
+                    cached = entry.get("token")
+                    if self._token_is_fresh(cached) and not self._is_stale(cached, stale):
+                        self._token = cached
+                    else:
+                        self._token = self._issue_token()
+                        entry["token"] = self._token
+                        self._cache.write(entry)
+                    if self._client_tenant_id is None:
+                        self._client_tenant_id = entry.get("client_tenant_id")
+                return self._token["access_token"]
+            except (IOError, OSError):
+                # (requests' own exceptions never get here: _send_once turns them into AcronisError.)
+                # An unusable cache directory (read-only home, a file in the way, a full disk)
+                # costs a token per task, never the task: carry on without the cache.
+                self._cache = None
+                if self._token_is_fresh(self._token) and not self._is_stale(self._token, stale):
+                    return self._token["access_token"]
+        self._token = self._issue_token()
         return self._token["access_token"]
 
     def client_tenant_id(self):
@@ -213,10 +221,13 @@ class AcronisClient:
             body = self.get("/clients/{client_id}", client_id=self.client_id)
             self._client_tenant_id = body["tenant_id"]
             if self._cache is not None:
-                with self._cache.locked():
-                    entry = self._cache.read() or {}
-                    entry["client_tenant_id"] = self._client_tenant_id
-                    self._cache.write(entry)
+                try:
+                    with self._cache.locked():
+                        entry = self._cache.read() or {}
+                        entry["client_tenant_id"] = self._client_tenant_id
+                        self._cache.write(entry)
+                except (IOError, OSError):
+                    self._cache = None
         return self._client_tenant_id
 
     def scoped(self, tenant_id):
@@ -260,7 +271,9 @@ class AcronisClient:
                 response = self.session.request(method, url, params=params, json=json_body, data=data,
                                                 headers=headers, auth=request_auth, timeout=self.timeout,
                                                 verify=self.validate_certs)
-            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
+                    requests.exceptions.ChunkedEncodingError) as exc:
+                # ChunkedEncodingError: the connection broke while the reply was being read.
                 if not retry_safe and not _never_left(exc):
                     raise AcronisOutcomeUnknown(
                         "the connection failed after the request was sent (%s); "
@@ -273,6 +286,10 @@ class AcronisClient:
                 self.stats["retries"] += 1
                 self._sleep(self._backoff(attempt))
                 continue
+            except requests.exceptions.RequestException as exc:
+                # Nothing a retry would mend (a base_url without https://, an invalid URL, ...).
+                raise AcronisTransportError("could not send the request to %s: %s" % (self.root_url, exc),
+                                            method=method, path=path)
 
             status = response.status_code
             if status == 401 and authenticate and self._basic is None and not renewed:

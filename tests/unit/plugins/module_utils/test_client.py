@@ -630,3 +630,29 @@ def test_read_only_client_still_reads(http, tokens, make_client):
     http.get(API + "/tenants/" + TENANT, json={"id": TENANT})
     assert make_client(read_only=True).get("/tenants/{tenant_id}", tenant_id=TENANT) == {"id": TENANT}
     assert [r.method for r in http.request_history] == ["POST", "GET"]   # the token, then the read
+
+
+# ------------------------------------------------------- no requests exception escapes
+
+def test_body_cut_short_is_retried_for_a_read(http, tokens, make_client, sleeps):
+    http.get(API + "/tenants/" + TENANT, [{"exc": requests.exceptions.ChunkedEncodingError("Connection broken")},
+                                          {"json": {"id": TENANT}}])
+    assert make_client().get("/tenants/{tenant_id}", tenant_id=TENANT) == {"id": TENANT}
+    assert len(api_calls(http)) == 2
+    assert len(sleeps.delays) == 1
+
+
+def test_body_cut_short_on_a_create_is_outcome_unknown(http, tokens, make_client):
+    http.post(API + "/tenants", exc=requests.exceptions.ChunkedEncodingError("Connection broken"))
+    with pytest.raises(AcronisOutcomeUnknown):
+        make_client().post("/tenants", json={"name": "Acme"})
+    assert len(api_calls(http)) == 1
+
+
+def test_base_url_without_scheme_is_an_acronis_error(make_client, sleeps):
+    client = make_client(base_url="dc.example.test")
+    with pytest.raises(AcronisError) as info:
+        client.get("/tenants")
+    assert not isinstance(info.value, requests.exceptions.RequestException)
+    assert "dc.example.test" in str(info.value)
+    assert sleeps.delays == []

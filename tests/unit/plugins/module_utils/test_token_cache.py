@@ -330,3 +330,27 @@ def test_readers_never_see_a_half_written_file(cache_dir):
     assert bad == []
     assert reads > 10
     assert entry.read()["token"]["access_token"] == "t149"
+
+
+# ------------------------------------------------------------------ unusable cache
+
+def test_unusable_cache_dir_costs_a_token_not_the_task(http, tokens, make_client, tmp_path):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text(u"a file where the cache directory should be")
+    http.get(API + "/clients/cid", json={"tenant_id": CLIENT_TENANT})
+    client = make_client(token_cache_dir=str(blocker / "tokens"))
+    assert client.access_token() == "tok-1"
+    assert client.client_tenant_id() == CLIENT_TENANT
+    assert client.access_token() == "tok-1"
+    assert tokens.issued == 1
+
+
+def test_cache_write_failure_keeps_the_issued_token(http, tokens, make_client, cache_dir, monkeypatch):
+    def failing_write(self, entry):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(TokenCache, "write", failing_write)
+    client = make_client(token_cache_dir=cache_dir)
+    assert client.access_token() == "tok-1"
+    assert client.access_token() == "tok-1"
+    assert tokens.issued == 1
