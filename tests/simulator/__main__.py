@@ -40,16 +40,16 @@ def main(argv=None):
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
     settings = Settings(seed=args.seed, strict=args.strict, token_ttl=args.token_ttl, search_lag=args.search_lag,
                         state_file=args.state, report_delay=args.report_delay)
-    server = SimulatorServer(settings, host=args.host, port=args.port)
-    if args.credentials_out:
-        server.write_credentials(args.credentials_out)
-    print("Acronis API simulator: %s/api/2 (admin: %s/_sim/requests)" % (server.base_url, server.base_url),
-          flush=True)
 
     def _stop(_signum, _frame):
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _stop)
+    server = SimulatorServer(settings, host=args.host, port=args.port)
+    if args.credentials_out:
+        server.write_credentials(args.credentials_out)
+    print("Acronis API simulator: %s/api/2 (admin: %s/_sim/requests)" % (server.base_url, server.base_url),
+          flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
