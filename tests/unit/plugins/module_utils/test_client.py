@@ -656,3 +656,10 @@ def test_base_url_without_scheme_is_an_acronis_error(make_client, sleeps):
     assert not isinstance(info.value, requests.exceptions.RequestException)
     assert "dc.example.test" in str(info.value)
     assert sleeps.delays == []
+
+
+def test_token_endpoint_503_is_retried(http, make_client, sleeps):
+    http.post(TOKEN_URL, [{"status_code": 503}, {"json": {"access_token": "late", "expires_on": NOW + TOKEN_TTL}}])
+    assert make_client(rng=StubRng("high")).access_token() == "late"
+    assert http.call_count == 2
+    assert sleeps.delays == [1.0]
