@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Sustained throughput and memory of the Acronis API simulator with 10,000 tenants and 10,000 users.
 
 Not a test: it prints figures. What it does:

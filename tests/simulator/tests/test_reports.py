@@ -104,7 +104,7 @@ def test_download_is_gzip_coded_and_matches_usage(simulator, api):
 
 def test_levels_and_skus(simulator, api):
     _fast(simulator)
-    partner, customer, user = _customer_tree(api, simulator)
+    partner, _customer, user = _customer_tree(api, simulator)
     _seed_usage(simulator, user["personal_tenant_id"], [{"name": "workstations", "value": 2}])
 
     def rows(level, **extra):
@@ -121,7 +121,6 @@ def test_levels_and_skus(simulator, api):
     accounts = rows("accounts", show_skus=True)
     assert [(r["Tenant name"], r["Usage"]) for r in accounts] == [("Reports Customer", "2"), ("reports-user", "2")]
     assert all(r["SKU"].startswith("SIM-") for r in accounts)
-    del customer
 
 
 def test_daily_report_has_a_row_per_day_and_top_level_period(simulator, api):

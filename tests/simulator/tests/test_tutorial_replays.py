@@ -204,7 +204,7 @@ def _dev_cloud_account(simulator, api):
     return "sandbox-admin", "Sandbox-Pass-1"
 
 
-def _poll_and_download(base, acronis_get, report_id):
+def _poll_and_download(acronis_get, report_id):
     report_status = "non saved"
     deadline = time.monotonic() + 10
     while report_status != "saved":
@@ -218,7 +218,6 @@ def _poll_and_download(base, acronis_get, report_id):
     stored_report_id = response.json()["items"][0]["id"]
     response = acronis_get(f"api/2/reports/{report_id}/stored/{stored_report_id}")
     assert response.status_code == 200
-    del base
     return response
 
 
@@ -338,7 +337,7 @@ def test_seed_000_python_examples_walkthrough(simulator, api):
               "schedule": {"type": "once"}, "result_action": "save"}
     response = acronis_post("api/2/reports", json.dumps(report))
     assert response.ok and response.status_code == 201, response.text
-    download = _poll_and_download(base_url, acronis_get, response.json()["id"])
+    download = _poll_and_download(acronis_get, response.json()["id"])
     rows = list(csv.DictReader(io.StringIO(download.text)))
     assert ("python-example-user", "pckpg_storage", "123456") in {
         (r["Tenant name"], r["Offering item"], r["Usage"]) for r in rows}
@@ -350,7 +349,7 @@ def test_seed_000_python_examples_walkthrough(simulator, api):
               "schedule": {"type": "once"}, "result_action": "save"}
     response = acronis_post("api/2/reports", json.dumps(report))
     assert response.ok and response.status_code == 201, response.text
-    download = _poll_and_download(base_url, acronis_get, response.json()["id"])
+    download = _poll_and_download(acronis_get, response.json()["id"])
     rows = list(csv.DictReader(io.StringIO(download.text)))
     assert rows and {r["Tenant ID"] for r in rows} == {new_partner["id"]} and all(r["SKU"] for r in rows)
     assert {r["Period start"] for r in rows} == {"2021-10-01"}
