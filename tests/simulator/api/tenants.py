@@ -6,7 +6,7 @@ import time
 from flask import Blueprint, jsonify, request
 
 from .. import errors
-from ..auth import principal, require_write, visible_tenant, writable_tenant
+from ..auth import principal, visible_tenant, writable_tenant
 from ..context import world
 from ..errors import ApiError, bad_request
 from ..helpers import (as_bool, as_int, check_version, decode_cursor, is_uuid, json_body, now_iso, page,

@@ -1,5 +1,7 @@
 """Tenants: creation, listing and paging, updates and their rules, deletion, pricing, MFA, tokens."""
 
+import requests
+
 from .helpers import create_tenant, create_user, error_code
 
 
@@ -140,7 +142,6 @@ def test_lock(simulator, api):
     secret = api.post("/clients", json={"type": "api_client", "tenant_id": tenant["id"],
                                         "token_endpoint_auth_method": "client_secret_basic"}).json()
     own = simulator.token(secret["client_id"], secret["client_secret"])
-    import requests  # pylint: disable=import-outside-toplevel
     refused = requests.put(simulator.api_url + path, json={"version": 2, "name": "Renamed"},
                            headers={"Authorization": "Bearer " + own}, timeout=10)
     assert refused.status_code == 403 and error_code(refused) == 1012
