@@ -39,7 +39,8 @@ def connection_argument_spec():
         backoff_max_delay=dict(type="float", default=30.0, fallback=(env_fallback, ["ACRONIS_BACKOFF_MAX_DELAY"])),
         token_cache=dict(type="bool", default=True, fallback=(env_fallback, ["ACRONIS_TOKEN_CACHE"])),
         token_cache_dir=dict(type="path", fallback=(env_fallback, ["ACRONIS_TOKEN_CACHE_DIR"])),
-        token_renew_margin=dict(type="int", default=900, fallback=(env_fallback, ["ACRONIS_TOKEN_RENEW_MARGIN"])),
+        token_renew_margin=dict(type="int", default=900, no_log=False,
+                                fallback=(env_fallback, ["ACRONIS_TOKEN_RENEW_MARGIN"])),
     )
 
 
