@@ -96,7 +96,7 @@ options:
       - Enable every item the parent makes available for a child of this kind, in O(edition), as Acronis's
         provisioning examples do.
       - For a customer, an item offered on several infrastructures (storage, disaster recovery) is enabled on one
-        of them only, as the service requires: the one named in O(items), else the one the tenant already uses,
+        of them only, as the service requires - the one named in O(items), else the one the tenant already uses,
         else the first one the parent lists.
       - Entries of O(items) are then used for their quotas and infrastructure choice.
     type: bool
@@ -125,7 +125,7 @@ options:
       - Defaults to the one application of the tenant whose enabled items have an edition.
     type: str
 notes:
-  - Quotas are plain integers in the measurement unit the API uses for the item (see RV(offering_items[].measurement_unit)).
+  - Quotas are plain integers in the measurement unit the API uses for the item (C(measurement_unit) in RV(offering_items)).
   - A switched-off item has no quota; the API forgets it.
 seealso:
   - module: acronis.cyber_platform.acronis_offering_items_info
@@ -173,7 +173,7 @@ EXAMPLES = r'''
 RETURN = r'''
 offering_items:
   description:
-    - The offering items of the tenant in O(edition) after the task, as the API shows them (in check mode: as they would be).
+    - The offering items of the tenant in O(edition) after the task, as the API shows them (in check mode, as they would be).
   returned: always
   type: list
   elements: dict

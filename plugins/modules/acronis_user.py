@@ -27,14 +27,14 @@ extends_documentation_fragment:
 options:
   login:
     description:
-      - Login of the user, at least 3 characters among ASCII letters, digits and C(. @ _ - + : ! # $ % ^ * = { } ' ` / ?).
+      - "Login of the user, at least 3 characters among ASCII letters, digits and C(. @ _ - + : ! # $ % ^ * = { } ' ` / ?)."
       - Compared without regard to case, as the service does.
     type: str
     required: true
   tenant_id:
     description:
       - ID of the tenant the user belongs to. The user is looked for in this tenant only.
-      - In check mode, a check-mode placeholder ID of a tenant that an earlier task would create is accepted:
+      - In check mode, a check-mode placeholder ID of a tenant that an earlier task would create is accepted;
         the user is then predicted as created (the login is still checked to be free) and gets a placeholder ID.
     type: str
     required: true
@@ -174,7 +174,7 @@ EXAMPLES = r'''
 RETURN = r'''
 user:
   description:
-    - The user after the task, as the API shows it (in check mode: as it would be; a user that would be created
+    - The user after the task, as the API shows it (in check mode, as it would be; a user that would be created
       has a check-mode placeholder C(id) and no C(personal_tenant_id)).
     - An empty dict after O(state=absent).
   returned: always
