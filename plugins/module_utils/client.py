@@ -365,6 +365,7 @@ class AcronisClient:
         """
         params = dict(params or {})
         page_params = params
+        seen_cursors = set()
         while True:
             body = self.get(path, params=page_params, **path_args) or {}
             items = body.get("items") or []
@@ -372,6 +373,11 @@ class AcronisClient:
             cursor = ((body.get("paging") or {}).get("cursors") or {}).get("after")
             if not cursor or not items:
                 return
+            if cursor in seen_cursors:
+                # A cursor that comes back would page forever; the service promises progress.
+                raise AcronisTransportError("the service returned the paging cursor %r twice" % cursor,
+                                            method="GET", path=self.url(path, **path_args)[len(self.root_url):])
+            seen_cursors.add(cursor)
             page_params = dict((k, v) for k, v in params.items() if k in ("limit", "lod"))
             page_params["after"] = cursor
 

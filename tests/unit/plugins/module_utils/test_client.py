@@ -551,6 +551,19 @@ def test_paginate_stops_on_an_empty_page(http, tokens, make_client):
     assert len(api_calls(http)) == 2
 
 
+def test_paginate_refuses_a_cursor_that_repeats(http, tokens, make_client):
+    http.get(API + "/tasks", [
+        {"json": {"items": [1], "paging": {"cursors": {"after": "c1"}}}},
+        {"json": {"items": [2], "paging": {"cursors": {"after": "c1"}}}},
+        {"json": {"items": [3], "paging": {"cursors": {"after": "c1"}}}},
+    ])
+    pages = make_client().paginate("/tasks")
+    assert [next(pages), next(pages)] == [1, 2]
+    with pytest.raises(AcronisTransportError, match="cursor 'c1' twice"):
+        next(pages)
+    assert len(api_calls(http)) == 2
+
+
 def test_paginate_single_page_without_paging(http, tokens, make_client):
     http.get(API + "/tenants/" + TENANT + "/children", json={"items": ["a", "b"]})
     assert list(make_client().paginate("/tenants/{tenant_id}/children", tenant_id=TENANT)) == ["a", "b"]
