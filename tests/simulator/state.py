@@ -61,6 +61,7 @@ class World:
         self.revoked_tokens = set()
         self.children = {}          # parent id -> [child id] in creation order (visible, not deleted)
         self.names = {}             # (parent id, lower-case name) -> tenant id
+        self.hidden = {}            # parent id -> [hidden (personal) tenant id]
         self.logins = {}            # lower-case login -> user id
         self.users_by_tenant = {}   # tenant id -> [user id] (not deleted)
         self.search_docs = {}       # id -> (visible_from, doc or None)
@@ -156,6 +157,8 @@ class World:
         if not hidden and parent_id != tenant_id:
             self.children.setdefault(parent_id, []).append(tenant_id)
             self.names[(parent_id, record["name"].lower())] = tenant_id
+        elif hidden and parent_id != tenant_id:
+            self.hidden.setdefault(parent_id, []).append(tenant_id)
         self.index_search(record)
         return record
 
@@ -222,8 +225,7 @@ class World:
         return result
 
     def _hidden_children(self, parent_id):
-        return [t for t in self.tenants.values()
-                if t["_hidden"] and t["parent_id"] == parent_id and t["id"] != parent_id and t["deleted_at"] is None]
+        return [self.tenants[t] for t in self.hidden.get(parent_id, []) if self.tenants[t]["deleted_at"] is None]
 
     def delete_tenant(self, record):
         """Soft-delete a tenant, its descendants, their users and clients."""
@@ -391,6 +393,8 @@ class World:
                 if record["deleted_at"] is None and not record["_hidden"] and record["parent_id"] != record["id"]:
                     self.children.setdefault(record["parent_id"], []).append(record["id"])
                     self.names[(record["parent_id"], record["name"].lower())] = record["id"]
+                elif record["_hidden"] and record["parent_id"] != record["id"]:
+                    self.hidden.setdefault(record["parent_id"], []).append(record["id"])
                 self.index_search(record)
             for record in sorted(self.users.values(), key=lambda u: u["_seq"]):
                 if record["deleted_at"] is None:
