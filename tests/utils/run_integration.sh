@@ -6,7 +6,7 @@
 # Starts the simulator on a free port (--port 0) from the repository root,
 # waits for its credentials file, writes tests/integration/integration_config.yml
 # in the ansible_collections copy (the keys docs/developing.md promises the
-# targets), runs the targets with the venv's Python (--local: no extra venv,
+# targets, plus a per-run resource_prefix), runs the targets with the venv's Python (--local: no extra venv,
 # nothing downloaded), and stops the simulator afterwards, also on failure.
 set -euo pipefail
 
@@ -60,7 +60,7 @@ fi
 sleep 0.2   # the file may be written before it is complete on slow disks
 
 "$venv_bin/python" - "$creds" "$config" <<'PY'
-import json, sys
+import json, random, sys
 import yaml
 
 creds_path, config_path = sys.argv[1:3]
@@ -76,6 +76,9 @@ config = {
     'acronis_login': creds['login'],
     'acronis_password': creds['password'],
     'acronis_sim_url': sim_url.rstrip('/'),
+    # ansible-test defines resource_prefix for cloud targets only; ours get one
+    # per run, in the same form, and append their own suffixes to it.
+    'resource_prefix': 'ansible-test-%07d' % random.randrange(10 ** 7),
 }
 with open(config_path, 'w', encoding='utf-8') as handle:
     handle.write('---\n# Written by tests/utils/run_integration.sh from the running simulator.\n')
