@@ -69,7 +69,7 @@ options:
     type: path
   return_secret:
     description:
-      - Return the new client's secret in RV(api_client.client_secret).
+      - Return the new client's secret under the C(client_secret) key of RV(api_client).
       - The secret is then in the registered result of the task, and in anything that prints or stores it;
         prefer O(dest).
     type: bool
