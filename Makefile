@@ -109,10 +109,11 @@ changelog-lint: venv
 integration: collection
 	@bash tests/utils/run_integration.sh $(COLLECTION_DIR) $(PY_VERSION) $(TARGET)
 
-# Hook for the roles' molecule scenarios: runs them once extensions/molecule exists.
-molecule: venv
+# Hook for the roles' molecule scenarios: runs them once extensions/molecule
+# exists (the collection is found in the ansible_collections copy).
+molecule: collection
 	@if [ -d extensions/molecule ]; then \
-	    cd extensions && $(BIN)/molecule test --all; \
+	    cd extensions && ANSIBLE_COLLECTIONS_PATH=$(COLLECTION_ROOT) $(BIN)/molecule test --all; \
 	else \
 	    echo 'molecule: no extensions/molecule directory yet, nothing to run'; \
 	fi
