@@ -13,7 +13,7 @@ module: acronis_report
 short_description: Download a one-time usage report, or keep a monthly report definition
 version_added: 0.1.0
 author:
-  - acronis.cyber_platform developers
+  - acronis.cyber_platform contributors (@acronis-cyber-platform)
 description:
   - Works with the usage reports of the Acronis Cyber Platform in one of two lifecycles, chosen with O(schedule).
   - B(One-time report) (O(schedule=once), the default). The module creates a report, waits until the
@@ -219,7 +219,7 @@ report:
     - The report definition as the API shows it after the task (in check mode, as it would be).
     - For a one-time report, the one created by this run; not returned when O(dest) exists and O(force) is not set.
     - For O(state=absent), the definition that was deleted, if any. When several matched, the first of them.
-    - A report that check mode would create has a placeholder RV(report.id) starting with C(00000000-0000-0000-c4ec-).
+    - A report that check mode would create has a placeholder C(id) starting with C(00000000-0000-0000-c4ec-).
   returned: when a report was created, found or deleted
   type: dict
   sample:
@@ -261,6 +261,36 @@ checksum:
   returned: with O(schedule=once), when O(dest) exists after the task
   type: str
   sample: 6c2c1d8b4b4f5e1a0bb1d7c6f3fbd4e2a1c5d9e0
+state:
+  description: V(file) once O(dest) exists (added by Ansible's file handling, with the file attributes below).
+  returned: with O(schedule=once), when O(dest) exists after the task
+  type: str
+  sample: file
+mode:
+  description: Permissions of O(dest).
+  returned: with O(schedule=once), when O(dest) exists after the task
+  type: str
+  sample: "0644"
+owner:
+  description: Owner of O(dest).
+  returned: with O(schedule=once), when O(dest) exists after the task
+  type: str
+  sample: billing
+group:
+  description: Group of O(dest).
+  returned: with O(schedule=once), when O(dest) exists after the task
+  type: str
+  sample: billing
+uid:
+  description: Numeric owner of O(dest).
+  returned: with O(schedule=once), when O(dest) exists after the task
+  type: int
+  sample: 1000
+gid:
+  description: Numeric group of O(dest).
+  returned: with O(schedule=once), when O(dest) exists after the task
+  type: int
+  sample: 1000
 deleted:
   description: IDs of the monthly report definitions deleted (or that would be deleted in check mode).
   returned: with O(state=absent)

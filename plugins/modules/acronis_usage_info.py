@@ -13,7 +13,7 @@ module: acronis_usage_info
 short_description: Read the current service usage of a tenant, or of its whole subtree
 version_added: 0.1.0
 author:
-  - acronis.cyber_platform developers
+  - acronis.cyber_platform contributors (@acronis-cyber-platform)
 description:
   - Returns the current usage of a tenant, one entry per offering item or usage metric, with its quota.
   - With O(subtree=true), returns the usage of the tenant and of every tenant below it.
@@ -138,13 +138,13 @@ usages:
       sample: "2024-06-01T00:00:00"
     quota:
       description:
-        - The quota of the offering item - RV(usages[].quota.value) (the soft limit), RV(usages[].quota.overage)
-          (what may be used above it) and RV(usages[].quota.version). A null value means no limit.
+        - The quota of the offering item - C(value) (the soft limit), C(overage) (what may be used above it)
+          and C(version). A null C(value) means no limit.
         - Null when the entry has no offering item or the item has no quota.
       type: dict
       sample: {value: 50, overage: 5, version: 1}
     offering_item:
-      description: The offering item as the API shows it beside the usage - RV(usages[].offering_item.status) (1 enabled, 0 disabled) and its quota.
+      description: The offering item as the API shows it beside the usage - C(status) (1 enabled, 0 disabled) and its C(quota).
       type: dict
       returned: when the service sends it
       sample: {status: 1, quota: {value: 50, overage: 5, version: 1}}
