@@ -329,7 +329,8 @@ def main():
     if p["dest"]:
         result["dest"] = p["dest"]
     try:
-        tenant_id = p["tenant_id"] or api_clients.own_tenant_id(client)
+        by_id = p["state"] == "absent" and (p["api_client_id"] or not p["client_name"])
+        tenant_id = p["tenant_id"] or (None if by_id else api_clients.own_tenant_id(client))
         if p["state"] == "absent":
             removed = ensure_absent(module, client, tenant_id)
             result.update(changed=bool(removed), api_client={}, removed=removed)
