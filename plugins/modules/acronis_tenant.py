@@ -468,7 +468,8 @@ class TenantTask:
             self.module.fail_api(exc, "update %s (after reading it again on a version conflict)" % self.label)
 
     def apply(self, tenant, changes, extras):
-        """Send the changes: unlock first, then fields, pricing, MFA, and lock last."""
+        """Send the changes: unlock first, then fields, pricing, MFA, and lock last. ``tenant`` is not modified."""
+        tenant = dict(tenant)
         lock = changes.pop("update_lock", None)
         if lock is not None and not lock["enabled"]:
             tenant = self.put(tenant, {"update_lock": lock})
@@ -678,10 +679,12 @@ def main():
     if not changes and not extras:
         module.exit_json(changed=False, tenant=current)
     all_changes = merge(changes, extras)
+    # The diff is taken before apply(), which updates the tenant it is given in place.
+    diff = make_diff(current, all_changes)
     tenant = merge(current, all_changes) if module.check_mode else task.apply(current, dict(changes), extras)
     result.update(changed=True, tenant=tenant)
     if module._diff:
-        result["diff"] = make_diff(current, all_changes)
+        result["diff"] = diff
     module.exit_json(**result)
 
 
