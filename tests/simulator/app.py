@@ -173,6 +173,7 @@ def _normalise_and_validate(simulator, template, operation):
     """Apply the request-side deviations, then (strict mode) validate against the spec."""
     raw = request.get_data(cache=True)
     body_bytes = raw
+    normalised = None
     if request.mimetype == "application/json" and raw:
         try:
             parsed = json.loads(raw)
@@ -186,7 +187,7 @@ def _normalise_and_validate(simulator, template, operation):
         return
     try:
         contract.validate_request(request.method, request.path, request.args, request.headers, body_bytes,
-                                  request.content_type)
+                                  request.content_type, parsed=normalised)
     except contract.ContractViolation as exc:
         if template.startswith("/idp/"):
             raise OAuthError(400, "invalid_request", "; ".join(exc.violations)) from exc
