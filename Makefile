@@ -32,10 +32,11 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 ANSIBLE_TEST := cd $(COLLECTION_DIR) && $(BIN)/ansible-test
 
-.PHONY: help test venv collection pip-bootstrap system-tools sanity units units-collection units-simulator \
+.PHONY: help demo test venv collection pip-bootstrap system-tools sanity units units-collection units-simulator \
         lint docs-lint integration molecule simulator changelog-lint clean
 
 help:
+	@echo 'make demo                  onboard example customers against the bundled simulator (check, apply, apply again, summary)'
 	@echo 'make test                  everything CI runs (venv, sanity, units, lint, docs-lint, integration, molecule)'
 	@echo 'make venv                  create .venv with the pinned tools from tests/requirements.txt'
 	@echo 'make sanity [TEST=name]    ansible-test sanity (all tests, or one, e.g. TEST=validate-modules)'
@@ -49,6 +50,10 @@ help:
 
 test:
 	@bash tests/utils/run_all.sh
+
+# The README's main command: see demo/run_demo.sh.
+demo: venv
+	@bash demo/run_demo.sh
 
 # --- environment -----------------------------------------------------------
 
@@ -84,8 +89,10 @@ system-tools:
 
 sanity: collection pip-bootstrap system-tools
 	@rm -f $(COLLECTION_ROOT)/sanity.log
-	$(ANSIBLE_TEST) sanity --python $(PY_VERSION) --color no $(if $(TEST),--test $(TEST)) 2>&1 | tee $(COLLECTION_ROOT)/sanity.log
-	@bash tests/utils/check_sanity_log.sh $(COLLECTION_ROOT)/sanity.log
+	@status=0; \
+	( $(ANSIBLE_TEST) sanity --python $(PY_VERSION) --color no $(if $(TEST),--test $(TEST)) ) 2>&1 | tee $(COLLECTION_ROOT)/sanity.log || status=$$?; \
+	bash $(CURDIR)/tests/utils/check_sanity_log.sh $(COLLECTION_ROOT)/sanity.log || status=1; \
+	exit $$status
 
 units: units-collection units-simulator
 
