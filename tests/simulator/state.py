@@ -64,8 +64,12 @@ class World:
         self.hidden = {}            # parent id -> [hidden (personal) tenant id]
         self.logins = {}            # lower-case login -> user id
         self.users_by_tenant = {}   # tenant id -> [user id] (not deleted)
-        self.search_docs = {}       # id -> (visible_from, doc or None)
+        self.search_docs = {}       # id -> doc, for the writes whose lag has passed
         self.search_pending = []    # [(visible_from, id, doc or None)]
+        self.search_order = {}      # id -> position of its doc in search_docs (the order results come in)
+        self.search_counter = 0
+        self.search_text = {}       # id -> the lower-case strings a search looks in (current, not lagged)
+        self.search_grams = {}      # 3-character substring of those strings -> {id}
         self.root_id = None
         self.partner_id = None
         self.admin = None
@@ -343,11 +347,32 @@ class World:
     # ---------------------------------------------------------------- search
 
     def index_search(self, record):
-        """Queue the search document of a tenant or user; it becomes visible after the lag."""
+        """Queue the search document of a tenant or user; it becomes visible after the lag.
+
+        The text index follows the record at once: like the service's matching, a search
+        compares the current names of the documents that are visible.
+        """
         visible_from = time.time() + self.search_lag
         hidden = record.get("_hidden") or record["deleted_at"] is not None
         doc = None if hidden else {"id": record["id"], "type": "user" if "login" in record else "tenant"}
         self.search_pending.append((visible_from, record["id"], doc))
+        self._index_text(record["id"], () if hidden else search_strings(record))
+
+    def _index_text(self, object_id, strings):
+        old = self.search_text.get(object_id, ())
+        if old == strings:
+            return
+        for gram in _grams(old):
+            ids = self.search_grams[gram]
+            ids.discard(object_id)
+            if not ids:
+                del self.search_grams[gram]
+        for gram in _grams(strings):
+            self.search_grams.setdefault(gram, set()).add(object_id)
+        if strings:
+            self.search_text[object_id] = strings
+        else:
+            self.search_text.pop(object_id, None)
 
     def searchable(self):
         """Apply the search writes whose lag has passed; return {id: doc}."""
@@ -357,12 +382,36 @@ class World:
             if visible_from <= moment:
                 if doc is None:
                     self.search_docs.pop(object_id, None)
+                    self.search_order.pop(object_id, None)
                 else:
+                    if object_id not in self.search_docs:
+                        self.search_counter += 1
+                        self.search_order[object_id] = self.search_counter
                     self.search_docs[object_id] = doc
             else:
                 still_pending.append((visible_from, object_id, doc))
         self.search_pending = still_pending
         return self.search_docs
+
+    def search_candidates(self, text):
+        """Ids of the visible documents whose current strings may contain text, in search_docs order.
+
+        A superset of the matches (callers compare the text): every 3-character substring of
+        text is in the strings of a match. Texts shorter than that get every document.
+        """
+        docs = self.searchable()
+        grams = _grams((text,))
+        if not grams:
+            return list(docs)
+        postings = sorted((self.search_grams.get(gram, ()) for gram in grams), key=len)
+        ids = set(postings[0])
+        for posting in postings[1:]:
+            if not ids:
+                break
+            ids &= posting
+        found = [object_id for object_id in ids if object_id in docs]
+        found.sort(key=self.search_order.__getitem__)
+        return found
 
     # ----------------------------------------------------------- persistence
 
@@ -411,6 +460,21 @@ class World:
         with os.fdopen(handle, "w") as stream:
             json.dump(data, stream)
         os.replace(tmp, path)
+
+
+def search_strings(record):
+    """The lower-case strings GET /search compares its text with: a tenant's name; a user's login and
+    "firstname lastname email"."""
+    if "login" in record:
+        contact = record["contact"]
+        haystack = " ".join(str(contact.get(key) or "") for key in ("firstname", "lastname", "email"))
+        return (record["login"].lower(), haystack.lower())
+    return (record["name"].lower(),)
+
+
+def _grams(strings):
+    """The 3-character substrings of strings."""
+    return {text[index:index + 3] for text in strings for index in range(len(text) - 2)}
 
 
 def _to_json(value):

@@ -32,9 +32,12 @@ def search():
     items = []
     with state.lock:
         visible_tenant(root_id)
-        for object_id, doc in state.searchable().items():
+        candidates = state.search_candidates(text)     # from the text index, not a walk of the world
+        docs = state.search_docs
+        for object_id in candidates:
             if len(items) >= limit:
                 break
+            doc = docs[object_id]
             if doc["type"] == "tenant":
                 record = state.tenant(object_id)
                 if record is None or object_id == root_id or not state.in_subtree(object_id, root_id):
@@ -56,4 +59,3 @@ def search():
                                   "login": record["login"], "name": record["login"],
                                   "first_name": contact.get("firstname"), "last_name": contact.get("lastname")})
     return jsonify({"items": items})
-
