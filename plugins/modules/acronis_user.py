@@ -237,7 +237,7 @@ def argument_spec():
         purge_notifications=dict(type="bool", default=False),
         activation_email=dict(type="str", choices=["never", "on_create", "until_activated"], default="never"),
         password=dict(type="str", no_log=True),
-        update_password=dict(type="str", choices=["always", "on_create"], default="on_create"),
+        update_password=dict(type="str", choices=["always", "on_create"], default="on_create", no_log=False),
     )
 
 
