@@ -78,7 +78,7 @@ def main():
     for name, call in operations(client, "/api/2", data, rng).items():
         call()      # warm up
         samples = []
-        for _ in range(args.repeat):
+        for _repeat in range(args.repeat):
             before = time.perf_counter()
             response = call()
             samples.append(time.perf_counter() - before)

@@ -40,6 +40,7 @@ from tests.simulator.state import World  # noqa: E402  pylint: disable=wrong-imp
 PARTNERS = 100
 CUSTOMERS_PER_PARTNER = 99
 MIX = (("get_tenant", 30), ("children_page", 20), ("search", 10), ("check_login", 25), ("put_tenant", 15))
+OPERATIONS = tuple(name for name, _weight in MIX)
 
 
 def build_world(seed):
@@ -154,7 +155,7 @@ class Worker(threading.Thread):
         self.versions = {}
 
     def run(self):
-        ops = [name for name, weight in MIX for _ in range(weight)]
+        ops = [name for name, weight in MIX for _copy in range(weight)]
         while self.budget.take():
             op = self.rng.choice(ops)
             started = time.perf_counter()
@@ -228,8 +229,8 @@ class Stats:
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.samples = {name: [] for name, _ in MIX}
-        self.failures = {name: 0 for name, _ in MIX}
+        self.samples = {name: [] for name in OPERATIONS}
+        self.failures = {name: 0 for name in OPERATIONS}
 
     def record(self, op, seconds, ok):
         """One request."""
@@ -278,7 +279,7 @@ def run(args):
     print("load: %d requests in %.1f s from %d threads = %.0f req/s sustained; failures: %d"
           % (total, elapsed, args.threads, total / elapsed, sum(stats.failures.values())))
     print("%-14s %8s %8s %9s %9s %9s" % ("operation", "count", "req/s", "p50 ms", "p95 ms", "failures"))
-    for name, _ in MIX:
+    for name in OPERATIONS:
         values = stats.samples[name]
         if not values:
             continue

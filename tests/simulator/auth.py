@@ -71,7 +71,7 @@ def parse_basic(header):
         return None
     if ":" not in decoded:
         return None
-    login, _, password = decoded.partition(":")
+    login, _colon, password = decoded.partition(":")
     return login, password
 
 

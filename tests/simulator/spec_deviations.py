@@ -152,8 +152,7 @@ DEVIATIONS = [
                 "type": "object", "required": ["role_id", "tenant_id", "trustee_id", "trustee_type"],
                 "properties": {
                     "id": {"type": "string"}, "version": {"type": "integer"}, "issuer_id": {"type": "string"},
-                    "trustee_id": {"type": "string"}, "trustee_type": {"enum": ["user", "user_group", "client"],
-                                                                      "type": "string"},
+                    "trustee_id": {"type": "string"}, "trustee_type": {"enum": ["user", "user_group", "client"], "type": "string"},
                     "tenant_id": {"type": "string"}, "role_id": {"$ref": "#/components/schemas/userRole"},
                     "created_at": {"type": "string"}, "updated_at": {"type": "string"},
                     "deleted_at": {"nullable": True, "type": "string"}}}}}},

@@ -117,7 +117,7 @@ class World:
     def secret(self, length=32):
         """A random secret string, deterministic under --seed."""
         alphabet = string.ascii_letters + string.digits
-        return "".join(self.rng.choice(alphabet) for _ in range(length))
+        return "".join(self.rng.choice(alphabet) for _char in range(length))
 
     def next_seq(self):
         """Creation order, used by cursors."""
@@ -450,7 +450,7 @@ class World:
                     self.logins[record["login"].lower()] = record["id"]
                     self.users_by_tenant.setdefault(record["tenant_id"], []).append(record["id"])
                 self.index_search(record)
-            self.search_pending = [(0, oid, doc) for _, oid, doc in self.search_pending]
+            self.search_pending = [(0, oid, doc) for _visible_from, oid, doc in self.search_pending]
 
     def save(self, path):
         """Write the world atomically to path."""

@@ -88,9 +88,9 @@ def _generate(state, tenant):
                 "resource": dict(rng.choice(machines)), "policy": dict(rng.choice(plans)),
                 "enqueuedAt": _iso(enqueued), "startedAt": _iso(started),
                 "completedAt": _iso(completed) if completed else None,
-                "updatedAt": _iso(completed or started), "_t": {"enqueuedAt": enqueued, "startedAt": started,
-                                                                 "completedAt": completed,
-                                                                 "updatedAt": completed or started},
+                "updatedAt": _iso(completed or started),
+                "_t": {"enqueuedAt": enqueued, "startedAt": started, "completedAt": completed,
+                       "updatedAt": completed or started},
                 "_n": n}
         tasks.append(task)
         activities.append({"id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "taskId": task_id,

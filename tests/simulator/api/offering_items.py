@@ -248,7 +248,7 @@ def check_edition_switch(tenant_id):
     state = world()
     with state.lock:
         record = visible_tenant(tenant_id)
-        warnings = [w for _, _, w in _edition_plan(state, record, target, application_id) if w]
+        warnings = [warning for _old, _new, warning in _edition_plan(state, record, target, application_id) if warning]
         return jsonify({"warnings": warnings})
 
 
@@ -267,7 +267,7 @@ def switch_edition(tenant_id):
             raise errors.forbidden("A tenant's own edition is set by its parent.")
         for current_id in state.subtree(tenant_id, include_hidden=True):
             current = state.tenants[current_id]
-            for old_key, new_key, _ in _edition_plan(state, current, target, application_id):
+            for old_key, new_key, _warning in _edition_plan(state, current, target, application_id):
                 old_state = current["_items"][old_key]
                 current["_items"][old_key] = {"status": 0, "quota": None, "locked": old_state.get("locked", False)}
                 if new_key is not None:

@@ -257,21 +257,22 @@ def render(state, record, report_format):
     if report_format in ("csv", "csv_v2_0"):
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow([title for _, title in columns])
+        writer.writerow([title for _key, title in columns])
         for row in rows:
-            writer.writerow(["" if row.get(key) is None else row.get(key) for key, _ in columns])
+            writer.writerow(["" if row.get(key) is None else row.get(key) for key, _title in columns])
         return out.getvalue()
     if report_format in ("json_v1", "json_v2_0"):
         document = {"report_id": record["id"], "kind": record["parameters"]["kind"],
                     "level": record["parameters"]["level"], "tenant_id": record["parameters"]["tenant_id"],
                     "period": dict(period), "generated_at": now_iso(),
-                    "items": [{key: row.get(key) for key, _ in columns} for row in rows]}
+                    "items": [{key: row.get(key) for key, _title in columns} for row in rows]}
         if report_format == "json_v2_0":
             document["format_version"] = "2.0"
         return json.dumps(document, indent=1)
-    cells = "".join("<th>%s</th>" % title for _, title in columns)
-    body = "".join("<tr>%s</tr>" % "".join("<td>%s</td>" % ("" if row.get(key) is None else row.get(key))
-                                          for key, _ in columns) for row in rows)
+    cells = "".join("<th>%s</th>" % title for _key, title in columns)
+    body = "".join(
+        "<tr>%s</tr>" % "".join("<td>%s</td>" % ("" if row.get(key) is None else row.get(key)) for key, _title in columns)
+        for row in rows)
     return ("<html><head><meta charset=\"utf-8\"><title>Usage report</title></head><body>"
             "<table><thead><tr>%s</tr></thead><tbody>%s</tbody></table></body></html>" % (cells, body))
 

@@ -414,7 +414,7 @@ def create_registration_token(tenant_id):
         if not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes):
             raise bad_request("scopes must be a list of strings.")
         alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-        token = "-".join("".join(state.rng.choice(alphabet) for _ in range(4)) for _ in range(3))
+        token = "-".join("".join(state.rng.choice(alphabet) for _char in range(4)) for _group in range(3))
         created = datetime.datetime.now(datetime.timezone.utc)
         item = {"id": state.next_seq(), "token": token, "created_at": now_iso(created),
                 "expires_at": now_iso(created + datetime.timedelta(seconds=expires_in)),

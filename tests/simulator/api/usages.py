@@ -230,4 +230,3 @@ def admin_delete_usage():
         else:
             store.clear()
     return ("", 204)
-

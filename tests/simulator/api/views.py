@@ -89,10 +89,10 @@ def offering_item_view(record, key, edition_filter=None, status=None):
 
 def user_view(world, record):
     """GET /users/{id}."""
-    view = {key: record[key] for key in ("id", "version", "tenant_id", "login", "activated", "enabled",
-                                           "terms_accepted", "language", "idp_id", "business_types",
-                                           "notifications", "mfa_status", "personal_tenant_id", "created_at",
-                                           "updated_at", "deleted_at")}
+    fields = ("id", "version", "tenant_id", "login", "activated", "enabled", "terms_accepted", "language",
+              "idp_id", "business_types", "notifications", "mfa_status", "personal_tenant_id", "created_at",
+              "updated_at", "deleted_at")
+    view = {key: record[key] for key in fields}
     view["contact"] = {k: v for k, v in record["contact"].items() if k != "types" or v}
     view["business_types"] = list(record["business_types"])
     view["notifications"] = list(record["notifications"])

@@ -60,7 +60,7 @@ def test_rate_is_deterministic_from_the_seed(simulator, api):
 
     def run():
         simulator.faults([{"method": "*", "path": "re:^/api/2/tenants/", "fault": "503", "rate": 0.5}], seed=7)
-        return [api.get("/tenants/" + root).status_code for _ in range(12)]
+        return [api.get("/tenants/" + root).status_code for _attempt in range(12)]
 
     first, second = run(), run()
     assert first == second and 503 in first and 200 in first

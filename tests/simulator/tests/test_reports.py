@@ -201,9 +201,8 @@ def test_update_only_scheduled_reports(simulator, api):
     assert response.status_code == 400
     monthly = api.post("/reports", json=_report_body(_root(simulator), schedule={"type": "monthly"})).json()
     assert api.get("/reports/%s/stored" % monthly["id"]).json() == {"items": []}
-    response = api.put("/reports/" + monthly["id"], json={"schedule": {"enabled": False},
-                                                         "parameters": {"level": "all_customers",
-                                                                        "show_skus": True}})
+    change = {"schedule": {"enabled": False}, "parameters": {"level": "all_customers", "show_skus": True}}
+    response = api.put("/reports/" + monthly["id"], json=change)
     assert response.status_code == 200, response.text
     updated = response.json()
     assert updated["version"] == 2 and updated["schedule"] == {"type": "monthly", "enabled": False}

@@ -41,7 +41,7 @@ TEXTS = ("index customer 03-1", "customer", "07-29", "idx-user-05", "ann lee 12"
 
 @pytest.mark.parametrize("text", TEXTS)
 def test_candidates_equal_a_full_scan(text):
-    world, _ = _world()
+    world, _ids = _world()
     assert _found(world, text) == _scan(world, text)
     assert len(world.search_candidates(text)) <= len(world.search_docs)
 
@@ -67,7 +67,7 @@ def test_rename_delete_and_login_change_follow_the_index():
 
 
 def test_lag_hides_new_documents_until_it_passes():
-    world, _ = _world(partners=1, customers=3)
+    world, _ids = _world(partners=1, customers=3)
     world.search_lag = 0.3
     record = world.add_tenant({"name": "Late Lemur", "kind": "partner", "parent_id": world.partner_id})
     assert world.search_candidates("late lemur") == []
