@@ -296,7 +296,7 @@ def _describe(error):
 
 @lru_cache(maxsize=1)
 def fast_contract():
-    """The compiled fast verdicts of the patched specification (see fast_contract.py)."""
+    """The fast verdicts of the patched specification: library validators built once per operation (fast_contract.py)."""
     return FastContract(patched_spec(), _VALIDATION_HOST, API_PREFIX)
 
 
