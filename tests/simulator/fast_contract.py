@@ -194,7 +194,7 @@ class FastContract:
 
     def response_ok(self, method, path, status, data, content_type):
         """True only when the response certainly passes openapi-core's response validation."""
-        operation, _ = self.find(method, path)
+        operation = self.find(method, path)[0]
         if operation is None:
             return False
         status = str(status)

@@ -82,7 +82,7 @@ def test_fast_response_verdict_never_passes_what_openapi_core_refuses(simulator,
     fast = contract.fast_contract()
     checked = 0
     for method, path, body in samples:
-        path, _, query = path.partition("?")
+        path, query = path.partition("?")[::2]
         for variant in _mutations(copy.deepcopy(body), rng):
             data = json.dumps(variant).encode()
             if fast.response_ok(method, contract.API_PREFIX + path, 200, data, "application/json"):
