@@ -66,6 +66,7 @@ options:
       - With O(state=present), a file that holds working credentials for the tenant means there is nothing to do.
       - With O(state=absent), the file is removed when it holds the ID of a client the task deleted.
       - The directory must exist and be writable; this is checked before the client is created.
+      - In check mode a directory that does not exist yet only raises a warning, since an earlier task may create it.
     type: path
   return_secret:
     description:
@@ -237,6 +238,11 @@ def check_dest_writable(module):
     if not dest:
         return
     directory = os.path.dirname(os.path.abspath(dest))
+    if module.check_mode and not os.path.exists(directory):
+        # An earlier task of the same play (ansible.builtin.file) creates it, but not in check mode.
+        module.warn("The directory %s of dest does not exist yet; it must exist when the task runs for real"
+                    % directory)
+        return
     if not os.path.isdir(directory) or not os.access(directory, os.W_OK | os.X_OK):
         module.fail_json(msg="Cannot write the credentials file %s: its directory %s does not exist or is not "
                              "writable. Nothing was created" % (dest, directory))
