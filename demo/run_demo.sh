@@ -21,21 +21,9 @@ cd "$repo"
 venv_bin=${VENV_BIN:-$repo/.venv/bin}
 work=$repo/.demo
 customers=${DEMO_CUSTOMERS:-playbooks/vars/customers.yml}
-sim_pid=
-
-# shellcheck disable=SC2317  # called through the EXIT trap
-stop_simulator() {
-    if [[ -n $sim_pid ]] && kill -0 "$sim_pid" 2>/dev/null; then
-        kill "$sim_pid" 2>/dev/null || true
-        for _ in $(seq 1 50); do
-            kill -0 "$sim_pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -9 "$sim_pid" 2>/dev/null || true
-        echo "demo: simulator stopped"
-    fi
-}
-trap stop_simulator EXIT
+# shellcheck source=tests/utils/simulator.sh
+. "$repo/tests/utils/simulator.sh"
+trap simulator_stop EXIT
 trap 'exit 130' INT TERM
 
 step() {
@@ -58,19 +46,7 @@ unset ACRONIS_BASE_URL ACRONIS_CLIENT_ID ACRONIS_CLIENT_SECRET ACRONIS_LOGIN ACR
 
 # --- 1. simulator --------------------------------------------------------------
 step "1/7 Starting the Acronis API simulator on a free local port"
-"$venv_bin/python" -m tests.simulator --port 0 --quiet --credentials-out "$work/simulator.json" \
-    >"$work/simulator.log" 2>&1 &
-sim_pid=$!
-for _ in $(seq 1 300); do
-    [[ -s $work/simulator.json ]] && break
-    if ! kill -0 "$sim_pid" 2>/dev/null; then
-        echo "demo: the simulator did not start; its output:" >&2
-        cat "$work/simulator.log" >&2
-        exit 1
-    fi
-    sleep 0.1
-done
-sleep 0.2
+simulator_start "$work/simulator.json" "$work/simulator.log" "$venv_bin/python" -m tests.simulator --quiet
 sim_field() {
     "$venv_bin/python" -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$work/simulator.json" "$1"
 }

@@ -3,6 +3,7 @@
 import json
 import logging
 import os
+import tempfile
 import threading
 
 from werkzeug.serving import make_server
@@ -36,11 +37,15 @@ class SimulatorServer:
                 "login": world.admin["login"], "password": world.admin["password"]}
 
     def write_credentials(self, path):
-        """Write the credentials file (0600: it holds secrets)."""
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        """Write the credentials file: 0600 (it holds secrets), renamed into place when complete.
+
+        Scripts wait for the file to appear; the rename means they never read half of it.
+        """
+        handle, temp_path = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), prefix=".sim-credentials-")
         with os.fdopen(handle, "w") as stream:
             json.dump(self.credentials(), stream, indent=2)
             stream.write("\n")
+        os.replace(temp_path, path)
 
     def start(self):
         """Serve in a background thread."""

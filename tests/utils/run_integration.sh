@@ -10,7 +10,7 @@
 # nothing downloaded), and stops the simulator afterwards, also on failure.
 set -euo pipefail
 
-collection_dir=${1:?usage: run_integration.sh COLLECTION_DIR PYTHON_VERSION [TARGET...]}
+collection_dir=$(cd "${1:?usage: run_integration.sh COLLECTION_DIR PYTHON_VERSION [TARGET...]}" && pwd)
 py_version=${2:?python version}
 shift 2
 
@@ -20,44 +20,16 @@ work_dir=$(dirname "$(dirname "$(dirname "$collection_dir")")")   # .../build
 creds="$work_dir/sim-credentials.json"
 sim_log="$work_dir/simulator.log"
 config="$collection_dir/tests/integration/integration_config.yml"
-sim_pid=
-
-# shellcheck disable=SC2317  # called through the EXIT trap
-stop_simulator() {
-    if [[ -n "$sim_pid" ]] && kill -0 "$sim_pid" 2>/dev/null; then
-        kill "$sim_pid" 2>/dev/null || true
-        for _ in $(seq 1 50); do
-            kill -0 "$sim_pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -9 "$sim_pid" 2>/dev/null || true
-        echo "integration: simulator (pid $sim_pid) stopped"
-    fi
-}
-trap stop_simulator EXIT
+# shellcheck source=tests/utils/simulator.sh
+. "$repo_root/tests/utils/simulator.sh"
+trap simulator_stop EXIT
 trap 'exit 130' INT TERM
 
-rm -f "$creds" "$config"
+rm -f "$config"
 # SIMULATOR_CMD lets a developer point at another simulator command line.
 read -r -a sim_cmd <<< "${SIMULATOR_CMD:-$venv_bin/python -m tests.simulator}"
-(cd "$repo_root" && exec "${sim_cmd[@]}" --port 0 --credentials-out "$creds") >"$sim_log" 2>&1 &
-sim_pid=$!
-
-for _ in $(seq 1 300); do
-    [[ -s "$creds" ]] && break
-    if ! kill -0 "$sim_pid" 2>/dev/null; then
-        echo "integration: the simulator exited before writing $creds; its output:" >&2
-        cat "$sim_log" >&2
-        exit 1
-    fi
-    sleep 0.1
-done
-if [[ ! -s "$creds" ]]; then
-    echo "integration: no credentials file from the simulator after 30 s; its output:" >&2
-    cat "$sim_log" >&2
-    exit 1
-fi
-sleep 0.2   # the file may be written before it is complete on slow disks
+cd "$repo_root"
+simulator_start "$creds" "$sim_log" "${sim_cmd[@]}"
 
 "$venv_bin/python" - "$creds" "$config" <<'PY'
 import json, random, sys
