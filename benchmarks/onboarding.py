@@ -65,6 +65,9 @@ class Simulator:
 
     def __init__(self, workdir):
         self.creds_file = os.path.join(workdir, "simulator.json")
+        # The file of an earlier simulator would point at its dead port; wait for this one's.
+        if os.path.exists(self.creds_file):
+            os.remove(self.creds_file)
         self.log = open(os.path.join(workdir, "simulator.log"), "w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "tests.simulator", "--port", "0", "--quiet", "--credentials-out", self.creds_file],
@@ -74,7 +77,6 @@ class Simulator:
             if self.proc.poll() is not None or time.time() > deadline:
                 raise SystemExit("the simulator did not start; see %s" % self.log.name)
             time.sleep(0.1)
-        time.sleep(0.2)
         with open(self.creds_file) as handle:
             self.creds = json.load(handle)
         self.admin_url = re.sub(r"/api/2/?$", "", self.creds["base_url"]) + "/_sim/requests"
