@@ -431,12 +431,6 @@ def tenant_reports(tenant_id):
 # --------------------------------------------------------------- admin
 
 
-def _admin_error(status, message):
-    resp = jsonify({"error": message})
-    resp.status_code = status
-    return resp
-
-
 def _parse_control(body):
     outcome = body.get("outcome", "normal")
     if outcome not in OUTCOMES:
@@ -459,11 +453,11 @@ def admin_next_reports():
     """How the next reports end: {"outcome": "normal"|"fail"|"hang", "delay": s?, "times": n?}."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        return _admin_error(400, "a JSON object is required")
+        raise bad_request("a JSON object is required")
     try:
         outcome, delay, times = _parse_control(body)
     except (TypeError, ValueError) as exc:
-        return _admin_error(400, str(exc))
+        raise bad_request(str(exc)) from exc
     state = world()
     with state.lock:
         control = _control(state)
@@ -500,16 +494,16 @@ def admin_control_report(report_id):
     """Change how one report's in-progress stored reports end: {"outcome", "delay"?}."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        return _admin_error(400, "a JSON object is required")
+        raise bad_request("a JSON object is required")
     try:
         outcome, delay, _times = _parse_control(body)
     except (TypeError, ValueError) as exc:
-        return _admin_error(400, str(exc))
+        raise bad_request(str(exc)) from exc
     state = world()
     with state.lock:
         record = _reports(state).get(report_id)
         if record is None:
-            return _admin_error(404, "unknown report %s" % report_id)
+            raise not_found("report", report_id)
         record["_outcome"] = outcome
         if delay is not None:
             record["_delay"] = delay
@@ -530,6 +524,6 @@ def admin_run_report(report_id):
     with state.lock:
         record = _reports(state).get(report_id)
         if record is None:
-            return _admin_error(404, "unknown report %s" % report_id)
+            raise not_found("report", report_id)
         _new_stored(state, record, record["_delay"], record["_outcome"])
         return jsonify({"id": report_id, "stored": [_stored_view(s) for s in record["stored"]]})

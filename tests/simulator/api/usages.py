@@ -13,7 +13,7 @@ from flask import Blueprint, jsonify, request
 from .. import catalog
 from ..auth import visible_tenant
 from ..context import world
-from ..errors import HARD_QUOTA_EXCEEDED, ApiError, bad_request
+from ..errors import HARD_QUOTA_EXCEEDED, ApiError, bad_request, not_found
 
 bp = Blueprint("usages", __name__)
 
@@ -148,12 +148,6 @@ def tenants_usages():
 # ------------------------------------------------------------------ admin
 
 
-def _admin_error(status, message):
-    resp = jsonify({"error": message})
-    resp.status_code = status
-    return resp
-
-
 def _resolve_key(spec):
     """The catalog key of an admin usage entry: {"name", "application_id"?, "infra_id"?}."""
     name = spec.get("name") or spec.get("offering_item")
@@ -175,7 +169,7 @@ def admin_put_usage():
     """
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        return _admin_error(400, "a JSON object is required")
+        raise bad_request("a JSON object is required")
     entries = body.get("usages")
     if entries is None:
         entries = [body]
@@ -183,7 +177,7 @@ def admin_put_usage():
     with state.lock:
         tenant_id = body.get("tenant_id")
         if not isinstance(tenant_id, str) or state.tenant(tenant_id) is None:
-            return _admin_error(404, "unknown tenant %r" % (tenant_id,))
+            raise not_found("tenant", tenant_id)
         store = _store(state)
         try:
             parsed = []
@@ -195,7 +189,7 @@ def admin_put_usage():
                     raise ValueError("usage values are never negative")
                 parsed.append((key, value, absolute))
         except (KeyError, TypeError, ValueError) as exc:
-            return _admin_error(400, "bad usage entry: %s" % exc)
+            raise bad_request("bad usage entry: %s" % exc) from exc
         for key, value, absolute in parsed:
             own = store.setdefault(tenant_id, {})
             if value == 0 and absolute == 0:
