@@ -17,13 +17,33 @@ from http.client import responses as HTTP_REASONS
 
 
 class AcronisError(Exception):
-    """Any failure reported by the client."""
+    """Any failure reported by the client.
+
+    ``status`` and ``code`` are None unless the API answered; the questions
+    callers ask (``not_found``, ``conflict``, ``has_code``) are therefore safe
+    on every subclass.
+    """
+
+    status = None
+    code = None
 
     def __init__(self, message, method=None, path=None):
         super(AcronisError, self).__init__(message)
         self.message = message
         self.method = method
         self.path = path
+
+    @property
+    def not_found(self):
+        return self.status == 404
+
+    @property
+    def conflict(self):
+        return self.status == 409
+
+    def has_code(self, code):
+        """True when the API answered with its own error ``code`` (a number or a string)."""
+        return self.code is not None and str(self.code) == str(code)
 
     def __str__(self):
         if self.method and self.path:
@@ -76,14 +96,6 @@ class AcronisAPIError(AcronisError):
         self.domain = domain
         self.details = details or {}
         self.context = context or {}
-
-    @property
-    def not_found(self):
-        return self.status == 404
-
-    @property
-    def conflict(self):
-        return self.status == 409
 
     def __str__(self):
         text = "HTTP %s" % self.status

@@ -18,7 +18,6 @@ import calendar
 import datetime
 import time
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisAPIError
 
 TENANT_KINDS = ("partner", "folder", "customer", "unit")
 
@@ -40,11 +39,6 @@ ERROR_TENANT_LOCKED = 1012
 
 SEARCH_LIMIT = 100
 USERS_BATCH = 100
-
-
-def is_error(exc, code):
-    """True when ``exc`` is an API error carrying the service's error ``code``."""
-    return isinstance(exc, AcronisAPIError) and str(exc.code) == str(code)
 
 
 # ------------------------------------------------------------------- reading

@@ -361,7 +361,7 @@ class TenantTask:
         try:
             return tenants.find_child_tenant(self.client, parent_id, p["name"], authoritative=authoritative)
         except AcronisError as exc:
-            if getattr(exc, "not_found", False):
+            if exc.not_found:
                 self.module.fail_json(msg="Parent tenant %s of %s does not exist (or is not visible to this API "
                                           "client): %s" % (parent_id, self.label, exc), error=exc.to_dict())
             self.module.fail_api(exc, "look up %s under parent %s" % (self.label, parent_id))
@@ -454,7 +454,7 @@ class TenantTask:
         try:
             return tenants.update_tenant(self.client, tenant["id"], tenant["version"], body)
         except AcronisError as exc:
-            if not tenants.is_error(exc, tenants.ERROR_VERSION_OUTDATED) and getattr(exc, "status", None) != 409:
+            if not (exc.has_code(tenants.ERROR_VERSION_OUTDATED) or exc.conflict):
                 self.module.fail_api(exc, "update %s" % self.label)
         try:
             fresh = tenants.get_tenant(self.client, tenant["id"])
@@ -515,7 +515,7 @@ class TenantTask:
         try:
             return tenants.create_tenant(self.client, body), True
         except AcronisError as exc:
-            conflict = tenants.is_error(exc, tenants.ERROR_NAME_EXISTS)
+            conflict = exc.has_code(tenants.ERROR_NAME_EXISTS)
             if not conflict and not isinstance(exc, AcronisOutcomeUnknown):
                 self.module.fail_api(exc, "create %s under parent %s" % (self.label, parent_id))
             error = exc

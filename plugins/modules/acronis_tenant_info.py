@@ -208,7 +208,7 @@ def main():
             try:
                 tenant = tenants.find_child_tenant(client, parent_id, p["name"], authoritative=True)
             except AcronisError as exc:
-                if getattr(exc, "not_found", False):
+                if exc.not_found:
                     module.fail_json(msg="Parent tenant %s of %s does not exist (or is not visible to this API "
                                          "client): %s" % (parent_id, what, exc), error=exc.to_dict())
                 raise

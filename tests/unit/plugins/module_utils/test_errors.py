@@ -134,6 +134,20 @@ def test_other_errors_are_acronis_errors_with_a_readable_str(cls):
     assert exc.to_dict() == {"type": cls.__name__, "message": "it went wrong", "method": "POST", "path": "/tenants"}
 
 
+def test_has_code_matches_the_api_code_as_number_or_string():
+    exc = AcronisAPIError(409, "The version is outdated.", code=1001)
+    assert exc.has_code(1001) and exc.has_code("1001")
+    assert not exc.has_code(1004)
+    assert AcronisAPIError(400, "Bad", code="1004").has_code(1004)
+
+
+@pytest.mark.parametrize("cls", [AcronisError, AcronisTransportError, AcronisOutcomeUnknown, AcronisCheckModeWrite])
+def test_errors_without_an_api_answer_are_neither_missing_nor_conflicts(cls):
+    exc = cls("no answer")
+    assert exc.status is None and exc.code is None
+    assert not exc.not_found and not exc.conflict and not exc.has_code(1001)
+
+
 def test_error_without_method_is_just_the_message():
     assert str(AcronisError("plain")) == "plain"
     assert str(AcronisAPIError(404, "Not Found")) == "HTTP 404: Not Found"
