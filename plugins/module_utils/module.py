@@ -11,6 +11,7 @@ __metaclass__ = type
 import copy
 import hashlib
 import re
+import traceback
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
@@ -19,11 +20,31 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.client impo
     REQUESTS_IMPORT_ERROR,
     AcronisClient,
 )
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.token_cache import default_cache_dir
 
 MASK = "********"
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 PLACEHOLDER_PREFIX = "00000000-0000-0000-c4ec-"
+
+
+class AcronisFailure(Exception):
+    """The one exception a module's helpers raise to fail the task.
+
+    ``msg`` is the sentence a person reads; ``result`` holds what the task
+    returns beside it (the partial result, the API's ``error``).
+    ``AcronisModule.execute`` turns it into the failure.
+    """
+
+    def __init__(self, msg, **result):
+        super(AcronisFailure, self).__init__(msg)
+        self.msg = msg
+        self.result = result
+
+
+def api_failure(exc, action, **result):
+    """The failure for an ``AcronisError``: what we tried, and what the API said."""
+    return AcronisFailure("Failed to %s: %s" % (action, exc), error=exc.to_dict(), **result)
 
 
 def connection_argument_spec():
@@ -89,9 +110,33 @@ class AcronisModule(AnsibleModule):
             self._client = self.make_client()
         return self._client
 
+    def execute(self, run):
+        """Run the module's ``run(module)`` and return its result.
+
+        The one place where an error becomes the task's failure: helpers raise
+        ``AcronisFailure`` (or let an ``AcronisError`` through) and never call
+        ``fail_json`` themselves. Anything else is a bug of the collection: the
+        task fails with one line, and the traceback is shown only at ``-vvv``.
+        """
+        try:
+            result = run(self)
+        except AcronisFailure as failure:
+            self.fail_json(msg=failure.msg, **failure.result)
+        except AcronisError as exc:
+            self.fail_json(msg="Failed: %s" % exc, error=exc.to_dict())
+        except Exception as exc:  # pylint: disable=broad-except
+            self.fail_json(msg="%s stopped on an unexpected error (%s); this is a bug of the acronis.cyber_platform "
+                               "collection, please report it with the output of -vvv"
+                               % (self._name, one_line(exc)), exception=traceback.format_exc())
+        self.exit_json(**result)
+
     def fail_api(self, exc, action, **result):
-        """Fail the task with one sentence: what we tried, and what the API said."""
-        self.fail_json(msg="Failed to %s: %s" % (action, exc), error=exc.to_dict(), **result)
+        """Fail the task for an ``AcronisError`` (see ``api_failure``).
+
+        For modules not yet written as ``run(module)``; new code raises ``api_failure`` instead.
+        """
+        failure = api_failure(exc, action, **result)
+        self.fail_json(msg=failure.msg, **failure.result)
 
     def check_uuid(self, value, what):
         """Reject a malformed id before any request; placeholders pass only in check mode."""
@@ -102,6 +147,12 @@ class AcronisModule(AnsibleModule):
                                "run without --check to create it first" % (what, value))
         if not UUID_RE.match(value):
             self.fail_json(msg="%s must be a UUID like 6e6d758d-8e74-3ae3-ac84-50eb0dff12eb, got %r" % (what, value))
+
+
+def one_line(exc):
+    """An exception's text on one line, without its class: what a person can read in a task's failure."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 300 else text[:300] + "..."
 
 
 # ---------------------------------------------------------------- comparing

@@ -5,10 +5,10 @@ import logging
 import threading
 import time
 
-from flask import Flask, g, jsonify, request
+from flask import Flask, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from . import contract
+from . import contract, service_contract
 from .auth import authenticate
 from .context import EXTENSION
 from .errors import ApiError, OAuthError
@@ -145,6 +145,8 @@ def _before():
         authenticate(basic_allowed=operation is not None and contract.allows_basic_auth(operation))
     if template is not None:
         _normalise_and_validate(simulator, template, operation)
+    else:
+        _validate_service_request(simulator)
     return None
 
 
@@ -194,6 +196,28 @@ def _normalise_and_validate(simulator, template, operation):
         raise ApiError(400, "Bad Request", info=exc.violations[0], violations=exc.violations) from exc
 
 
+def _validate_service_request(simulator):
+    """Strict mode, outside /api/2: the request against the contract its service declares (service_contract.py)."""
+    service_op = service_contract.lookup(current_app, request.endpoint)
+    g.service_operation = service_op
+    if service_op is None or not simulator.settings.strict:
+        return
+    raw = request.get_data(cache=True)
+    body = None
+    if raw:
+        if request.mimetype != "application/json":
+            raise service_op.error(415, "Unsupported Media Type", info="The body must be JSON")
+        try:
+            body = json.loads(raw)
+        except ValueError as exc:
+            raise service_op.error(400, "Bad Request", info="The body is not valid JSON: %s" % exc) from exc
+        if isinstance(body, dict):
+            g.json_body = body
+    violations = service_op.request_violations(request.args, body, bool(raw))
+    if violations:
+        raise service_op.error(400, "Bad Request", info=violations[0], violations=violations)
+
+
 def _after(response):
     if not _is_api(request.path):
         return response
@@ -224,13 +248,21 @@ def _after(response):
 
 def _check_response(simulator, response):
     """Strict mode: a response that breaks the spec is a simulator bug: 500, logged, recorded."""
-    if request.url_rule is None or g.get("operation") is None:
+    if request.url_rule is None:
+        return response
+    service_op = g.get("service_operation")
+    if g.get("operation") is None and service_op is None:
         return response
     data = response.get_data()
     try:
-        contract.validate_response(request.method, request.path, request.args, request.headers,
-                                   request.get_data(cache=True), request.content_type, response.status_code,
-                                   response.headers, data, response.content_type)
+        if service_op is not None:
+            violations = service_op.response_violations(response.status_code, data, response.mimetype)
+            if violations:
+                raise contract.ContractViolation("response", violations)
+        else:
+            contract.validate_response(request.method, request.path, request.args, request.headers,
+                                       request.get_data(cache=True), request.content_type, response.status_code,
+                                       response.headers, data, response.content_type)
     except contract.ContractViolation as exc:
         record = {"method": request.method, "path": request.path, "status": response.status_code,
                   "violations": exc.violations, "body": data.decode("utf-8", "replace")[:2000]}
