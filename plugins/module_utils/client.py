@@ -19,6 +19,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import gzip
+import hashlib
+import os
 import random
 import time
 import traceback
@@ -87,6 +89,19 @@ def _decode(response):
         return None
 
 
+# In-process execution runs every item of a loop in one worker process: the items share one HTTP session
+# (keep-alive) and the token in memory through this registry. Keyed by process id as well, so a forked worker
+# never uses a connection its parent opened.
+_SHARED = {}
+
+
+def shared_memory(root_url, client_id, client_secret, validate_certs):
+    """The session and token memory this process keeps for one API client of one data center."""
+    digest = hashlib.sha256(("%s\0%s" % (client_id, client_secret)).encode("utf-8")).hexdigest()
+    key = (os.getpid(), root_url.rstrip("/"), digest, bool(validate_certs))
+    return _SHARED.setdefault(key, {})
+
+
 class AcronisClient:
     """A session with one Acronis data center, as one API client or one user."""
 
@@ -94,7 +109,7 @@ class AcronisClient:
                  validate_certs=True, timeout=30, backoff_retries=5, backoff_delay=1.0,
                  backoff_max_delay=30.0, token_cache_dir=None, token_renew_margin=900,
                  read_only=False, user_agent=None, session=None, sleep=None, rng=None,
-                 clock=None, _scope_tenant_id=None, _parent=None):
+                 clock=None, memory=None, _scope_tenant_id=None, _parent=None):
         root = (base_url or "").rstrip("/")
         if root.endswith(API_PREFIX):
             root = root[:-len(API_PREFIX)]
@@ -114,17 +129,36 @@ class AcronisClient:
         self._clock = clock or time.time
         self._scope_tenant_id = _scope_tenant_id
         self._parent = _parent
-        self._token = None
-        self._client_tenant_id = None
+        # ``memory`` (see shared_memory) outlives this client: the token and session of earlier loop items.
+        self._memory = memory if memory is not None else {}
         self.stats = {"requests": 0, "writes": 0, "retries": 0, "tokens_issued": 0}
+        if session is None:
+            session = self._memory.get("session")
         if session is None:
             session = requests.Session()
             session.verify = validate_certs
             session.headers["User-Agent"] = user_agent or USER_AGENT
+            self._memory["session"] = session
         self.session = session
         self._cache = None
         if token_cache_dir and client_id and client_secret and _scope_tenant_id is None:
             self._cache = TokenCache(token_cache_dir, self.root_url, client_id, client_secret)
+
+    @property
+    def _token(self):
+        return self._memory.get("token")
+
+    @_token.setter
+    def _token(self, token):
+        self._memory["token"] = token
+
+    @property
+    def _client_tenant_id(self):
+        return self._memory.get("client_tenant_id")
+
+    @_client_tenant_id.setter
+    def _client_tenant_id(self, tenant_id):
+        self._memory["client_tenant_id"] = tenant_id
 
     # ------------------------------------------------------------------ URLs
 

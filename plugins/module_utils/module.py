@@ -19,6 +19,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.client impo
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
     AcronisClient,
+    shared_memory,
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.token_cache import default_cache_dir
@@ -102,6 +103,9 @@ class AcronisModule(AnsibleModule):
             read_only=self.check_mode,
         )
         options.update(overrides)
+        if options.get("login") is None and options["client_id"] and options["client_secret"]:
+            options["memory"] = shared_memory(params["base_url"], options["client_id"], options["client_secret"],
+                                              options["validate_certs"])
         return AcronisClient(params["base_url"], **options)
 
     @property

@@ -31,11 +31,13 @@ read -r -a sim_cmd <<< "${SIMULATOR_CMD:-$venv_bin/python -m tests.simulator}"
 cd "$repo_root"
 simulator_start "$creds" "$sim_log" "${sim_cmd[@]}"
 
-"$venv_bin/python" - "$creds" "$config" <<'PY'
+write_config() {
+"$venv_bin/python" - "$creds" "$config" "$@" <<'PY'
 import json, random, sys
 import yaml
 
 creds_path, config_path = sys.argv[1:3]
+module_path = sys.argv[3:] == ['module-path']
 with open(creds_path, encoding='utf-8') as handle:
     creds = json.load(handle)
 base_url = creds['base_url'].rstrip('/')
@@ -52,15 +54,28 @@ config = {
     # per run, in the same form, and append their own suffixes to it.
     'resource_prefix': 'ansible-test-%07d' % random.randrange(10 ** 7),
 }
+if module_path:
+    # The second pass: the modules run as module processes, not in the worker (plugins/plugin_utils/direct.py).
+    config['acronis_direct_execution'] = False
 with open(config_path, 'w', encoding='utf-8') as handle:
     handle.write('---\n# Written by tests/utils/run_integration.sh from the running simulator.\n')
     yaml.safe_dump(config, handle, default_flow_style=False)
-print('integration: simulator at %s, config written to %s' % (config['acronis_sim_url'], config_path))
+print('integration: simulator at %s, config written to %s%s' % (config['acronis_sim_url'], config_path,
+                                                                  ' (direct execution off)' if module_path else ''))
 PY
+}
+write_config
 
 cd "$collection_dir"
 status=0
 ansible-test integration --local --python "$py_version" --color no "$@" || status=$?
+# The full run is repeated for these targets with in-process execution off, so the module path stays tested.
+if [[ $# -eq 0 && $status -eq 0 ]]; then
+    read -r -a module_path_targets < "$repo_root/tests/integration/module_path_targets.txt"
+    echo "integration: again with direct execution off: ${module_path_targets[*]}"
+    write_config module-path
+    ansible-test integration --local --python "$py_version" --color no "${module_path_targets[@]}" || status=$?
+fi
 if [[ $status -ne 0 ]]; then
     echo "integration: FAILED (ansible-test exit $status); simulator log: $sim_log" >&2
 fi

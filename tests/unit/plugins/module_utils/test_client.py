@@ -676,3 +676,32 @@ def test_token_endpoint_503_is_retried(http, make_client, sleeps):
     assert make_client(rng=StubRng("high")).access_token() == "late"
     assert http.call_count == 2
     assert sleeps.delays == [1.0]
+
+
+def test_clients_with_one_memory_share_the_token_and_the_session(http, tokens, make_client):
+    """The items of a loop run in one worker: the second item's client issues no token and reuses the session."""
+    http.get(API + "/users/me", json={"id": "me"})
+    memory = client_module.shared_memory(BASE_URL, "cid", "secret", True)
+    memory.clear()
+    first = make_client(memory=memory)
+    first.get("/users/me")
+    second = make_client(memory=memory)
+    second.get("/users/me")
+    assert tokens.issued == 1
+    assert second.session is first.session
+
+
+def test_shared_memory_is_per_client_data_center_and_process(monkeypatch):
+    one = client_module.shared_memory(BASE_URL, "cid", "secret", True)
+    assert client_module.shared_memory(BASE_URL + "/", "cid", "secret", True) is one
+    assert client_module.shared_memory(BASE_URL, "cid", "other-secret", True) is not one
+    assert client_module.shared_memory("https://other.example", "cid", "secret", True) is not one
+    monkeypatch.setattr(client_module.os, "getpid", lambda: -1)
+    assert client_module.shared_memory(BASE_URL, "cid", "secret", True) is not one
+
+
+def test_clients_without_a_memory_issue_their_own_tokens(http, tokens, make_client):
+    http.get(API + "/users/me", json={"id": "me"})
+    make_client().get("/users/me")
+    make_client().get("/users/me")
+    assert tokens.issued == 2
