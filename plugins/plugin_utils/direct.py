@@ -47,6 +47,8 @@ from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 from ansible.vars.clean import remove_internal_keys
 
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import one_line
+
 try:
     from ansible._internal._errors._captured import AnsibleModuleCapturedError, CapturedErrorSummary
 except ImportError:  # another ansible-core: failures keep its own presentation
@@ -191,9 +193,9 @@ def run_main(import_name, payload):
                 return _failure("the module exited (status %s) without a result" % exc.code), 1
         except Exception as exc:  # pylint: disable=broad-except
             if not captured:
+                short_name = import_name.rsplit(".", 1)[-1]
                 return _failure("%s stopped on an unexpected error (%s); this is a bug of the %s collection, please "
-                                "report it with the output of -vvv" % (import_name.rsplit(".", 1)[-1],
-                                                                      " ".join(str(exc).split())[:300], COLLECTION),
+                                "report it with the output of -vvv" % (short_name, one_line(exc), COLLECTION),
                                 traceback.format_exc()), 1
     result = captured[0]
     return result, (1 if json.loads(result).get("failed") else 0)
