@@ -282,12 +282,22 @@ class AcronisClient:
         ceiling = min(self.backoff_max_delay, self.backoff_delay * (2 ** (attempt - 1)))
         return ceiling / 2.0 + self._rng.uniform(0, ceiling / 2.0)
 
+    def _after(self, retry_after):
+        """The delay for a reply with Retry-After: never sooner, and jittered after it.
+
+        Forks throttled together are told the same Retry-After; the jitter (up to half of it, at least
+        ``backoff_delay``, within ``backoff_max_delay``) spreads their retries apart.
+        """
+        spread = max(self.backoff_delay, retry_after / 2.0)
+        return min(retry_after + self._rng.uniform(0, spread), max(retry_after, self.backoff_max_delay))
+
     def _send_once(self, method, url, path, params=None, json_body=None, data=None, auth=None,
                    retry_safe=True, authenticate=True):
         """Send one logical request, with retries, token renewal and error mapping."""
         renewed = False
         stale = None
         attempt = 0
+        lost = False        # an earlier attempt may have been carried out: its answer never came
         while True:
             headers = {}
             request_auth = auth
@@ -313,6 +323,7 @@ class AcronisClient:
                         "the connection failed after the request was sent (%s); "
                         "it may or may not have been carried out" % type(exc).__name__,
                         method=method, path=path)
+                lost = lost or not _never_left(exc)
                 attempt += 1
                 if attempt > self.backoff_retries:
                     raise AcronisTransportError("could not reach %s after %d attempts: %s"
@@ -338,17 +349,24 @@ class AcronisClient:
                         "the service answered HTTP %d after the request was sent; "
                         "it may or may not have been carried out" % status,
                         method=method, path=path)
+                lost = lost or status != 429
                 attempt += 1
                 if attempt <= self.backoff_retries:
-                    delay = _retry_after_seconds(response)
-                    if delay is None:
-                        delay = self._backoff(attempt)
+                    retry_after = _retry_after_seconds(response)
+                    if retry_after is not None and retry_after > self.backoff_max_delay:
+                        raise AcronisTransportError(
+                            "the service answered HTTP %d and asked to wait %g s before trying again "
+                            "(Retry-After), longer than backoff_max_delay (%g s); try again later or raise "
+                            "backoff_max_delay" % (status, retry_after, self.backoff_max_delay),
+                            method=method, path=path)
                     self.stats["retries"] += 1
-                    self._sleep(min(delay, self.backoff_max_delay))
+                    self._sleep(self._backoff(attempt) if retry_after is None else self._after(retry_after))
                     continue
             if status >= 400:
-                raise AcronisAPIError.from_reply(status, _decode(response), response.text, method, path,
-                                                 reason=response.reason)
+                error = AcronisAPIError.from_reply(status, _decode(response), response.text, method, path,
+                                                   reason=response.reason)
+                error.after_lost_attempt = lost
+                raise error
             return response
 
     def request(self, method, path, params=None, json=None, idempotent=None, **path_args):
@@ -382,14 +400,52 @@ class AcronisClient:
         return _decode(self.request("PUT", path, params=params, json=json, **path_args))
 
     def delete(self, path, params=None, missing_ok=False, **path_args):
-        """DELETE; with ``missing_ok`` a 404 means it is already gone and returns False."""
+        """DELETE; with ``missing_ok`` a 404 means it is already gone and returns False.
+
+        A 404 to a retry whose first attempt lost its answer is our own delete, carried out: True.
+        """
         try:
             self.request("DELETE", path, params=params, **path_args)
         except AcronisAPIError as exc:
+            if exc.not_found and exc.after_lost_attempt:
+                return True
             if missing_ok and exc.not_found:
                 return False
             raise
         return True
+
+    def create(self, path, json, find, params=None, **path_args):
+        """POST that creates one object; a lost answer is resolved by reading, never by guessing.
+
+        ``find()`` looks the object up authoritatively (not through the search index, which lags) and
+        returns it or None. When a create's outcome is unknown, an object found is adopted, and an object
+        absent is created again, within the retry budget. A conflict answered to such a second attempt
+        means the first one was carried out after all: the object is read and adopted.
+
+        Returns ``(answer, adopted)``: the service's answer to the create, or the object found.
+        """
+        unknown = 0
+        while True:
+            try:
+                return self.post(path, json=json, params=params, **path_args), False
+            except AcronisOutcomeUnknown:
+                unknown += 1
+            except AcronisAPIError as exc:
+                if not (unknown and exc.conflict):
+                    raise
+                found = find()
+                if found is None:
+                    raise
+                return found, True
+            found = find()
+            if found is not None:
+                return found, True
+            if unknown > self.backoff_retries:
+                raise AcronisTransportError("the service did not confirm the create after %d attempts, and the "
+                                            "object is absent; try again later" % unknown, method="POST",
+                                            path=self._expand(path, path_args))
+            self.stats["retries"] += 1
+            self._sleep(self._backoff(unknown))
 
     def paginate(self, path, params=None, **path_args):
         """Iterate over the items of a cursor-paged list (``paging.cursors.after``).

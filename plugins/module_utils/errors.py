@@ -26,6 +26,8 @@ class AcronisError(Exception):
 
     status = None
     code = None
+    # True when an earlier attempt of the same request lost its answer (it may have been carried out).
+    after_lost_attempt = False
 
     def __init__(self, message, method=None, path=None):
         super(AcronisError, self).__init__(message)

@@ -309,16 +309,37 @@ def test_zero_retries_means_one_attempt(http, tokens, make_client, sleeps):
     assert sleeps.delays == []
 
 
-def test_retry_after_is_honoured(http, tokens, make_client, sleeps):
+@pytest.mark.parametrize("end, delay", [("low", 7.0), ("high", 10.5)])
+def test_retry_after_is_honoured_then_jittered(http, tokens, make_client, sleeps, end, delay):
+    # Never sooner than Retry-After; the jitter adds up to half of it (here 3.5 s, above backoff_delay 1 s).
     http.get(API + "/tenants/" + TENANT, [{"status_code": 429, "headers": {"Retry-After": "7"}}, {"json": {}}])
-    make_client().get("/tenants/{tenant_id}", tenant_id=TENANT)
-    assert sleeps.delays == [7.0]
+    make_client(rng=StubRng(end)).get("/tenants/{tenant_id}", tenant_id=TENANT)
+    assert sleeps.delays == [delay]
 
 
-def test_retry_after_above_the_cap_is_capped(http, tokens, make_client, sleeps):
-    http.get(API + "/tenants/" + TENANT, [{"status_code": 503, "headers": {"Retry-After": "120"}}, {"json": {}}])
-    make_client(backoff_max_delay=30.0).get("/tenants/{tenant_id}", tenant_id=TENANT)
+def test_retry_after_jitter_spreads_forks_apart(http, tokens, make_client, sleeps):
+    http.get(API + "/tenants/" + TENANT, [{"status_code": 429, "headers": {"Retry-After": "2"}}, {"json": {}}] * 20)
+    for fork in range(20):
+        make_client(rng=random.Random(fork)).get("/tenants/{tenant_id}", tenant_id=TENANT)
+    assert len(sleeps.delays) == 20
+    assert min(sleeps.delays) >= 2.0
+    assert max(sleeps.delays) <= 3.0
+    assert len(set(round(d, 3) for d in sleeps.delays)) >= 15
+
+
+def test_retry_after_jitter_stays_within_the_cap(http, tokens, make_client, sleeps):
+    http.get(API + "/tenants/" + TENANT, [{"status_code": 429, "headers": {"Retry-After": "25"}}, {"json": {}}])
+    make_client(backoff_max_delay=30.0, rng=StubRng("high")).get("/tenants/{tenant_id}", tenant_id=TENANT)
     assert sleeps.delays == [30.0]
+
+
+def test_retry_after_above_the_cap_fails_at_once_instead_of_retrying_sooner(http, tokens, make_client, sleeps):
+    http.get(API + "/tenants/" + TENANT, [{"status_code": 503, "headers": {"Retry-After": "120"}}, {"json": {}}])
+    with pytest.raises(AcronisTransportError) as info:
+        make_client(backoff_max_delay=30.0).get("/tenants/{tenant_id}", tenant_id=TENANT)
+    assert sleeps.delays == []
+    assert len(api_calls(http)) == 1
+    assert "wait 120 s" in str(info.value) and "backoff_max_delay" in str(info.value)
 
 
 def test_unparsable_retry_after_falls_back_to_backoff(http, tokens, make_client, sleeps):
@@ -400,7 +421,7 @@ def test_create_that_never_left_gives_up_within_the_retry_budget(http, tokens, m
 
 def test_create_with_429_is_retried(http, tokens, make_client, sleeps):
     http.post(API + "/tenants", [{"status_code": 429, "headers": {"Retry-After": "2"}}, {"status_code": 201, "json": {"id": TENANT}}])
-    assert make_client().post("/tenants", json={"name": "Acme"}) == {"id": TENANT}
+    assert make_client(rng=StubRng("low")).post("/tenants", json={"name": "Acme"}) == {"id": TENANT}
     assert len(api_calls(http)) == 2
     assert sleeps.delays == [2.0]
 
@@ -705,3 +726,65 @@ def test_clients_without_a_memory_issue_their_own_tokens(http, tokens, make_clie
     make_client().get("/users/me")
     make_client().get("/users/me")
     assert tokens.issued == 2
+
+
+# ------------------------------------------------- lost answers resolved by reading
+
+def test_create_whose_answer_was_lost_adopts_the_object_it_finds(http, tokens, make_client, sleeps):
+    http.post(API + "/tenants", exc=reset_after_send())
+    found = []
+    answer, adopted = make_client().create("/tenants", {"name": "Acme"}, find=lambda: found.append(1) or {"id": TENANT})
+    assert (answer, adopted) == ({"id": TENANT}, True)
+    assert len(found) == 1
+    assert len([r for r in api_calls(http) if r.method == "POST"]) == 1
+
+
+def test_create_whose_answer_was_lost_and_that_is_absent_is_sent_again(http, tokens, make_client, sleeps):
+    http.post(API + "/tenants", [{"status_code": 502}, {"status_code": 201, "json": {"id": TENANT}}])
+    answer, adopted = make_client().create("/tenants", {"name": "Acme"}, find=lambda: None)
+    assert (answer, adopted) == ({"id": TENANT}, False)
+    assert len(api_calls(http)) == 2
+    assert len(sleeps.delays) == 1
+
+
+def test_a_conflict_after_a_lost_create_is_the_first_create_carried_out(http, tokens, make_client, sleeps):
+    http.post(API + "/tenants", [{"status_code": 503},
+                                 {"status_code": 409, "json": {"error": {"code": 1004, "message": "name taken"}}}])
+    lookups = iter([None, {"id": TENANT}])
+    answer, adopted = make_client().create("/tenants", {"name": "Acme"}, find=lambda: next(lookups))
+    assert (answer, adopted) == ({"id": TENANT}, True)
+
+
+def test_a_conflict_on_a_first_create_is_the_caller_s_to_handle(http, tokens, make_client):
+    http.post(API + "/tenants", status_code=409, json={"error": {"code": 1004, "message": "name taken"}})
+    with pytest.raises(AcronisAPIError) as info:
+        make_client().create("/tenants", {"name": "Acme"}, find=lambda: {"id": TENANT})
+    assert info.value.has_code(1004)
+
+
+def test_create_gives_up_after_the_retry_budget_of_unconfirmed_attempts(http, tokens, make_client, sleeps):
+    http.post(API + "/tenants", status_code=503)
+    with pytest.raises(AcronisTransportError) as info:
+        make_client(backoff_retries=2).create("/tenants", {"name": "Acme"}, find=lambda: None)
+    assert len(api_calls(http)) == 3
+    assert "absent" in str(info.value)
+
+
+def test_a_delete_whose_answer_was_lost_is_done_when_the_retry_finds_nothing(http, tokens, make_client, sleeps):
+    http.delete(API + "/tenants/" + TENANT, [{"exc": reset_after_send()}, {"status_code": 404}])
+    assert make_client().delete("/tenants/{tenant_id}", tenant_id=TENANT) is True
+
+
+def test_a_404_to_a_first_delete_is_still_an_error_without_missing_ok(http, tokens, make_client):
+    http.delete(API + "/tenants/" + TENANT, status_code=404)
+    with pytest.raises(AcronisAPIError) as info:
+        make_client().delete("/tenants/{tenant_id}", tenant_id=TENANT)
+    assert info.value.not_found and not info.value.after_lost_attempt
+
+
+def test_a_conflict_to_an_update_retried_after_a_lost_answer_says_so(http, tokens, make_client, sleeps):
+    http.put(API + "/tenants/" + TENANT, [{"status_code": 502},
+                                          {"status_code": 409, "json": {"error": {"code": 1001, "message": "version"}}}])
+    with pytest.raises(AcronisAPIError) as info:
+        make_client().put("/tenants/{tenant_id}", json={"version": 1}, tenant_id=TENANT)
+    assert info.value.after_lost_attempt
