@@ -279,6 +279,12 @@ def _policy_from_item(state, user_id, item, current):
     if item.get("trustee_id") != user_id or item.get("trustee_type", "user") != "user":
         raise bad_request("trustee_id must be the user of the path and trustee_type 'user'.")
     visible_tenant(item.get("tenant_id", ""))
+    user_tenant = state.users[user_id]["tenant_id"]
+    if not state.in_subtree(item["tenant_id"], user_tenant):
+        # The platform grants roles only in the user's own tenant (and below it): the management portal
+        # offers no other, and the API refuses a policy elsewhere.
+        raise bad_request("A role can be granted only in the user's own tenant %s or below it, not in %s."
+                          % (user_tenant, item["tenant_id"]), context={"tenant_id": item["tenant_id"]})
     existing = current.get(item.get("id"))
     if existing is not None:
         check_version("access policy", existing, item.get("version"))

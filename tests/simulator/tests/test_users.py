@@ -111,3 +111,21 @@ def test_list_users_with_paging(simulator, api):
     by_uuids = api.get("/users", params={"uuids": ",".join(ids[:2])}).json()["items"]
     assert [u["id"] for u in by_uuids] == ids[:2]
     assert len(api.get("/users", params={"subtree_root_tenant_id": root}).json()["items"]) == 6
+
+
+def test_a_role_outside_the_user_s_own_tenant_is_refused(simulator, api):
+    root = simulator.credentials["tenant_id"]
+    home = create_tenant(api, root, "Home", kind="customer")
+    other = create_tenant(api, root, "Elsewhere", kind="customer")
+    user = create_user(api, home["id"], "home.user")
+    path = "/users/%s/access_policies" % user["id"]
+
+    def policy(tenant_id):
+        return {"items": [{"id": "00000000-0000-0000-0000-000000000000",
+                           "issuer_id": "00000000-0000-0000-0000-000000000000", "role_id": "company_admin",
+                           "tenant_id": tenant_id, "trustee_id": user["id"], "trustee_type": "user", "version": 0}]}
+    refused = api.put(path, json=policy(other["id"]))
+    assert refused.status_code == 400
+    assert "own tenant" in refused.json()["error"]["details"]["info"]
+    assert api.get(path).json()["items"] == []
+    assert api.put(path, json=policy(home["id"])).status_code == 200
