@@ -21,7 +21,7 @@ description:
   - Returns the one-time-token login link the service answers with (a redirect). Open it to start the session.
   - The service offers this only to CyberApps whose "Access to Acronis EDR incidents" is read-only or read and write.
   - B(The link is a credential.) Ansible hides the values of secret options, not what a module returns - run the
-    task with C(no_log: true), keep RV(login_url) out of C(debug) output, logs and files others can read.
+    task with C(no_log=true), keep RV(login_url) out of C(debug) output, logs and files others can read.
     The module never puts the link in a message, a warning or a diff.
   - The task reports C(changed=false) - it changes no configuration. Each run issues a new one-time link, and the
     first login of an O(external_id) in a tenant creates that service user on the service's side.
