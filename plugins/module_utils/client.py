@@ -292,7 +292,7 @@ class AcronisClient:
         return min(retry_after + self._rng.uniform(0, spread), max(retry_after, self.backoff_max_delay))
 
     def _send_once(self, method, url, path, params=None, json_body=None, data=None, auth=None,
-                   retry_safe=True, authenticate=True):
+                   retry_safe=True, authenticate=True, allow_redirects=True):
         """Send one logical request, with retries, token renewal and error mapping."""
         renewed = False
         stale = None
@@ -314,7 +314,7 @@ class AcronisClient:
                 # CURL_CA_BUNDLE override a session-level verify=False (psf/requests#3829).
                 response = self.session.request(method, url, params=params, json=json_body, data=data,
                                                 headers=headers, auth=request_auth, timeout=self.timeout,
-                                                verify=self.validate_certs)
+                                                verify=self.validate_certs, allow_redirects=allow_redirects)
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
                     requests.exceptions.ChunkedEncodingError) as exc:
                 # ChunkedEncodingError: the connection broke while the reply was being read.
@@ -369,8 +369,12 @@ class AcronisClient:
                 raise error
             return response
 
-    def request(self, method, path, params=None, json=None, idempotent=None, **path_args):
-        """Send a request to an API path template and return the ``requests`` response."""
+    def request(self, method, path, params=None, json=None, idempotent=None, allow_redirects=True, **path_args):
+        """Send a request to an API path template and return the ``requests`` response.
+
+        ``allow_redirects=False`` returns a 3xx answer as it is (its ``Location`` is the result, as for
+        the service-user login of the Application Manager).
+        """
         method = method.upper()
         # Errors name the path that was requested (/tenants/5c1d...), not its template.
         path = self._expand(path, path_args)
@@ -379,7 +383,7 @@ class AcronisClient:
         if idempotent is None:
             idempotent = method != "POST"
         return self._send_once(method, self.url(path), path, params=params, json_body=json,
-                               retry_safe=idempotent)
+                               retry_safe=idempotent, allow_redirects=allow_redirects)
 
     def get(self, path, params=None, **path_args):
         return _decode(self.request("GET", path, params=params, **path_args))

@@ -153,7 +153,8 @@ class World:
             "created_at": stamp, "updated_at": stamp, "deleted_at": None,
             "_seq": self.next_seq(), "_hidden": hidden, "_numeric_id": self.seq,
             "_enhanced_security": bool(fields.get("enhanced_security", False)),
-            "_items": {}, "_apps": [],
+            # Every tenant has the platform application (the one seed 000's "disable all applications" keeps).
+            "_items": {}, "_apps": [catalog.PLATFORM],
         }
         record["_pricing_version"] = int(time.time() * 1000)
         record["_production_start"] = None

@@ -1,6 +1,12 @@
-"""Applications: GET /applications[/{id}], GET /tenants/{id}/applications, bindings."""
+"""Applications (services): GET /applications[/{id}], GET /tenants/{id}/applications, GET /tenants/applications,
+and the bindings that enable (POST) and disable (DELETE) a service for a tenant.
 
-from flask import Blueprint, jsonify
+Seed 000's "disable all applications for a customer" reads the customer's applications and deletes every
+binding but the platform's. The platform application (type ``platform``) is what the tenant itself is: the
+simulator refuses to unbind it (403), so that a client that forgets to skip it sees its mistake.
+"""
+
+from flask import Blueprint, jsonify, request
 
 from .. import catalog, errors
 from ..auth import visible_tenant, writable_tenant
@@ -38,6 +44,25 @@ def tenant_applications(tenant_id):
         return jsonify({"items": list(visible_tenant(tenant_id)["_apps"])})
 
 
+@bp.route("/tenants/applications", methods=["GET"])
+def tenants_applications():
+    """Ids of the applications bound to each of a batch of tenants (?tenants=a,b)."""
+    state = world()
+    with state.lock:
+        ids = [t for t in request.args.get("tenants", "").split(",") if t]
+        if not ids:
+            raise errors.bad_request("tenants must list at least one tenant id.")
+        items = []
+        for tenant_id in ids:
+            try:
+                record = visible_tenant(tenant_id)
+            except errors.ApiError as exc:
+                # The specification documents 403 for this call, not 404.
+                raise errors.forbidden("Access to tenant %s is denied." % tenant_id, context={"id": tenant_id}) from exc
+            items.append({"tenant": tenant_id, "applications": list(record["_apps"])})
+    return jsonify({"items": items})
+
+
 @bp.route("/applications/<application_id>/bindings/tenants/<tenant_id>", methods=["POST"])
 def bind(application_id, tenant_id):
     """Bind an application to a tenant (its parent must have it)."""
@@ -58,7 +83,9 @@ def bind(application_id, tenant_id):
 @bp.route("/applications/<application_id>/bindings/tenants/<tenant_id>", methods=["DELETE"])
 def unbind(application_id, tenant_id):
     """Unbind an application: its items are switched off in the tenant and its subtree."""
-    _application(application_id)
+    if _application(application_id)["type"] == "platform":
+        raise errors.forbidden("The platform application cannot be disabled for a tenant.",
+                               context={"id": application_id})
     state = world()
     with state.lock:
         record = writable_tenant(tenant_id)

@@ -104,9 +104,9 @@ def test_strict_request_violation_names_it(simulator, api):
 def _buggy_blueprint():
     blueprint = Blueprint("buggy_probe", __name__, url_prefix="/api/2")
 
-    @blueprint.route("/tenants/applications", methods=["GET"])
+    @blueprint.route("/tenants/offering_items", methods=["GET"])
     def broken():
-        return jsonify({"items": "not a list"})      # breaks batchApplicationList
+        return jsonify({"items": "not a list"})      # breaks offeringItemList
 
     return blueprint
 
@@ -114,8 +114,8 @@ def _buggy_blueprint():
 def test_response_violation_is_a_loud_500():
     with pytest.raises(AssertionError, match="break the API specification"):
         with running_simulator(blueprints=[_buggy_blueprint()]) as sim:
-            response = requests.get(sim.api_url + "/tenants/applications",
-                                    params={"tenants": sim.credentials["tenant_id"]},
+            response = requests.get(sim.api_url + "/tenants/offering_items",
+                                    params={"subtree_root_tenant_id": sim.credentials["tenant_id"]},
                                     headers={"Authorization": "Bearer " + sim.token()}, timeout=10)
             assert response.status_code == 500
             assert "Simulator bug" in response.json()["error"]["message"]

@@ -140,3 +140,67 @@ def test_authentication(simulator):
     basic = requests.get(simulator.base_url + ALERTS, timeout=10,
                          auth=(simulator.credentials["client_id"], simulator.credentials["client_secret"]))
     assert basic.status_code == 401
+
+
+# ------------------------------------------------------------------ documented filters and the strict contract
+
+def test_the_documented_date_forms_agree(session):
+    week = _week_ago().replace(microsecond=0)
+    forms = [week.strftime("%Y-%m-%dT%H:%M:%SZ"),                  # RFC 3339
+             week.strftime("%a, %d %b %Y %H:%M:%S GMT"),           # RFC 1123
+             week.strftime("%A, %d-%b-%y %H:%M:%S GMT"),           # RFC 850
+             week.strftime("%a %b %d %H:%M:%S %Y"),                # ANSI C
+             str(int(week.timestamp())),                           # UnixTimestamp
+             "%dns" % (int(week.timestamp()) * 1000000000)]        # UnixTimestampNano
+    answers = [_get(session, TASKS, completedAt="gt(%s)" % form, limit=1000).json() for form in forms]
+    ids = [task["id"] for task in answers[0]["items"]]
+    assert ids and all([task["id"] for task in answer["items"]] == ids for answer in answers)
+
+
+def test_task_filters_combine(session):
+    items = _get(session, TASKS, type="or(restore,validation)", state="completed", resultCode="ok",
+                 limit=1000).json()["items"]
+    assert items and all(t["type"] in ("restore", "validation") and t["result"]["code"] == "ok" for t in items)
+    one = _get(session, TASKS, id=str(items[0]["id"])).json()["items"]
+    assert [t["id"] for t in one] == [items[0]["id"]]
+    activities = _get(session, ACTIVITIES, type="backup", state="completed", limit=1000).json()["items"]
+    assert activities and all(a["type"] == "backup" and a["state"] == "completed" for a in activities)
+    of_task = _get(session, ACTIVITIES, taskId=str(items[0]["id"])).json()["items"]
+    assert [a["taskId"] for a in of_task] == [items[0]["id"]]
+
+
+def test_alert_severity_compares_and_ors(session):
+    severe = _get(session, ALERTS, severity="gt(warning)", limit=1000).json()["items"]
+    assert severe and {a["severity"] for a in severe} == {"error", "critical"}
+    listed = _get(session, ALERTS, severity="or(information,critical)", limit=1000).json()["items"]
+    assert listed and {a["severity"] for a in listed} == {"information", "critical"}
+    plain = _get(session, ALERTS, severity="warning", limit=1000).json()["items"]
+    assert plain and {a["severity"] for a in plain} == {"warning"}
+    assert _get(session, ALERTS, severity="gt(serious)").status_code == 400
+
+
+def test_alert_ids_skip_and_dismissed(session):
+    live = _get(session, ALERTS, limit=1000).json()["items"]
+    assert live and all(a["deletedAt"] is None for a in live)
+    dismissed = _get(session, ALERTS, show_deleted_only="true", limit=1000).json()["items"]
+    assert dismissed and all(a["deletedAt"] is not None for a in dismissed)
+    everything = _get(session, ALERTS, show_deleted="true", limit=1000).json()["items"]
+    assert len(everything) == len(live) + len(dismissed)
+    first, second = live[0]["id"], live[1]["id"]
+    picked = _get(session, ALERTS, id="or(%s,%s)" % (first.upper(), second)).json()["items"]
+    assert sorted(a["id"] for a in picked) == sorted([first, second])
+    skipped = _get(session, ALERTS, skip=first, limit=1000).json()["items"]
+    assert len(skipped) == len(live) - 1 and first not in [a["id"] for a in skipped]
+
+
+@pytest.mark.parametrize("path, params, domain", [
+    (TASKS, {"colour": "red"}, "TaskManager"),
+    (ACTIVITIES, {"limit": "ten"}, "TaskManager"),
+    (ALERTS, {"show_deleted": "yes"}, "AlertManager"),
+    (ALERTS, {"completedAt": "gt(2024-01-01T00:00:00Z)"}, "AlertManager"),
+])
+def test_the_contract_refuses_unknown_or_malformed_parameters(session, path, params, domain):
+    response = _get(session, path, **params)
+    assert response.status_code == 400, response.text
+    error = response.json()["error"]
+    assert error["domain"] == domain and list(params)[0] in error["details"]["info"]

@@ -788,3 +788,16 @@ def test_a_conflict_to_an_update_retried_after_a_lost_answer_says_so(http, token
     with pytest.raises(AcronisAPIError) as info:
         make_client().put("/tenants/{tenant_id}", json={"version": 1}, tenant_id=TENANT)
     assert info.value.after_lost_attempt
+
+
+def test_a_redirect_is_followed_unless_asked_not_to(http, tokens, make_client):
+    target = BASE_URL + "/ui/ott-login?ott=abc"
+    http.get(BASE_URL + "/api/application_manager/v2/application/app/service_user:login", status_code=301,
+             headers={"Location": target})
+    http.get(target, text="console")
+    client = make_client()
+    kept = client.request("GET", "/api/application_manager/v2/application/{code}/service_user:login",
+                          allow_redirects=False, code="app")
+    assert kept.status_code == 301 and kept.headers["Location"] == target
+    followed = client.request("GET", "/api/application_manager/v2/application/{code}/service_user:login", code="app")
+    assert followed.status_code == 200 and followed.text == "console"

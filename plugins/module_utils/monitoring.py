@@ -1,0 +1,184 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) acronis.cyber_platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Task Manager (tasks, activities) and Alert Manager (alerts): time windows, filters, bounded paged reads.
+
+The services filter with ``field=op(value)`` (``completedAt=gt(2024-05-01T00:00:00Z)``, ``updated_at=gt(<ns>)``)
+and ``field=or(a,b)``, and page with ``limit`` and ``paging.cursors.after``; the cursor carries the filters.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import datetime
+import itertools
+import re
+import time
+
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure, UUID_RE
+
+TASKS_PATH = "/api/task_manager/v2/tasks"
+ACTIVITIES_PATH = "/api/task_manager/v2/activities"
+ALERTS_PATH = "/api/alert_manager/v1/alerts"
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 10000
+PAGE_SIZE = 500          # items per request; a read never asks for more than it may return
+
+SEVERITIES = ("information", "warning", "error", "critical")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+_WINDOW = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
+_EPOCH = datetime.datetime(1970, 1, 1)
+
+
+def window_seconds(text, option):
+    """``7d`` -> 604800: a duration of seconds (s), minutes (m), hours (h), days (d) or weeks (w)."""
+    match = _WINDOW.match(str(text))
+    if not match or int(match.group(1)) == 0:
+        raise AcronisFailure("Option %s must be a duration such as 7d, 12h, 30m or 2w (a number and s, m, h, d or w), "
+                             "got %r." % (option, text))
+    return int(match.group(1)) * _UNITS[match.group(2)]
+
+
+def parse_moment(text, option):
+    """An RFC 3339 date or date-time (``2024-05-01``, ``2024-05-01T08:00:00Z``) as Unix seconds (UTC when no zone)."""
+    value = str(text).strip()
+    if re.match(r"^\d{4}-\d{2}-\d{2}$", value):
+        value += "T00:00:00"
+    value = re.sub(r"[zZ]$", "+00:00", value.replace(" ", "T", 1))
+    # Python before 3.11 reads no fraction of other than 3 or 6 digits: keep microseconds at most.
+    value = re.sub(r"(\.\d{1,6})\d*", r"\1", value)
+    try:
+        moment = datetime.datetime.strptime(value[:19], "%Y-%m-%dT%H:%M:%S")
+    except ValueError:
+        raise AcronisFailure("Option %s must be an RFC 3339 date or date-time such as 2024-05-01 or "
+                             "2024-05-01T08:00:00Z, got %r." % (option, text)) from None
+    rest = value[19:]
+    fraction = 0.0
+    fraction_match = re.match(r"^\.(\d+)", rest)
+    if fraction_match:
+        fraction = float("0." + fraction_match.group(1))
+        rest = rest[fraction_match.end():]
+    offset = 0
+    if rest:
+        zone = re.match(r"^([+-])(\d{2}):?(\d{2})$", rest)
+        if not zone:
+            raise AcronisFailure("Option %s has a time zone that is not +HH:MM, -HH:MM or Z: %r." % (option, text))
+        offset = (int(zone.group(2)) * 3600 + int(zone.group(3)) * 60) * (1 if zone.group(1) == "+" else -1)
+    epoch = (moment - _EPOCH).total_seconds()
+    return epoch - offset + fraction
+
+
+def rfc3339(seconds):
+    """Unix seconds -> ``2024-05-01T08:00:00Z`` (what the seeds' scripts send to the Task Manager)."""
+    return (_EPOCH + datetime.timedelta(seconds=int(seconds))).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def time_window(params, prefix, now=None):
+    """``(after, before)`` in Unix seconds, or None, from the options <prefix>_within, _after and _before."""
+    within, after, before = (params.get(prefix + "_within"), params.get(prefix + "_after"),
+                             params.get(prefix + "_before"))
+    if within is not None and after is not None:
+        raise AcronisFailure("Options %s_within and %s_after both set the start of the window; set only one."
+                             % (prefix, prefix))
+    now = time.time() if now is None else now
+    start = None
+    if within is not None:
+        start = now - window_seconds(within, prefix + "_within")
+    elif after is not None:
+        start = parse_moment(after, prefix + "_after")
+    end = parse_moment(before, prefix + "_before") if before is not None else None
+    if start is not None and end is not None and start >= end:
+        raise AcronisFailure("The window of %s is empty: its start (%s) is not before %s_before (%s)."
+                             % (prefix, rfc3339(start), prefix, rfc3339(end)))
+    return start, end
+
+
+def check_limit(limit):
+    """The number of records to return: 1 to MAX_LIMIT."""
+    if limit is None:
+        return DEFAULT_LIMIT
+    if not 1 <= limit <= MAX_LIMIT:
+        raise AcronisFailure("Option limit must be from 1 to %d (got %d): these reads are bounded; narrow the time "
+                             "window or the filters to see older records." % (MAX_LIMIT, limit))
+    return limit
+
+
+def check_uuids(values, option):
+    for value in values or []:
+        if not UUID_RE.match(value):
+            raise AcronisFailure("Option %s must hold IDs like 6e6d758d-8e74-3ae3-ac84-50eb0dff12eb, got %r."
+                                 % (option, value))
+
+
+def one_of(values):
+    """A filter value: ``a`` or ``or(a,b)``; None for no filter."""
+    if not values:
+        return None
+    values = [str(v) for v in values]
+    return values[0] if len(values) == 1 else "or(%s)" % ",".join(values)
+
+
+def add_window(params, field, window, encode):
+    """``field=gt(start)`` and ``field=lt(end)`` (repeated parameter when both)."""
+    start, end = window
+    conditions = []
+    if start is not None:
+        conditions.append("gt(%s)" % encode(start))
+    if end is not None:
+        conditions.append("lt(%s)" % encode(end))
+    if conditions:
+        params[field] = conditions[0] if len(conditions) == 1 else conditions
+
+
+def nanoseconds(seconds):
+    """Unix seconds -> the Alert Manager's UNIX nanoseconds."""
+    return "%d" % (int(round(seconds * 1000000)) * 1000)
+
+
+def read_bounded(client, path, params, limit):
+    """At most ``limit`` records of a paged list, and whether more were there."""
+    query = dict((k, v) for k, v in params.items() if v is not None)
+    query["limit"] = min(limit + 1, PAGE_SIZE)
+    records = list(itertools.islice(client.paginate(path, params=query), limit + 1))
+    return records[:limit], len(records) > limit
+
+
+def task_params(params, id_option, now=None):
+    """The Task Manager query of acronis_task_info / acronis_activity_info."""
+    check_uuids(params.get("tenant_ids"), "tenant_ids")
+    query = {}
+    add_window(query, "completedAt", time_window(params, "completed", now), rfc3339)
+    add_window(query, "startedAt", time_window(params, "started", now), rfc3339)
+    query["state"] = one_of(params.get("state"))
+    query["type"] = one_of(params.get("type"))
+    query["resultCode"] = one_of(params.get("result"))
+    query["tenantId"] = one_of(params.get("tenant_ids"))
+    query["policyId"] = one_of(params.get("policy_ids"))
+    query["resourceId"] = one_of(params.get("resource_ids"))
+    if id_option:
+        query[id_option[0]] = one_of([str(v) for v in params.get(id_option[1]) or []])
+    return query
+
+
+def alert_params(params, now=None):
+    """The Alert Manager query of acronis_alert_info."""
+    check_uuids(params.get("tenant_ids"), "tenant_ids")
+    if params.get("severity") and params.get("min_severity"):
+        raise AcronisFailure("Options severity and min_severity both filter the severity; set only one.")
+    query = {}
+    add_window(query, "updated_at", time_window(params, "updated", now), nanoseconds)
+    query["type"] = one_of(params.get("type"))
+    query["category"] = one_of(params.get("category"))
+    query["tenant"] = one_of(params.get("tenant_ids"))
+    query["severity"] = one_of(params.get("severity"))
+    if params.get("min_severity"):
+        query["severity"] = "ge(%s)" % params["min_severity"]
+    dismissed = params.get("dismissed") or "exclude"
+    if dismissed == "include":
+        query["show_deleted"] = "true"
+    elif dismissed == "only":
+        query["show_deleted_only"] = "true"
+    return query

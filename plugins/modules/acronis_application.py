@@ -1,0 +1,225 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) acronis.cyber_platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: acronis_application
+short_description: Enable or disable services (applications) for a tenant
+version_added: 0.1.0
+author:
+  - acronis.cyber_platform contributors (@acronis-cyber-platform)
+description:
+  - Enables (binds) or disables (unbinds) applications such as Cyber Protection or Cyber Files Cloud for a tenant.
+  - With O(purge=true), the tenant ends up with only the applications listed (O(state=enabled)) or with none
+    (O(state=disabled)) - the "disable all applications for a customer" of Acronis's examples.
+  - The platform application (type C(platform)) is what the tenant itself runs on; it is never disabled.
+  - Disabling an application switches its offering items off in the tenant and the tenants below it.
+extends_documentation_fragment:
+  - acronis.cyber_platform.connection
+  - acronis.cyber_platform.attributes
+options:
+  tenant_id:
+    description:
+      - ID of the tenant.
+    type: str
+    required: true
+  applications:
+    description:
+      - The applications, each by name (V(Cyber Protection), case-insensitive) or by ID.
+      - With O(state=disabled) and O(purge=true), leave it empty - every application but the platform is disabled.
+    type: list
+    elements: str
+    default: []
+  state:
+    description:
+      - V(enabled) binds the applications to the tenant; V(disabled) unbinds them.
+    type: str
+    choices: [enabled, disabled]
+    default: enabled
+  purge:
+    description:
+      - With O(state=enabled), also disable every application of the tenant that is not listed (but the platform).
+      - With O(state=disabled), disable every application of the tenant but the platform.
+    type: bool
+    default: false
+notes:
+  - An application can be enabled only for a tenant whose parent has it; the module checks this before any change
+    when it may read the parent, and the service refuses it otherwise.
+'''
+
+EXAMPLES = r'''
+- name: Enable Cyber Protection for a customer
+  acronis.cyber_platform.acronis_application:
+    tenant_id: "{{ customer_id }}"
+    applications: [Cyber Protection]
+
+- name: Disable all applications for a customer
+  acronis.cyber_platform.acronis_application:
+    tenant_id: "{{ customer_id }}"
+    state: disabled
+    purge: true
+
+- name: The customer has Cyber Protection and nothing else
+  acronis.cyber_platform.acronis_application:
+    tenant_id: "{{ customer_id }}"
+    applications: [Cyber Protection]
+    purge: true
+'''
+
+RETURN = r'''
+applications:
+  description: The applications enabled for the tenant after the task (in check mode, as they would be).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: ID of the application.
+      type: str
+      sample: 6e6d758d-8e74-3ae3-ac84-50eb0dff12eb
+    name:
+      description: Name of the application.
+      type: str
+      sample: Cyber Protection
+    type:
+      description: Type of the application (V(backup), V(files_cloud), V(platform), ...).
+      type: str
+      sample: backup
+enabled:
+  description: Names of the applications the task enabled (or would enable).
+  returned: always
+  type: list
+  elements: str
+  sample: [Cyber Protection]
+disabled:
+  description: Names of the applications the task disabled (or would disable).
+  returned: always
+  type: list
+  elements: str
+  sample: [Cyber Files Cloud]
+'''
+
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
+    UUID_RE, AcronisFailure, AcronisModule, api_failure, is_placeholder_id)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import applications as apps
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.tenants import get_tenant
+
+
+def _names(app_list):
+    return [app["name"] for app in app_list]
+
+
+def _parent_application_ids(client, tenant_id):
+    """Ids of the applications of the tenant's parent, or None when the caller may not read them."""
+    tenant = get_tenant(client, tenant_id)
+    if not tenant or not tenant.get("parent_id"):
+        return None
+    try:
+        return apps.tenant_application_ids(client, tenant["parent_id"])
+    except AcronisError as exc:
+        if exc.status in (403, 404):
+            return None
+        raise
+
+
+def run(module):
+    p = module.params
+    tenant_id, state, purge = p["tenant_id"], p["state"], p["purge"]
+    new_tenant = is_placeholder_id(tenant_id) and module.check_mode
+    if is_placeholder_id(tenant_id) and not module.check_mode:
+        raise AcronisFailure("tenant_id %s is a check-mode placeholder for a tenant that was not created; run "
+                             "without --check to create it first." % tenant_id)
+    if not UUID_RE.match(tenant_id):
+        raise AcronisFailure("tenant_id must be a UUID like 6e6d758d-8e74-3ae3-ac84-50eb0dff12eb, got %r." % tenant_id)
+    if state == "disabled" and purge and p["applications"]:
+        raise AcronisFailure("With state=disabled and purge=true every application but the platform is disabled; "
+                             "leave applications empty.")
+    if not p["applications"] and not purge:
+        raise AcronisFailure("Set applications (names or IDs), or purge=true.")
+    client = module.client
+    try:
+        catalog = apps.list_applications(client)
+    except AcronisError as exc:
+        raise api_failure(exc, "read the applications of the platform")
+    wanted = apps.resolve(catalog, p["applications"])
+    platform = [app for app in catalog if app.get("type") == apps.PLATFORM_TYPE]
+    if state == "disabled" and any(app in platform for app in wanted):
+        raise AcronisFailure("The platform application cannot be disabled for a tenant; remove %s from applications."
+                             % ", ".join(repr(app["name"]) for app in wanted if app in platform))
+
+    # current state
+    by_id = dict((app["id"], app) for app in catalog)
+    try:
+        current_ids = [a["id"] for a in platform] if new_tenant else apps.tenant_application_ids(client, tenant_id)
+    except AcronisError as exc:
+        raise api_failure(exc, "read the applications of tenant %s" % tenant_id)
+    current = [by_id.get(i, {"id": i, "name": i, "type": None}) for i in current_ids]
+
+    # desired state
+    if state == "enabled":
+        to_enable = [app for app in wanted if app["id"] not in current_ids]
+        keep = set(app["id"] for app in wanted + platform)
+        to_disable = [app for app in current if app["id"] not in keep] if purge else []
+    else:
+        to_enable = []
+        targets = current if purge else wanted
+        to_disable = [app for app in targets if app["id"] in current_ids and app not in platform]
+
+    if to_enable and not new_tenant:
+        try:
+            parent_ids = _parent_application_ids(client, tenant_id)
+        except AcronisError as exc:
+            raise api_failure(exc, "read the applications of the parent of tenant %s" % tenant_id)
+        missing = [app for app in to_enable if parent_ids is not None and app["id"] not in parent_ids]
+        if missing:
+            raise AcronisFailure("Tenant %s: the parent tenant does not have %s, so it cannot be enabled here; "
+                                 "enable it for the parent first." % (tenant_id, ", ".join(_names(missing))))
+
+    after_ids = [i for i in current_ids if i not in set(app["id"] for app in to_disable)]
+    after_ids += [app["id"] for app in to_enable]
+    changed = bool(to_enable or to_disable)
+
+    # act
+    if changed and not module.check_mode:
+        for app in to_enable:
+            try:
+                apps.enable(client, app["id"], tenant_id)
+            except AcronisError as exc:
+                raise api_failure(exc, "enable %s for tenant %s" % (app["name"], tenant_id),
+                                  enabled=_names(to_enable[:to_enable.index(app)]), disabled=[])
+        for app in to_disable:
+            try:
+                apps.disable(client, app["id"], tenant_id)
+            except AcronisError as exc:
+                raise api_failure(exc, "disable %s for tenant %s" % (app["name"], tenant_id),
+                                  enabled=_names(to_enable), disabled=_names(to_disable[:to_disable.index(app)]))
+
+    after = [by_id.get(i, {"id": i, "name": i, "type": None}) for i in after_ids]
+    result = dict(changed=changed, applications=after, enabled=_names(to_enable), disabled=_names(to_disable))
+    if module._diff:
+        result["diff"] = {"before": {"applications": sorted(_names(current))},
+                          "after": {"applications": sorted(_names(after))}}
+    return result
+
+
+def main():
+    AcronisModule(
+        argument_spec=dict(
+            tenant_id=dict(type="str", required=True),
+            applications=dict(type="list", elements="str", default=[]),
+            state=dict(type="str", choices=["enabled", "disabled"], default="enabled"),
+            purge=dict(type="bool", default=False),
+        ),
+        supports_check_mode=True,
+    ).execute(run)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,37 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) acronis.cyber_platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Every module has its one-line action plugin and is in the action group."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import importlib
+import os
+
+import pytest
+import yaml
+
+from ansible_collections.acronis.cyber_platform.plugins.plugin_utils.direct import ActionModule
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..")
+MODULES = sorted(name[:-3] for name in os.listdir(os.path.join(ROOT, "plugins", "modules"))
+                 if name.endswith(".py") and not name.startswith("_"))
+
+
+def test_there_are_modules():
+    assert "acronis_tenant" in MODULES
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_each_module_has_the_shared_action_plugin(module):
+    plugin = importlib.import_module("ansible_collections.acronis.cyber_platform.plugins.action." + module)
+    assert plugin.ActionModule is ActionModule, "run tests/utils/add_action_plugins.sh"
+
+
+def test_each_module_is_in_the_action_group():
+    with open(os.path.join(ROOT, "meta", "runtime.yml")) as stream:
+        group = yaml.safe_load(stream)["action_groups"]["acronis"]
+    assert sorted(group) == MODULES
