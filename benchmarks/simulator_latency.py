@@ -64,7 +64,7 @@ def single(url, headers, repeat):
     with requests.Session() as session:
         session.headers.update(headers)
         session.get(url, timeout=30).raise_for_status()
-        for _ in range(repeat):
+        for _round in range(repeat):
             started = time.perf_counter()
             session.get(url, timeout=30).raise_for_status()
             times.append(time.perf_counter() - started)
@@ -74,7 +74,7 @@ def single(url, headers, repeat):
 def concurrent(url, headers, count):
     """Seconds from the release of count threads (each with its own open connection) to the last answer."""
     sessions = []
-    for _ in range(count):
+    for _round in range(count):
         session = requests.Session()
         session.headers.update(headers)
         session.get(url, timeout=30).raise_for_status()      # open the connection beforehand

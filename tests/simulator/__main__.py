@@ -75,8 +75,8 @@ def main(argv=None):
         server.write_credentials(args.credentials_out)
     print("Acronis API simulator: %s/api/2 (admin: %s/_sim/requests)" % (server.base_url, server.base_url),
           flush=True)
-    print("catalog %s, latency %g s (jitter %g s), strict %s" % (settings.catalog, settings.latency,
-                                                                settings.latency_jitter, settings.strict), flush=True)
+    print("catalog %s, latency %g s (jitter %g s), strict %s"
+          % (settings.catalog, settings.latency, settings.latency_jitter, settings.strict), flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

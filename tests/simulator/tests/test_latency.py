@@ -59,7 +59,7 @@ def test_settings_at_run_time(simulator, api):
     assert (readback["latency"], readback["latency_jitter"]) == (0.2, 0.05)
     simulator.reset_log()
     root = simulator.credentials["tenant_id"]
-    for _ in range(3):
+    for _round in range(3):
         assert api.get("/tenants/" + root).status_code == 200
     entries = _log_of(simulator, "/api/2/tenants/" + root)
     assert len(entries) == 3 and all(150.0 <= entry["latency_ms"] <= 250.0 for entry in entries)
@@ -90,7 +90,7 @@ def test_a_refused_setting_changes_nothing(simulator):
 @pytest.mark.simulator(latency=0.01, latency_jitter=0.03, seed=99)
 def test_jitter_is_uniform_around_the_latency_and_never_below_zero(simulator, api):
     simulator.reset_log()
-    for _ in range(30):
+    for _round in range(30):
         api.get("/tenants/" + simulator.credentials["tenant_id"])
     delays = [entry["latency_ms"] for entry in simulator.requests()]
     assert len(delays) == 30
@@ -103,7 +103,7 @@ def test_jitter_is_uniform_around_the_latency_and_never_below_zero(simulator, ap
 @pytest.mark.simulator(latency=0.05)
 def test_every_api_service_is_delayed_and_the_admin_interface_is_not(simulator, api):
     before = _stats(simulator)["delayed"]
-    for _ in range(5):
+    for _round in range(5):
         assert requests.get(simulator.base_url + "/_sim/settings", timeout=10).status_code == 200
         assert requests.get(simulator.base_url + "/_sim/requests", timeout=10).status_code == 200
     assert _stats(simulator)["delayed"] == before           # /_sim: never delayed
@@ -152,12 +152,12 @@ def test_delayed_requests_are_in_flight_together_and_hold_no_lock(simulator, api
             barrier.wait()
             statuses.append(session.get(url, headers={"Authorization": token}, timeout=60).status_code)
 
-    threads = [threading.Thread(target=one_get) for _ in range(20)]
+    threads = [threading.Thread(target=one_get) for _round in range(20)]
     for thread in threads:
         thread.start()
     seen = {"in_flight": 0}
     lock_free_while_sleeping = None
-    for _ in range(2000):
+    for _round in range(2000):
         seen = _stats(simulator)
         if seen["in_flight"] >= 10:
             # They are asleep in the pipeline: the world's lock must be free for another thread.

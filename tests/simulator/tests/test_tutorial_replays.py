@@ -274,7 +274,7 @@ class _Seed000:
         tenant_id = self.tenant_id
         # tenants/create_partner_tenant_and_assign_specific_edition.py
         response = self.post("api/2/tenants", json.dumps({"name": "Python Partner AB12CD v3.0",
-                                                           "parent_id": f"{tenant_id}", "kind": "partner"}))
+                                                          "parent_id": f"{tenant_id}", "kind": "partner"}))
         assert response.status_code == 201, response.text
         new_partner = response.json()
         response = self.get(f"api/2/tenants/{tenant_id}/offering_items/available_for_child"
@@ -287,7 +287,7 @@ class _Seed000:
 
         # tenants/create_customer_tenant_and_assign_specific_edition.py, with the example's storage filter
         response = self.post("api/2/tenants", json.dumps({"name": "Python Customer EF34GH v3.0",
-                                                           "parent_id": f"{new_partner['id']}", "kind": "customer"}))
+                                                          "parent_id": f"{new_partner['id']}", "kind": "customer"}))
         assert response.status_code == 201, response.text
         new_customer = response.json()
         response = self.get(f"api/2/tenants/{tenant_id}/offering_items/available_for_child"
