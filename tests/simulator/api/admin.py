@@ -84,6 +84,8 @@ def put_settings():
     if not isinstance(body, dict):
         raise bad_request("Expected a JSON object.")
     simulator = sim()
+    if "catalog" in body:
+        raise bad_request("The catalog is chosen when the simulator starts (--catalog); it cannot change at run time.")
     unknown = set(body) - {"search_lag", "token_ttl", "strict", "report_delay"} - set(_SECONDS)
     if unknown:
         raise bad_request("Unknown settings: %s" % ", ".join(sorted(unknown)))

@@ -187,3 +187,9 @@ def test_unknown_catalog_is_refused():
     with pytest.raises(ValueError, match="unknown catalog 'gold'"):
         with running_simulator(catalog="gold"):
             pass
+
+
+def test_the_catalog_cannot_change_at_run_time(simulator):
+    response = requests.put(simulator.base_url + "/_sim/settings", json={"catalog": "rich"}, timeout=10)
+    assert response.status_code == 400 and "--catalog" in response.json()["error"]["message"]
+    assert requests.get(simulator.base_url + "/_sim/settings", timeout=10).json()["catalog"] == "sandbox"
