@@ -1,4 +1,9 @@
-"""The seed catalog: applications, editions, infrastructures and offering items."""
+"""The catalogs a world can offer (``--catalog``): applications, editions, storage infrastructures, offering items.
+
+``sandbox`` (the default) is the developer sandbox as Acronis's documents show it; ``rich`` has
+one more storage infrastructure. A world's catalog is ``World.catalog``; the module-level
+``CATALOG`` and ``INFRAS`` hold what any catalog knows, for look-ups by key or id only.
+"""
 
 CYBER_PROTECTION = "6e6d758d-8e74-3ae3-ac84-50eb0dff12eb"
 FILES_CLOUD = "f9c1cd44-3b5c-4e7a-9a6f-5d3c2a1b0e87"
