@@ -17,6 +17,7 @@ Run from the repository root with the virtual environment of `make venv`:
 
     .venv/bin/python benchmarks/onboarding.py            # N = 10 and 100
     .venv/bin/python benchmarks/onboarding.py -n 10 --check-run
+    .venv/bin/python benchmarks/onboarding.py -n 10 --latency 0.05   # 50 ms a request, like a data center
 
 It prints figures; it is not a test and never fails on a threshold (it does
 fail when a run fails, when the check run writes, or when the second run
@@ -63,14 +64,15 @@ def customers(n):
 class Simulator:
     """The simulator in a subprocess, on a free port."""
 
-    def __init__(self, workdir):
+    def __init__(self, workdir, latency=0.0):
         self.creds_file = os.path.join(workdir, "simulator.json")
         # The file of an earlier simulator would point at its dead port; wait for this one's.
         if os.path.exists(self.creds_file):
             os.remove(self.creds_file)
         self.log = open(os.path.join(workdir, "simulator.log"), "w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.simulator", "--port", "0", "--quiet", "--credentials-out", self.creds_file],
+            [sys.executable, "-m", "tests.simulator", "--port", "0", "--quiet", "--credentials-out", self.creds_file,
+             "--latency", str(latency)],
             cwd=REPO, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 60
         while not (os.path.exists(self.creds_file) and os.path.getsize(self.creds_file)):
@@ -113,11 +115,11 @@ def run_playbook(env, data_file, check):
     return took, int(recap.group(2)) if recap else -1
 
 
-def measure(n, check_run, workdir):
+def measure(n, check_run, workdir, latency=0.0):
     data_file = os.path.join(workdir, "customers-%d.json" % n)
     with open(data_file, "w") as handle:
         json.dump(customers(n), handle)
-    sim = Simulator(workdir)
+    sim = Simulator(workdir, latency)
     env = dict(os.environ)
     env.update(ANSIBLE_COLLECTIONS_PATH=os.path.join(workdir, "collections"),
                ANSIBLE_STDOUT_CALLBACK="default", ANSIBLE_NOCOLOR="1",
@@ -145,6 +147,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("-n", type=int, action="append", help="number of customers (repeatable; default 10 and 100)")
     parser.add_argument("--check-run", action="store_true", help="also time a --check --diff run on the empty world")
+    parser.add_argument("--latency", type=float, default=0.0, metavar="SECONDS",
+                        help="the simulator's delay of every API request (default 0)")
     args = parser.parse_args()
     sizes = args.n or [10, 100]
     workdir = tempfile.mkdtemp(prefix="acronis-bench-")
@@ -154,9 +158,10 @@ def main():
     rows = []
     try:
         for n in sizes:
-            rows.extend(measure(n, args.check_run, workdir))
+            rows.extend(measure(n, args.check_run, workdir, args.latency))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    print("simulator latency: %g s a request" % args.latency)
     print("%5s  %-20s %9s %8s %9s  %12s %10s %8s" % ("N", "run", "requests", "writes", "seconds",
                                                      "requests/cust", "writes/cust", "s/cust"))
     for n, label, requests, writes, took, changed in rows:

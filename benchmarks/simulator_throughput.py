@@ -13,7 +13,8 @@ Not a test: it prints figures. What it does:
    simulator's resident memory (VmRSS/VmHWM from /proc) before and after the load;
 5. stops the child it started (SIGTERM, then SIGKILL after a grace period) and removes its files.
 
-Run from the repository root: ``python benchmarks/simulator_throughput.py [--seconds 20] [--threads 4]``.
+Run from the repository root: ``python benchmarks/simulator_throughput.py [--seconds 20] [--threads 4]
+[--latency 0.05]`` (``--latency``: the simulator's delay of every API request, default 0).
 """
 
 import argparse
@@ -76,11 +77,11 @@ def rss_kib(pid):
     return values.get("VmRSS", 0), values.get("VmHWM", 0)
 
 
-def serve_child(workdir, seed, strict):
+def serve_child(workdir, seed, strict, latency=0.0):
     """The child: build the world, serve it on a free port of 127.0.0.1 until SIGTERM."""
     started = time.monotonic()
     world, partners, customers, logins = build_world(seed)
-    server = SimulatorServer(Settings(seed=seed, strict=strict), host="127.0.0.1", port=0)
+    server = SimulatorServer(Settings(seed=seed, strict=strict, latency=latency), host="127.0.0.1", port=0)
     server.simulator.world = world
     with open(os.path.join(workdir, "data.json"), "w", encoding="utf-8") as stream:
         json.dump({"partners": partners, "customers": customers, "logins": logins,
@@ -101,9 +102,10 @@ def serve_child(workdir, seed, strict):
     return 0
 
 
-def start_simulator(workdir, seed, strict):
+def start_simulator(workdir, seed, strict, latency=0.0):
     """The child process; returns (process, credentials, data) once it answers."""
-    command = [sys.executable, os.path.abspath(__file__), "--serve-child", workdir, "--seed", str(seed)]
+    command = [sys.executable, os.path.abspath(__file__), "--serve-child", workdir, "--seed", str(seed),
+               "--latency", str(latency)]
     if not strict:
         command.append("--no-strict")
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,  # pylint: disable=consider-using-with
@@ -249,10 +251,10 @@ def percentile(values, fraction):
 def run(args):
     """Build, start, load, measure, stop; return the figures."""
     workdir = tempfile.mkdtemp(prefix="sim-bench-")
-    process, credentials, data = start_simulator(workdir, args.seed, not args.no_strict)
+    process, credentials, data = start_simulator(workdir, args.seed, not args.no_strict, args.latency)
     try:
-        print("simulator pid %d at %s (strict=%s); world: %d visible tenants, %d users (built in %.1f s)"
-              % (process.pid, credentials["base_url"], not args.no_strict, data["tenants"], data["users"],
+        print("simulator pid %d at %s (strict=%s, latency=%g s); world: %d visible tenants, %d users (built in %.1f s)"
+              % (process.pid, credentials["base_url"], not args.no_strict, args.latency, data["tenants"], data["users"],
                  data["build_seconds"]))
         rss_idle = rss_kib(process.pid)
         api_url = credentials["base_url"] + "/api/2"
@@ -299,10 +301,12 @@ def main():
     parser.add_argument("--threads", type=int, default=4, help="client threads (default 4)")
     parser.add_argument("--seed", type=int, default=7, help="world seed (default 7)")
     parser.add_argument("--no-strict", action="store_true", help="run the simulator without strict validation")
+    parser.add_argument("--latency", type=float, default=0.0, metavar="SECONDS",
+                        help="the simulator's delay of every API request (default 0)")
     parser.add_argument("--serve-child", metavar="DIR", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_child:
-        return serve_child(args.serve_child, args.seed, not args.no_strict)
+        return serve_child(args.serve_child, args.seed, not args.no_strict, args.latency)
     return run(args)
 
 

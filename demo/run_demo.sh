@@ -14,6 +14,10 @@
 # After each run it reads the simulator's request log and prints how many
 # requests, and how many writes, the run sent. Everything it writes goes to
 # .demo/ (git-ignored). It expects `make venv` to have run (make demo does it).
+#
+# DEMO_LATENCY=SECONDS (default 0) delays every API request of the simulator
+# by that much, as the network to a real data center would (e.g. 0.05);
+# DEMO_CUSTOMERS=FILE onboards other customers.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,6 +25,7 @@ cd "$repo"
 venv_bin=${VENV_BIN:-$repo/.venv/bin}
 work=$repo/.demo
 customers=${DEMO_CUSTOMERS:-playbooks/vars/customers.yml}
+latency=${DEMO_LATENCY:-0}
 # shellcheck source=tests/utils/simulator.sh
 . "$repo/tests/utils/simulator.sh"
 trap simulator_stop EXIT
@@ -45,8 +50,9 @@ export ACRONIS_TOKEN_CACHE_DIR=$work/tokens
 unset ACRONIS_BASE_URL ACRONIS_CLIENT_ID ACRONIS_CLIENT_SECRET ACRONIS_LOGIN ACRONIS_PASSWORD
 
 # --- 1. simulator --------------------------------------------------------------
-step "1/7 Starting the Acronis API simulator on a free local port"
-simulator_start "$work/simulator.json" "$work/simulator.log" "$venv_bin/python" -m tests.simulator --quiet
+step "1/7 Starting the Acronis API simulator on a free local port (latency ${latency} s a request)"
+simulator_start "$work/simulator.json" "$work/simulator.log" "$venv_bin/python" -m tests.simulator --quiet \
+    --latency "$latency"
 sim_field() {
     "$venv_bin/python" -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$work/simulator.json" "$1"
 }

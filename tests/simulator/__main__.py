@@ -6,7 +6,19 @@ import signal
 import sys
 
 from .app import Settings
+from .catalog import CATALOGS, DEFAULT_CATALOG
 from .server import SimulatorServer
+
+
+def _seconds(text):
+    """A number of seconds, 0 or more."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("%r is not a number of seconds" % text) from None
+    if not 0 <= value <= 3600:
+        raise argparse.ArgumentTypeError("%r is not from 0 to 3600 seconds" % text)
+    return value
 
 
 def parse_args(argv=None):
@@ -25,11 +37,25 @@ def parse_args(argv=None):
                         help="delay before writes show in GET /search (default 0)")
     parser.add_argument("--report-delay", type=float, default=2.0, metavar="SECONDS",
                         help="time a stored report stays in_progress (default 2)")
+    parser.add_argument("--latency", type=_seconds, default=0.0, metavar="SECONDS",
+                        help="delay every request under /api/ by this much before handling it, as the network to "
+                             "a data center would (never /_sim; default 0)")
+    parser.add_argument("--latency-jitter", type=_seconds, default=0.0, metavar="SECONDS",
+                        help="vary each delay by a uniform draw in [-SECONDS, +SECONDS], never below 0 (default 0)")
+    parser.add_argument("--catalog", choices=sorted(CATALOGS), default=DEFAULT_CATALOG,
+                        help="the world's offering: " + "; ".join(c.describe() for c in CATALOGS.values()))
     parser.add_argument("--strict", dest="strict", action="store_true", default=True,
                         help="validate every request and response against the specification (default)")
     parser.add_argument("--no-strict", dest="strict", action="store_false", help="skip the validation")
     parser.add_argument("--quiet", action="store_true", help="do not log each request")
     return parser.parse_args(argv)
+
+
+def settings_from_args(args):
+    """The Settings of a parsed command line."""
+    return Settings(seed=args.seed, strict=args.strict, token_ttl=args.token_ttl, search_lag=args.search_lag,
+                    state_file=args.state, report_delay=args.report_delay, latency=args.latency,
+                    latency_jitter=args.latency_jitter, catalog=args.catalog)
 
 
 def main(argv=None):
@@ -38,8 +64,7 @@ def main(argv=None):
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     if args.quiet:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    settings = Settings(seed=args.seed, strict=args.strict, token_ttl=args.token_ttl, search_lag=args.search_lag,
-                        state_file=args.state, report_delay=args.report_delay)
+    settings = settings_from_args(args)
 
     def _stop(_signum, _frame):
         raise KeyboardInterrupt
@@ -50,6 +75,8 @@ def main(argv=None):
         server.write_credentials(args.credentials_out)
     print("Acronis API simulator: %s/api/2 (admin: %s/_sim/requests)" % (server.base_url, server.base_url),
           flush=True)
+    print("catalog %s, latency %g s (jitter %g s), strict %s"
+          % (settings.catalog, settings.latency, settings.latency_jitter, settings.strict), flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -2,6 +2,8 @@
 
 import json
 import logging
+import random
+import secrets
 import threading
 import time
 
@@ -13,6 +15,7 @@ from .auth import authenticate
 from .context import EXTENSION
 from .errors import ApiError, OAuthError
 from .faults import FaultInjector, reset_connection
+from .catalog import DEFAULT_CATALOG
 from .state import World
 
 LOG = logging.getLogger("acronis_simulator")
@@ -20,31 +23,94 @@ _READ_METHODS = ("GET", "HEAD", "OPTIONS")
 _TOKEN_PATH = contract.API_PREFIX + "/idp/token"
 
 
-class Settings:
-    """Options of a running simulator (CLI flags; some can change at run time through /_sim/settings)."""
+class Settings:  # pylint: disable=too-many-instance-attributes
+    """Options of a running simulator (CLI flags; some can change at run time through /_sim/settings).
+
+    ``latency`` (seconds) delays every request under ``/api/`` before it is handled, as the network
+    to a data center would; ``latency_jitter`` (seconds) varies it by a uniform draw in
+    ``[-latency_jitter, +latency_jitter]``, never below 0. ``catalog`` names the world's offering
+    (``catalog.CATALOGS``; fixed for the life of the simulator).
+    """
 
     def __init__(self, seed=None, strict=True, token_ttl=7200, search_lag=0.0, state_file=None,
-                 report_delay=2.0):
+                 report_delay=2.0, latency=0.0, latency_jitter=0.0, catalog=None):
         self.seed = seed
         self.strict = strict
         self.token_ttl = token_ttl
         self.search_lag = search_lag
         self.state_file = state_file
         self.report_delay = report_delay
+        self.latency = latency
+        self.latency_jitter = latency_jitter
+        self.catalog = catalog or DEFAULT_CATALOG
 
     def as_dict(self):
         """The settings as JSON."""
         return dict(vars(self))
 
 
-class Simulator:
+class Latency:
+    """The network delay of API requests, and how many API requests are in flight.
+
+    Thread-safe: the draw and the counters are under their own lock, never the world's, and the
+    sleep happens under no lock at all.
+    """
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.lock = threading.Lock()
+        # Its own generator, so that drawing delays never shifts the world's ids and secrets.
+        self.rng = random.Random(settings.seed if settings.seed is not None else secrets.randbits(64))
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.delayed = 0
+
+    def draw(self):
+        """The delay of one request, in seconds: latency plus a uniform draw in [-jitter, +jitter], at least 0."""
+        base, jitter = float(self.settings.latency or 0.0), float(self.settings.latency_jitter or 0.0)
+        if jitter > 0:
+            with self.lock:
+                base += self.rng.uniform(-jitter, jitter)
+        return max(0.0, base)
+
+    def enter(self):
+        """An API request starts; returns how many are in flight now, itself included."""
+        with self.lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            return self.in_flight
+
+    def leave(self):
+        """An API request is over."""
+        with self.lock:
+            self.in_flight -= 1
+
+    def count_delayed(self):
+        """One more request was delayed."""
+        with self.lock:
+            self.delayed += 1
+
+    def stats(self):
+        """{"in_flight", "max_in_flight", "delayed"}."""
+        with self.lock:
+            return {"in_flight": self.in_flight, "max_in_flight": self.max_in_flight, "delayed": self.delayed}
+
+    def clear(self):
+        """Forget the highest count and the number of delayed requests (those in flight stay counted)."""
+        with self.lock:
+            self.max_in_flight = self.in_flight
+            self.delayed = 0
+
+
+class Simulator:  # pylint: disable=too-many-instance-attributes
     """Everything a running simulator holds: the world, its settings, the request log, faults, violations."""
 
     def __init__(self, settings):
         self.settings = settings
-        self.world = World(seed=settings.seed)
+        self.world = World(seed=settings.seed, catalog_name=settings.catalog)
         self.world.search_lag = settings.search_lag
         self.faults = FaultInjector()
+        self.latency = Latency(settings)
         self.log_lock = threading.Lock()
         self.request_log = []
         self.violations = []        # responses that broke the specification (simulator bugs)
@@ -61,9 +127,10 @@ class Simulator:
             return list(self.request_log)
 
     def clear_log(self):
-        """Empty the request log."""
+        """Empty the request log (and the in-flight statistics that go with it)."""
         with self.log_lock:
             self.request_log = []
+        self.latency.clear()
 
 
 def create_app(settings=None, blueprints=None):
@@ -81,6 +148,7 @@ def create_app(settings=None, blueprints=None):
         app.register_blueprint(blueprint)
     app.before_request(_before)
     app.after_request(_after)
+    app.teardown_request(_teardown)
     app.register_error_handler(ApiError, lambda exc: exc.response())
     app.register_error_handler(OAuthError, lambda exc: exc.response())
     app.register_error_handler(HTTPException, _http_error)
@@ -96,6 +164,7 @@ def _load_state(simulator, path):
         return
     simulator.world.load(data)
     simulator.settings.search_lag = simulator.world.search_lag
+    simulator.settings.catalog = simulator.world.catalog.name
 
 
 def _http_error(exc):
@@ -130,6 +199,7 @@ def _before():
     if not _is_api(request.path):
         return None
     simulator = _simulator()
+    _delay(simulator)
     rule = simulator.faults.pick(request.method, request.path)
     g.fault = rule.fault if rule else None
     if rule is not None:
@@ -148,6 +218,22 @@ def _before():
     else:
         _validate_service_request(simulator)
     return None
+
+
+def _delay(simulator):
+    """The network latency: first in the pipeline, before any handler, holding no lock."""
+    g.in_flight = simulator.latency.enter()
+    delay = simulator.latency.draw()
+    g.latency = delay
+    if delay > 0:
+        simulator.latency.count_delayed()
+        time.sleep(delay)
+
+
+def _teardown(_exc):
+    if g.get("in_flight") is not None:
+        g.in_flight = None
+        _simulator().latency.leave()
 
 
 def _apply_fault_before(rule):
@@ -240,7 +326,8 @@ def _after(response):
     simulator.log({"method": request.method, "path": request.path, "query": request.query_string.decode(),
                    "status": status, "bytes": len(body),
                    "duration_ms": round((time.monotonic() - g.started) * 1000, 3), "write": write,
-                   "fault": g.get("fault")})
+                   "fault": g.get("fault"), "latency_ms": round(g.get("latency", 0.0) * 1000, 3),
+                   "in_flight": g.get("in_flight")})
     if write and status < 400:
         simulator.dirty = True
     return response

@@ -11,10 +11,24 @@ from .testing import running_simulator
 contract.CROSS_CHECK = True
 
 
+def pytest_configure(config):
+    """The marker that chooses the simulator's settings."""
+    config.addinivalue_line("markers", "simulator(**settings): settings of the test's simulator, e.g. "
+                                       "@pytest.mark.simulator(catalog=\"rich\", latency=0.05)")
+
+
 @pytest.fixture
-def simulator():
-    """A fresh strict simulator on a free port; a response that breaks the spec fails the test."""
-    with running_simulator(strict=True, seed=1234) as handle:
+def simulator(request):
+    """A fresh strict simulator on a free port; a response that breaks the spec fails the test.
+
+    ``@pytest.mark.simulator(catalog="rich", ...)`` passes settings to ``running_simulator``
+    (strict mode cannot be switched off this way).
+    """
+    marker = request.node.get_closest_marker("simulator")
+    settings = dict(marker.kwargs) if marker else {}
+    settings.pop("strict", None)
+    settings.setdefault("seed", 1234)
+    with running_simulator(strict=True, **settings) as handle:
         yield handle
 
 

@@ -6,11 +6,21 @@ import os
 import tempfile
 import threading
 
-from werkzeug.serving import make_server
+from werkzeug.serving import ThreadedWSGIServer
 
 from .app import create_app
 
 LOG = logging.getLogger("acronis_simulator")
+
+
+class _Server(ThreadedWSGIServer):
+    """Werkzeug's threaded server (a thread per connection), with room for many waiting connections.
+
+    With a latency set, every API request sleeps in its own thread; the listen backlog must hold
+    the connections that arrive meanwhile (clients opening 20 or more at once).
+    """
+
+    request_queue_size = 512
 
 
 class SimulatorServer:
@@ -20,7 +30,7 @@ class SimulatorServer:
         self.app = create_app(settings, blueprints=blueprints)
         self.simulator = self.app.extensions["acronis_simulator"]
         self.settings = settings
-        self.server = make_server(host, port, self.app, threaded=True)
+        self.server = _Server(host, port, self.app)
         self.host = host
         self.port = self.server.server_port
         self.root_url = "http://%s:%d" % (host, self.port)

@@ -38,9 +38,10 @@ def contact_record(fields, contact_id, stamp):
 class World:
     """Every tenant, user, client and policy, with the indexes that keep look-ups fast."""
 
-    def __init__(self, seed=None):
+    def __init__(self, seed=None, catalog_name=None):
         self.lock = threading.RLock()
         self.seed = seed
+        self.catalog = catalog.get(catalog_name)     # what this world offers (--catalog)
         self.search_lag = 0.0
         self._init_empty()
         self._populate()
@@ -79,7 +80,7 @@ class World:
         """The initial world: the real root, a root partner with its administrator and API client."""
         root = self.add_tenant({"name": "Root", "kind": "root", "parent_id": None}, hidden=True)
         self.root_id = root["id"]
-        for key in catalog.CATALOG:
+        for key in self.catalog.items:
             root["_items"][key] = {"status": 1, "quota": {"value": None, "overage": None, "version": 0},
                                    "locked": False}
         root["_apps"] = [app["id"] for app in catalog.APPLICATIONS]
@@ -426,6 +427,7 @@ class World:
                 "clients": self.clients, "policies": self.policies,
                 "registration_tokens": self.registration_tokens, "ext": self.ext,
                 "activation_emails": self.activation_emails, "search_lag": self.search_lag,
+                "catalog": self.catalog.name,
             }
 
     def load(self, data):
@@ -435,6 +437,8 @@ class World:
         with self.lock:
             self._init_empty()
             self.seed = data["seed"]
+            # State files written before --catalog existed hold the three-storage world.
+            self.catalog = catalog.get(data.get("catalog", "rich"))
             self.rng.setstate(_from_json(data["rng_state"]))
             for key in ("seq", "signing_key", "root_id", "partner_id", "admin", "api_client", "tenants", "users",
                         "clients", "policies", "registration_tokens", "ext", "activation_emails", "search_lag"):

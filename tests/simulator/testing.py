@@ -63,14 +63,18 @@ class SimulatorHandle:
 
 @contextlib.contextmanager
 def running_simulator(strict=True, seed=None, token_ttl=7200, search_lag=0.0, state_file=None, report_delay=2.0,
-                      blueprints=None):
+                      blueprints=None, latency=0.0, latency_jitter=0.0, catalog=None):
     """A simulator on a free port of 127.0.0.1, stopped on exit.
+
+    ``catalog`` names the world's offering (``tests.simulator.catalog.CATALOGS``; default the
+    developer sandbox's); ``latency`` and ``latency_jitter`` delay every request under /api/.
 
     Fails (AssertionError) on exit when a response broke the specification, so
     that a simulator bug fails the test that met it.
     """
     settings = Settings(seed=seed, strict=strict, token_ttl=token_ttl, search_lag=search_lag,
-                        state_file=state_file, report_delay=report_delay)
+                        state_file=state_file, report_delay=report_delay, latency=latency,
+                        latency_jitter=latency_jitter, catalog=catalog)
     server = SimulatorServer(settings, port=0, blueprints=blueprints).start()
     handle = SimulatorHandle(server)
     try:

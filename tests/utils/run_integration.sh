@@ -26,8 +26,9 @@ trap simulator_stop EXIT
 trap 'exit 130' INT TERM
 
 rm -f "$config"
-# SIMULATOR_CMD lets a developer point at another simulator command line.
-read -r -a sim_cmd <<< "${SIMULATOR_CMD:-$venv_bin/python -m tests.simulator}"
+# SIMULATOR_CMD lets a developer point at another simulator command line;
+# SIMULATOR_ARGS adds options to it, e.g. "--latency 0.05" or "--catalog rich".
+read -r -a sim_cmd <<< "${SIMULATOR_CMD:-$venv_bin/python -m tests.simulator} ${SIMULATOR_ARGS:-}"
 cd "$repo_root"
 simulator_start "$creds" "$sim_log" "${sim_cmd[@]}"
 

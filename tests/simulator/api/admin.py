@@ -1,4 +1,7 @@
-"""The admin interface outside /api: request log, state, reset, faults, settings, contract violations."""
+"""The admin interface outside /api: request log, state, reset, faults, settings, stats, contract violations.
+
+Nothing under /_sim is delayed by the latency setting, logged or validated.
+"""
 
 from flask import Blueprint, jsonify, request
 
@@ -16,7 +19,7 @@ def get_requests():
 
 @bp.route("/requests", methods=["DELETE"])
 def clear_requests():
-    """Empty the request log."""
+    """Empty the request log (and reset the statistics of /_sim/stats)."""
     sim().clear_log()
     return "", 204
 
@@ -71,16 +74,28 @@ def get_settings():
     return jsonify(sim().settings.as_dict())
 
 
+_SECONDS = ("latency", "latency_jitter")
+
+
 @bp.route("/settings", methods=["PUT"])
 def put_settings():
-    """Change search_lag, token_ttl or strict at run time."""
+    """Change search_lag, token_ttl, strict, report_delay, latency or latency_jitter at run time."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise bad_request("Expected a JSON object.")
     simulator = sim()
-    unknown = set(body) - {"search_lag", "token_ttl", "strict", "report_delay"}
+    if "catalog" in body:
+        raise bad_request("The catalog is chosen when the simulator starts (--catalog); it cannot change at run time.")
+    unknown = set(body) - {"search_lag", "token_ttl", "strict", "report_delay"} - set(_SECONDS)
     if unknown:
         raise bad_request("Unknown settings: %s" % ", ".join(sorted(unknown)))
+    seconds = {}
+    for name in _SECONDS:
+        if name in body:
+            value = body[name]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 3600:
+                raise bad_request("Bad setting: %s must be a number of seconds from 0 to 3600, not %r." % (name, value))
+            seconds[name] = float(value)
     try:
         if "search_lag" in body:
             simulator.settings.search_lag = float(body["search_lag"])
@@ -91,9 +106,17 @@ def put_settings():
             simulator.settings.report_delay = float(body["report_delay"])
     except (TypeError, ValueError) as exc:
         raise bad_request("Bad setting: %s" % exc) from exc
+    for name, value in seconds.items():
+        setattr(simulator.settings, name, value)
     if "strict" in body:
         simulator.settings.strict = bool(body["strict"])
     return jsonify(simulator.settings.as_dict())
+
+
+@bp.route("/stats", methods=["GET"])
+def get_stats():
+    """API requests in flight now, the most in flight at once and how many were delayed (since the log was emptied)."""
+    return jsonify(sim().latency.stats())
 
 
 @bp.route("/violations", methods=["GET"])

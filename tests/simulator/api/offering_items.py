@@ -13,7 +13,7 @@ from .views import offering_item_view
 
 bp = Blueprint("offering_items", __name__, url_prefix="/api/2")
 
-_INFRA_NAMES = {(i["application_id"], i["name"]) for i in catalog.OFFERING_ITEMS if i["infra_id"]}
+_INFRA_NAMES = {(item["application_id"], item["name"]) for item in catalog.CATALOG.values() if item["infra_id"]}
 
 
 def _is_root(record):
@@ -27,13 +27,13 @@ def enabled(record, key):
 
 
 def candidate_keys(state, record):
-    """Items a tenant can have: those enabled in its parent (every item for the real root)."""
+    """Items a tenant can have: those enabled in its parent (every item of the world's catalog for the real root)."""
     if _is_root(record):
-        return list(catalog.CATALOG)
+        return list(state.catalog.items)
     parent = state.tenants[record["parent_id"]]
     keys = {key for key in parent["_items"] if enabled(parent, key)}
     keys.update(record["_items"])
-    return [key for key in catalog.CATALOG if key in keys]
+    return [key for key in state.catalog.items if key in keys]
 
 
 def _edition_matches(key, edition):
@@ -87,7 +87,7 @@ def available_for_child(tenant_id):
     with state.lock:
         record = visible_tenant(tenant_id)
         items = []
-        for key in catalog.CATALOG:
+        for key in state.catalog.items:
             if enabled(record, key) and _edition_matches(key, edition):
                 view = offering_item_view(record, key, status=1)
                 view["quota"] = {"value": None, "overage": None, "version": 0}
@@ -95,17 +95,17 @@ def available_for_child(tenant_id):
         return jsonify({"items": items, "timestamp": now_iso()})
 
 
-def _item_key(item):
+def _item_key(state, item):
     if not isinstance(item, dict):
         raise bad_request("Each offering item must be an object.")
     app, name, infra_id = item.get("application_id"), item.get("name"), item.get("infra_id")
-    if (app, name) not in catalog.CATALOG_NAMES:
+    if (app, name) not in state.catalog.names:
         raise bad_request("Offering item '%s' does not exist." % name, code=errors.OFFERING_ITEM_NOT_AVAILABLE,
                           context={"name": name, "application_id": app})
     if (app, name) in _INFRA_NAMES and not infra_id:
         raise bad_request("Offering item '%s' needs its infra_id." % name, context={"name": name})
     key = catalog.item_key(app, name, infra_id if (app, name) in _INFRA_NAMES else None)
-    if key not in catalog.CATALOG:
+    if key not in state.catalog.items:
         raise bad_request("Offering item '%s' does not exist for infra %s." % (name, infra_id),
                           code=errors.OFFERING_ITEM_NOT_AVAILABLE, context={"name": name, "infra_id": infra_id})
     return key
@@ -153,7 +153,7 @@ def put_offering_items(tenant_id):
         new_states = dict(record["_items"])
         touched = []
         for item in items:
-            key = _item_key(item)
+            key = _item_key(state, item)
             name = catalog.CATALOG[key]["name"]
             status = as_int(item.get("status", 1), "status")
             if status not in (0, 1):
@@ -219,7 +219,7 @@ def _edition_plan(state, record, target, application_id):
             continue
         new_key = catalog.item_key(application_id, catalog.EDITIONS[target] + item["usage_name"], item["infra_id"])
         warning = None
-        if new_key not in catalog.CATALOG:
+        if new_key not in state.catalog.items:
             warning = "Offering item '%s' has no equivalent in edition '%s' and will be disabled." % (
                 item["name"], target)
             new_key = None

@@ -155,7 +155,7 @@ def _resolve_key(spec):
         raise ValueError("each usage needs the offering item 'name'")
     application_id = spec.get("application_id") or catalog.CYBER_PROTECTION
     key = catalog.item_key(application_id, name, spec.get("infra_id"))
-    if key not in catalog.CATALOG:
+    if key not in world().catalog.items:
         raise ValueError("unknown offering item %s/%s (infra %s)" % (application_id, name, spec.get("infra_id")))
     return key
 

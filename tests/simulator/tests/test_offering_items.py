@@ -1,20 +1,38 @@
 """Offering items, editions and applications."""
 
+import json
+
+import pytest
+import requests
+
+from ..testing import running_simulator
 from .helpers import create_tenant, create_user, enable_items, error_code
 
 CP = "6e6d758d-8e74-3ae3-ac84-50eb0dff12eb"
 ACRONIS_STORAGE = "019097a6-114f-4418-bd54-e01ef049f209"
 GOOGLE_STORAGE = "ba2976d0-c13e-4661-ae60-b4593583fce2"
+AZURE_STORAGE = "05348371-d95e-4cab-af2a-8e2cadafc30d"
+
+
+def _root_items(api, root):
+    return api.get("/tenants/%s/offering_items" % root, params={"edition": "*"}).json()["items"]
 
 
 def test_catalog_of_the_root_partner(simulator, api):
+    """The default world is the developer sandbox's: storage and DR on the hosted and the Google DR storage."""
     root = simulator.credentials["tenant_id"]
-    items = api.get("/tenants/%s/offering_items" % root, params={"edition": "*"}).json()["items"]
+    items = _root_items(api, root)
     editions = {i["edition"] for i in items}
     assert {"standard", "per_workload", "per_gigabyte", "pck_per_workload", "pck_per_gigabyte"} <= editions
     assert {i["type"] for i in items} == {"count", "infra", "feature"}
     storages = {i["infra_id"] for i in items if i["type"] == "infra" and i["application_id"] == CP}
-    assert len(storages) >= 3
+    assert storages == {ACRONIS_STORAGE, GOOGLE_STORAGE}
+    dr_items = [i for i in items if i["usage_name"].startswith("dr_")]
+    assert {(i["usage_name"], i["infra_id"]) for i in dr_items if i["edition"] == "standard"} == {
+        ("dr_cloud_servers", ACRONIS_STORAGE), ("dr_cloud_servers", GOOGLE_STORAGE),
+        ("dr_compute_points", ACRONIS_STORAGE), ("dr_compute_points", GOOGLE_STORAGE)}
+    assert {i["type"] for i in dr_items if i["usage_name"] == "dr_cloud_servers"} == {"feature"}
+    assert requests.get(simulator.base_url + "/_sim/settings", timeout=10).json()["catalog"] == "sandbox"
     standard = api.get("/tenants/%s/offering_items" % root).json()["items"]
     assert {i["edition"] for i in standard} <= {"standard", None}
     assert all(i["status"] == 1 and "quota" in i for i in standard)
@@ -120,3 +138,59 @@ def test_applications_and_bindings(simulator, api):
     assert api.delete(path).status_code == 204
     assert api.get("/tenants/%s/applications" % partner["id"]).json()["items"] == [platform]
     assert api.delete(path).status_code == 404
+
+
+def test_azure_storage_does_not_exist_in_the_default_world(simulator, api):
+    root = simulator.credentials["tenant_id"]
+    partner = create_tenant(api, root, "No Azure here")
+    refused = api.put("/tenants/%s/offering_items" % partner["id"], json={"offering_items": [
+        {"application_id": CP, "name": "storage", "infra_id": AZURE_STORAGE, "status": 1}]})
+    assert refused.status_code == 400 and error_code(refused) == 1021
+    assert AZURE_STORAGE in refused.text
+
+
+def test_rich_catalog_has_three_storages():
+    with running_simulator(seed=5, catalog="rich") as sim:
+        session = requests.Session()
+        session.headers["Authorization"] = "Bearer " + sim.token()
+        items = session.get(sim.api_url + "/tenants/%s/offering_items" % sim.credentials["tenant_id"],
+                            params={"edition": "*"}, timeout=10).json()["items"]
+        storages = {i["infra_id"] for i in items if i["type"] == "infra" and i["application_id"] == CP}
+        assert storages == {ACRONIS_STORAGE, GOOGLE_STORAGE, AZURE_STORAGE}
+        dr_infras = {i["infra_id"] for i in items if i["usage_name"].startswith("dr_")}
+        assert dr_infras == {ACRONIS_STORAGE, GOOGLE_STORAGE}
+        assert requests.get(sim.base_url + "/_sim/settings", timeout=10).json()["catalog"] == "rich"
+        # A reset keeps the catalog.
+        sim.reset()
+        items = session.get(sim.api_url + "/tenants/%s/offering_items" % sim.credentials["tenant_id"],
+                            params={"edition": "standard", "type": "infra"}, timeout=10).json()["items"]
+        assert AZURE_STORAGE in {i.get("infra_id") for i in items}
+        session.close()
+
+
+def test_the_state_file_keeps_the_catalog(tmp_path):
+    path = tmp_path / "state.json"
+    with running_simulator(seed=6, catalog="rich", state_file=str(path)):
+        pass
+    assert json.loads(path.read_text())["catalog"] == "rich"
+    # Started again without --catalog, the world from the file is still the rich one.
+    with running_simulator(seed=6, state_file=str(path)) as sim:
+        assert requests.get(sim.base_url + "/_sim/settings", timeout=10).json()["catalog"] == "rich"
+        session = requests.Session()
+        session.headers["Authorization"] = "Bearer " + sim.token()
+        items = session.get(sim.api_url + "/tenants/%s/offering_items" % sim.credentials["tenant_id"],
+                            params={"type": "infra"}, timeout=10).json()["items"]
+        assert AZURE_STORAGE in {i.get("infra_id") for i in items}
+        session.close()
+
+
+def test_unknown_catalog_is_refused():
+    with pytest.raises(ValueError, match="unknown catalog 'gold'"):
+        with running_simulator(catalog="gold"):
+            pass
+
+
+def test_the_catalog_cannot_change_at_run_time(simulator):
+    response = requests.put(simulator.base_url + "/_sim/settings", json={"catalog": "rich"}, timeout=10)
+    assert response.status_code == 400 and "--catalog" in response.json()["error"]["message"]
+    assert requests.get(simulator.base_url + "/_sim/settings", timeout=10).json()["catalog"] == "sandbox"

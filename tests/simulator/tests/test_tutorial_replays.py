@@ -13,6 +13,7 @@ import io
 import json
 import time
 
+import pytest
 import requests
 
 from .helpers import create_tenant, create_user, enable_items
@@ -187,15 +188,14 @@ def test_seed_001_enabling_the_backup_service_for_a_user(simulator, api):
 def _dev_cloud_account(simulator, api):
     """The examples' precondition: an administrator login of a partner on a data center like dev-cloud.
 
-    dev-cloud offers Acronis-hosted and Google storage (the example's customer filter drops Google
-    so that one storage remains); the simulator's root partner also offers Azure storage, so the
-    account's partner is given every item except Azure storage.
+    The account's partner gets every item the data center offers (the simulator's catalog): on the
+    default catalog, as on dev-cloud, storage and DR on the Acronis-hosted and the Google DR storage
+    (the example's customer filter drops Google so that one storage remains).
     """
     root = simulator.credentials["tenant_id"]
     partner = create_tenant(api, root, "Developer Sandbox Partner")
     for edition in ("standard", "pck_per_gigabyte"):
-        enable_items(api, root, partner["id"], kind="partner", edition=edition,
-                     keep=lambda i: i.get("infra_id") != AZURE_STORAGE)
+        enable_items(api, root, partner["id"], kind="partner", edition=edition)
     admin = create_user(api, partner["id"], "sandbox-admin")
     assert api.put(f"/users/{admin['id']}/access_policies", json={"items": [
         {"id": ZERO, "issuer_id": ZERO, "role_id": "partner_admin", "tenant_id": partner["id"],
@@ -221,80 +221,111 @@ def _poll_and_download(acronis_get, report_id):
     return response
 
 
+class _Seed000:
+    """The examples' Acronis class: an API client created with Basic, its token, and get/post/put."""
+
+    def __init__(self, base_url, username, password):
+        self.base_url = base_url
+        header = {"User-Agent": "ACP 3.0/Acronis Cyber Platform Python Examples"}
+
+        # authorization/create_api_client.py
+        response = requests.get(f"{base_url}api/2/users/me", auth=(username, password), timeout=10)
+        assert response.ok, response.text
+        my_tenant_id = response.json()["tenant_id"]
+        client = {"type": "api_client", "tenant_id": f"{my_tenant_id}",
+                  "token_endpoint_auth_method": "client_secret_basic", "data": {"client_name": "Python.Client"}}
+        response = requests.post(f"{base_url}api/2/clients", headers={**header, "Content-Type": "application/json"},
+                                 auth=(username, password), data=json.dumps(client), timeout=10)
+        assert response.status_code == 201, response.text
+        api_client = response.json()
+        assert {"client_id", "client_secret", "tenant_id", "type", "data", "token_endpoint_auth_method",
+                "client_secret_expires_at"} <= set(api_client)
+        assert api_client["tenant_id"] == my_tenant_id and api_client["data"] == {"client_name": "Python.Client"}
+
+        # authorization/issue_access_token.py
+        response = requests.post(f"{base_url}api/2/idp/token",
+                                 headers={**header, "Content-Type": "application/x-www-form-urlencoded"},
+                                 auth=(api_client["client_id"], api_client["client_secret"]),
+                                 data={"grant_type": "client_credentials"}, timeout=10)
+        assert response.ok, response.text
+        token = response.json()
+        assert token["token_type"] == "bearer" and token["access_token"] and token["id_token"]
+        assert 7000 < token["expires_on"] - time.time() <= 7200
+        self.bearer = {**header, "Content-Type": "application/json", "Authorization": "Bearer " + token["access_token"]}
+
+        # Config(full=True): the tenant of the API client
+        self.tenant_id = self.get(f"api/2/clients/{api_client['client_id']}").json()["tenant_id"]
+        assert self.tenant_id == my_tenant_id
+
+    def get(self, path):
+        """acronis.get"""
+        return requests.get(self.base_url + path, headers=self.bearer, timeout=10)
+
+    def post(self, path, data=None):
+        """acronis.post"""
+        return requests.post(self.base_url + path, headers=self.bearer, data=data, timeout=10)
+
+    def put(self, path, data):
+        """acronis.put"""
+        return requests.put(self.base_url + path, headers=self.bearer, data=data, timeout=10)
+
+    def partner_and_customer(self, edition="pck_per_gigabyte"):
+        """The partner and customer scripts, literally; returns (partner, customer, filtered items, the PUT)."""
+        tenant_id = self.tenant_id
+        # tenants/create_partner_tenant_and_assign_specific_edition.py
+        response = self.post("api/2/tenants", json.dumps({"name": "Python Partner AB12CD v3.0",
+                                                          "parent_id": f"{tenant_id}", "kind": "partner"}))
+        assert response.status_code == 201, response.text
+        new_partner = response.json()
+        response = self.get(f"api/2/tenants/{tenant_id}/offering_items/available_for_child"
+                            f"?kind=partner&edition={edition}")
+        assert response.ok, response.text
+        offering_items = json.loads('{"offering_items":[]}')
+        offering_items["offering_items"] = response.json()["items"]
+        response = self.put(f"api/2/tenants/{new_partner['id']}/offering_items", json.dumps(offering_items))
+        assert response.status_code == 200, response.text
+
+        # tenants/create_customer_tenant_and_assign_specific_edition.py, with the example's storage filter
+        response = self.post("api/2/tenants", json.dumps({"name": "Python Customer EF34GH v3.0",
+                                                          "parent_id": f"{new_partner['id']}", "kind": "customer"}))
+        assert response.status_code == 201, response.text
+        new_customer = response.json()
+        response = self.get(f"api/2/tenants/{tenant_id}/offering_items/available_for_child"
+                            f"?kind=customer&edition={edition}")
+        assert response.ok, response.text
+        offering_items_to_filter = response.json()["items"]
+        filtered = [oi for oi in offering_items_to_filter
+                    if (oi["type"] == "infra" and oi["infra_id"] != GOOGLE_STORAGE) or (oi["type"] != "infra")]
+        filtered = [oi for oi in filtered
+                    if (oi["type"] == "feature" and oi["usage_name"].startswith("dr_")
+                        and oi["infra_id"] != GOOGLE_STORAGE)
+                    or (oi["type"] != "feature") or not oi["usage_name"].startswith("dr_")]
+        response = self.put(f"api/2/tenants/{new_customer['id']}/offering_items",
+                            json.dumps({"offering_items": filtered}))
+        return new_partner, new_customer, filtered, response
+
+
 def test_seed_000_python_examples_walkthrough(simulator, api):
     requests.put(simulator.base_url + "/_sim/settings", json={"report_delay": 0.2}, timeout=10)
     username, password = _dev_cloud_account(simulator, api)
     base_url = simulator.base_url + "/"
-    header = {"User-Agent": "ACP 3.0/Acronis Cyber Platform Python Examples"}
+    acronis = _Seed000(base_url, username, password)
+    acronis_get, acronis_post, acronis_put, tenant_id = acronis.get, acronis.post, acronis.put, acronis.tenant_id
 
-    # authorization/create_api_client.py
-    response = requests.get(f"{base_url}api/2/users/me", auth=(username, password), timeout=10)
-    assert response.ok, response.text
-    my_tenant_id = response.json()["tenant_id"]
-    client = {"type": "api_client", "tenant_id": f"{my_tenant_id}", "token_endpoint_auth_method": "client_secret_basic",
-              "data": {"client_name": "Python.Client"}}
-    response = requests.post(f"{base_url}api/2/clients", headers={**header, "Content-Type": "application/json"},
-                             auth=(username, password), data=json.dumps(client), timeout=10)
-    assert response.status_code == 201, response.text
-    api_client = response.json()
-    assert {"client_id", "client_secret", "tenant_id", "type", "data", "token_endpoint_auth_method",
-            "client_secret_expires_at"} <= set(api_client)
-    assert api_client["tenant_id"] == my_tenant_id and api_client["data"] == {"client_name": "Python.Client"}
-
-    # authorization/issue_access_token.py
-    response = requests.post(f"{base_url}api/2/idp/token",
-                             headers={**header, "Content-Type": "application/x-www-form-urlencoded"},
-                             auth=(api_client["client_id"], api_client["client_secret"]),
-                             data={"grant_type": "client_credentials"}, timeout=10)
-    assert response.ok, response.text
-    token = response.json()
-    assert token["token_type"] == "bearer" and token["access_token"] and token["id_token"]
-    assert 7000 < token["expires_on"] - time.time() <= 7200
-    bearer = {**header, "Content-Type": "application/json", "Authorization": "Bearer " + token["access_token"]}
-
-    def acronis_get(path):
-        return requests.get(base_url + path, headers=bearer, timeout=10)
-
-    def acronis_post(path, data=None):
-        return requests.post(base_url + path, headers=bearer, data=data, timeout=10)
-
-    def acronis_put(path, data):
-        return requests.put(base_url + path, headers=bearer, data=data, timeout=10)
-
-    # Config(full=True): the tenant of the API client
-    tenant_id = acronis_get(f"api/2/clients/{api_client['client_id']}").json()["tenant_id"]
-    assert tenant_id == my_tenant_id
-
-    # tenants/create_partner_tenant_and_assign_specific_edition.py (edition pck_per_gigabyte)
-    response = acronis_post("api/2/tenants", json.dumps({"name": "Python Partner AB12CD v3.0",
-                                                         "parent_id": f"{tenant_id}", "kind": "partner"}))
-    assert response.status_code == 201, response.text
-    new_partner = response.json()
-    response = acronis_get(f"api/2/tenants/{tenant_id}/offering_items/available_for_child"
-                           f"?kind=partner&edition=pck_per_gigabyte")
-    assert response.ok, response.text
-    offering_items = json.loads('{"offering_items":[]}')
-    offering_items["offering_items"] = response.json()["items"]
-    response = acronis_put(f"api/2/tenants/{new_partner['id']}/offering_items", json.dumps(offering_items))
+    # The partner and the customer, every item of the edition, minus the Google DR storage for the customer:
+    # accepted on the default (developer sandbox) world.
+    new_partner, new_customer, filtered, response = acronis.partner_and_customer()
     assert response.status_code == 200, response.text
-
-    # tenants/create_customer_tenant_and_assign_specific_edition.py, with the example's storage filter
-    response = acronis_post("api/2/tenants", json.dumps({"name": "Python Customer EF34GH v3.0",
-                                                         "parent_id": f"{new_partner['id']}", "kind": "customer"}))
-    assert response.status_code == 201, response.text
-    new_customer = response.json()
-    response = acronis_get(f"api/2/tenants/{tenant_id}/offering_items/available_for_child"
-                           f"?kind=customer&edition=pck_per_gigabyte")
-    assert response.ok, response.text
-    offering_items_to_filter = response.json()["items"]
-    filtered = [oi for oi in offering_items_to_filter
-                if (oi["type"] == "infra" and oi["infra_id"] != GOOGLE_STORAGE) or (oi["type"] != "infra")]
-    filtered = [oi for oi in filtered
-                if (oi["type"] == "feature" and oi["usage_name"].startswith("dr_") and oi["infra_id"] != GOOGLE_STORAGE)
-                or (oi["type"] != "feature") or not oi["usage_name"].startswith("dr_")]
-    response = acronis_put(f"api/2/tenants/{new_customer['id']}/offering_items",
-                           json.dumps({"offering_items": filtered}))
-    assert response.status_code == 200, response.text
+    assert {oi["infra_id"] for oi in filtered if oi["type"] == "infra"} == {HOSTED_STORAGE}
+    response = acronis_get(f"api/2/tenants/{new_customer['id']}/offering_items?edition=pck_per_gigabyte")
+    enabled = [oi for oi in response.json()["items"] if oi["status"] == 1]
+    assert sorted((oi["name"], oi.get("infra_id")) for oi in enabled) == sorted(
+        (oi["name"], oi.get("infra_id")) for oi in filtered)
+    # One storage of each type is left, and the DR features on the hosted storage alone.
+    assert {(oi["name"], oi["infra_id"]) for oi in enabled if oi["type"] == "infra"} == {
+        ("pckpg_storage", HOSTED_STORAGE), ("fc_storage", HOSTED_STORAGE)}
+    assert {(oi["name"], oi["infra_id"]) for oi in enabled if oi["type"] == "feature" and "infra_id" in oi} == {
+        ("pckpg_dr_cloud_servers", HOSTED_STORAGE)}
 
     # pricing to production (the whole GET object is sent back)
     response = acronis_get(f"api/2/tenants/{new_customer['id']}/pricing")
@@ -356,3 +387,18 @@ def test_seed_000_python_examples_walkthrough(simulator, api):
     partner_storage = [r for r in rows if r["Offering item"] == "pckpg_storage" and r["Storage ID"] == HOSTED_STORAGE]
     assert [r["Usage"] for r in partner_storage] == ["123456"]
     assert CYBER_PROTECTION in {r["Service ID"] for r in rows}
+
+
+@pytest.mark.simulator(catalog="rich")
+def test_seed_000_customer_flow_on_the_rich_catalog_is_refused(simulator, api):
+    """On a data center with a third storage (--catalog rich), dropping the Google DR storage leaves two: 1027."""
+    username, password = _dev_cloud_account(simulator, api)
+    acronis = _Seed000(simulator.base_url + "/", username, password)
+    _partner, new_customer, filtered, response = acronis.partner_and_customer()
+    assert {oi["infra_id"] for oi in filtered if oi["type"] == "infra" and oi["application_id"] == CYBER_PROTECTION} \
+        == {HOSTED_STORAGE, AZURE_STORAGE}
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["code"] == 1027
+    assert "only one storage of each type" in response.json()["error"]["message"]
+    response = acronis.get(f"api/2/tenants/{new_customer['id']}/offering_items?edition=pck_per_gigabyte")
+    assert [oi for oi in response.json()["items"] if oi["status"] == 1] == []
