@@ -12,7 +12,7 @@ module: acronis_agent_info
 short_description: List the Acronis agents registered in a tenant's subtree, with filters and paging
 version_added: 0.1.0
 description:
-  - Reads the agents registered with the Acronis Agent Manager (C(GET /api/agent_manager/v2/agents)): those of the
+  - Reads the agents registered with the Acronis Agent Manager (C(GET /api/agent_manager/v2/agents)), those of the
     API client's whole subtree, or of one tenant's subtree (a customer, say) with O(tenant_id), as Acronis's examples
     C(get_all_agents_info.py) and C(get_all_agents_info_for_customer.py) do.
   - Filters by host name, OS family, online state, software up to date, and installed units.

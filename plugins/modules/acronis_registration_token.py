@@ -72,7 +72,7 @@ options:
     default: present
 notes:
   - The token value is a secret. It is returned as RV(token) because that is what the module is for, and Ansible does
-    not hide return values; set C(no_log: true) on this task, and on every task that uses the token, to keep it out
+    not hide return values; set C(no_log=true) on this task, and on every task that uses the token, to keep it out
     of logs and callbacks. The value is never part of the diff.
   - In check mode a token that would be created has no value yet (RV(token) is null) and a placeholder id.
 seealso:

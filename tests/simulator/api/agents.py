@@ -470,4 +470,3 @@ def uninstall_agent(agent_id):
         if _agents(state).pop(agent_id, None) is None:
             raise not_found("agent", agent_id)
     return "", 204
-

@@ -385,4 +385,3 @@ def update_mfa(tenant_id):
             raise bad_request("Units inherit the MFA status of their customer.", code=errors.BUSINESS_RULES)
         record["mfa_status"] = "enabled" if enabled else "disabled"
         return jsonify(_mfa_view(state, record))
-
