@@ -54,7 +54,7 @@ from .. import service_contract as sc
 from ..auth import principal, visible_tenant, writable_tenant
 from ..context import world
 from ..errors import ApiError, bad_request, not_found
-from ..helpers import decode_cursor, encode_cursor, is_uuid, json_body, now_iso
+from ..helpers import as_int, decode_cursor, encode_cursor, is_uuid, json_body, now_iso
 
 bp = Blueprint("agents", __name__)
 
@@ -108,8 +108,10 @@ def create_registration_token(tenant_id):
     state = world()
     with state.lock:
         record = writable_tenant(tenant_id)
-        expires_in = body.get("expires_in")
-        if not isinstance(expires_in, int) or isinstance(expires_in, bool) or not 0 < expires_in <= MAX_EXPIRES_IN:
+        if body.get("expires_in") is None:
+            raise bad_request("Field 'expires_in' is required.")
+        expires_in = as_int(body["expires_in"], "expires_in")
+        if not 0 < expires_in <= MAX_EXPIRES_IN:
             raise bad_request("expires_in must be a number of seconds from 1 to %d (one year)." % MAX_EXPIRES_IN)
         scopes = body.get("scopes")
         if not isinstance(scopes, list):

@@ -2,6 +2,7 @@
 
 import requests
 
+from ..testing import running_simulator
 from .helpers import create_tenant, create_user, error_code
 
 SEED_SCOPE = "urn:acronis.com:tenant-id::backup_agent_admin"
@@ -326,3 +327,14 @@ def test_uninstall_removes_an_agent(simulator, api):
     assert requests.delete(simulator.base_url + "/_sim/agents/" + agent["id"], timeout=10).status_code == 204
     assert requests.delete(simulator.base_url + "/_sim/agents/" + agent["id"], timeout=10).status_code == 404
     assert _hostnames(api.get(_agents_url(simulator), params={"tenant_id": customer["id"]})) == []
+
+
+def test_without_strict_mode_the_service_rules_still_hold():
+    with running_simulator(strict=False, seed=7) as sim:
+        headers = {"Authorization": "Bearer " + sim.token()}
+        path = sim.api_url + "/tenants/%s/registration_tokens" % sim.credentials["tenant_id"]
+        lenient = requests.post(path, json={"expires_in": "60", "scopes": []}, headers=headers, timeout=10)
+        assert lenient.status_code == 200 and lenient.json()["expires_at"] > lenient.json()["created_at"]
+        for body in ({"scopes": []}, {"expires_in": "soon", "scopes": []}, {"expires_in": 60, "scopes": "x"},
+                     {"expires_in": 60, "scopes": [7]}):
+            assert requests.post(path, json=body, headers=headers, timeout=10).status_code == 400, body
