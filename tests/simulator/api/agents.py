@@ -226,7 +226,6 @@ AGENT_COLLECTION = {
     },
 }
 _HOSTNAME_MASK = re.compile(r"^(hlike|like|tlike)\((.*)\)$")
-_ORDER = re.compile(r"^(asc|desc)\(hostname\)$")
 _FILTERS = ("hostname", "os_family", "online", "up_to_date", "unit", "tenant_id", "order")
 
 
