@@ -120,6 +120,7 @@ token:
 registration_token:
   description:
     - The token reused or created, without its value. Empty with O(state=absent).
+    - C(tenant_id) is the tenant the token is for, the user's personal tenant with O(user).
     - C(id) is the service's integer id; in check mode, a token that would be created has a placeholder id.
   returned: always
   type: dict
