@@ -87,7 +87,8 @@ class AcronisAPIError(AcronisError):
 
     ``code``, ``message``, ``domain``, ``details`` and ``context`` come from the
     service's error envelope ``{"error": {...}}`` (or from the OAuth error
-    object of the token endpoint); ``status`` is the HTTP status.
+    object of the token endpoint, or the Agent Manager's ``{"code", "domain",
+    "debug": {"msg"}}``); ``status`` is the HTTP status.
     """
 
     def __init__(self, status, message, method=None, path=None, code=None,
@@ -144,6 +145,11 @@ class AcronisAPIError(AcronisError):
                 # The token endpoint answers OAuth style: {"error": ..., "error_description": ...}
                 return cls(status, body.get("error_description") or error,
                            method=method, path=path, code=error)
+            debug = body.get("debug")
+            if isinstance(debug, dict) and isinstance(body.get("code"), str) and debug.get("msg"):
+                # The Agent Manager's REST error object: {"code": "BAD_REQUEST", "domain": ..., "debug": {"msg": ...}}
+                return cls(status, str(debug["msg"]), method=method, path=path, code=body["code"],
+                           domain=body.get("domain"))
         # One line, whatever the body: an HTML error page spans many.
         snippet = " ".join((text or "").split())
         if len(snippet) > 200:

@@ -180,6 +180,13 @@ DEVIATIONS = [
                   "do not produce; the service accepts any Basic credentials.",
     },
     {
+        "kind": "parameter_schema", "operations": [("DELETE", "/registration_tokens/{token_id}")], "in": "path",
+        "name": "token_id", "schema": {"type": "string", "pattern": "^[0-9]+$"},
+        "reason": "DeleteRegistrationToken documents token_id as a UUID, but a registration token's id is the "
+                  "integer of registrationToken.id (\"id\": 2 in the documented example); that is the id a token "
+                  "is deleted by.",
+    },
+    {
         "kind": "form_property_schema", "operations": [("POST", "/idp/token")], "property": "scope",
         "schema": {"type": "string"},
         "reason": "The documented scope pattern rejects ':' and '-', yet the jwt-bearer exchange sends "

@@ -1,6 +1,7 @@
 """The API blueprints, one module per area. Add a module's blueprint to BLUEPRINTS to serve it."""
 
 from .admin import bp as admin_bp
+from .agents import bp as agents_bp
 from .application_manager import bp as application_manager_bp
 from .applications import bp as applications_bp
 from .clients import bp as clients_bp
@@ -14,4 +15,4 @@ from .usages import bp as usages_bp
 from .users import bp as users_bp
 
 BLUEPRINTS = (admin_bp, idp_bp, clients_bp, tenants_bp, offering_items_bp, users_bp, search_bp, applications_bp,
-              reports_bp, usages_bp, monitoring_bp, application_manager_bp)
+              reports_bp, usages_bp, monitoring_bp, application_manager_bp, agents_bp)

@@ -1,6 +1,7 @@
-"""Tenants: POST/GET /tenants, GET/PUT/DELETE /tenants/{id}, children, users, pricing, MFA, registration tokens."""
+"""Tenants: POST/GET /tenants, GET/PUT/DELETE /tenants/{id}, children, users, pricing, MFA.
 
-import datetime
+Agent registration tokens (/tenants/{id}/registration_tokens) are served by agents.py."""
+
 import time
 
 from flask import Blueprint, jsonify, request
@@ -384,40 +385,3 @@ def update_mfa(tenant_id):
             raise bad_request("Units inherit the MFA status of their customer.", code=errors.BUSINESS_RULES)
         record["mfa_status"] = "enabled" if enabled else "disabled"
         return jsonify(_mfa_view(state, record))
-
-
-# --------------------------------------------------------- registration tokens
-
-
-@bp.route("/tenants/<tenant_id>/registration_tokens", methods=["GET"])
-def list_registration_tokens(tenant_id):
-    """Live agent registration tokens of a tenant."""
-    state = world()
-    with state.lock:
-        visible_tenant(tenant_id)
-        moment = now_iso()
-        tokens = [t for t in state.registration_tokens.get(tenant_id, []) if t["expires_at"] > moment]
-        return jsonify({"items": tokens})
-
-
-@bp.route("/tenants/<tenant_id>/registration_tokens", methods=["POST"])
-def create_registration_token(tenant_id):
-    """An agent registration token XXXX-XXXX-XXXX."""
-    body = json_body()
-    state = world()
-    with state.lock:
-        record = writable_tenant(tenant_id)
-        expires_in = as_int(body.get("expires_in"), "expires_in")
-        if expires_in <= 0:
-            raise bad_request("expires_in must be positive.")
-        scopes = body.get("scopes")
-        if not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes):
-            raise bad_request("scopes must be a list of strings.")
-        alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-        token = "-".join("".join(state.rng.choice(alphabet) for _char in range(4)) for _group in range(3))
-        created = datetime.datetime.now(datetime.timezone.utc)
-        item = {"id": state.next_seq(), "token": token, "created_at": now_iso(created),
-                "expires_at": now_iso(created + datetime.timedelta(seconds=expires_in)),
-                "tenant_id": str(record["_numeric_id"]), "tenant_uuid": tenant_id, "scopes": scopes}
-        state.registration_tokens.setdefault(tenant_id, []).append(item)
-        return jsonify(item)

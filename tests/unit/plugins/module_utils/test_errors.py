@@ -104,6 +104,13 @@ def test_empty_body_uses_the_reason():
     assert str(exc) == "PUT /tenants/x: HTTP 503: Service Unavailable"
 
 
+def test_agent_manager_error_object():
+    body = {"code": "ACCESS_DENIED", "domain": "AGENT_MANAGER", "debug": {"msg": "Access to tenant 62 is denied."}}
+    exc = AcronisAPIError.from_reply(403, body, "", "GET", "/api/agent_manager/v2/agents", reason="Forbidden")
+    assert (exc.status, exc.code, exc.domain) == (403, "ACCESS_DENIED", "AGENT_MANAGER")
+    assert str(exc) == "GET /api/agent_manager/v2/agents: HTTP 403, error ACCESS_DENIED: Access to tenant 62 is denied."
+
+
 def test_json_body_that_is_not_an_envelope_is_shown_as_text():
     exc = AcronisAPIError.from_reply(400, {"message": "nope"}, '{"message": "nope"}', "GET", "/x", reason="Bad Request")
     assert exc.message == 'Bad Request (response body: {"message": "nope"})'

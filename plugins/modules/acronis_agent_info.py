@@ -1,0 +1,218 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) acronis.cyber_platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: acronis_agent_info
+short_description: List the Acronis agents registered in a tenant's subtree, with filters and paging
+version_added: 0.1.0
+description:
+  - Reads the agents registered with the Acronis Agent Manager (C(GET /api/agent_manager/v2/agents)), those of the
+    API client's whole subtree, or of one tenant's subtree (a customer, say) with O(tenant_id), as Acronis's examples
+    C(get_all_agents_info.py) and C(get_all_agents_info_for_customer.py) do.
+  - Filters by host name, OS family, online state, software up to date, and installed units.
+  - Always bounded. At most O(limit) agents are returned, read O(page_size) at a time. When more agents follow, they
+    can be read by passing RV(next_cursor) back as O(after).
+author:
+  - acronis.cyber_platform contributors (@acronis)
+extends_documentation_fragment:
+  - acronis.cyber_platform.connection
+  - acronis.cyber_platform.attributes.info_module
+options:
+  tenant_id:
+    description:
+      - ID of the tenant whose subtree is listed. Unset, the API client's whole subtree.
+    type: str
+    aliases: [tenant]
+  hostname:
+    description:
+      - Host name to look for, compared as O(hostname_match) says.
+    type: str
+  hostname_match:
+    description:
+      - How O(hostname) is compared with the agents' host names.
+    type: str
+    choices: [exact, starts_with, contains, ends_with]
+    default: exact
+  os_family:
+    description:
+      - Only agents built for this OS family.
+    type: str
+    choices: [UNKNOWN, WINDOWS, LINUX, MACOSX, SOLARIS]
+  online:
+    description:
+      - V(true) for responsive agents only, V(false) for unresponsive ones only.
+    type: bool
+  up_to_date:
+    description:
+      - V(true) for agents with current software only, V(false) for outdated ones only.
+    type: bool
+  units:
+    description:
+      - Only agents that have at least one of these units (components such as C(backup) or C(atp)).
+    type: list
+    elements: str
+  order:
+    description:
+      - Sort by host name, ascending or descending (same host names by agent id). Unset, the service's order.
+    type: str
+    choices: [asc, desc]
+  limit:
+    description:
+      - The most agents to return, from 1 to 10000.
+    type: int
+    default: 100
+  page_size:
+    description:
+      - How many agents to ask for per request, from 1 to 1000.
+    type: int
+    default: 100
+  after:
+    description:
+      - Continue a listing where a previous run stopped, with its RV(next_cursor).
+      - The cursor carries the filters and the order of the first run; do not set them with it.
+    type: str
+seealso:
+  - module: acronis.cyber_platform.acronis_registration_token
+'''
+
+EXAMPLES = r'''
+- name: Every agent of the API client's subtree (at most 100)
+  acronis.cyber_platform.acronis_agent_info:
+  register: all_agents
+
+- name: The Windows agents of one customer that are offline
+  acronis.cyber_platform.acronis_agent_info:
+    tenant_id: "{{ customer_id }}"
+    os_family: WINDOWS
+    online: false
+  register: offline
+
+- name: Agents whose host name starts with web-, 500 at most
+  acronis.cyber_platform.acronis_agent_info:
+    hostname: web-
+    hostname_match: starts_with
+    order: asc
+    limit: 500
+  register: web_agents
+
+- name: The next agents, if there are more
+  acronis.cyber_platform.acronis_agent_info:
+    after: "{{ web_agents.next_cursor }}"
+    limit: 500
+  when: web_agents.next_cursor
+'''
+
+RETURN = r'''
+agents:
+  description: The agents, as the Agent Manager shows them.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - id: 8f27a66f-71ff-4b5c-b665-75ec0f42b849
+      hostname: server1.acme.local
+      name: server1.acme.local
+      online: true
+      enabled: true
+      tenant:
+        id: "64"
+        name: ACME
+      platform:
+        family: WINDOWS
+        arch: X64
+        name: Windows 2019
+        version_major: 10
+        version_minor: 0
+      core_version:
+        current:
+          release_id: 1.0.0
+          build: "42"
+      units:
+        - name: backup
+          version:
+            current:
+              release_id: 1.0.0
+              build: "42"
+      registration_date: "Tue, 04 Jun 2019 18:32:26 +0300"
+count:
+  description: How many agents RV(agents) holds.
+  returned: always
+  type: int
+  sample: 1
+next_cursor:
+  description: Where the listing stopped when more agents follow (pass it as O(after)); null when there are no more.
+  returned: always
+  type: str
+  sample: aGVhbHRoY2hlY2s6C
+'''
+
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import agents
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
+    UUID_RE,
+    AcronisFailure,
+    AcronisModule,
+    api_failure,
+    is_placeholder_id,
+)
+
+MAX_LIMIT = 10000
+MAX_PAGE_SIZE = 1000
+FILTERS = ("tenant_id", "hostname", "os_family", "online", "up_to_date", "units", "order")
+
+
+def run(module):
+    p = module.params
+    if not 1 <= p["limit"] <= MAX_LIMIT:
+        raise AcronisFailure("limit must be from 1 to %d, got %d." % (MAX_LIMIT, p["limit"]))
+    if not 1 <= p["page_size"] <= MAX_PAGE_SIZE:
+        raise AcronisFailure("page_size must be from 1 to %d, got %d." % (MAX_PAGE_SIZE, p["page_size"]))
+    if p["tenant_id"] and not UUID_RE.match(p["tenant_id"]):
+        raise AcronisFailure("tenant_id must be a tenant UUID like 6e6d758d-8e74-3ae3-ac84-50eb0dff12eb, got %r."
+                             % p["tenant_id"])
+    if p["after"]:
+        given = [name for name in FILTERS if p[name] not in (None, [])]
+        if given:
+            raise AcronisFailure("after continues an earlier listing with its filters and order; do not set %s "
+                                 "with it." % ", ".join(given))
+    if p["tenant_id"] and is_placeholder_id(p["tenant_id"]):
+        # A tenant that a check-mode run would create has no agents yet.
+        return dict(changed=False, agents=[], count=0, next_cursor=None)
+    params = agents.agent_query(tenant_id=p["tenant_id"], hostname=p["hostname"], hostname_match=p["hostname_match"],
+                                os_family=p["os_family"], online=p["online"], up_to_date=p["up_to_date"],
+                                units=p["units"], order=p["order"])
+    try:
+        found, cursor = agents.list_agents(module.client, params, p["limit"], p["page_size"], after=p["after"])
+    except AcronisError as exc:
+        raise api_failure(exc, "list agents%s" % (" of tenant %s" % p["tenant_id"] if p["tenant_id"] else ""))
+    return dict(changed=False, agents=found, count=len(found), next_cursor=cursor)
+
+
+def main():
+    AcronisModule(
+        argument_spec=dict(
+            tenant_id=dict(type="str", aliases=["tenant"]),
+            hostname=dict(type="str"),
+            hostname_match=dict(type="str", choices=["exact", "starts_with", "contains", "ends_with"],
+                                default="exact"),
+            os_family=dict(type="str", choices=list(agents.OS_FAMILIES)),
+            online=dict(type="bool"),
+            up_to_date=dict(type="bool"),
+            units=dict(type="list", elements="str"),
+            order=dict(type="str", choices=["asc", "desc"]),
+            limit=dict(type="int", default=100),
+            page_size=dict(type="int", default=100),
+            after=dict(type="str", no_log=False),
+        ),
+        supports_check_mode=True,
+    ).execute(run)
+
+
+if __name__ == "__main__":
+    main()

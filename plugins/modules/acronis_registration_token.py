@@ -1,0 +1,283 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) acronis.cyber_platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: acronis_registration_token
+short_description: Agent installation (registration) tokens of an Acronis tenant or of a user's personal tenant
+version_added: 0.1.0
+description:
+  - Makes sure a registration token exists that an Acronis agent installer can register machines with
+    (C(--registration by-token --reg-token <token>)), and returns its value as RV(token); or revokes tokens.
+  - The token is for the tenant O(tenant_id), or, with O(user), for that user's personal tenant, as Acronis's
+    example C(get_agent_installation_token.py) does, so that the machines are bound to the user.
+  - Idempotent. A token of the tenant that has not expired is reused when it has the same O(scopes), is still valid
+    for at least O(min_validity) seconds, and was created for no longer than O(expires_in); otherwise, or with
+    O(force=true), a new token is created. A token serves any number of machines until it expires.
+author:
+  - acronis.cyber_platform contributors (@acronis)
+extends_documentation_fragment:
+  - acronis.cyber_platform.connection
+  - acronis.cyber_platform.attributes
+options:
+  tenant_id:
+    description:
+      - ID of the tenant the token is for.
+      - With O(user) given as a login, the tenant the user belongs to, where the login is looked up.
+    type: str
+    aliases: [tenant]
+  user:
+    description:
+      - Login or ID of a user of a customer or unit; the token is created for the user's personal tenant.
+      - A login is looked up in O(tenant_id), which is then required.
+      - Partner users have no personal tenant; create their tokens for a tenant instead.
+    type: str
+  scopes:
+    description:
+      - Access scopes applied to the machines registered with the token, each one of the patterns Acronis documents
+        C(urn:acronis.com:tenant-id:{personal_tenant_id}:backup_agent_admin) (binds the machine to the user of that
+        personal tenant; left empty, the personal tenant the token is for) and
+        C(urn:acronis.com::policy_management:{tenant_id}|{policy_id}:apply_revoke) (applies that protection plan).
+      - Defaults to C([urn:acronis.com:tenant-id::backup_agent_admin]) with O(user), as in Acronis's example, and to
+        no scope with O(tenant_id) alone.
+      - With O(state=absent), only the tokens with exactly these scopes are revoked; unset, every token of the tenant.
+    type: list
+    elements: str
+  expires_in:
+    description:
+      - Lifetime of a new token, in seconds, from 1 to 31536000 (one year, the service's limit).
+    type: int
+    default: 3600
+  min_validity:
+    description:
+      - How many seconds an existing token must still be valid for to be reused. Less than O(expires_in).
+      - Defaults to half of O(expires_in).
+    type: int
+  force:
+    description:
+      - Create a new token even when one could be reused (the old ones stay valid until they expire or are revoked).
+    type: bool
+    default: false
+  state:
+    description:
+      - V(present) makes sure a matching token exists and returns it; V(absent) revokes the tenant's tokens
+        (see O(scopes)).
+    type: str
+    choices: [present, absent]
+    default: present
+notes:
+  - The token value is a secret. It is returned as RV(token) because that is what the module is for, and Ansible does
+    not hide return values; set C(no_log=true) on this task, and on every task that uses the token, to keep it out
+    of logs and callbacks. The value is never part of the diff.
+  - In check mode a token that would be created has no value yet (RV(token) is null) and a placeholder id.
+seealso:
+  - module: acronis.cyber_platform.acronis_agent_info
+  - module: acronis.cyber_platform.acronis_user
+'''
+
+EXAMPLES = r'''
+- name: A token that binds the machines to a user, as Acronis's example does
+  acronis.cyber_platform.acronis_registration_token:
+    tenant_id: "{{ customer_id }}"
+    user: jdoe-acme
+  register: registration
+  no_log: true
+
+- name: Install the agent with it (Windows)
+  ansible.windows.win_command: >-
+    Cyber_Protection_Agent_for_Windows_x64.exe --quiet --registration by-token
+    --reg-token {{ registration.token }} --reg-address {{ acronis_base_url }}
+  no_log: true
+
+- name: A day-long token for a customer that also applies a protection plan
+  acronis.cyber_platform.acronis_registration_token:
+    tenant_id: "{{ customer_id }}"
+    expires_in: 86400
+    scopes:
+      - "urn:acronis.com::policy_management:{{ customer_id }}|{{ plan_id }}:apply_revoke"
+  register: customer_token
+  no_log: true
+
+- name: Revoke every token of the customer
+  acronis.cyber_platform.acronis_registration_token:
+    tenant_id: "{{ customer_id }}"
+    state: absent
+'''
+
+RETURN = r'''
+token:
+  description:
+    - The token value (C(XXXX-XXXX-XXXX)) to give the agent installer. A secret; see the notes.
+    - Null with O(state=absent), and in check mode for a token that would be created.
+  returned: always
+  type: str
+  sample: 27F9-5234-41C3
+registration_token:
+  description:
+    - The token reused or created, without its value. Empty with O(state=absent).
+    - C(tenant_id) is the tenant the token is for, the user's personal tenant with O(user).
+    - C(id) is the service's integer id; in check mode, a token that would be created has a placeholder id.
+  returned: always
+  type: dict
+  sample:
+    id: 2
+    tenant_id: 4b07e4a1-a49b-4d4e-b8f2-253f1fef98ad
+    created_at: "2024-04-02T18:46:45+00:00"
+    expires_at: "2024-04-02T19:46:45+00:00"
+    scopes: ["urn:acronis.com:tenant-id::backup_agent_admin"]
+reused:
+  description: True when an existing token was returned instead of a new one.
+  returned: when O(state=present)
+  type: bool
+  sample: true
+removed:
+  description: IDs of the tokens revoked (or that would be, in check mode).
+  returned: when O(state=absent)
+  type: list
+  elements: int
+  sample: [2, 3]
+diff:
+  description: Before and after of the token (never its value); only in diff mode.
+  returned: when diff mode is on and something changes
+  type: dict
+  sample:
+    before: {}
+    after:
+      tenant_id: 4b07e4a1-a49b-4d4e-b8f2-253f1fef98ad
+      expires_in: 3600
+      scopes: ["urn:acronis.com:tenant-id::backup_agent_admin"]
+'''
+
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import agents
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
+    UUID_RE,
+    AcronisFailure,
+    AcronisModule,
+    api_failure,
+    is_placeholder_id,
+    placeholder_id,
+)
+
+
+def _check_options(module):
+    p = module.params
+    if not p["tenant_id"] and not p["user"]:
+        raise AcronisFailure("Set tenant_id (the tenant the token is for) or user (whose personal tenant it is for).")
+    for name in ("tenant_id", "user"):
+        value = p[name]
+        if value and is_placeholder_id(value) and not module.check_mode:
+            raise AcronisFailure("%s %s is a check-mode placeholder for an object that was not created; run without "
+                                 "--check to create it first." % (name, value))
+    if p["tenant_id"] and not UUID_RE.match(p["tenant_id"]):
+        raise AcronisFailure("tenant_id must be a tenant UUID like 6e6d758d-8e74-3ae3-ac84-50eb0dff12eb, got %r."
+                             % p["tenant_id"])
+    if p["user"] and not UUID_RE.match(p["user"]) and not p["tenant_id"]:
+        raise AcronisFailure("User '%s' is a login: set tenant_id to the tenant the user belongs to, or give the "
+                             "user's ID." % p["user"])
+    if not 1 <= p["expires_in"] <= agents.MAX_EXPIRES_IN:
+        raise AcronisFailure("expires_in must be from 1 to %d seconds (one year), got %d."
+                             % (agents.MAX_EXPIRES_IN, p["expires_in"]))
+    min_validity = p["expires_in"] // 2 if p["min_validity"] is None else p["min_validity"]
+    if not 0 <= min_validity < p["expires_in"]:
+        raise AcronisFailure("min_validity must be 0 or more and less than expires_in (%d), got %d; a fresh token "
+                             "could never be reused." % (p["expires_in"], min_validity))
+    bad = [scope for scope in p["scopes"] or [] if not agents.SCOPE_RE.match(scope)]
+    if bad:
+        raise AcronisFailure("Scope %r follows none of the patterns Acronis documents "
+                             "(urn:acronis.com:tenant-id:{personal_tenant_id}:backup_agent_admin, "
+                             "urn:acronis.com::policy_management:{tenant_id}|{policy_id}:apply_revoke)." % bad[0])
+    return min_validity
+
+
+def _token_tenant(module):
+    """The tenant the token is for (a user's personal tenant), or None when check mode cannot know it yet."""
+    p = module.params
+    if not p["user"]:
+        return p["tenant_id"]
+    if is_placeholder_id(p["user"]) or is_placeholder_id(p["tenant_id"]):
+        return None
+    try:
+        user = agents.resolve_user(module.client, p["user"], p["tenant_id"])
+    except AcronisError as exc:
+        raise api_failure(exc, "read user %s" % p["user"])
+    if user is None:
+        where = " in tenant %s" % p["tenant_id"] if p["tenant_id"] and not UUID_RE.match(p["user"]) else ""
+        raise AcronisFailure("User '%s' was not found%s; check user and tenant_id." % (p["user"], where))
+    if not user.get("personal_tenant_id"):
+        raise AcronisFailure("User '%s' has no personal tenant (only users of customers and units have one); create "
+                             "the token for a tenant with tenant_id instead." % p["user"])
+    return user["personal_tenant_id"]
+
+
+def run(module):
+    p = module.params
+    min_validity = _check_options(module)
+    scopes = p["scopes"] if p["scopes"] is not None else ([agents.PERSONAL_SCOPE] if p["user"] else [])
+    tenant_id = _token_tenant(module)
+    try:
+        current = [] if tenant_id is None or is_placeholder_id(tenant_id) else agents.list_tokens(module.client,
+                                                                                                  tenant_id)
+    except AcronisError as exc:
+        raise api_failure(exc, "read the registration tokens of tenant %s" % tenant_id)
+
+    if p["state"] == "absent":
+        doomed = [t for t in current if p["scopes"] is None or agents.same_scopes(t, p["scopes"])]
+        if not module.check_mode:
+            for token in doomed:
+                try:
+                    agents.delete_token(module.client, token["id"])
+                except AcronisError as exc:
+                    raise api_failure(exc, "revoke registration token %s of tenant %s" % (token["id"], tenant_id),
+                                      removed=[t["id"] for t in doomed[:doomed.index(token)]])
+        result = dict(changed=bool(doomed), token=None, registration_token={}, removed=[t["id"] for t in doomed])
+        if doomed and module._diff:
+            result["diff"] = {"before": {"tokens": [agents.token_facts(t, tenant_id) for t in doomed]},
+                              "after": {"tokens": []}}
+        return result
+
+    matching = [] if p["force"] else [t for t in current if agents.reusable(t, scopes, p["expires_in"], min_validity)]
+    if matching:
+        best = max(matching, key=lambda t: agents.timestamp(t["expires_at"]))
+        return dict(changed=False, reused=True, token=best["token"],
+                    registration_token=agents.token_facts(best, tenant_id))
+    wanted = {"tenant_id": tenant_id, "expires_in": p["expires_in"], "scopes": list(scopes)}
+    if module.check_mode:
+        key = "%s:%s" % (tenant_id or p["user"], ",".join(sorted(scopes)))
+        created = {"id": placeholder_id("registration_token", key), "tenant_id": tenant_id, "created_at": None,
+                   "expires_at": None, "scopes": list(scopes)}
+        token = None
+    else:
+        try:
+            reply = agents.create_token(module.client, tenant_id, p["expires_in"], scopes)
+        except AcronisError as exc:
+            raise api_failure(exc, "create a registration token for tenant %s" % tenant_id)
+        created, token = agents.token_facts(reply, tenant_id), reply.get("token")
+    result = dict(changed=True, reused=False, token=token, registration_token=created)
+    if module._diff:
+        result["diff"] = {"before": {}, "after": wanted}
+    return result
+
+
+def main():
+    AcronisModule(
+        argument_spec=dict(
+            tenant_id=dict(type="str", aliases=["tenant"]),
+            user=dict(type="str"),
+            scopes=dict(type="list", elements="str"),
+            expires_in=dict(type="int", default=3600),
+            min_validity=dict(type="int"),
+            force=dict(type="bool", default=False),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+        ),
+        supports_check_mode=True,
+    ).execute(run)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) acronis.cyber_platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""acronis_agent_info's run(module) against a mocked HTTP layer: the query it sends, the bound, bad input."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+import requests_mock
+
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import AcronisClient
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.modules import acronis_agent_info as module_under_test
+
+BASE_URL = "https://dc.example.test"
+AGENTS_URL = BASE_URL + "/api/agent_manager/v2/agents"
+TENANT = "4b07e4a1-a49b-4d4e-b8f2-253f1fef98ad"
+DEFAULTS = {"tenant_id": None, "hostname": None, "hostname_match": "exact", "os_family": None, "online": None,
+            "up_to_date": None, "units": None, "order": None, "limit": 100, "page_size": 100, "after": None}
+
+
+class FakeModule:
+    """What run(module) uses of AcronisModule: params, check_mode and client."""
+
+    def __init__(self, **params):
+        self.params = dict(DEFAULTS, **params)
+        self.check_mode = False
+        self._diff = False
+        self.client = AcronisClient(BASE_URL, client_id="cid", client_secret="secret", backoff_retries=0)
+
+
+@pytest.fixture
+def http():
+    with requests_mock.Mocker() as mocker:
+        mocker.post(BASE_URL + "/api/2/idp/token", json={"access_token": "tok", "token_type": "bearer",
+                                                         "expires_on": 4102444800, "id_token": "id"})
+        yield mocker
+
+
+def agent_requests(http):
+    return [parse_qs(urlparse(r.url).query) for r in http.request_history if r.path.endswith("/agents")]
+
+
+def test_filters_become_the_documented_query(http):
+    http.get(AGENTS_URL, json={"items": [{"id": "a1", "hostname": "web-1"}], "paging": {"cursors": {}}})
+    result = module_under_test.run(FakeModule(tenant_id=TENANT, hostname="web", hostname_match="contains",
+                                              os_family="WINDOWS", online=True, units=["atp"], order="asc", limit=5))
+    assert result == {"changed": False, "agents": [{"id": "a1", "hostname": "web-1"}], "count": 1, "next_cursor": None}
+    assert agent_requests(http) == [{"tenant_id": [TENANT], "hostname": ["like(web)"], "os_family": ["WINDOWS"],
+                                     "online": ["true"], "unit": ["atp"], "order": ["asc(hostname)"], "limit": ["5"]}]
+
+
+def test_the_limit_stops_the_listing_and_gives_the_cursor(http):
+    http.get(AGENTS_URL, [{"json": {"items": [{"id": "a1"}, {"id": "a2"}], "paging": {"cursors": {"after": "c1"}}}}])
+    result = module_under_test.run(FakeModule(limit=2, page_size=50))
+    assert result["count"] == 2 and result["next_cursor"] == "c1"
+    assert agent_requests(http) == [{"limit": ["2"]}]
+
+
+def test_a_placeholder_tenant_has_no_agents_and_sends_nothing(http):
+    result = module_under_test.run(FakeModule(tenant_id="00000000-0000-0000-c4ec-0123456789ab"))
+    assert result["agents"] == [] and http.request_history == []
+
+
+@pytest.mark.parametrize("params, words", [
+    ({"limit": 0}, "limit"),
+    ({"limit": 10001}, "limit"),
+    ({"page_size": 1001}, "page_size"),
+    ({"tenant_id": "acme"}, "tenant UUID"),
+    ({"after": "c1", "os_family": "LINUX"}, "os_family"),
+])
+def test_bad_input_fails_before_any_request(http, params, words):
+    with pytest.raises(AcronisFailure, match=words):
+        module_under_test.run(FakeModule(**params))
+    assert http.request_history == []
