@@ -115,4 +115,3 @@ def logout():
     response = Response(LOGOUT_PAGE, status=200, mimetype="text/html")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
-
