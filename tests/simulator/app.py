@@ -277,7 +277,7 @@ def _normalise_and_validate(simulator, template, operation):
         contract.validate_request(request.method, request.path, request.args, request.headers, body_bytes,
                                   request.content_type, parsed=normalised)
     except contract.ContractViolation as exc:
-        if template.startswith("/idp/"):
+        if contract.is_oauth(template):
             raise OAuthError(400, "invalid_request", "; ".join(exc.violations)) from exc
         raise ApiError(400, "Bad Request", info=exc.violations[0], violations=exc.violations) from exc
 

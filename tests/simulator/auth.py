@@ -13,6 +13,9 @@ from .errors import ApiError, forbidden, not_found, unauthorized
 
 ISSUER = "acronis-simulator"
 ALGORITHM = "HS256"
+# The IdP session cookie that POST /idp/ott/login sets (the name is the simulator's own; clients keep
+# whatever cookie the login sets, as a browser or requests.Session does).
+SESSION_COOKIE = "acronis_simulator_session"
 
 
 class Principal:
@@ -24,7 +27,7 @@ class Principal:
         self.tenant_id = tenant_id      # home tenant
         self.scope_root = scope_root    # root of the visible subtree, None: nothing
         self.can_write = can_write
-        self.via = via                  # "bearer" or "basic"
+        self.via = via                  # "bearer", "basic" or "session"
 
     def __repr__(self):
         return "Principal(%s %s, scope %s)" % (self.kind, self.id, self.scope_root)
@@ -88,6 +91,8 @@ def authenticate(basic_allowed=True):
         if not basic_allowed:
             raise unauthorized("This operation does not accept HTTP Basic authentication; use a bearer token.")
         g.principal = _from_basic(state, header)
+    elif not header and request.cookies.get(SESSION_COOKIE):
+        g.principal = _from_session(state, request.cookies[SESSION_COOKIE])
     else:
         raise unauthorized("Authorization is required.")
     return g.principal
@@ -126,6 +131,22 @@ def _from_basic(state, header):
     if not user["enabled"]:
         raise ApiError(401, "The user is disabled.", code=1018)
     return user_principal(state, user, "basic")
+
+
+def sessions(state):
+    """The IdP sessions opened by one-time-token logins: {session id: {"user_id", "created_at"}}."""
+    return state.ext.setdefault("idp_sessions", {})
+
+
+def _from_session(state, session_id):
+    """The user of an IdP session (the cookie of POST /idp/ott/login), acting as that user."""
+    session = sessions(state).get(session_id)
+    user = state.user(session["user_id"]) if session else None
+    if user is None:
+        raise unauthorized("The session is not valid or has ended; log in again.")
+    if not user["enabled"]:
+        raise ApiError(401, "The user is disabled.", code=1018)
+    return user_principal(state, user, "session")
 
 
 def user_principal(state, user, via):

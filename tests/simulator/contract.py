@@ -16,6 +16,11 @@ from .fast_contract import FastContract
 
 SPEC_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "openapi",
                          "account-management-v2.subset.openapi.json")
+# Operations of the full published specification that the subset omits (spec_deviations "missing_operation").
+EXTRACT_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "openapi",
+                            "account-management-v2.extract.openapi.json")
+# The token endpoints answer OAuth-style errors ({"error", "error_description"}), every one listed.
+OAUTH_PATHS = ("/idp/token", "/idp/revoke_token", "/idp/introspect_token")
 API_PREFIX = "/api/2"
 _VALIDATION_HOST = "http://simulator"
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
@@ -49,9 +54,35 @@ def raw_spec():
 
 
 @lru_cache(maxsize=1)
-def patched_spec():
-    """The specification with every deviation applied (the file stays verbatim)."""
+def extract_spec():
+    """The verbatim extract of the full published specification (operations the subset omits)."""
+    with open(EXTRACT_FILE, encoding="utf-8") as stream:
+        return json.load(stream)
+
+
+@lru_cache(maxsize=1)
+def documented_spec():
+    """The subset with the operations it omits, as the full published specification documents them."""
     spec = copy.deepcopy(raw_spec())
+    extract = extract_spec()
+    for deviation in spec_deviations.for_kind("missing_operation"):
+        for method, path in deviation["operations"]:
+            item = spec["paths"].setdefault(path, {})
+            item[method.lower()] = copy.deepcopy(extract["paths"][path][method.lower()])
+    for name, schema in extract["components"]["schemas"].items():
+        spec["components"]["schemas"].setdefault(name, copy.deepcopy(schema))
+    return spec
+
+
+def is_oauth(template):
+    """True for the token endpoints, whose errors are OAuth-style."""
+    return template in OAUTH_PATHS
+
+
+@lru_cache(maxsize=1)
+def patched_spec():
+    """The documented specification with every deviation applied (the files stay verbatim)."""
+    spec = copy.deepcopy(documented_spec())
     spec["servers"] = [{"url": _VALIDATION_HOST + API_PREFIX}]
     if spec_deviations.for_operation("nullable_all_of", "*", "*"):
         _nullable_all_of(spec)
@@ -93,7 +124,7 @@ def _drop_empty_content(operation):
 
 def _apply_generic_statuses(path, operation):
     responses = operation["responses"]
-    if path.startswith("/idp/"):
+    if is_oauth(path):
         return  # the token endpoints answer OAuth-style errors, all listed.
     for status in spec_deviations.GENERIC_ERROR_STATUSES:
         responses.setdefault(str(status), _error_response())
@@ -144,9 +175,9 @@ def _extend_enum(schema, pointer, values):
 
 
 def _resolve(schema):
-    """Follow a local $ref in the verbatim spec."""
+    """Follow a local $ref in the documented spec."""
     while isinstance(schema, dict) and "$ref" in schema:
-        node = raw_spec()
+        node = documented_spec()
         for part in schema["$ref"].lstrip("#/").split("/"):
             node = node[part]
         schema = node
