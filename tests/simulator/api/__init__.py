@@ -6,11 +6,13 @@ from .clients import bp as clients_bp
 from .idp import bp as idp_bp
 from .monitoring import bp as monitoring_bp
 from .offering_items import bp as offering_items_bp
+from .policies import bp as policies_bp
 from .reports import bp as reports_bp
+from .resources import bp as resources_bp
 from .search import bp as search_bp
 from .tenants import bp as tenants_bp
 from .usages import bp as usages_bp
 from .users import bp as users_bp
 
 BLUEPRINTS = (admin_bp, idp_bp, clients_bp, tenants_bp, offering_items_bp, users_bp, search_bp, applications_bp,
-              reports_bp, usages_bp, monitoring_bp)
+              reports_bp, usages_bp, monitoring_bp, resources_bp, policies_bp)
