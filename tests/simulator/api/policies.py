@@ -25,8 +25,15 @@ Sources (Acronis developer documentation, "Resource and Policy Management API v4
   ``{"items": [{"context": {...}, "policies": [{"names", "next_run_time", "running": {"state"}, "status",
   "type"}]}], "paging": {...}}``.
 - Pagination as resources.py; every call needs a customer-scoped token (403 otherwise).
+- Acronis's MCP playbook (@acronis-platform/mcp, "Create a Protection Plan"): policies carry the tenant's numeric id
+  as ``tenant_id`` (a UUID there is refused); one create call holds the root and the modules to enable, and "the
+  server expands the composite, filling in the remaining default modules disabled"; a machine backup without
+  ``settings_schema`` or a ``scheduling`` block is refused (``PolicySettingsNotSet``);
+  ``policy.security.backups_scanning`` needs an enabled machine backup; the answer's ``result[]`` names the
+  ``...@policy.protection.total`` id.
 
-Simulator choices where the guide shows no answer: create answers 200 with ``{"policy": [...]}`` as stored;
+Simulator choices where the guide shows no answer: create answers 200 with ``{"result": ["<id>@<type>", ...]}``
+for every policy of the plan (the default modules it added included);
 apply answers 204; run answers 200 ``{"items": [{"policy_id", "context_id", "state"}]}``; a run lasts
 ``run_seconds`` (``PUT /_sim/protection``, default 0: it ends at the next read) and ends with ``outcome``
 (default ``ok``). Applying a plan that is already applied changes nothing; revoking what is not applied is 404;
@@ -41,13 +48,19 @@ from .. import service_contract as sc
 from ..context import world
 from ..errors import bad_request
 from ..helpers import now_iso
-from .resources import (GROUP, PAGING, PAGING_QUERY, ID_LIST, CONTEXT, ServiceError, context_view, customer_scope,
-                        filters_of, members, one_of, paged, resource_or_404, visible_resources)
+from .resources import (GROUP, ID_LIST, NUMERIC_TENANT, PAGING, PAGING_QUERY, TENANT_LIST, CONTEXT, ServiceError,
+                        context_view, customer_scope, filters_of, members, numeric_tenant_id, one_of, paged,
+                        resource_or_404, tenant_matches, visible_resources)
 
 bp = Blueprint("policies", __name__)
 PREFIX = "/api/policy_management/v4"
 SOURCE = "developer.acronis.com/doc/resource-policy-management/v4/guide/plans-and-policies; seed 000 plans/*.py"
 TOTAL = "policy.protection.total"
+BACKUP = "policy.backup.machine"
+BACKUPS_SCANNING = "policy.security.backups_scanning"
+# Modules the service adds, disabled, to a plan created without them.
+DEFAULT_MODULES = ("policy.security.antimalware_protection", "policy.security.vulnerability_assessment",
+                   "policy.security.patch_management")
 OUTCOMES = ("ok", "warning", "error")
 
 
@@ -57,8 +70,9 @@ class PolicyError(ServiceError):
     domain = "PolicyManagement"
 
 
-def _error(status, message, info=None, violations=None):
-    return PolicyError(status, message, code=status, info=info, **({"violations": violations} if violations else {}))
+def _error(status, message, info=None, violations=None, code=None):
+    return PolicyError(status, message, code=code or status, info=info,
+                       **({"violations": violations} if violations else {}))
 
 
 def _policies(state):
@@ -83,6 +97,7 @@ POLICY_IN = {
         "origin": {"enum": ["upstream", "downstream"]}, "enabled": {"type": "boolean"},
         "parent_ids": {"type": "array", "items": sc.UUID, "maxItems": 1},
         "settings_schema": {"type": "string"}, "settings": {"type": "object"}, "tenant_id": {"type": "string"},
+        "favorite": {"type": "boolean"},
         "template_source_id": {"type": "string"}, "plan_hash": {"type": "string"}, "source_type": {"type": "string"},
         "days_without_backup_alert": {"type": ["integer", "null"]}, "ls_features": {"type": "string"},
     },
@@ -109,10 +124,13 @@ PATCH_BODY = {
 POLICY_OUT = {
     "type": "object", "required": ["id", "type", "origin", "enabled", "tenant_id", "created_at", "updated_at"],
     "additionalProperties": False,
-    "properties": dict(POLICY_IN["properties"], tenant_id=sc.UUID, created_at={"type": "string"},
-                       updated_at={"type": "string"}, favorite={"type": "boolean"},
+    "properties": dict(POLICY_IN["properties"], tenant_id=NUMERIC_TENANT, created_at={"type": "string"},
+                       updated_at={"type": "string"},
                        applied_context={"type": "array", "items": CONTEXT}),
 }
+CREATE_ANSWER = {"type": "object", "required": ["result"], "additionalProperties": False,
+                 "properties": {"result": {"type": "array", "minItems": 1, "items": {
+                     "type": "string", "pattern": "^[0-9a-fA-F-]{36}@policy\\.[a-z0-9_.]+$"}}}}
 POLICY_ITEM = {"type": "object", "required": ["policy"], "additionalProperties": False,
                "properties": {"policy": {"type": "array", "minItems": 1, "items": POLICY_OUT}}}
 APPLICATION = {
@@ -153,6 +171,7 @@ def _list_of(item):
 
 def _view(record, include_settings=True):
     body = {key: value for key, value in record.items() if not key.startswith("_")}
+    body["tenant_id"] = numeric_tenant_id(world(), record["tenant_id"])
     if not include_settings:
         body.pop("settings", None)
     return body
@@ -174,6 +193,8 @@ def _refresh(state, application):
     run = application["run"]
     if run["state"] == "running" and time.time() >= run["_finish_at"]:
         run.update(state="idle", last_run_at=now_iso(), status=run["_outcome"])
+        if run["_outcome"] != "error":
+            run["last_success_at"] = run["last_run_at"]
     return run
 
 
@@ -191,22 +212,26 @@ def _applications_for(state, customer, context):
 
 
 def protection_of(state, customer, machine):
-    """(plans, status, last backup) of a machine, for resource_statuses (resources.py)."""
-    plans, statuses, last_backup = [], [], None
+    """(policies, aggregate status, plan names) of a machine, for resource_statuses (resources.py)."""
+    policies, statuses, names = [], [], []
     for application in _applications_for(state, customer, machine):
         root = _policies(state).get(application["policy_id"])
         if root is None:
             continue
         run = _refresh(state, application)
-        plans.append({"id": root["id"], "type": TOTAL, "name": root.get("name", ""), "status": run["status"],
-                      "last_run_at": run["last_run_at"], "running": {"state": run["state"]}})
-        statuses.append(run["status"])
-        if run["last_run_at"] and run["status"] != "error":
-            last_backup = max(last_backup or "", run["last_run_at"])
-    if not plans:
-        return plans, "not_protected", None
-    worst = max(statuses, key=OUTCOMES.index)
-    return plans, worst, last_backup
+        names.append(root.get("name", ""))
+        statuses.append("running" if run["state"] == "running" else run["status"])
+        for policy in _plan_records(state, root)[1:]:
+            if policy["enabled"]:
+                policies.append({"id": policy["id"], "type": policy["type"], "parent_ids": [root["id"]],
+                                 "names": [root.get("name", "")], "status": run["status"],
+                                 "last_run": run["last_run_at"], "last_success_run": run.get("last_success_at"),
+                                 "next_run": None})
+    if not names:
+        return policies, "not_protected", ""
+    if "running" in statuses:
+        return policies, "running", ", ".join(names)
+    return policies, max(statuses, key=OUTCOMES.index), ", ".join(names)
 
 
 def _customer_policy(state, customer, policy_id):
@@ -220,7 +245,7 @@ def _customer_policy(state, customer, policy_id):
 
 
 @bp.route(PREFIX + "/policies", methods=["POST"])
-@sc.operation("policy_management", body=CREATE_BODY, responses=sc.with_errors({200: POLICY_ITEM}, 409),
+@sc.operation("policy_management", body=CREATE_BODY, responses=sc.with_errors({200: CREATE_ANSWER}, 409),
               error=_error, source=SOURCE + " (Creating a protection plan; create_a_backup_plan.py, base_plan.json)")
 def create_policy():
     """A protection plan: one policy.protection.total and its children."""
@@ -250,19 +275,36 @@ def create_policy():
         types = [p["type"] for p in policies]
         if len(set(types)) != len(types):
             raise _error(400, "Bad Request", info="A plan holds at most one policy of each type.")
+        numeric = numeric_tenant_id(state, customer["id"])
+        for policy in policies:
+            if "tenant_id" in policy and policy["tenant_id"] != numeric:
+                raise _error(400, "Bad Request", code="TenantNotFound",
+                             info="tenant_id %r is not the numeric id (%s) of the customer this token is scoped to."
+                                  % (policy["tenant_id"], numeric))
+            if policy["type"] == BACKUP and not isinstance(policy.get("settings", {}).get("scheduling"), dict):
+                raise _error(400, "Bad Request", code="PolicySettingsNotSet",
+                             info="The %s policy %s needs settings_schema and a scheduling block in its settings."
+                                  % (BACKUP, policy["id"]))
+        backup_enabled = any(p["type"] == BACKUP and p.get("enabled", True) for p in policies)
+        if any(p["type"] == BACKUPS_SCANNING and p.get("enabled", True) for p in policies) and not backup_enabled:
+            raise _error(400, "Bad Request", code="PolicyDependencyNotMet",
+                         info="%s needs an enabled %s policy in the same plan." % (BACKUPS_SCANNING, BACKUP))
         for policy_id in ids:
             if policy_id in _policies(state):
                 raise _error(409, "Conflict", info="Policy %s already exists." % policy_id)
         stamp = now_iso()
-        stored = []
-        for policy in [root] + [p for p in policies if p is not root]:
+        defaults = [{"id": state.new_id(), "type": module, "parent_ids": [root["id"]], "origin": "upstream",
+                     "enabled": False, "settings_schema": "2.0", "settings": {}}
+                    for module in DEFAULT_MODULES if module not in types]
+        result = []
+        for policy in [root] + [p for p in policies if p is not root] + defaults:
             record = {key: value for key, value in policy.items() if key != "tenant_id"}
             record.setdefault("origin", "upstream")
             record.setdefault("enabled", True)
             record.update(tenant_id=customer["id"], created_at=stamp, updated_at=stamp, _seq=_next_seq(state))
             _policies(state)[record["id"]] = record
-            stored.append(_view(record))
-    return jsonify({"policy": stored})
+            result.append("%s@%s" % (record["id"], record["type"]))
+    return jsonify({"result": result})
 
 
 def _next_seq(state):
@@ -273,7 +315,7 @@ def _next_seq(state):
 
 LIST_QUERY = {
     "type": "object", "additionalProperties": False,
-    "properties": dict(PAGING_QUERY, tenant_id=ID_LIST, types={"type": "string"}, type={"type": "string"},
+    "properties": dict(PAGING_QUERY, tenant_id=TENANT_LIST, types={"type": "string"}, type={"type": "string"},
                        enabled=sc.QUERY_BOOL, policy_id=ID_LIST, parent_ids={"type": "string"},
                        applicable_to_context_id=ID_LIST, include_applied_context=sc.QUERY_BOOL,
                        include_settings=sc.QUERY_BOOL, full_composite=sc.QUERY_BOOL),
@@ -306,7 +348,7 @@ def list_policies():
         if "policy_id" in filters:
             records = [p for p in records if p["id"] in one_of(filters["policy_id"])]
         if "tenant_id" in filters:
-            records = [p for p in records if p["tenant_id"] in one_of(filters["tenant_id"])]
+            records = [p for p in records if tenant_matches(state, p["tenant_id"], one_of(filters["tenant_id"]))]
         if "enabled" in filters:
             records = [p for p in records if p["enabled"] == (filters["enabled"][-1] == "true")]
         if "parent_ids" in filters:
@@ -363,6 +405,10 @@ def patch_policy(policy_id):
                 raise _error(404, "Not Found", info="Policy %s is not part of %s." % (change["id"], policy_id))
             if "settings" in change and target["type"] == TOTAL:
                 raise _error(400, "Bad Request", info="The %s policy has no settings." % TOTAL)
+            if target["type"] == BACKUP and "settings" in change and not isinstance(
+                    change["settings"].get("scheduling"), dict):
+                raise _error(400, "Bad Request", code="PolicySettingsNotSet",
+                             info="The %s policy %s needs a scheduling block in its settings." % (BACKUP, target["id"]))
             if "name" in change and target["type"] != TOTAL:
                 raise _error(400, "Bad Request", info="Only the %s policy has a name." % TOTAL)
             targets.append((target, change))

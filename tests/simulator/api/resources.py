@@ -17,6 +17,12 @@ Sources (Acronis developer documentation, "Resource and Policy Management API v4
   "Machines with agents". The script sends the body with GET (a bug of the script); the simulator creates
   groups with ``POST /resources`` and deletes them with ``DELETE /resources/{resource_id}``.
 
+- Acronis's MCP playbook (the @acronis-platform/mcp package's "Acronis API Playbook", provider-authored): the
+  resource, policy and agent APIs carry the tenant's numeric id as a string (``"10584816"``), filters take either
+  form; ``resource_statuses`` gives ``aggregate.status`` per resource (``ok``, ``not_protected``, ``idle``,
+  ``running``, ``failed``/``error``) and, per policy, ``type``, ``last_success_run``, ``next_run``;
+  ``GET /resources/{id}/attributes`` answers the attributes alone.
+
 Machines are not created through the API: an agent registers them. The admin interface does that here:
 ``POST /_sim/resources`` ``{"tenant_id", "name", "type"?, "attributes"?}`` (201, the resource),
 ``GET /_sim/resources``, ``DELETE /_sim/resources/{id}``.
@@ -126,9 +132,21 @@ def members(state, customer, group):
 # ------------------------------------------------------------------ views
 
 
+def numeric_tenant_id(state, tenant_id):
+    """The tenant's numeric id as the resource and policy APIs print it ("10584816")."""
+    tenant = state.tenants.get(tenant_id)
+    return str(tenant["_numeric_id"]) if tenant else tenant_id
+
+
+def tenant_matches(state, tenant_id, wanted):
+    """True when a tenant (UUID) is one of ``wanted`` (UUIDs or numeric ids)."""
+    return tenant_id in wanted or numeric_tenant_id(state, tenant_id) in wanted
+
+
 def view(record, include_attributes=False):
     """The API object of a resource record."""
     body = {key: value for key, value in record.items() if not key.startswith("_") and key != "attributes"}
+    body["tenant_id"] = numeric_tenant_id(world(), record["tenant_id"])
     if include_attributes:
         body["attributes"] = dict(record.get("attributes", {}))
     return body
@@ -137,8 +155,11 @@ def view(record, include_attributes=False):
 def context_view(record):
     """A resource as it appears in ``context`` of statuses and applications."""
     attributes = record.get("attributes", {})
+    state = world()
+    tenant = state.tenants.get(record["tenant_id"]) or {}
     return {"id": record["id"], "type": record["type"], "name": record["name"],
-            "user_defined_name": record.get("user_defined_name", record["name"]), "tenant_id": record["tenant_id"],
+            "user_defined_name": record.get("user_defined_name", record["name"]),
+            "tenant_id": numeric_tenant_id(state, record["tenant_id"]), "tenant_name": tenant.get("name", ""),
             "agent_id": attributes.get("agent_id"), "agent_name": attributes.get("hostname")}
 
 
@@ -207,6 +228,8 @@ def one_of(raw_values):
 # ------------------------------------------------------------------ contracts
 
 ID_LIST = {"type": "string", "pattern": r"^(or\()?[0-9a-fA-F-]{36}(,[0-9a-fA-F-]{36})*\)?$"}
+TENANT_LIST = {"type": "string", "pattern": r"^(or\()?([0-9]+|[0-9a-fA-F-]{36})(,([0-9]+|[0-9a-fA-F-]{36}))*\)?$"}
+NUMERIC_TENANT = {"type": "string", "pattern": "^[0-9]+$"}
 PAGING_QUERY = {"limit": sc.QUERY_INT, "after": {"type": "string", "minLength": 1},
                 "before": {"type": "string", "minLength": 1}}
 PAGING = {"type": "object", "required": ["cursors"],
@@ -217,7 +240,7 @@ RESOURCE = {
     "additionalProperties": False,
     "properties": {
         "id": sc.UUID, "type": {"enum": list(TYPES)}, "name": {"type": "string"},
-        "user_defined_name": {"type": "string"}, "tenant_id": sc.UUID,
+        "user_defined_name": {"type": "string"}, "tenant_id": NUMERIC_TENANT,
         "parent_group_ids": {"type": "array", "items": sc.UUID},
         "allowed_member_types": {"type": "array", "items": {"type": "string"}},
         "group_condition": {"type": "string"}, "member_ids": {"type": "array", "items": sc.UUID},
@@ -227,19 +250,22 @@ RESOURCE = {
 }
 CONTEXT = {"type": "object", "required": ["id", "type", "name", "tenant_id"],
            "properties": {"id": sc.UUID, "type": {"type": "string"}, "name": {"type": "string"},
-                          "user_defined_name": {"type": "string"}, "tenant_id": sc.UUID,
-                          "agent_id": {"type": ["string", "null"]}, "agent_name": {"type": ["string", "null"]}}}
-STATUS = {"enum": ["ok", "warning", "error", "critical", "not_protected"]}
+                          "user_defined_name": {"type": "string"}, "tenant_id": NUMERIC_TENANT,
+                          "tenant_name": {"type": "string"}, "agent_id": {"type": ["string", "null"]}, "agent_name": {"type": ["string", "null"]}}}
+STATUS = {"enum": ["ok", "warning", "error", "critical", "not_protected", "running", "idle"]}
 RESOURCE_STATUS = {
-    "type": "object", "required": ["context", "status", "policies"], "additionalProperties": False,
+    "type": "object", "required": ["context", "aggregate", "policies"], "additionalProperties": False,
     "properties": {
-        "context": CONTEXT, "status": STATUS,
+        "context": CONTEXT,
+        "aggregate": {"type": "object", "required": ["status", "names"], "additionalProperties": False,
+                      "properties": {"status": STATUS, "names": {"type": "string"}}},
         "policies": {"type": "array", "items": {
-            "type": "object", "required": ["id", "type", "name", "status"],
-            "properties": {"id": sc.UUID, "type": {"type": "string"}, "name": {"type": "string"},
-                           "status": STATUS, "last_run_at": {"type": ["string", "null"]},
-                           "running": {"type": "object"}}}},
-        "last_backup_at": {"type": ["string", "null"]},
+            "type": "object", "required": ["id", "type", "status", "parent_ids"], "additionalProperties": False,
+            "properties": {"id": sc.UUID, "type": {"type": "string"}, "parent_ids": {"type": "array", "items": sc.UUID},
+                           "names": {"type": "array", "items": {"type": "string"}}, "status": STATUS,
+                           "last_run": {"type": ["string", "null"]}, "last_success_run": {"type": ["string", "null"]},
+                           "next_run": {"type": ["string", "null"]}}}},
+        "attributes": {"type": "object"},
     },
 }
 
@@ -260,7 +286,7 @@ def _error(status, message, info=None, violations=None):
 @sc.operation("resource_management",
               query={"type": "object", "additionalProperties": False,
                      "properties": dict(PAGING_QUERY, type={"type": "string", "minLength": 1},
-                                        id=ID_LIST, name={"type": "string", "minLength": 1},
+                                        id=ID_LIST, name={"type": "string", "minLength": 1}, tenant_id=TENANT_LIST,
                                         parent_group_ids=ID_LIST, include_attributes=sc.QUERY_BOOL)},
               responses=sc.with_errors({200: _list_schema(RESOURCE)}), error=_error,
               source=SOURCE + " (Fetching a list of all resources; by type; include_attributes)")
@@ -269,7 +295,7 @@ def list_resources():
     state = world()
     with state.lock:
         customer = customer_scope()
-        filters = filters_of(("type", "id", "name", "parent_group_ids", "include_attributes"))
+        filters = filters_of(("type", "id", "name", "tenant_id", "parent_group_ids", "include_attributes"))
         include_attributes = filters.get("include_attributes", ["false"])[-1] == "true"
         records = visible_resources(state, customer)
         if "type" in filters:
@@ -281,6 +307,9 @@ def list_resources():
         if "name" in filters:
             names = [n.lower() for n in filters["name"]]
             records = [r for r in records if r["name"].lower() in names]
+        if "tenant_id" in filters:
+            tenants = one_of(filters["tenant_id"])
+            records = [r for r in records if tenant_matches(state, r["tenant_id"], tenants)]
         if "parent_group_ids" in filters:
             parents = one_of(filters["parent_group_ids"])
             records = [r for r in records if set(r.get("parent_group_ids", [])) & set(parents)]
@@ -309,6 +338,19 @@ def get_resource(resource_id):
         customer = customer_scope()
         record = resource_or_404(state, customer, resource_id)
         body = _with_members(state, customer, record, request.args.get("include_attributes") == "true")
+    return jsonify(body)
+
+
+@bp.route(PREFIX + "/resources/<resource_id>/attributes", methods=["GET"])
+@sc.operation("resource_management", responses=sc.with_errors({200: {"type": "object"}}, 404), error=_error,
+              source=SOURCE + " (MCP playbook: GET /resources/{id}/attributes)")
+def get_attributes(resource_id):
+    """The attributes of one resource."""
+    state = world()
+    with state.lock:
+        customer = customer_scope()
+        record = resource_or_404(state, customer, resource_id)
+        body = dict(record.get("attributes", {}))
     return jsonify(body)
 
 
@@ -367,16 +409,19 @@ def delete_group(resource_id):
 @sc.operation("resource_management",
               query={"type": "object", "additionalProperties": False,
                      "properties": dict(PAGING_QUERY, context_id=ID_LIST, type={"type": "string", "minLength": 1},
+                                        tenant_id=TENANT_LIST, include_attributes=sc.QUERY_BOOL,
                                         status={"type": "string", "minLength": 1})},
               responses=sc.with_errors({200: _list_schema(RESOURCE_STATUS)}), error=_error,
-              source=SOURCE + " (Fetch the protection status of resources; get_all_resources_protection_statuses.py)")
+              source=SOURCE + " (Fetch the protection status of resources; get_all_resources_protection_statuses.py;"
+                              " MCP playbook: aggregate.status, policies[].last_success_run)")
 def resource_statuses():
     """The protection status of each machine of the customer."""
     from .policies import protection_of  # pylint: disable=import-outside-toplevel
     state = world()
     with state.lock:
         customer = customer_scope()
-        filters = filters_of(("context_id", "type", "status"))
+        filters = filters_of(("context_id", "type", "tenant_id", "status", "include_attributes"))
+        include_attributes = filters.get("include_attributes", ["false"])[-1] == "true"
         records = [r for r in visible_resources(state, customer) if r["type"] != GROUP]
         if "context_id" in filters:
             ids = one_of(filters["context_id"])
@@ -384,14 +429,20 @@ def resource_statuses():
         if "type" in filters:
             types = one_of(filters["type"])
             records = [r for r in records if r["type"] in types]
+        if "tenant_id" in filters:
+            tenants = one_of(filters["tenant_id"])
+            records = [r for r in records if tenant_matches(state, r["tenant_id"], tenants)]
         items = []
         for record in records:
-            policies, status, last_backup = protection_of(state, customer, record)
-            items.append({"context": context_view(record), "status": status, "policies": policies,
-                          "last_backup_at": last_backup})
+            policies, status, names = protection_of(state, customer, record)
+            item = {"context": context_view(record), "aggregate": {"status": status, "names": names},
+                    "policies": policies}
+            if include_attributes:
+                item["attributes"] = dict(record.get("attributes", {}))
+            items.append(item)
         if "status" in filters:
             wanted = one_of(filters["status"])
-            items = [item for item in items if item["status"] in wanted]
+            items = [item for item in items if item["aggregate"]["status"] in wanted]
         chunk, paging = paged(items, ServiceError, "resource_statuses", filters,
                               key=lambda item: item["context"]["id"])
     return jsonify({"items": chunk, "paging": paging})

@@ -53,7 +53,12 @@ def plan_body(name="Daily backup", root_id=None, child_id=None, settings=None):
         {"id": root_id, "type": "policy.protection.total", "name": name, "origin": "upstream", "enabled": True},
         {"id": child_id or str(uuid.uuid4()), "parent_ids": [root_id], "type": "policy.backup.machine",
          "origin": "upstream", "enabled": True, "settings_schema": "2.0",
-         "settings": settings or {"compression": "normal", "format": "auto", "vault": {"type": "cloud"}}},
+         "settings": settings or {"compression": "normal", "format": "auto", "vault": {"type": "cloud"},
+                                  "scheduling": {"enabled": True, "scheme": "always_incremental",
+                                                 "backup_sets": [{"type": "auto", "schedule": {
+                                                     "type": "weekly", "alarms": {"time": {
+                                                         "weekdays": ["mon", "tue", "wed", "thu", "fri"],
+                                                         "repeat_at": [{"hour": 23, "minute": 0}]}}}}]}}},
     ]}}
 
 

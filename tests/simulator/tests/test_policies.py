@@ -29,20 +29,28 @@ def test_create_as_the_seed_template_and_list(simulator, api):
     created = session.post(PM + "/policies", json=body)
     assert created.status_code == 200, created.text
     root_id, child_id = [p["id"] for p in body["subject"]["policy"]]
-    assert [p["id"] for p in created.json()["policy"]] == [root_id, child_id]
+    result = created.json()["result"]
+    assert result[:2] == [root_id + "@policy.protection.total", child_id + "@policy.backup.machine"]
+    # The service adds the default modules it was not sent, disabled.
+    assert sorted(r.split("@")[1] for r in result[2:]) == [
+        "policy.security.antimalware_protection", "policy.security.patch_management",
+        "policy.security.vulnerability_assessment"]
     everything = _plans(session)
-    assert [i["policy"][0]["id"] for i in everything["items"]] == [root_id, child_id]
+    assert [i["policy"][0]["id"] for i in everything["items"]][:2] == [root_id, child_id]
+    assert len(everything["items"]) == 5
     assert "settings" not in everything["items"][1]["policy"][0]
+    assert everything["items"][0]["policy"][0]["tenant_id"].isdigit()
     totals = _plans(session, type="policy.protection.total", full_composite="true", include_settings="true")
     assert len(totals["items"]) == 1
     plan = totals["items"][0]["policy"]
     assert plan[0]["name"] == "Daily backup" and plan[1]["parent_ids"] == [root_id]
     assert plan[1]["settings"]["vault"] == {"type": "cloud"}
+    assert [p["enabled"] for p in plan] == [True, True, False, False, False]
     assert [i["policy"][0]["id"] for i in _plans(session, types="policy.backup.machine")["items"]] == [child_id]
     assert [i["policy"][0]["id"] for i in _plans(session, parent_ids="")["items"]] == [root_id]
-    assert [i["policy"][0]["id"] for i in _plans(session, parent_ids=root_id)["items"]] == [child_id]
+    assert [i["policy"][0]["id"] for i in _plans(session, parent_ids=root_id)["items"]][0] == child_id
     one = session.get(PM + "/policies/" + root_id, params={"full_composite": "true"})
-    assert one.status_code == 200 and len(one.json()["policy"]) == 2
+    assert one.status_code == 200 and len(one.json()["policy"]) == 5
     assert session.post(PM + "/policies", json=body).status_code == 409
 
 
@@ -57,7 +65,7 @@ def test_seed_base_plan_flags_are_accepted(simulator, api):
 
 
 def test_malformed_plans_are_refused(simulator, api):
-    _customer, session = customer_session(simulator, api)
+    customer, session = customer_session(simulator, api)
     no_root = plan_body()
     no_root["subject"]["policy"] = no_root["subject"]["policy"][1:]
     orphan = plan_body()
@@ -68,11 +76,20 @@ def test_malformed_plans_are_refused(simulator, api):
     del nameless["subject"]["policy"][0]["name"]
     bad_id = plan_body()
     bad_id["subject"]["policy"][0]["id"] = "plan-1"
-    for body in (no_root, orphan, no_settings, nameless, bad_id, {"policy": []}):
+    no_schedule = plan_body(settings={"compression": "normal"})
+    uuid_tenant = plan_body()
+    uuid_tenant["subject"]["policy"][0]["tenant_id"] = customer["id"]
+    scanning_alone = plan_body()
+    scanning_alone["subject"]["policy"][1].update(type="policy.security.backups_scanning")
+    for body in (no_root, orphan, no_settings, nameless, bad_id, {"policy": []}, no_schedule, uuid_tenant,
+                 scanning_alone):
         response = session.post(PM + "/policies", json=body)
         assert response.status_code == 400, body
         assert response.json()["error"]["details"]["info"]
     assert _plans(session)["items"] == []
+    codes = [session.post(PM + "/policies", json=body).json()["error"]["code"]
+             for body in (no_schedule, uuid_tenant, scanning_alone)]
+    assert codes == ["PolicySettingsNotSet", "TenantNotFound", "PolicyDependencyNotMet"]
 
 
 def test_patch_changes_the_plan_and_its_children(simulator, api):
@@ -81,11 +98,16 @@ def test_patch_changes_the_plan_and_its_children(simulator, api):
     root_id, child_id = [p["id"] for p in body["subject"]["policy"]]
     session.post(PM + "/policies", json=body)
     renamed = session.patch(PM + "/policies/" + root_id, json={"subject": {"policy": [
-        {"name": "New"}, {"id": child_id, "settings": {"compression": "max"}, "enabled": False}]}})
+        {"name": "New"}, {"id": child_id, "settings": {"compression": "max", "scheduling": {"enabled": False}},
+                          "enabled": False}]}})
     assert renamed.status_code == 204, renamed.text
     plan = session.get(PM + "/policies/" + root_id, params={"full_composite": "true", "include_settings": "true"}).json()
     assert plan["policy"][0]["name"] == "New"
-    assert plan["policy"][1]["settings"] == {"compression": "max"} and plan["policy"][1]["enabled"] is False
+    assert plan["policy"][1]["settings"] == {"compression": "max", "scheduling": {"enabled": False}}
+    assert plan["policy"][1]["enabled"] is False
+    unscheduled = session.patch(PM + "/policies/" + root_id, json={"subject": {"policy": [
+        {"id": child_id, "settings": {"compression": "max"}}]}})
+    assert unscheduled.status_code == 400 and unscheduled.json()["error"]["code"] == "PolicySettingsNotSet"
     stranger = session.patch(PM + "/policies/" + root_id, json={"subject": {"policy": [{"id": str(uuid.uuid4()),
                                                                                          "enabled": True}]}})
     assert stranger.status_code == 404
@@ -218,7 +240,10 @@ def test_a_plan_applied_to_a_group_covers_its_machines(simulator, api):
                                                       "context_ids": [machine["id"]]})
     assert run.status_code == 200
     statuses = session.get("/api/resource_management/v4/resource_statuses").json()["items"]
-    assert statuses[0]["status"] == "ok" and statuses[0]["policies"][0]["id"] == plan
+    # run_seconds is 0 by default: the run has ended by the next read
+    assert statuses[0]["aggregate"]["status"] == "ok"
+    assert statuses[0]["policies"][0]["parent_ids"] == [plan]
+    assert statuses[0]["policies"][0]["last_success_run"]
 
 
 def test_paging_of_policies(simulator, api):

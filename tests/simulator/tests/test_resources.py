@@ -28,12 +28,19 @@ def test_registered_machines_are_listed_by_type_with_attributes(simulator, api):
     plain = session.get(RM + "/resources", params={"type": "resource.machine"}).json()
     assert [r["name"] for r in plain["items"]] == ["SRV-01"]
     assert "attributes" not in plain["items"][0]
-    assert plain["items"][0]["tenant_id"] == customer["id"]
+    # The resource APIs print the tenant's numeric id, and filter by either form.
+    assert plain["items"][0]["tenant_id"].isdigit()
+    by_uuid = session.get(RM + "/resources", params={"tenant_id": customer["id"], "type": "resource.machine"}).json()
+    by_number = session.get(RM + "/resources", params={"tenant_id": plain["items"][0]["tenant_id"],
+                                                       "type": "resource.machine"}).json()
+    assert [r["name"] for r in by_uuid["items"]] == [r["name"] for r in by_number["items"]] == ["SRV-01"]
     detailed = session.get(RM + "/resources", params={"type": "resource.machine", "include_attributes": "true"}).json()
     assert detailed["items"][0]["attributes"]["os"] == "Ubuntu 22.04"
     assert detailed["items"][0]["attributes"]["agent_id"]
     one = session.get(RM + "/resources/" + plain["items"][0]["id"])
     assert one.status_code == 200 and one.json()["name"] == "SRV-01"
+    attributes = session.get(RM + "/resources/%s/attributes" % plain["items"][0]["id"])
+    assert attributes.status_code == 200 and attributes.json()["os"] == "Ubuntu 22.04"
 
 
 def test_every_customer_sees_the_machines_with_agents_group(simulator, api):
@@ -108,15 +115,17 @@ def test_resource_statuses_follow_the_applied_plans(simulator, api):
     machine = register_machine(simulator, customer["id"], "SRV-01")
     register_machine(simulator, customer["id"], "SRV-02")
     before = session.get(RM + "/resource_statuses").json()["items"]
-    assert [i["status"] for i in before] == ["not_protected", "not_protected"]
+    assert [i["aggregate"]["status"] for i in before] == ["not_protected", "not_protected"]
     plan = create_plan(session, name="Nightly")
     applied = session.post("/api/policy_management/v4/applications",
                            json={"policy_id": plan, "context": {"items": [machine["id"]]}})
     assert applied.status_code == 204
-    after = session.get(RM + "/resource_statuses", params={"context_id": machine["id"]}).json()["items"]
-    assert after[0]["status"] == "ok"
-    assert after[0]["policies"][0]["name"] == "Nightly"
-    assert after[0]["context"]["name"] == "SRV-01"
+    after = session.get(RM + "/resource_statuses", params={"context_id": machine["id"],
+                                                          "include_attributes": "true"}).json()["items"]
+    assert after[0]["aggregate"] == {"status": "ok", "names": "Nightly"}
+    assert [p["type"] for p in after[0]["policies"]] == ["policy.backup.machine"]    # disabled modules left out
+    assert after[0]["policies"][0]["last_success_run"] is None
+    assert after[0]["context"]["name"] == "SRV-01" and after[0]["attributes"]["hostname"] == "SRV-01"
     unprotected = session.get(RM + "/resource_statuses", params={"status": "not_protected"}).json()["items"]
     assert [i["context"]["name"] for i in unprotected] == ["SRV-02"]
 
