@@ -327,8 +327,7 @@ def backup_settings(backup, raw, current=None):
         have = _current_alarm(current if current is not None else DEFAULT_BACKUP_SETTINGS)
         defaults = _current_alarm(DEFAULT_BACKUP_SETTINGS)
         weekdays = schedule.get("weekdays") or have.get("weekdays") or defaults["weekdays"]
-        repeat_at = _repeat_at(schedule["at"]) if schedule.get("at") else (have.get("repeat_at")
-                                                                            or defaults["repeat_at"])
+        repeat_at = _repeat_at(schedule["at"]) if schedule.get("at") else (have.get("repeat_at") or defaults["repeat_at"])
         order = dict((day, n) for n, day in enumerate(WEEKDAYS))
         scheduling["backup_sets"] = [{"type": "auto", "schedule": {
             "alarms": {"time": {"weekdays": sorted(set(weekdays), key=order.get), "repeat_at": repeat_at}},

@@ -66,7 +66,7 @@ options:
       destination:
         description:
           - Where the backups are stored (C(vault.type)). Locations other than V(cloud) usually need more settings
-            (a path, credentials): give them in O(settings.vault).
+            (a path, credentials); give them in O(settings).
         type: str
         choices: [cloud, local_folder, network_share, ftp, sftp, cd, tape, storage_node, asz, removable, nfs_share,
                   esx, astorage2, script]

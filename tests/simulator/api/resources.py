@@ -535,4 +535,3 @@ def sim_remove_resource(resource_id):
             raise ApiError(404, "The resource was not found.", context={"id": resource_id})
         remove_resource(state, resource_id)
     return "", 204
-

@@ -108,8 +108,7 @@ def test_patch_changes_the_plan_and_its_children(simulator, api):
     unscheduled = session.patch(PM + "/policies/" + root_id, json={"subject": {"policy": [
         {"id": child_id, "settings": {"compression": "max"}}]}})
     assert unscheduled.status_code == 400 and unscheduled.json()["error"]["code"] == "PolicySettingsNotSet"
-    stranger = session.patch(PM + "/policies/" + root_id, json={"subject": {"policy": [{"id": str(uuid.uuid4()),
-                                                                                         "enabled": True}]}})
+    stranger = session.patch(PM + "/policies/" + root_id, json={"subject": {"policy": [{"id": str(uuid.uuid4()), "enabled": True}]}})
     assert stranger.status_code == 404
     no_settings = session.patch(PM + "/policies/" + root_id, json={"subject": {"policy": [{"settings": {}}]}})
     assert no_settings.status_code == 400
@@ -150,23 +149,19 @@ def test_apply_list_and_revoke_as_the_seed_scripts_do(simulator, api):
     apply = {"policy_id": root_id, "context": {"items": [machine["id"]]}}
     assert session.post(PM + "/applications", json=apply).status_code == 204
     assert session.post(PM + "/applications", json=apply).status_code == 204      # already applied: no change
-    totals = session.get(PM + "/applications", params={"context_id": machine["id"],
-                                                        "policy_type": "policy.protection.total"}).json()
+    totals = session.get(PM + "/applications", params={"context_id": machine["id"], "policy_type": "policy.protection.total"}).json()
     assert len(totals["items"]) == 1 and len(totals["items"][0]) == 1
     assert totals["items"][0][0]["policy"]["id"] == root_id and "parent_ids" not in totals["items"][0][0]["policy"]
-    backups = session.get(PM + "/applications", params={"context_id": machine["id"],
-                                                         "policy_type": "policy.backup.machine"}).json()
+    backups = session.get(PM + "/applications", params={"context_id": machine["id"], "policy_type": "policy.backup.machine"}).json()
     assert backups["items"][0][0]["policy"] == {"id": child_id, "type": "policy.backup.machine",
                                                 "parent_ids": [root_id]}
-    by_plan = session.get(PM + "/applications", params={"policy_id": root_id,
-                                                         "policy_type": "policy.protection.total"}).json()
+    by_plan = session.get(PM + "/applications", params={"policy_id": root_id, "policy_type": "policy.protection.total"}).json()
     assert [group[0]["context"]["id"] for group in by_plan["items"]] == [machine["id"]]
     applied = _plans(session, type="policy.protection.total", include_applied_context="true")
     assert [c["id"] for c in applied["items"][0]["policy"][0]["applied_context"]] == [machine["id"]]
     revoke = session.delete(PM + "/applications", params={"context_id": machine["id"], "policy_id": root_id})
     assert revoke.status_code == 204
-    assert session.delete(PM + "/applications", params={"context_id": machine["id"],
-                                                         "policy_id": root_id}).status_code == 404
+    assert session.delete(PM + "/applications", params={"context_id": machine["id"], "policy_id": root_id}).status_code == 404
     assert session.get(PM + "/applications", params={"context_id": machine["id"]}).json()["items"] == []
 
 
@@ -180,8 +175,7 @@ def test_apply_refuses_children_unknown_plans_and_resources(simulator, api):
     assert child.status_code == 400
     nowhere = session.post(PM + "/applications", json={"policy_id": root_id, "context": {"items": [str(uuid.uuid4())]}})
     assert nowhere.status_code == 404
-    unknown = session.post(PM + "/applications", json={"policy_id": str(uuid.uuid4()),
-                                                        "context": {"items": [machine["id"]]}})
+    unknown = session.post(PM + "/applications", json={"policy_id": str(uuid.uuid4()), "context": {"items": [machine["id"]]}})
     assert unknown.status_code == 404
     assert session.post(PM + "/applications", json={"policy_id": root_id, "context": {"items": []}}).status_code == 400
     assert session.get(PM + "/applications").status_code == 400

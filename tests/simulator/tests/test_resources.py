@@ -120,8 +120,7 @@ def test_resource_statuses_follow_the_applied_plans(simulator, api):
     applied = session.post("/api/policy_management/v4/applications",
                            json={"policy_id": plan, "context": {"items": [machine["id"]]}})
     assert applied.status_code == 204
-    after = session.get(RM + "/resource_statuses", params={"context_id": machine["id"],
-                                                          "include_attributes": "true"}).json()["items"]
+    after = session.get(RM + "/resource_statuses", params={"context_id": machine["id"], "include_attributes": "true"}).json()["items"]
     assert after[0]["aggregate"] == {"status": "ok", "names": "Nightly"}
     assert [p["type"] for p in after[0]["policies"]] == ["policy.backup.machine"]    # disabled modules left out
     assert after[0]["policies"][0]["last_success_run"] is None
