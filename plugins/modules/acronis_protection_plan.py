@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: acronis_protection_plan
 short_description: Create, update, apply, run and delete an Acronis protection plan of a customer
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Manages one protection plan of a customer tenant, found by its O(name). A plan is a
     C(policy.protection.total) policy holding a machine backup policy (C(policy.backup.machine)); the service adds
@@ -193,6 +193,9 @@ plan:
     enabled:
       description: Whether the plan is enabled.
       type: bool
+    tenant_id:
+      description: The customer, as the policy API shows it (its numeric ID); null for a plan check mode predicts.
+      type: str
     policies:
       description: The plan's policies (C(id), C(type), C(enabled), C(settings_schema), C(settings)).
       type: list

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: acronis_protection_plan_info
 short_description: Read the protection plans of an Acronis customer, with their policies and resources
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Returns the protection plans (C(policy.protection.total) policies) of a customer tenant, each with its child
     policies and their settings, and the resources it is applied to.

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: acronis_resource_info
 short_description: Read the resources (machines, groups) of an Acronis customer with their protection status
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Returns the resources of a customer tenant (machines registered by their agents, and groups), with the
     protection status of each machine (C(resource_statuses)) unless O(with_status=false).

@@ -256,3 +256,75 @@ def test_admin_protection_settings_are_validated(simulator):
     assert requests.put(url, json={"run_seconds": -1}, timeout=10).status_code == 400
     assert requests.put(url, json={"speed": 1}, timeout=10).status_code == 400
     assert requests.get(url, timeout=10).json()["outcome"] == "ok"
+
+
+def _seed_base_plan():
+    """Seed 000's plans/base_plan.json (the examples' template), ids filled in as create_a_backup_plan.py does."""
+    root_id, backup_id = str(uuid.uuid4()), str(uuid.uuid4())
+    settings = {
+        "compression": "normal", "format": "auto", "multi_volume_snapshotting_enabled": True,
+        "preserve_file_security_settings": True,
+        "reattempts": {"enabled": True, "interval": {"type": "seconds", "count": 30}, "max_attempts": 30},
+        "silent_mode_enabled": True, "splitting": {"size": 9223372036854775807},
+        "vm_snapshot_reattempts": {"enabled": True, "interval": {"type": "minutes", "count": 5}, "max_attempts": 3},
+        "vss": {"enabled": True, "provider": "target_system_defined"},
+        "archive": {"name": "[Machine Name]-[Plan ID]-[Unique ID]A"}, "performance_window": {"enabled": False},
+        "retention": {"rules": [{"backup_set": ["daily"], "max_age": {"type": "days", "count": 7}}],
+                      "after_backup": True},
+        "vault": {"type": "cloud", "use_policy_credentials": True},
+        "alerts": {"enabled": False, "max_days_without_backup": 5},
+        "scheduling": {"backup_sets": [{"type": "auto", "schedule": {
+            "alarms": {"time": {"weekdays": ["mon", "tue", "wed", "thu", "fri"],
+                                "rand_max_delay": {"type": "minutes", "count": 30},
+                                "repeat_at": [{"hour": 15, "minute": 45}]}},
+            "conditions": {}, "prevent_sleep": True, "type": "weekly"}}],
+            "enabled": True, "rand_max_delay": {"type": "minutes", "count": 30}, "scheme": "always_incremental",
+            "task_failure": {"enabled": False, "interval": {"type": "hours", "count": 1}, "max_attempts": 1},
+            "weekly_backup_day": "mon"},
+        "windows_event_log": {"enabled": False, "level": "errors_and_warnings"}, "cbt": "enable_and_use",
+        "fast_backup_enabled": True, "quiesce_snapshotting_enabled": True,
+    }
+    return {"subject": {
+        "ignore_policy_and_tenant_ids": True, "override_tenant_id": True, "disable_applications_on_conflict": True,
+        "policy": [
+            {"id": root_id, "type": "policy.protection.total", "name": "Demo Plan", "origin": "upstream",
+             "enabled": True, "template_source_id": "", "plan_hash": "", "source_type": "",
+             "days_without_backup_alert": None, "ls_features": ""},
+            {"id": backup_id, "parent_ids": [root_id], "type": "policy.backup.machine", "origin": "upstream",
+             "enabled": True, "settings_schema": "2.0", "settings": settings, "template_source_id": "",
+             "source_type": "machines", "days_without_backup_alert": None, "ls_features": ""},
+        ]}}
+
+
+def test_seed_000_plan_scripts_replay(simulator, api):
+    """create_a_backup_plan.py, get_all_plans_info.py, apply_plan.py, start_plan_execution.py, revoke_plan.py."""
+    customer, session = customer_session(simulator, api)
+    register_machine(simulator, customer["id"], "DESKTOP-JRPTA4A")
+    assert session.post(PM + "/policies", json=_seed_base_plan()).status_code == 200
+    assert session.get(PM + "/policies").status_code == 200
+    # apply_plan.py
+    resources = session.get("/api/resource_management/v4/resources?type=resource.machine").json()
+    first_machine_id = resources["items"][0]["id"]
+    found = session.get(PM + "/policies?applicable_to_context_id=%s&type=policy.protection.total" % first_machine_id)
+    first = found.json()["items"][0]["policy"][0]
+    first_applicable_policy = first["parent_ids"][0] if "parent_ids" in first else first["id"]
+    applied = session.post(PM + "/applications", json={"policy_id": first_applicable_policy,
+                                                       "context": {"items": [first_machine_id]}})
+    assert applied.ok
+    # start_plan_execution.py
+    backups = session.get(PM + "/applications?context_id=%s&policy_type=policy.backup.machine" % first_machine_id).json()
+    entry = backups["items"][0][0]["policy"]
+    plan_id = entry["parent_ids"][0] if "parent_ids" in entry else entry["id"]
+    assert plan_id == first_applicable_policy
+    started = session.put(PM + "/applications/run", json={"state": "running", "policy_id": plan_id,
+                                                          "context_ids": [first_machine_id]})
+    assert started.ok and started.json()["items"][0]["state"] == "running"
+    # revoke_plan.py
+    totals = session.get(PM + "/applications?context_id=%s&policy_type=policy.protection.total" % first_machine_id).json()
+    entry = totals["items"][0][0]["policy"]
+    revoke_id = entry["parent_ids"][0] if "parent_ids" in entry else entry["id"]
+    revoked = session.delete(PM + "/applications?context_id=%s&policy_id=%s" % (first_machine_id, revoke_id))
+    assert revoked.status_code == 204
+    # get_all_resources_protection_statuses.py
+    statuses = session.get("/api/resource_management/v4/resource_statuses").json()
+    assert statuses["items"][0]["aggregate"]["status"] == "not_protected"
