@@ -61,9 +61,8 @@ def test_machines_get_their_status_and_groups_none(http):
                                   "paging": {"cursors": {}}})
     http.get(STATUSES_URL, json={"items": [status(M1, "ok")], "paging": {"cursors": {}}})
     result = resource_info.run(FakeModule(RESOURCE_OPTIONS))
-    assert [r["protection"] for r in result["resources"]] == [
-        None, {"status": "ok", "plans": "Nightly", "policies": [{"type": "policy.backup.machine",
-                                                                  "last_success_run": None}]}]
+    expected = {"status": "ok", "plans": "Nightly", "policies": [{"type": "policy.backup.machine", "last_success_run": None}]}
+    assert [r["protection"] for r in result["resources"]] == [None, expected]
     statuses_request = [r for r in http.request_history if r.url.startswith(STATUSES_URL)][0]
     assert parse_qs(urlparse(statuses_request.url).query)["context_id"] == [M1]
 
