@@ -227,9 +227,9 @@ def create_plan(client, name, enabled, children):
     return policies
 
 
-def patch_plan(client, plan_id, changes):
-    """PATCH a plan: ``changes`` are the root's fields (no id) and children's fields (with their id)."""
-    client.patch(POLICY, json={"subject": {"policy": changes}}, policy_id=plan_id)
+def patch_policy(client, policy_id, fields):
+    """PATCH one policy (the plan's root or one of its children) with the fields that change, as the guide does."""
+    client.patch(POLICY, json={"subject": {"policy": [fields]}}, policy_id=policy_id)
 
 
 def delete_plan(client, plan_id):

@@ -362,9 +362,9 @@ def run(module):
             plan = protection.plan_view(policies)
     else:
         plan = copy.deepcopy(current)
-        changes = []
+        changes = []    # (policy id, fields): one PATCH each
         if p["enabled"] is not None and p["enabled"] != current["enabled"]:
-            changes.append({"enabled": p["enabled"]})
+            changes.append((plan["id"], {"enabled": p["enabled"]}))
             plan["enabled"] = p["enabled"]
         if backup is not None:
             child_change = {}
@@ -375,14 +375,15 @@ def run(module):
             if delta:
                 child_change["settings"] = protection.deep_merge(backup.get("settings") or {}, delta)
             if child_change:
-                changes.append(dict(child_change, id=backup["id"]))
+                changes.append((backup["id"], child_change))
                 target = next(pol for pol in plan["policies"] if pol["id"] == backup["id"])
                 target.update(child_change)
         if changes:
             result["changed"] = True
             if not module.check_mode:
                 try:
-                    protection.patch_plan(client, plan["id"], changes)
+                    for policy_id, fields in changes:
+                        protection.patch_policy(client, policy_id, fields)
                 except AcronisError as exc:
                     raise api_failure(exc, "update %s" % where, **result)
 

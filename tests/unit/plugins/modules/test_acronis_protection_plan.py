@@ -119,15 +119,17 @@ def test_the_same_settings_again_send_no_write(http):
     assert writes(http) == []
 
 
-def test_an_update_patches_the_backup_policy_with_its_id_and_full_settings(http):
+def test_an_update_patches_each_policy_on_its_own_path(http):
     serve_plans(http, plan({"compression": "normal", "cbt": "enable_and_use"}))
     serve_applications(http)
     http.patch(POLICIES_URL + "/" + PLAN, status_code=204)
+    http.patch(POLICIES_URL + "/" + CHILD, status_code=204)
     result = module_under_test.run(FakeModule(backup={"compression": "high"}, enabled=False))
-    (patch,) = writes(http)
-    assert patch.json() == {"subject": {"policy": [
-        {"enabled": False},
-        {"id": CHILD, "settings": {"compression": "high", "cbt": "enable_and_use"}}]}}
+    root_patch, child_patch = writes(http)
+    assert root_patch.url == POLICIES_URL + "/" + PLAN
+    assert root_patch.json() == {"subject": {"policy": [{"enabled": False}]}}
+    assert child_patch.url == POLICIES_URL + "/" + CHILD
+    assert child_patch.json() == {"subject": {"policy": [{"settings": {"compression": "high", "cbt": "enable_and_use"}}]}}
     assert result["diff"]["before"]["backup"]["settings"]["compression"] == "normal"
     assert result["diff"]["after"]["backup"]["settings"]["compression"] == "high"
 
