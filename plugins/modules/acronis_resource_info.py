@@ -45,7 +45,7 @@ options:
       - Only machines whose protection status (C(aggregate.status)) is one of these.
     type: list
     elements: str
-    choices: [ok, warning, error, critical, not_protected, running, idle]
+    choices: [ok, warning, error, failed, critical, not_protected, running, idle]
   include_attributes:
     description: Include each resource's C(attributes) (operating system, agent, host name).
     type: bool
@@ -176,7 +176,8 @@ def main():
             name=dict(type="list", elements="str"),
             id=dict(type="list", elements="str"),
             protection_status=dict(type="list", elements="str",
-                                   choices=["ok", "warning", "error", "critical", "not_protected", "running", "idle"]),
+                                   choices=["ok", "warning", "error", "failed", "critical", "not_protected", "running",
+                                            "idle"]),
             include_attributes=dict(type="bool", default=False),
             with_status=dict(type="bool", default=True),
             limit=dict(type="int", default=100),
