@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import protection
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisAPIError
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisAPIError, AcronisCheckModeWrite
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure
 from ansible_collections.acronis.cyber_platform.tests.unit.plugins.module_utils.conftest import BASE_URL, api_calls
 
@@ -157,3 +157,13 @@ def test_a_403_on_the_first_read_says_the_tenant_must_be_a_customer():
     assert "must be a customer" in failure.msg and "HTTP 403" in failure.msg
     other = protection.read_failure(AcronisAPIError(500, "Boom", method="GET", path="/x"), PLAN, "read the plans")
     assert "must be a customer" not in other.msg and other.msg.startswith("Failed to read the plans")
+
+
+def test_patch_policy_sends_one_policy_and_is_refused_in_check_mode(make_client, tokens, http):
+    http.patch(POLICIES_URL + "/" + CHILD, status_code=204)
+    protection.patch_policy(make_client(), CHILD, {"enabled": False})
+    (request,) = api_calls(http)
+    assert request.method == "PATCH" and request.json() == {"subject": {"policy": [{"enabled": False}]}}
+    with pytest.raises(AcronisCheckModeWrite):
+        protection.patch_policy(make_client(read_only=True), CHILD, {"enabled": True})
+    assert len(api_calls(http)) == 1
