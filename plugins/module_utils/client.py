@@ -403,6 +403,9 @@ class AcronisClient:
     def put(self, path, json=None, params=None, **path_args):
         return _decode(self.request("PUT", path, params=params, json=json, **path_args))
 
+    def patch(self, path, json=None, params=None, **path_args):
+        return _decode(self.request("PATCH", path, params=params, json=json, **path_args))
+
     def delete(self, path, params=None, missing_ok=False, **path_args):
         """DELETE; with ``missing_ok`` a 404 means it is already gone and returns False.
 

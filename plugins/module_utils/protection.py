@@ -1,0 +1,370 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) acronis.cyber_platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Resources and protection plans: the Resource Management and Policy Management APIs (v4).
+
+Every function takes an ``AcronisClient`` whose token is scoped to one customer
+(``client.scoped(tenant_id)``): Acronis runs "all operations with plans and
+resources" in a customer context. Functions return parsed API objects or plain
+lists; "not found" is an ordinary answer, every other failure an ``AcronisError``.
+
+A plan is shown to users as ``{"id", "name", "enabled", "policies": [...]}``:
+the ``policy.protection.total`` root and, under ``policies``, its child
+policies (``id``, ``type``, ``enabled``, ``settings_schema``, ``settings``).
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import copy
+import re
+import uuid
+
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure, api_failure
+
+RESOURCES = "/api/resource_management/v4/resources"
+RESOURCE_STATUSES = "/api/resource_management/v4/resource_statuses"
+POLICIES = "/api/policy_management/v4/policies"
+POLICY = "/api/policy_management/v4/policies/{policy_id}"
+APPLICATIONS = "/api/policy_management/v4/applications"
+RUN = "/api/policy_management/v4/applications/run"
+
+TOTAL = "policy.protection.total"
+BACKUP = "policy.backup.machine"
+MACHINE = "resource.machine"
+GROUP = "resource.group.computers"
+RESOURCE_TYPES = {"machine": MACHINE, "virtual_machine": "resource.virtual_machine", "group": GROUP}
+
+PAGE_SIZE = 100
+MAX_IDS_PER_REQUEST = 100   # the reference's limit for id lists (context items, filters)
+UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+TIME_RE = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+COMPRESSIONS = ("normal", "high", "max")
+FORMATS = ("11", "12", "auto")
+SCHEMES = ("simple", "always_full", "always_incremental", "weekly_incremental", "weekly_full_daily_incremental",
+           "custom", "cdp")
+VAULT_TYPES = ("cloud", "local_folder", "network_share", "ftp", "sftp", "cd", "tape", "storage_node", "asz",
+               "removable", "nfs_share", "esx", "astorage2", "script")
+
+# The machine backup settings of Acronis's "Machine backup policy" example and seed 000's base_plan.json,
+# used for a new plan before the task's options are laid over them. (splitting is left out: the example's
+# value overflows the int32 the service expects.)
+DEFAULT_BACKUP_SETTINGS = {
+    "compression": "normal",
+    "format": "auto",
+    "multi_volume_snapshotting_enabled": True,
+    "preserve_file_security_settings": True,
+    "reattempts": {"enabled": True, "interval": {"type": "seconds", "count": 30}, "max_attempts": 30},
+    "silent_mode_enabled": True,
+    "vm_snapshot_reattempts": {"enabled": True, "interval": {"type": "minutes", "count": 5}, "max_attempts": 3},
+    "vss": {"enabled": True, "provider": "target_system_defined"},
+    "archive": {"name": "[Machine Name]-[Plan ID]-[Unique ID]A"},
+    "performance_window": {"enabled": False},
+    "retention": {"rules": [
+        {"backup_set": ["daily"], "max_age": {"type": "days", "count": 7}},
+        {"backup_set": ["weekly"], "max_age": {"type": "weeks", "count": 4}},
+        {"backup_set": ["monthly"], "max_age": {"type": "months", "count": 6}},
+    ], "after_backup": True},
+    "vault": {"type": "cloud", "use_policy_credentials": True},
+    "alerts": {"enabled": False, "max_days_without_backup": 5},
+    "scheduling": {
+        "backup_sets": [{"type": "auto", "schedule": {
+            "alarms": {"time": {"weekdays": ["mon", "tue", "wed", "thu", "fri"],
+                                "repeat_at": [{"hour": 21, "minute": 0}]}},
+            "conditions": {}, "prevent_sleep": True, "type": "weekly"}}],
+        "enabled": True,
+        "rand_max_delay": {"type": "minutes", "count": 30},
+        "scheme": "always_incremental",
+        "weekly_backup_day": "mon",
+    },
+    "cbt": "enable_and_use",
+    "fast_backup_enabled": True,
+    "quiesce_snapshotting_enabled": True,
+}
+
+
+def read_failure(exc, tenant_id, action):
+    """The failure for the first read of a task: a 403 there means the tenant is not a customer the client manages."""
+    if getattr(exc, "status", None) == 403:
+        return AcronisFailure("Failed to %s: HTTP 403; plans and resources live in customer tenants, so tenant_id must "
+                              "be a customer that the API client manages (%s)." % (action, exc), error=exc.to_dict())
+    return api_failure(exc, action)
+
+
+def or_list(values):
+    """A filter value for one or more ids: ``a`` or ``or(a,b)``, as the API documents it."""
+    values = list(values)
+    return values[0] if len(values) == 1 else "or(%s)" % ",".join(values)
+
+
+def chunks(values, size=MAX_IDS_PER_REQUEST):
+    values = list(values)
+    return [values[i:i + size] for i in range(0, len(values), size)]
+
+
+# ---------------------------------------------------------------- resources
+
+def list_resources(client, types=None, names=None, ids=None, include_attributes=False, limit=PAGE_SIZE):
+    """(resources, truncated): up to ``limit`` resources of the customer, by type, name, id."""
+    params = {"limit": min(limit, PAGE_SIZE * 10)}
+    if types:
+        params["type"] = or_list(types)
+    if ids:
+        params["id"] = or_list(ids)
+    if include_attributes:
+        params["include_attributes"] = "true"
+    found = []
+    name_set = set(n.lower() for n in names) if names else None
+    for resource in client.paginate(RESOURCES, params=params):
+        if name_set is not None and resource.get("name", "").lower() not in name_set \
+                and (resource.get("user_defined_name") or "").lower() not in name_set:
+            continue
+        if len(found) == limit:
+            return found, True
+        found.append(resource)
+    return found, False
+
+
+def resource_statuses(client, context_ids=None):
+    """{resource id: status item} for the given resources (all of the customer's when None)."""
+    statuses = {}
+    batches = chunks(context_ids) if context_ids else [None]
+    for batch in batches:
+        params = {"limit": PAGE_SIZE}
+        if batch:
+            params["context_id"] = or_list(batch)
+        for item in client.paginate(RESOURCE_STATUSES, params=params):
+            statuses[item["context"]["id"]] = item
+    return statuses
+
+
+def resolve_resources(client, references):
+    """(ids, problems): resource ids for ``references`` (ids, or machine and group names)."""
+    ids, problems = [], []
+    names = [r for r in references if not UUID_RE.match(r)]
+    by_name = {}
+    if names:
+        found, _truncated = list_resources(client, types=[MACHINE, "resource.virtual_machine", GROUP], names=names,
+                                           limit=10000)
+        for resource in found:
+            for key in (resource.get("name"), resource.get("user_defined_name")):
+                if key:
+                    by_name.setdefault(key.lower(), set()).add(resource["id"])
+    for reference in references:
+        if UUID_RE.match(reference):
+            ids.append(reference.lower())
+            continue
+        matches = by_name.get(reference.lower(), set())
+        if len(matches) == 1:
+            ids.append(next(iter(matches)))
+        elif matches:
+            problems.append("%r names %d resources; give its id instead" % (reference, len(matches)))
+        else:
+            problems.append("no machine or group is named %r" % reference)
+    unique = []
+    for resource_id in ids:
+        if resource_id not in unique:
+            unique.append(resource_id)
+    return unique, problems
+
+
+def missing_resources(client, ids):
+    """The ids of ``ids`` that are not resources of the customer."""
+    known = set()
+    for batch in chunks(ids):
+        found, _truncated = list_resources(client, ids=batch, limit=len(batch))
+        known.update(r["id"] for r in found)
+    return [i for i in ids if i not in known]
+
+
+# ---------------------------------------------------------------- plans
+
+def plan_view(policies):
+    """The user's view of a plan from its policies (root first, as ``full_composite`` answers them)."""
+    root = policies[0]
+    return {
+        "id": root["id"],
+        "name": root.get("name"),
+        "enabled": root.get("enabled"),
+        "tenant_id": root.get("tenant_id"),
+        "policies": [dict((k, copy.deepcopy(p.get(k))) for k in ("id", "type", "enabled", "settings_schema", "settings")
+                          if k in p) for p in policies[1:]],
+    }
+
+
+def list_plans(client, name=None, plan_id=None, with_applied=False, limit=None):
+    """(plans as lists of policies, truncated): the customer's plans, with children and settings."""
+    params = {"types": TOTAL, "full_composite": "true", "include_settings": "true", "limit": PAGE_SIZE}
+    if plan_id:
+        params["policy_id"] = plan_id
+    if with_applied:
+        params["include_applied_context"] = "true"
+    plans = []
+    for item in client.paginate(POLICIES, params=params):
+        policies = item.get("policy") or []
+        if not policies or policies[0].get("type") != TOTAL:
+            continue
+        if name is not None and policies[0].get("name") != name:
+            continue
+        if limit is not None and len(plans) == limit:
+            return plans, True
+        plans.append(policies)
+    return plans, False
+
+
+def create_plan(client, name, enabled, children):
+    """POST a new plan; returns its policies as sent (root first), with fresh ids."""
+    root_id = str(uuid.uuid4())
+    policies = [{"id": root_id, "type": TOTAL, "name": name, "origin": "upstream", "enabled": enabled}]
+    for child in children:
+        policy = {"id": str(uuid.uuid4()), "parent_ids": [root_id], "origin": "upstream"}
+        policy.update(child)
+        policies.append(policy)
+    client.post(POLICIES, json={"subject": {"policy": policies}})
+    return policies
+
+
+def patch_policy(client, policy_id, fields):
+    """PATCH one policy (the plan's root or one of its children) with the fields that change, as the guide does."""
+    client.patch(POLICY, json={"subject": {"policy": [fields]}}, policy_id=policy_id)
+
+
+def delete_plan(client, plan_id):
+    """DELETE a plan (its applications go with it); False when it was already gone."""
+    return client.delete(POLICY, missing_ok=True, policy_id=plan_id)
+
+
+# ---------------------------------------------------------------- applications and runs
+
+def applications(client, plan_id):
+    """{context id: application entry of the plan's root} for every resource the plan is applied to."""
+    found = {}
+    params = {"policy_id": plan_id, "policy_type": TOTAL, "limit": PAGE_SIZE}
+    for group in client.paginate(APPLICATIONS, params=params):
+        for entry in group or []:
+            if entry.get("policy", {}).get("id") == plan_id:
+                found[entry["context"]["id"]] = entry
+    return found
+
+
+def apply_plan(client, plan_id, context_ids):
+    for batch in chunks(context_ids):
+        client.post(APPLICATIONS, json={"policy_id": plan_id, "context": {"items": batch}}, idempotent=True)
+
+
+def revoke_plan(client, plan_id, context_ids):
+    for batch in chunks(context_ids):
+        client.delete(APPLICATIONS, params={"context_id": or_list(batch), "policy_id": plan_id})
+
+
+def run_plan(client, plan_id, context_ids):
+    """Start the plan on these resources; returns the service's answer items."""
+    started = []
+    for batch in chunks(context_ids):
+        body = client.put(RUN, json={"state": "running", "policy_id": plan_id, "context_ids": batch}) or {}
+        started.extend(body.get("items") or [])
+    return started
+
+
+# ---------------------------------------------------------------- backup settings from options
+
+def backup_settings_problems(backup):
+    """What is wrong in the ``backup`` option (a list of sentences)."""
+    problems = []
+    schedule = backup.get("schedule") or {}
+    for at in schedule.get("at") or []:
+        if not TIME_RE.match(at):
+            problems.append("backup.schedule.at %r is not a time like 21:00" % at)
+    weekdays = schedule.get("weekdays")
+    if weekdays is not None and not weekdays:
+        problems.append("backup.schedule.weekdays must name at least one day")
+    if schedule.get("at") is not None and not schedule.get("at"):
+        problems.append("backup.schedule.at must give at least one time")
+    retention = backup.get("retention") or {}
+    for key in ("daily", "weekly", "monthly"):
+        if retention.get(key) is not None and retention[key] < 1:
+            problems.append("backup.retention.%s must be 1 or more" % key)
+    return problems
+
+
+def _repeat_at(times):
+    return [{"hour": int(t.split(":")[0]), "minute": int(t.split(":")[1])} for t in times]
+
+
+def _current_alarm(settings):
+    try:
+        return settings["scheduling"]["backup_sets"][0]["schedule"]["alarms"]["time"]
+    except (KeyError, IndexError, TypeError):
+        return {}
+
+
+def backup_settings(backup, raw, current=None):
+    """The settings the task asks for (only what it sets), from the ``backup`` options and raw ``settings``.
+
+    ``current`` fills the parts of a schedule the task does not give (weekdays without times, or times without
+    weekdays) so that unset stays as it is.
+    """
+    backup = backup or {}
+    wanted = {}
+    if backup.get("compression") is not None:
+        wanted["compression"] = backup["compression"]
+    if backup.get("format") is not None:
+        wanted["format"] = backup["format"]
+    if backup.get("destination") is not None:
+        wanted["vault"] = {"type": backup["destination"]}
+    if backup.get("archive_name") is not None:
+        wanted["archive"] = {"name": backup["archive_name"]}
+    schedule = backup.get("schedule") or {}
+    scheduling = {}
+    if schedule.get("enabled") is not None:
+        scheduling["enabled"] = schedule["enabled"]
+    if schedule.get("scheme") is not None:
+        scheduling["scheme"] = schedule["scheme"]
+    if schedule.get("weekdays") is not None or schedule.get("at") is not None:
+        have = _current_alarm(current if current is not None else DEFAULT_BACKUP_SETTINGS)
+        defaults = _current_alarm(DEFAULT_BACKUP_SETTINGS)
+        weekdays = schedule.get("weekdays") or have.get("weekdays") or defaults["weekdays"]
+        repeat_at = _repeat_at(schedule["at"]) if schedule.get("at") else (have.get("repeat_at") or defaults["repeat_at"])
+        order = dict((day, n) for n, day in enumerate(WEEKDAYS))
+        scheduling["backup_sets"] = [{"type": "auto", "schedule": {
+            "alarms": {"time": {"weekdays": sorted(set(weekdays), key=order.get), "repeat_at": repeat_at}},
+            "conditions": {}, "prevent_sleep": True, "type": "weekly"}}]
+    if scheduling:
+        wanted["scheduling"] = scheduling
+    retention = backup.get("retention") or {}
+    if any(retention.get(key) is not None for key in ("daily", "weekly", "monthly")):
+        units = (("daily", "days"), ("weekly", "weeks"), ("monthly", "months"))
+        wanted["retention"] = {"rules": [{"backup_set": [key], "max_age": {"type": unit, "count": retention[key]}}
+                                         for key, unit in units if retention.get(key) is not None]}
+    if retention.get("after_backup") is not None:
+        wanted.setdefault("retention", {})["after_backup"] = retention["after_backup"]
+    return deep_merge(wanted, raw or {})
+
+
+def deep_merge(base, extra):
+    """``base`` with ``extra`` laid over it, dicts merged key by key (lists replaced)."""
+    result = copy.deepcopy(base)
+    for key, value in (extra or {}).items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = deep_merge(result[key], value)
+        else:
+            result[key] = copy.deepcopy(value)
+    return result
+
+
+def settings_changes(wanted, current):
+    """The part of ``wanted`` that differs from ``current`` (dicts key by key, anything else as a whole)."""
+    changes = {}
+    current = current or {}
+    for key, value in wanted.items():
+        have = current.get(key)
+        if isinstance(value, dict) and isinstance(have, dict):
+            nested = settings_changes(value, have)
+            if nested:
+                changes[key] = nested
+        elif value != have:
+            changes[key] = copy.deepcopy(value)
+    return changes

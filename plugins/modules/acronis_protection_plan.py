@@ -1,0 +1,459 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) acronis.cyber_platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: acronis_protection_plan
+short_description: Create, update, apply, run and delete an Acronis protection plan of a customer
+version_added: 0.1.0
+description:
+  - Manages one protection plan of a customer tenant, found by its O(name). A plan is a
+    C(policy.protection.total) policy holding a machine backup policy (C(policy.backup.machine)); the service adds
+    its other protection modules, disabled.
+  - The backup settings come from O(backup) (a documented subset) and O(settings) (any other setting, as the API
+    names it). Only what the task sets is compared and changed; everything else is left as it is.
+  - Applies the plan to machines or groups (O(resources)), revokes it from the ones not listed when
+    O(purge_resources=true), and starts the plan (O(run=true)).
+  - Works with a token scoped to the customer (exchanged from the API client's token), as Acronis requires for
+    every operation on plans and resources.
+author:
+  - acronis.cyber_platform contributors (@acronis)
+extends_documentation_fragment:
+  - acronis.cyber_platform.connection
+  - acronis.cyber_platform.attributes
+options:
+  tenant_id:
+    description: ID of the customer tenant that owns the plan.
+    type: str
+    required: true
+    aliases: [customer_id]
+  name:
+    description: Name of the plan; it identifies the plan within the customer.
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) creates or updates the plan; V(absent) deletes it (it is revoked from every resource with it).
+    type: str
+    choices: [present, absent]
+    default: present
+  enabled:
+    description: Whether the plan is enabled. A new plan is enabled unless this is V(false).
+    type: bool
+  backup:
+    description:
+      - Settings of the plan's machine backup policy (what Acronis's "Machine backup policy" documents).
+      - A new plan starts from the documented example settings (the whole machine to the cloud storage, weekdays
+        at 21:00, always incremental, 7 daily / 4 weekly / 6 monthly backups kept) with these laid over them.
+    type: dict
+    suboptions:
+      enabled:
+        description: Whether the backup policy of the plan is enabled.
+        type: bool
+      compression:
+        description: Compression level of the archive.
+        type: str
+        choices: [normal, high, max]
+      format:
+        description: Format of the backup archive.
+        type: str
+        choices: ['11', '12', auto]
+      destination:
+        description:
+          - Where the backups are stored (C(vault.type)). Locations other than V(cloud) usually need more settings
+            (a path, credentials); give them in O(settings).
+        type: str
+        choices: [cloud, local_folder, network_share, ftp, sftp, cd, tape, storage_node, asz, removable, nfs_share,
+                  esx, astorage2, script]
+      archive_name:
+        description: Name of the archive; may use C([Machine Name]), C([Plan ID]), C([Plan Name]), C([Unique ID]).
+        type: str
+      schedule:
+        description: When backups run.
+        type: dict
+        suboptions:
+          enabled:
+            description: Whether the schedule is enabled.
+            type: bool
+          weekdays:
+            description: Days of the week the backup runs on (a weekly schedule).
+            type: list
+            elements: str
+            choices: [mon, tue, wed, thu, fri, sat, sun]
+          at:
+            description: Times of the day, as V(HH:MM) (24 hours), the backup starts at.
+            type: list
+            elements: str
+          scheme:
+            description: Backup scheme.
+            type: str
+            choices: [simple, always_full, always_incremental, weekly_incremental, weekly_full_daily_incremental,
+                      custom, cdp]
+      retention:
+        description:
+          - How long backups are kept. The rules of the plan become the ones given here.
+        type: dict
+        suboptions:
+          daily:
+            description: Days to keep daily backups.
+            type: int
+          weekly:
+            description: Weeks to keep weekly backups.
+            type: int
+          monthly:
+            description: Months to keep monthly backups.
+            type: int
+          after_backup:
+            description: Apply the retention rules after each backup.
+            type: bool
+  settings:
+    description:
+      - Any other machine backup settings, as the API names them (for example C(vss), C(cbt), C(alerts)), laid over
+        O(backup). Dicts are merged key by key; a list replaces the plan's list.
+    type: dict
+  resources:
+    description:
+      - Machines or groups (by ID, or by name) the plan is applied to. The plan is applied to those it is not yet
+        applied to. Unset leaves the plan's resources as they are.
+    type: list
+    elements: str
+  purge_resources:
+    description:
+      - With O(resources), also revoke the plan from the resources not listed (V([]) revokes it from all).
+    type: bool
+    default: false
+  run:
+    description:
+      - Start the plan now on every resource it is applied to where it is not already running. Reports C(changed)
+        when it started a run.
+    type: bool
+    default: false
+notes:
+  - Plans are matched by name; two plans of the customer with the same name are an error (rename or delete one).
+  - A plan without a machine backup policy (made elsewhere) can be applied, run and deleted, but O(backup) and
+    O(settings) cannot add one; the task fails before any change.
+  - In check mode a plan that would be created gets a placeholder ID (C(00000000-0000-0000-c4ec-...)).
+seealso:
+  - module: acronis.cyber_platform.acronis_protection_plan_info
+  - module: acronis.cyber_platform.acronis_resource_info
+'''
+
+EXAMPLES = r'''
+- name: A nightly backup plan for the customer's servers
+  acronis.cyber_platform.acronis_protection_plan:
+    tenant_id: "{{ customer_id }}"
+    name: Servers nightly
+    backup:
+      compression: high
+      schedule:
+        weekdays: [mon, tue, wed, thu, fri, sat, sun]
+        at: ["23:30"]
+      retention:
+        daily: 14
+        weekly: 8
+        monthly: 12
+    settings:
+      alerts:
+        enabled: true
+        max_days_without_backup: 2
+    resources: [SRV-01, SRV-02]
+
+- name: Exactly these machines, and back them up now
+  acronis.cyber_platform.acronis_protection_plan:
+    tenant_id: "{{ customer_id }}"
+    name: Servers nightly
+    resources: [SRV-01]
+    purge_resources: true
+    run: true
+
+- name: Delete the plan
+  acronis.cyber_platform.acronis_protection_plan:
+    tenant_id: "{{ customer_id }}"
+    name: Servers nightly
+    state: absent
+'''
+
+RETURN = r'''
+plan:
+  description: The plan after the task (before it, for a deleted plan); null when it does not exist.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: ID of the plan (its C(policy.protection.total) policy).
+      type: str
+    name:
+      description: Name of the plan.
+      type: str
+    enabled:
+      description: Whether the plan is enabled.
+      type: bool
+    tenant_id:
+      description: The customer, as the policy API shows it (its numeric ID); null for a plan check mode predicts.
+      type: str
+    policies:
+      description: The plan's policies (C(id), C(type), C(enabled), C(settings_schema), C(settings)).
+      type: list
+      elements: dict
+    resources:
+      description: IDs of the resources the plan is applied to.
+      type: list
+      elements: str
+  sample:
+    id: 5b15f6e1-88ec-4dce-b523-0e8394c0bc19
+    name: Servers nightly
+    enabled: true
+    policies:
+      - id: 0e5c1a36-6f3c-4bd2-9a8e-2d7e8f3b9c11
+        type: policy.backup.machine
+        enabled: true
+        settings_schema: "2.0"
+        settings:
+          compression: high
+    resources: [5c350066-2ba6-4eeb-aa91-1213dd35f033]
+applied:
+  description: IDs of the resources the plan was (or in check mode would be) applied to.
+  returned: always
+  type: list
+  elements: str
+revoked:
+  description: IDs of the resources the plan was (or would be) revoked from.
+  returned: always
+  type: list
+  elements: str
+started:
+  description: IDs of the resources a run was (or would be) started on.
+  returned: always
+  type: list
+  elements: str
+'''
+
+import copy
+
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import protection
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
+    UUID_RE, AcronisFailure, AcronisModule, api_failure, is_placeholder_id, make_diff, placeholder_id)
+
+
+def comparable(plan, resources):
+    """What the diff shows of a plan."""
+    if plan is None:
+        return None
+    backup = next((p for p in plan["policies"] if p["type"] == protection.BACKUP), None)
+    view = {"name": plan["name"], "enabled": plan["enabled"], "resources": sorted(resources)}
+    if backup is not None:
+        view["backup"] = {"enabled": backup.get("enabled"), "settings": backup.get("settings") or {}}
+    return view
+
+
+def check_options(module):
+    p = module.params
+    where = "Protection plan %r" % p["name"]
+    if not p["name"].strip():
+        raise AcronisFailure("Protection plan: option name must not be empty.")
+    tenant_id = p["tenant_id"]
+    if is_placeholder_id(tenant_id) and not module.check_mode:
+        raise AcronisFailure("%s: tenant_id %s is a check-mode placeholder for a tenant that was not created; run "
+                             "without --check to create it first." % (where, tenant_id))
+    if not UUID_RE.match(tenant_id):
+        raise AcronisFailure("%s: tenant_id must be the UUID of a customer tenant, got %r." % (where, tenant_id))
+    problems = protection.backup_settings_problems(p["backup"] or {})
+    if p["purge_resources"] and p["resources"] is None:
+        problems.append("purge_resources needs resources (the list to keep; [] revokes the plan from all)")
+    if p["state"] == "absent" and (p["resources"] or p["run"]):
+        problems.append("resources and run do not go with state=absent")
+    if problems:
+        raise AcronisFailure("%s: %s." % (where, "; ".join(problems)))
+
+
+def run(module):
+    p = module.params
+    check_options(module)
+    name = p["name"]
+    where = "protection plan %r of tenant %s" % (name, p["tenant_id"])
+    subject = where[0].upper() + where[1:]
+    result = dict(changed=False, plan=None, applied=[], revoked=[], started=[])
+    wanted_settings = protection.backup_settings(p["backup"], p["settings"])
+    wanted_backup_enabled = (p["backup"] or {}).get("enabled")
+
+    # ---------------------------------------------------------- current state
+    if is_placeholder_id(p["tenant_id"]):
+        client, plans = None, []
+    else:
+        client = module.client.scoped(p["tenant_id"])
+        try:
+            plans, _truncated = protection.list_plans(client, name=name)
+        except AcronisError as exc:
+            raise protection.read_failure(exc, p["tenant_id"], "read the plans of tenant %s" % p["tenant_id"])
+    if len(plans) > 1:
+        raise AcronisFailure("Tenant %s has %d protection plans named %r (%s); rename or delete all but one." % (
+            p["tenant_id"], len(plans), name, ", ".join(pl[0]["id"] for pl in plans)))
+    current = protection.plan_view(plans[0]) if plans else None
+    try:
+        current_resources = protection.applications(client, current["id"]) if current else {}
+    except AcronisError as exc:
+        raise api_failure(exc, "read the resources of %s" % where)
+    before = comparable(current, current_resources)
+
+    # ---------------------------------------------------------- absent
+    if p["state"] == "absent":
+        if current is None:
+            return result
+        current["resources"] = sorted(current_resources)
+        result.update(changed=True, plan=current, diff=make_diff(before, None))
+        if not module.check_mode:
+            try:
+                protection.delete_plan(client, current["id"])
+            except AcronisError as exc:
+                raise api_failure(exc, "delete %s" % where, **result)
+        return result
+
+    # ---------------------------------------------------------- desired state
+    wanted_ids = None
+    if p["resources"] is not None:
+        if client is None:
+            wanted_ids = [r if UUID_RE.match(r) else placeholder_id("resource", r) for r in p["resources"]]
+        else:
+            try:
+                wanted_ids, problems = protection.resolve_resources(client, p["resources"])
+                missing = protection.missing_resources(client, [i for i in wanted_ids if i not in current_resources])
+            except AcronisError as exc:
+                raise api_failure(exc, "look up the resources of %s" % where)
+            problems += ["no resource has the id %s" % i for i in missing]
+            if problems:
+                raise AcronisFailure("%s: option resources: %s; nothing was changed." % (
+                    subject, "; ".join(problems)))
+    backup = None
+    if current is not None:
+        backup = next((pol for pol in current["policies"] if pol["type"] == protection.BACKUP), None)
+        if backup is None and (wanted_settings or wanted_backup_enabled is not None):
+            raise AcronisFailure("%s has no machine backup policy, so options backup and settings cannot change it; "
+                                 "delete the plan and let this module create it." % subject)
+
+    to_apply = [i for i in (wanted_ids or []) if i not in current_resources]
+    to_revoke = sorted(i for i in current_resources if p["purge_resources"] and i not in (wanted_ids or []))
+    final_resources = sorted(set(current_resources) - set(to_revoke) | set(to_apply))
+    if p["run"] and not final_resources:
+        raise AcronisFailure("%s: run=true but the plan is applied to no resource; give resources to apply it to."
+                             % subject)
+
+    # ---------------------------------------------------------- create or update
+    if current is None:
+        settings = protection.deep_merge(protection.DEFAULT_BACKUP_SETTINGS, wanted_settings)
+        enabled = p["enabled"] is not False
+        backup_enabled = wanted_backup_enabled is not False
+        child = {"type": protection.BACKUP, "enabled": backup_enabled, "settings_schema": "2.0", "settings": settings}
+        result["changed"] = True
+        if module.check_mode:
+            plan_id = placeholder_id("protection_plan", "%s/%s" % (p["tenant_id"], name))
+            plan = {"id": plan_id, "name": name, "enabled": enabled, "tenant_id": None,
+                    "policies": [dict(child, id=placeholder_id("policy", "%s/%s" % (plan_id, protection.BACKUP)))]}
+        else:
+            try:
+                policies = protection.create_plan(client, name, enabled, [child])
+            except AcronisError as exc:
+                raise api_failure(exc, "create %s" % where, **result)
+            plan = protection.plan_view(policies)
+    else:
+        plan = copy.deepcopy(current)
+        changes = []    # (policy id, fields): one PATCH each
+        if p["enabled"] is not None and p["enabled"] != current["enabled"]:
+            changes.append((plan["id"], {"enabled": p["enabled"]}))
+            plan["enabled"] = p["enabled"]
+        if backup is not None:
+            child_change = {}
+            if wanted_backup_enabled is not None and wanted_backup_enabled != backup.get("enabled"):
+                child_change["enabled"] = wanted_backup_enabled
+            wanted_here = protection.backup_settings(p["backup"], p["settings"], current=backup.get("settings"))
+            delta = protection.settings_changes(wanted_here, backup.get("settings") or {})
+            if delta:
+                child_change["settings"] = protection.deep_merge(backup.get("settings") or {}, delta)
+            if child_change:
+                changes.append((backup["id"], child_change))
+                target = next(pol for pol in plan["policies"] if pol["id"] == backup["id"])
+                target.update(child_change)
+        if changes:
+            result["changed"] = True
+            if not module.check_mode:
+                try:
+                    for policy_id, fields in changes:
+                        protection.patch_policy(client, policy_id, fields)
+                except AcronisError as exc:
+                    raise api_failure(exc, "update %s" % where, **result)
+
+    # ---------------------------------------------------------- resources and run
+    plan["resources"] = final_resources
+    result.update(plan=plan, applied=to_apply, revoked=to_revoke)
+    if to_apply or to_revoke:
+        result["changed"] = True
+    if not module.check_mode:
+        try:
+            if to_apply:
+                protection.apply_plan(client, plan["id"], to_apply)
+            if to_revoke:
+                protection.revoke_plan(client, plan["id"], to_revoke)
+        except AcronisError as exc:
+            raise api_failure(exc, "apply or revoke %s" % where, **result)
+    if p["run"]:
+        idle = [i for i in final_resources
+                if (current_resources.get(i) or {}).get("running", {}).get("state") != "running"]
+        result["started"] = idle
+        if idle:
+            result["changed"] = True
+            if not module.check_mode:
+                try:
+                    protection.run_plan(client, plan["id"], idle)
+                except AcronisError as exc:
+                    raise api_failure(exc, "start %s" % where, **result)
+    if result["changed"]:
+        after = comparable(plan, final_resources)
+        if before is None:
+            result["diff"] = make_diff(None, after)
+        else:
+            result["diff"] = {"before": before, "after": after}
+    return result
+
+
+def main():
+    AcronisModule(
+        argument_spec=dict(
+            tenant_id=dict(type="str", required=True, aliases=["customer_id"]),
+            name=dict(type="str", required=True),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+            enabled=dict(type="bool"),
+            backup=dict(type="dict", options=dict(
+                enabled=dict(type="bool"),
+                compression=dict(type="str", choices=list(protection.COMPRESSIONS)),
+                format=dict(type="str", choices=list(protection.FORMATS)),
+                destination=dict(type="str", choices=list(protection.VAULT_TYPES)),
+                archive_name=dict(type="str"),
+                schedule=dict(type="dict", options=dict(
+                    enabled=dict(type="bool"),
+                    weekdays=dict(type="list", elements="str", choices=list(protection.WEEKDAYS)),
+                    at=dict(type="list", elements="str"),
+                    scheme=dict(type="str", choices=list(protection.SCHEMES)),
+                )),
+                retention=dict(type="dict", options=dict(
+                    daily=dict(type="int"),
+                    weekly=dict(type="int"),
+                    monthly=dict(type="int"),
+                    after_backup=dict(type="bool"),
+                )),
+            )),
+            settings=dict(type="dict"),
+            resources=dict(type="list", elements="str"),
+            purge_resources=dict(type="bool", default=False),
+            run=dict(type="bool", default=False),
+        ),
+        supports_check_mode=True,
+    ).execute(run)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,144 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) acronis.cyber_platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: acronis_protection_plan_info
+short_description: Read the protection plans of an Acronis customer, with their policies and resources
+version_added: 0.1.0
+description:
+  - Returns the protection plans (C(policy.protection.total) policies) of a customer tenant, each with its child
+    policies and their settings, and the resources it is applied to.
+  - Works with a token scoped to the customer, as Acronis requires for plans and resources.
+author:
+  - acronis.cyber_platform contributors (@acronis)
+extends_documentation_fragment:
+  - acronis.cyber_platform.connection
+  - acronis.cyber_platform.attributes.info_module
+options:
+  tenant_id:
+    description: ID of the customer tenant.
+    type: str
+    required: true
+    aliases: [customer_id]
+  name:
+    description: Only the plan with this name.
+    type: str
+  id:
+    description: Only the plan with this ID.
+    type: str
+  limit:
+    description: At most this many plans (1 to 1000); RV(truncated) says when more exist.
+    type: int
+    default: 100
+seealso:
+  - module: acronis.cyber_platform.acronis_protection_plan
+  - module: acronis.cyber_platform.acronis_resource_info
+'''
+
+EXAMPLES = r'''
+- name: Every plan of a customer
+  acronis.cyber_platform.acronis_protection_plan_info:
+    tenant_id: "{{ customer_id }}"
+  register: plans
+
+- name: One plan, by name
+  acronis.cyber_platform.acronis_protection_plan_info:
+    tenant_id: "{{ customer_id }}"
+    name: Servers nightly
+  register: nightly
+'''
+
+RETURN = r'''
+plans:
+  description: The plans found, in creation order.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: ID of the plan.
+      type: str
+    name:
+      description: Name of the plan.
+      type: str
+    enabled:
+      description: Whether the plan is enabled.
+      type: bool
+    tenant_id:
+      description: The customer, as the policy API shows it (its numeric ID).
+      type: str
+    policies:
+      description: The child policies (C(id), C(type), C(enabled), C(settings_schema), C(settings)).
+      type: list
+      elements: dict
+    resources:
+      description: IDs of the resources the plan is applied to.
+      type: list
+      elements: str
+  sample:
+    - id: 5b15f6e1-88ec-4dce-b523-0e8394c0bc19
+      name: Servers nightly
+      enabled: true
+      tenant_id: "10584816"
+      policies:
+        - id: 0e5c1a36-6f3c-4bd2-9a8e-2d7e8f3b9c11
+          type: policy.backup.machine
+          enabled: true
+          settings_schema: "2.0"
+          settings:
+            compression: high
+      resources: [5c350066-2ba6-4eeb-aa91-1213dd35f033]
+truncated:
+  description: True when the customer has more plans than O(limit).
+  returned: always
+  type: bool
+'''
+
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import protection
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
+    UUID_RE, AcronisFailure, AcronisModule)
+
+
+def run(module):
+    p = module.params
+    for option in ("tenant_id", "id"):
+        if p[option] is not None and not UUID_RE.match(p[option]):
+            raise AcronisFailure("Protection plans: option %s must be a UUID, got %r." % (option, p[option]))
+    if not 1 <= p["limit"] <= 1000:
+        raise AcronisFailure("Protection plans: option limit must be from 1 to 1000, got %d." % p["limit"])
+    client = module.client.scoped(p["tenant_id"])
+    try:
+        found, truncated = protection.list_plans(client, name=p["name"], plan_id=p["id"], with_applied=True,
+                                                 limit=p["limit"])
+    except AcronisError as exc:
+        raise protection.read_failure(exc, p["tenant_id"], "read the protection plans of tenant %s" % p["tenant_id"])
+    plans = []
+    for policies in found:
+        plan = protection.plan_view(policies)
+        plan["resources"] = sorted(c["id"] for c in policies[0].get("applied_context") or [])
+        plans.append(plan)
+    return dict(changed=False, plans=plans, truncated=truncated)
+
+
+def main():
+    AcronisModule(
+        argument_spec=dict(
+            tenant_id=dict(type="str", required=True, aliases=["customer_id"]),
+            name=dict(type="str"),
+            id=dict(type="str"),
+            limit=dict(type="int", default=100),
+        ),
+        mutually_exclusive=[("name", "id")],
+        supports_check_mode=True,
+    ).execute(run)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,190 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) acronis.cyber_platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: acronis_resource_info
+short_description: Read the resources (machines, groups) of an Acronis customer with their protection status
+version_added: 0.1.0
+description:
+  - Returns the resources of a customer tenant (machines registered by their agents, and groups), with the
+    protection status of each machine (C(resource_statuses)) unless O(with_status=false).
+  - Reads at most O(limit) resources; RV(truncated) says when more matched.
+  - Works with a token scoped to the customer, as Acronis requires for plans and resources.
+author:
+  - acronis.cyber_platform contributors (@acronis)
+extends_documentation_fragment:
+  - acronis.cyber_platform.connection
+  - acronis.cyber_platform.attributes.info_module
+options:
+  tenant_id:
+    description: ID of the customer tenant.
+    type: str
+    required: true
+    aliases: [customer_id]
+  type:
+    description: Only resources of these kinds.
+    type: list
+    elements: str
+    choices: [machine, virtual_machine, group]
+  name:
+    description: Only resources with one of these names (system or user-defined name, any case).
+    type: list
+    elements: str
+  id:
+    description: Only resources with these IDs.
+    type: list
+    elements: str
+  protection_status:
+    description:
+      - Only machines whose protection status (C(aggregate.status)) is one of these.
+    type: list
+    elements: str
+    choices: [ok, warning, error, failed, critical, not_protected, running, idle]
+  include_attributes:
+    description: Include each resource's C(attributes) (operating system, agent, host name).
+    type: bool
+    default: false
+  with_status:
+    description: Add the protection status of each machine under C(protection).
+    type: bool
+    default: true
+  limit:
+    description: At most this many resources (1 to 1000).
+    type: int
+    default: 100
+seealso:
+  - module: acronis.cyber_platform.acronis_protection_plan
+  - module: acronis.cyber_platform.acronis_protection_plan_info
+'''
+
+EXAMPLES = r'''
+- name: The customer's machines and whether they are protected
+  acronis.cyber_platform.acronis_resource_info:
+    tenant_id: "{{ customer_id }}"
+    type: [machine]
+  register: machines
+
+- name: The machines no plan protects
+  acronis.cyber_platform.acronis_resource_info:
+    tenant_id: "{{ customer_id }}"
+    protection_status: [not_protected]
+  register: unprotected
+'''
+
+RETURN = r'''
+resources:
+  description: The resources found, as the API shows them, with C(protection) added to machines.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: ID of the resource.
+      type: str
+    type:
+      description: C(resource.machine), C(resource.virtual_machine) or C(resource.group.computers).
+      type: str
+    name:
+      description: Name of the resource.
+      type: str
+    protection:
+      description:
+        - The machine's protection status, from C(resource_statuses) (C(status), the plan names under C(plans),
+          and the C(policies) with C(last_success_run)); C(null) for groups or with O(with_status=false).
+      type: dict
+  sample:
+    - id: 5c350066-2ba6-4eeb-aa91-1213dd35f033
+      type: resource.machine
+      name: SRV-01
+      tenant_id: "10584816"
+      protection:
+        status: ok
+        plans: Servers nightly
+        policies:
+          - type: policy.backup.machine
+            last_success_run: "2024-06-01T21:03:00Z"
+truncated:
+  description: True when more resources matched than O(limit).
+  returned: always
+  type: bool
+'''
+
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import protection
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
+    UUID_RE, AcronisFailure, AcronisModule)
+
+
+def _protection(status):
+    if status is None:
+        return None
+    aggregate = status.get("aggregate") or {}
+    return {"status": aggregate.get("status"), "plans": aggregate.get("names"), "policies": status.get("policies")}
+
+
+def run(module):
+    p = module.params
+    bad = [value for value in [p["tenant_id"]] + list(p["id"] or []) if not UUID_RE.match(value)]
+    if bad:
+        raise AcronisFailure("Resources: options tenant_id and id take UUIDs; %s is not one." % ", ".join(bad))
+    if not 1 <= p["limit"] <= 1000:
+        raise AcronisFailure("Resources: option limit must be from 1 to 1000, got %d." % p["limit"])
+    client = module.client.scoped(p["tenant_id"])
+    types = [protection.RESOURCE_TYPES[t] for t in p["type"] or []]
+    ids = [i.lower() for i in p["id"] or []] or None
+    truncated = False
+    try:
+        statuses = None
+        if p["protection_status"]:
+            statuses = dict((rid, item) for rid, item in protection.resource_statuses(client, ids).items()
+                            if (item.get("aggregate") or {}).get("status") in p["protection_status"])
+            found = []
+            for batch in protection.chunks(sorted(statuses)):
+                page, _more = protection.list_resources(client, types=types, names=p["name"], ids=batch,
+                                                        include_attributes=p["include_attributes"], limit=len(batch))
+                found.extend(page)
+                if len(found) > p["limit"]:
+                    break
+            truncated = len(found) > p["limit"]
+            found = found[:p["limit"]]
+        elif ids is None or ids:
+            found, truncated = protection.list_resources(client, types=types, names=p["name"], ids=ids,
+                                                         include_attributes=p["include_attributes"], limit=p["limit"])
+        else:
+            found = []
+        if p["with_status"] and statuses is None:
+            machines = [r["id"] for r in found if r.get("type") != protection.GROUP]
+            statuses = protection.resource_statuses(client, machines) if machines else {}
+    except AcronisError as exc:
+        raise protection.read_failure(exc, p["tenant_id"], "read the resources of tenant %s" % p["tenant_id"])
+    for resource in found:
+        resource["protection"] = _protection((statuses or {}).get(resource["id"])) if p["with_status"] else None
+    return dict(changed=False, resources=found, truncated=truncated)
+
+
+def main():
+    AcronisModule(
+        argument_spec=dict(
+            tenant_id=dict(type="str", required=True, aliases=["customer_id"]),
+            type=dict(type="list", elements="str", choices=["machine", "virtual_machine", "group"]),
+            name=dict(type="list", elements="str"),
+            id=dict(type="list", elements="str"),
+            protection_status=dict(type="list", elements="str",
+                                   choices=["ok", "warning", "error", "failed", "critical", "not_protected", "running",
+                                            "idle"]),
+            include_attributes=dict(type="bool", default=False),
+            with_status=dict(type="bool", default=True),
+            limit=dict(type="int", default=100),
+        ),
+        supports_check_mode=True,
+    ).execute(run)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,667 @@
+"""Policy Management API v4 (/api/policy_management/v4): protection plans, applications, runs, statuses.
+
+Sources (Acronis developer documentation, "Resource and Policy Management API v4", guide and reference; seed
+000's plans/*.py scripts and base_plan.json):
+
+- A protection plan is a ``policy.protection.total`` policy (``id``, ``type``, ``origin``, ``enabled``, ``name``)
+  with child policies (``policy.backup.machine``, ``policy.security.*``...) naming it in ``parent_ids``, each
+  with ``settings_schema`` and ``settings`` ("Total protection policy", "Machine backup policy",
+  "Creating a protection plan": ``POST /policy_management/v4/policies`` with ``{"subject": {"policy": [...]}}``).
+- ``GET /policy_management/v4/policies``: filters ``tenant_id``, ``types`` (the seed's apply_plan.py sends
+  ``type``), ``enabled``, ``policy_id``, ``parent_ids`` (empty: root policies only), ``applicable_to_context_id``
+  (mutually exclusive with ``include_applied_context``), ``include_settings``, ``full_composite``; each item is
+  ``{"policy": [...]}`` (apply_plan.py reads ``items[0]["policy"][0]``, and its ``parent_ids``).
+- "Updating a policy or protection plan": ``PATCH /policy_management/v4/policies/{policy_id}`` with
+  ``{"subject": {"policy": [{...fields}]}}`` answers 204. "Deleting a protection plan": ``DELETE`` answers 204.
+- "Applying a protection plan to resources": ``POST /policy_management/v4/applications``
+  ``{"policy_id", "context": {"items": [resource ids]}}``.
+- "Revoking protection plans from resources": ``DELETE /policy_management/v4/applications?policy_id=&context_id=``
+  (several contexts as ``or(a,b)``) answers 204.
+- revoke_plan.py / start_plan_execution.py: ``GET /policy_management/v4/applications?context_id=&policy_type=``
+  answers a list of lists (``items[0][0]["policy"]``, with ``parent_ids`` for a child policy).
+- "Start execution of a policy": ``PUT /policy_management/v4/applications/run``
+  ``{"state": "running", "policy_id", "context_ids": [...]}`` (start_plan_execution.py prints the JSON answer).
+- "Fetching policy execution statuses of resources": ``GET /policy_management/v4/policy_statuses`` answers
+  ``{"items": [{"context": {...}, "policies": [{"names", "next_run_time", "running": {"state"}, "status",
+  "type"}]}], "paging": {...}}``.
+- Pagination as resources.py; every call needs a customer-scoped token (403 otherwise).
+- Acronis's MCP playbook (@acronis-platform/mcp, "Create a Protection Plan"): policies carry the tenant's numeric id
+  as ``tenant_id`` (a UUID there is refused); one create call holds the root and the modules to enable, and "the
+  server expands the composite, filling in the remaining default modules disabled"; a machine backup without
+  ``settings_schema`` or a ``scheduling`` block is refused (``PolicySettingsNotSet``);
+  ``policy.security.backups_scanning`` needs an enabled machine backup; the answer's ``result[]`` names the
+  ``...@policy.protection.total`` id.
+
+Simulator choices where the guide shows no answer: create answers 200 with ``{"result": ["<id>@<type>", ...]}``
+for every policy of the plan (the default modules it added included);
+apply answers 204; run answers 200 ``{"items": [{"policy_id", "context_id", "state"}]}``; a run lasts
+``run_seconds`` (``PUT /_sim/protection``, default 0: it ends at the next read) and ends with ``outcome``
+(default ``ok``). Applying a plan that is already applied changes nothing; revoking what is not applied is 404;
+running a plan on a resource it is not applied to is 409.
+"""
+
+import time
+
+from flask import Blueprint, jsonify, request
+
+from .. import service_contract as sc
+from ..context import world
+from ..errors import bad_request
+from ..helpers import now_iso
+from .resources import (GROUP, ID_LIST, NUMERIC_TENANT, PAGING, PAGING_QUERY, TENANT_LIST, CONTEXT, ServiceError,
+                        context_view, customer_scope, filters_of, members, numeric_tenant_id, one_of, paged,
+                        resource_or_404, tenant_matches, visible_resources)
+
+bp = Blueprint("policies", __name__)
+PREFIX = "/api/policy_management/v4"
+SOURCE = "developer.acronis.com/doc/resource-policy-management/v4/guide/plans-and-policies; seed 000 plans/*.py"
+TOTAL = "policy.protection.total"
+BACKUP = "policy.backup.machine"
+BACKUPS_SCANNING = "policy.security.backups_scanning"
+# Modules the service adds, disabled, to a plan created without them.
+DEFAULT_MODULES = ("policy.security.antimalware_protection", "policy.security.vulnerability_assessment",
+                   "policy.security.patch_management")
+OUTCOMES = ("ok", "warning", "error")
+
+
+class PolicyError(ServiceError):
+    """Errors of the Policy Management service."""
+
+    domain = "PolicyManagement"
+
+
+def _error(status, message, info=None, violations=None, code=None):
+    return PolicyError(status, message, code=code or status, info=info,
+                       **({"violations": violations} if violations else {}))
+
+
+def _policies(state):
+    return state.ext.setdefault("policies", {})
+
+
+def _applications(state):
+    return state.ext.setdefault("applications", {})
+
+
+def _settings(state):
+    return state.ext.setdefault("protection", {"run_seconds": 0.0, "outcome": "ok"})
+
+
+# ------------------------------------------------------------------ contracts
+
+POLICY_TYPE = {"type": "string", "pattern": r"^policy\.[a-z0-9_]+(\.[a-z0-9_]+)*$"}
+POLICY_IN = {
+    "type": "object", "required": ["id", "type"], "additionalProperties": False,
+    "properties": {
+        "id": sc.UUID, "type": POLICY_TYPE, "name": {"type": "string", "minLength": 1, "maxLength": 255},
+        "origin": {"enum": ["upstream", "downstream"]}, "enabled": {"type": "boolean"},
+        "parent_ids": {"type": "array", "items": sc.UUID, "maxItems": 1},
+        "settings_schema": {"type": "string"}, "settings": {"type": "object"}, "tenant_id": {"type": "string"},
+        "favorite": {"type": "boolean"},
+        "template_source_id": {"type": "string"}, "plan_hash": {"type": "string"}, "source_type": {"type": "string"},
+        "days_without_backup_alert": {"type": ["integer", "null"]}, "ls_features": {"type": "string"},
+    },
+}
+CREATE_BODY = {
+    "type": "object", "required": ["subject"], "additionalProperties": False,
+    "properties": {"subject": {
+        "type": "object", "required": ["policy"], "additionalProperties": False,
+        "properties": {"policy": {"type": "array", "minItems": 1, "items": POLICY_IN},
+                       "ignore_policy_and_tenant_ids": {"type": "boolean"}, "override_tenant_id": {"type": "boolean"},
+                       "disable_applications_on_conflict": {"type": "boolean"}}}},
+}
+PATCH_POLICY = {
+    "type": "object", "additionalProperties": False, "minProperties": 1,
+    "properties": {"id": sc.UUID, "name": {"type": "string", "minLength": 1, "maxLength": 255},
+                   "enabled": {"type": "boolean"}, "settings_schema": {"type": "string"}, "settings": {"type": "object"},
+                   "favorite": {"type": "boolean"}},
+}
+PATCH_BODY = {
+    "type": "object", "required": ["subject"], "additionalProperties": False,
+    "properties": {"subject": {"type": "object", "required": ["policy"], "additionalProperties": False,
+                               "properties": {"policy": {"type": "array", "minItems": 1, "items": PATCH_POLICY}}}},
+}
+POLICY_OUT = {
+    "type": "object", "required": ["id", "type", "origin", "enabled", "tenant_id", "created_at", "updated_at"],
+    "additionalProperties": False,
+    "properties": dict(POLICY_IN["properties"], tenant_id=NUMERIC_TENANT, created_at={"type": "string"},
+                       updated_at={"type": "string"},
+                       applied_context={"type": "array", "items": CONTEXT}),
+}
+CREATE_ANSWER = {"type": "object", "required": ["result"], "additionalProperties": False,
+                 "properties": {"result": {"type": "array", "minItems": 1, "items": {
+                     "type": "string", "pattern": "^[0-9a-fA-F-]{36}@policy\\.[a-z0-9_.]+$"}}}}
+POLICY_ITEM = {"type": "object", "required": ["policy"], "additionalProperties": False,
+               "properties": {"policy": {"type": "array", "minItems": 1, "items": POLICY_OUT}}}
+APPLICATION = {
+    "type": "object", "required": ["policy", "context", "enabled", "status", "running"], "additionalProperties": False,
+    "properties": {
+        "policy": {"type": "object", "required": ["id", "type"], "additionalProperties": False,
+                   "properties": {"id": sc.UUID, "type": POLICY_TYPE, "name": {"type": "string"},
+                                  "parent_ids": {"type": "array", "items": sc.UUID}}},
+        "context": {"type": "object", "required": ["id", "type"], "additionalProperties": False,
+                    "properties": {"id": sc.UUID, "type": {"type": "string"}}},
+        "enabled": {"type": "boolean"}, "status": {"enum": list(OUTCOMES)},
+        "running": {"type": "object", "required": ["state"],
+                    "properties": {"state": {"enum": ["idle", "running"]}, "started_at": {"type": "string"}}},
+        "last_run_at": {"type": ["string", "null"]}, "created_at": {"type": "string"},
+    },
+}
+POLICY_STATUS = {
+    "type": "object", "required": ["context", "policies"], "additionalProperties": False,
+    "properties": {"context": CONTEXT, "policies": {"type": "array", "items": {
+        "type": "object", "required": ["id", "names", "next_run_time", "running", "status", "type"],
+        "additionalProperties": False,
+        "properties": {"id": sc.UUID, "names": {"type": "array", "items": {"type": "string"}},
+                       "next_run_time": {"type": ["string", "null"]}, "status": {"enum": list(OUTCOMES)},
+                       "running": {"type": "object", "required": ["state"],
+                                   "properties": {"state": {"enum": ["idle", "running"]}}},
+                       "type": POLICY_TYPE, "parent_ids": {"type": "array", "items": sc.UUID},
+                       "last_run_at": {"type": ["string", "null"]}}}}},
+}
+
+
+def _list_of(item):
+    return {"type": "object", "required": ["items", "paging"], "additionalProperties": False,
+            "properties": {"items": {"type": "array", "items": item}, "paging": PAGING}}
+
+
+# ------------------------------------------------------------------ views and runs
+
+
+def _view(record, include_settings=True):
+    body = {key: value for key, value in record.items() if not key.startswith("_")}
+    body["tenant_id"] = numeric_tenant_id(world(), record["tenant_id"])
+    if not include_settings:
+        body.pop("settings", None)
+    return body
+
+
+def _plan_records(state, root):
+    """The root policy followed by its children, in creation order."""
+    children = [p for p in _policies(state).values() if root["id"] in p.get("parent_ids", [])]
+    return [root] + sorted(children, key=lambda p: p["_seq"])
+
+
+def _root_of(state, record):
+    parents = record.get("parent_ids") or []
+    return _policies(state).get(parents[0]) if parents else record
+
+
+def _refresh(state, application):
+    """Finish a run whose time has come."""
+    run = application["run"]
+    if run["state"] == "running" and time.time() >= run["_finish_at"]:
+        run.update(state="idle", last_run_at=now_iso(), status=run["_outcome"])
+        if run["_outcome"] != "error":
+            run["last_success_at"] = run["last_run_at"]
+    return run
+
+
+def _applications_for(state, customer, context):
+    """Applications that cover a machine: on it directly, or on a group that holds it."""
+    found = []
+    for application in _applications(state).values():
+        if application["context_id"] == context["id"]:
+            found.append(application)
+        elif context["type"] != GROUP:
+            group = next((r for r in visible_resources(state, customer) if r["id"] == application["context_id"]), None)
+            if group is not None and group["type"] == GROUP and context["id"] in members(state, customer, group):
+                found.append(application)
+    return found
+
+
+def protection_of(state, customer, machine):
+    """(policies, aggregate status, plan names) of a machine, for resource_statuses (resources.py)."""
+    policies, statuses, names = [], [], []
+    for application in _applications_for(state, customer, machine):
+        root = _policies(state).get(application["policy_id"])
+        if root is None:
+            continue
+        run = _refresh(state, application)
+        names.append(root.get("name", ""))
+        statuses.append("running" if run["state"] == "running" else run["status"])
+        for policy in _plan_records(state, root)[1:]:
+            if policy["enabled"]:
+                policies.append({"id": policy["id"], "type": policy["type"], "parent_ids": [root["id"]],
+                                 "names": [root.get("name", "")], "status": run["status"],
+                                 "last_run": run["last_run_at"], "last_success_run": run.get("last_success_at"),
+                                 "next_run": None})
+    if not names:
+        return policies, "not_protected", ""
+    if "running" in statuses:
+        return policies, "running", ", ".join(names)
+    return policies, max(statuses, key=OUTCOMES.index), ", ".join(names)
+
+
+def _customer_policy(state, customer, policy_id):
+    record = _policies(state).get(policy_id)
+    if record is None or not state.in_subtree(record["tenant_id"], customer["id"]):
+        raise _error(404, "Not Found", info="Policy %s was not found." % policy_id)
+    return record
+
+
+# ------------------------------------------------------------------ policies
+
+
+@bp.route(PREFIX + "/policies", methods=["POST"])
+@sc.operation("policy_management", body=CREATE_BODY, responses=sc.with_errors({200: CREATE_ANSWER}, 409),
+              error=_error, source=SOURCE + " (Creating a protection plan; create_a_backup_plan.py, base_plan.json)")
+def create_policy():
+    """A protection plan: one policy.protection.total and its children."""
+    state = world()
+    policies = request.get_json()["subject"]["policy"]
+    with state.lock:
+        customer = customer_scope(PolicyError)
+        roots = [p for p in policies if not p.get("parent_ids")]
+        if len(roots) != 1 or roots[0]["type"] != TOTAL:
+            raise _error(400, "Bad Request", info="A protection plan has exactly one root policy, of type %s; the "
+                                                  "other policies name it in parent_ids." % TOTAL)
+        root = roots[0]
+        if not root.get("name"):
+            raise _error(400, "Bad Request", info="The %s policy needs a name." % TOTAL)
+        ids = [p["id"] for p in policies]
+        if len(set(ids)) != len(ids):
+            raise _error(400, "Bad Request", info="Policy ids must be unique.")
+        for child in policies:
+            if child is root:
+                continue
+            if child["type"] == TOTAL or child["parent_ids"] != [root["id"]]:
+                raise _error(400, "Bad Request", info="Policy %s must name the plan %s in parent_ids." % (
+                    child["id"], root["id"]))
+            if "settings" not in child or "settings_schema" not in child:
+                raise _error(400, "Bad Request", info="Policy %s (%s) needs settings_schema and settings." % (
+                    child["id"], child["type"]))
+        types = [p["type"] for p in policies]
+        if len(set(types)) != len(types):
+            raise _error(400, "Bad Request", info="A plan holds at most one policy of each type.")
+        numeric = numeric_tenant_id(state, customer["id"])
+        for policy in policies:
+            if "tenant_id" in policy and policy["tenant_id"] != numeric:
+                raise _error(400, "Bad Request", code="TenantNotFound",
+                             info="tenant_id %r is not the numeric id (%s) of the customer this token is scoped to."
+                                  % (policy["tenant_id"], numeric))
+            if policy["type"] == BACKUP and not isinstance(policy.get("settings", {}).get("scheduling"), dict):
+                raise _error(400, "Bad Request", code="PolicySettingsNotSet",
+                             info="The %s policy %s needs settings_schema and a scheduling block in its settings."
+                                  % (BACKUP, policy["id"]))
+        backup_enabled = any(p["type"] == BACKUP and p.get("enabled", True) for p in policies)
+        if any(p["type"] == BACKUPS_SCANNING and p.get("enabled", True) for p in policies) and not backup_enabled:
+            raise _error(400, "Bad Request", code="PolicyDependencyNotMet",
+                         info="%s needs an enabled %s policy in the same plan." % (BACKUPS_SCANNING, BACKUP))
+        for policy_id in ids:
+            if policy_id in _policies(state):
+                raise _error(409, "Conflict", info="Policy %s already exists." % policy_id)
+        stamp = now_iso()
+        defaults = [{"id": state.new_id(), "type": module, "parent_ids": [root["id"]], "origin": "upstream",
+                     "enabled": False, "settings_schema": "2.0", "settings": {}}
+                    for module in DEFAULT_MODULES if module not in types]
+        result = []
+        for policy in [root] + [p for p in policies if p is not root] + defaults:
+            record = {key: value for key, value in policy.items() if key != "tenant_id"}
+            record.setdefault("origin", "upstream")
+            record.setdefault("enabled", True)
+            record.update(tenant_id=customer["id"], created_at=stamp, updated_at=stamp, _seq=_next_seq(state))
+            _policies(state)[record["id"]] = record
+            result.append("%s@%s" % (record["id"], record["type"]))
+    return jsonify({"result": result})
+
+
+def _next_seq(state):
+    counter = state.ext.setdefault("policies_seq", {"n": 0})
+    counter["n"] += 1
+    return counter["n"]
+
+
+LIST_QUERY = {
+    "type": "object", "additionalProperties": False,
+    "properties": dict(PAGING_QUERY, tenant_id=TENANT_LIST, types={"type": "string"}, type={"type": "string"},
+                       enabled=sc.QUERY_BOOL, policy_id=ID_LIST, parent_ids={"type": "string"},
+                       applicable_to_context_id=ID_LIST, include_applied_context=sc.QUERY_BOOL,
+                       include_settings=sc.QUERY_BOOL, full_composite=sc.QUERY_BOOL),
+}
+_LIST_FILTERS = ("tenant_id", "types", "type", "enabled", "policy_id", "parent_ids", "applicable_to_context_id",
+                 "include_applied_context", "include_settings", "full_composite")
+
+
+@bp.route(PREFIX + "/policies", methods=["GET"])
+@sc.operation("policy_management", query=LIST_QUERY, responses=sc.with_errors({200: _list_of(POLICY_ITEM)}, 404),
+              error=_error, source=SOURCE + " (Fetching a list of policies and protection plans; reference)")
+def list_policies():
+    """Policies of the customer, one item each; a root's item holds its children with full_composite."""
+    state = world()
+    with state.lock:
+        customer = customer_scope(PolicyError)
+        filters = filters_of(_LIST_FILTERS)
+        flag = {name: filters.get(name, ["false"])[-1] == "true"
+                for name in ("include_applied_context", "include_settings", "full_composite")}
+        if flag["include_applied_context"] and "applicable_to_context_id" in filters:
+            raise _error(400, "Bad Request",
+                         info="applicable_to_context_id and include_applied_context are mutually exclusive.")
+        for context_id in one_of(filters.get("applicable_to_context_id", [])):
+            resource_or_404(state, customer, context_id, PolicyError)
+        records = sorted((p for p in _policies(state).values() if state.in_subtree(p["tenant_id"], customer["id"])),
+                         key=lambda p: p["_seq"])
+        types = one_of(filters.get("types", []) + filters.get("type", []))
+        if types:
+            records = [p for p in records if p["type"] in types]
+        if "policy_id" in filters:
+            records = [p for p in records if p["id"] in one_of(filters["policy_id"])]
+        if "tenant_id" in filters:
+            records = [p for p in records if tenant_matches(state, p["tenant_id"], one_of(filters["tenant_id"]))]
+        if "enabled" in filters:
+            records = [p for p in records if p["enabled"] == (filters["enabled"][-1] == "true")]
+        if "parent_ids" in filters:
+            parents = one_of(filters["parent_ids"])
+            records = [p for p in records if (set(p.get("parent_ids", [])) & set(parents)
+                                              if parents else not p.get("parent_ids"))]
+        chunk, paging = paged(records, PolicyError, "policies", filters, key=lambda p: p["_seq"])
+        items = []
+        for record in chunk:
+            group = _plan_records(state, record) if flag["full_composite"] and record["type"] == TOTAL else [record]
+            views = [_view(p, flag["include_settings"]) for p in group]
+            if flag["include_applied_context"]:
+                root = _root_of(state, record)
+                contexts = [a["context_id"] for a in _applications(state).values() if a["policy_id"] == root["id"]]
+                views[0]["applied_context"] = [context_view(resource_or_404(state, customer, c, PolicyError))
+                                               for c in contexts]
+            items.append({"policy": views})
+    return jsonify({"items": items, "paging": paging})
+
+
+@bp.route(PREFIX + "/policies/<policy_id>", methods=["GET"])
+@sc.operation("policy_management",
+              query={"type": "object", "additionalProperties": False,
+                     "properties": {"include_settings": sc.QUERY_BOOL, "full_composite": sc.QUERY_BOOL}},
+              responses=sc.with_errors({200: POLICY_ITEM}, 404), error=_error, source=SOURCE + " (reference)")
+def get_policy(policy_id):
+    """One policy (with its children when full_composite=true)."""
+    state = world()
+    with state.lock:
+        customer = customer_scope(PolicyError)
+        record = _customer_policy(state, customer, policy_id)
+        full = request.args.get("full_composite") == "true" and record["type"] == TOTAL
+        settings = request.args.get("include_settings") == "true"
+        group = _plan_records(state, record) if full else [record]
+        body = {"policy": [_view(p, settings) for p in group]}
+    return jsonify(body)
+
+
+@bp.route(PREFIX + "/policies/<policy_id>", methods=["PATCH"])
+@sc.operation("policy_management", body=PATCH_BODY, responses=sc.with_errors({204: None}, 404), error=_error,
+              source=SOURCE + " (Updating a policy or protection plan: 204)")
+def patch_policy(policy_id):
+    """Change fields of the policy (an element without id) or of its children (elements with their id)."""
+    state = world()
+    changes = request.get_json()["subject"]["policy"]
+    with state.lock:
+        customer = customer_scope(PolicyError)
+        record = _customer_policy(state, customer, policy_id)
+        family = {p["id"]: p for p in _plan_records(state, record)} if record["type"] == TOTAL else {record["id"]: record}
+        targets = []
+        for change in changes:
+            target = family.get(change.get("id", policy_id))
+            if target is None:
+                raise _error(404, "Not Found", info="Policy %s is not part of %s." % (change["id"], policy_id))
+            if "settings" in change and target["type"] == TOTAL:
+                raise _error(400, "Bad Request", info="The %s policy has no settings." % TOTAL)
+            if target["type"] == BACKUP and "settings" in change and not isinstance(
+                    change["settings"].get("scheduling"), dict):
+                raise _error(400, "Bad Request", code="PolicySettingsNotSet",
+                             info="The %s policy %s needs a scheduling block in its settings." % (BACKUP, target["id"]))
+            if "name" in change and target["type"] != TOTAL:
+                raise _error(400, "Bad Request", info="Only the %s policy has a name." % TOTAL)
+            targets.append((target, change))
+        stamp = now_iso()
+        for target, change in targets:
+            target.update({key: value for key, value in change.items() if key != "id"})
+            target["updated_at"] = stamp
+    return "", 204
+
+
+@bp.route(PREFIX + "/policies/<policy_id>", methods=["DELETE"])
+@sc.operation("policy_management", responses=sc.with_errors({204: None}, 404), error=_error,
+              source=SOURCE + " (Deleting a protection plan: 204)")
+def delete_policy(policy_id):
+    """Delete a plan with its children and applications (or one child policy)."""
+    state = world()
+    with state.lock:
+        customer = customer_scope(PolicyError)
+        record = _customer_policy(state, customer, policy_id)
+        doomed = _plan_records(state, record) if record["type"] == TOTAL else [record]
+        for policy in doomed:
+            _policies(state).pop(policy["id"], None)
+        if record["type"] == TOTAL:
+            for key in [k for k, a in _applications(state).items() if a["policy_id"] == policy_id]:
+                _applications(state).pop(key)
+    return "", 204
+
+
+# ------------------------------------------------------------------ applications
+
+APPLY_BODY = {
+    "type": "object", "required": ["policy_id", "context"], "additionalProperties": False,
+    "properties": {"policy_id": sc.UUID,
+                   "context": {"type": "object", "required": ["items"], "additionalProperties": False,
+                               "properties": {"items": {"type": "array", "minItems": 1, "maxItems": 100,
+                                                        "items": sc.UUID}}}},
+}
+
+
+@bp.route(PREFIX + "/applications", methods=["POST"])
+@sc.operation("policy_management", body=APPLY_BODY, responses=sc.with_errors({204: None}, 404), error=_error,
+              source=SOURCE + " (Applying a protection plan to resources; apply_plan.py)")
+def apply_policy():
+    """Apply a plan to machines or groups."""
+    state = world()
+    body = request.get_json()
+    with state.lock:
+        customer = customer_scope(PolicyError)
+        root = _customer_policy(state, customer, body["policy_id"])
+        if root["type"] != TOTAL:
+            raise _error(400, "Bad Request", info="Apply the protection plan (%s), not one of its policies; %s is "
+                                                  "a %s." % (TOTAL, root["id"], root["type"]))
+        contexts = [resource_or_404(state, customer, cid, PolicyError) for cid in body["context"]["items"]]
+        stamp = now_iso()
+        for context in contexts:
+            key = "%s|%s" % (root["id"], context["id"])
+            _applications(state).setdefault(key, {
+                "policy_id": root["id"], "context_id": context["id"], "enabled": True, "created_at": stamp,
+                "run": {"state": "idle", "status": "ok", "last_run_at": None, "_finish_at": 0, "_outcome": "ok"}})
+    return "", 204
+
+
+@bp.route(PREFIX + "/applications", methods=["DELETE"])
+@sc.operation("policy_management",
+              query={"type": "object", "required": ["context_id"], "additionalProperties": False,
+                     "properties": {"context_id": ID_LIST, "policy_id": ID_LIST}},
+              responses=sc.with_errors({204: None}, 404), error=_error,
+              source=SOURCE + " (Revoking protection plans from resources: 204; revoke_plan.py)")
+def revoke_policy():
+    """Revoke plans (one, or all) from resources."""
+    state = world()
+    with state.lock:
+        customer = customer_scope(PolicyError)
+        contexts = one_of(request.args.getlist("context_id"))
+        plans = one_of(request.args.getlist("policy_id"))
+        keys = [k for k, a in _applications(state).items()
+                if a["context_id"] in contexts and (not plans or a["policy_id"] in plans)
+                and state.in_subtree(_policies(state)[a["policy_id"]]["tenant_id"], customer["id"])]
+        if not keys:
+            raise _error(404, "Not Found", info="No protection plan %s is applied to %s." % (
+                " or ".join(plans) or "at all", " or ".join(contexts)))
+        for key in keys:
+            _applications(state).pop(key)
+    return "", 204
+
+
+APPLICATIONS_QUERY = {
+    "type": "object", "additionalProperties": False,
+    "properties": dict(PAGING_QUERY, context_id=ID_LIST, policy_id=ID_LIST, policy_type={"type": "string"}),
+}
+
+
+def _entries(state, application, policy_ids, policy_types):
+    """One application entry per policy of the applied plan that matches the filters."""
+    root = _policies(state)[application["policy_id"]]
+    run = _refresh(state, application)
+    entries = []
+    for policy in _plan_records(state, root):
+        if policy_types and policy["type"] not in policy_types:
+            continue
+        if policy_ids and policy["id"] not in policy_ids and root["id"] not in policy_ids:
+            continue
+        summary = {"id": policy["id"], "type": policy["type"]}
+        if policy.get("name"):
+            summary["name"] = policy["name"]
+        if policy.get("parent_ids"):
+            summary["parent_ids"] = list(policy["parent_ids"])
+        entries.append({"policy": summary, "context": {"id": application["context_id"], "type": ""},
+                        "enabled": application["enabled"] and policy["enabled"], "status": run["status"],
+                        "running": {"state": run["state"]}, "last_run_at": run["last_run_at"],
+                        "created_at": application["created_at"]})
+    return entries
+
+
+@bp.route(PREFIX + "/applications", methods=["GET"])
+@sc.operation("policy_management", query=APPLICATIONS_QUERY,
+              responses=sc.with_errors({200: _list_of({"type": "array", "items": APPLICATION})}), error=_error,
+              source=SOURCE + " (Track the execution; revoke_plan.py and start_plan_execution.py read items[0][0])")
+def list_applications():
+    """What is applied, grouped by resource: a list of lists."""
+    state = world()
+    with state.lock:
+        customer = customer_scope(PolicyError)
+        filters = filters_of(("context_id", "policy_id", "policy_type"))
+        if "context_id" not in filters and "policy_id" not in filters:
+            raise _error(400, "Bad Request", info="Filter by context_id or policy_id.")
+        contexts = one_of(filters.get("context_id", []))
+        policy_ids = one_of(filters.get("policy_id", []))
+        policy_types = one_of(filters.get("policy_type", []))
+        groups = []
+        for resource in visible_resources(state, customer):
+            if contexts and resource["id"] not in contexts:
+                continue
+            entries = []
+            for application in _applications(state).values():
+                if application["context_id"] == resource["id"]:
+                    entries.extend(_entries(state, application, policy_ids, policy_types))
+            for entry in entries:
+                entry["context"]["type"] = resource["type"]
+            if entries:
+                groups.append((resource["_seq"], entries))
+        chunk, paging = paged(groups, PolicyError, "applications", filters, key=lambda group: group[0])
+    return jsonify({"items": [entries for _seq, entries in chunk], "paging": paging})
+
+
+RUN_BODY = {
+    "type": "object", "required": ["state", "policy_id", "context_ids"], "additionalProperties": False,
+    "properties": {"state": {"enum": ["running", "stopped"]}, "policy_id": sc.UUID,
+                   "context_ids": {"type": "array", "minItems": 1, "maxItems": 100, "items": sc.UUID}},
+}
+RUN_ANSWER = {
+    "type": "object", "required": ["items"], "additionalProperties": False,
+    "properties": {"items": {"type": "array", "items": {
+        "type": "object", "required": ["policy_id", "context_id", "state"], "additionalProperties": False,
+        "properties": {"policy_id": sc.UUID, "context_id": sc.UUID, "state": {"enum": ["running", "idle"]},
+                       "started_at": {"type": "string"}}}}},
+}
+
+
+@bp.route(PREFIX + "/applications/run", methods=["PUT"])
+@sc.operation("policy_management", body=RUN_BODY, responses=sc.with_errors({200: RUN_ANSWER}, 404, 409),
+              error=_error, source=SOURCE + " (Start execution of a policy; start_plan_execution.py)")
+def run_policy():
+    """Start (or stop) the plan on resources it is applied to."""
+    state = world()
+    body = request.get_json()
+    with state.lock:
+        customer = customer_scope(PolicyError)
+        record = _customer_policy(state, customer, body["policy_id"])
+        root = _root_of(state, record)
+        settings = _settings(state)
+        answer = []
+        for context_id in body["context_ids"]:
+            context = resource_or_404(state, customer, context_id, PolicyError)
+            applied = [a for a in _applications_for(state, customer, context) if a["policy_id"] == root["id"]]
+            if not applied:
+                raise _error(409, "Conflict", info="The protection plan %s is not applied to %s." % (
+                    root["id"], context_id))
+            for application in applied:
+                run = _refresh(state, application)
+                if body["state"] == "running" and run["state"] != "running":
+                    run.update(state="running", started_at=now_iso(), _finish_at=time.time() + settings["run_seconds"],
+                               _outcome=settings["outcome"])
+                elif body["state"] == "stopped" and run["state"] == "running":
+                    run.update(state="idle", status="warning", last_run_at=now_iso())
+            item = {"policy_id": root["id"], "context_id": context_id,
+                    "state": "running" if body["state"] == "running" else "idle"}
+            answer.append(item)
+    return jsonify({"items": answer})
+
+
+@bp.route(PREFIX + "/policy_statuses", methods=["GET"])
+@sc.operation("policy_management",
+              query={"type": "object", "additionalProperties": False,
+                     "properties": dict(PAGING_QUERY, context_id=ID_LIST, policy_id=ID_LIST)},
+              responses=sc.with_errors({200: _list_of(POLICY_STATUS)}), error=_error,
+              source=SOURCE + " (Fetching policy execution statuses of resources)")
+def policy_statuses():
+    """Per machine, the execution status of each policy applied to it."""
+    state = world()
+    with state.lock:
+        customer = customer_scope(PolicyError)
+        filters = filters_of(("context_id", "policy_id"))
+        contexts = one_of(filters.get("context_id", []))
+        plan_ids = one_of(filters.get("policy_id", []))
+        items = []
+        for resource in visible_resources(state, customer):
+            if resource["type"] == GROUP or (contexts and resource["id"] not in contexts):
+                continue
+            policies = []
+            for application in _applications_for(state, customer, resource):
+                root = _policies(state)[application["policy_id"]]
+                if plan_ids and root["id"] not in plan_ids:
+                    continue
+                run = _refresh(state, application)
+                for policy in _plan_records(state, root)[1:]:
+                    policies.append({"id": policy["id"], "names": [root.get("name", "")], "next_run_time": None,
+                                     "running": {"state": run["state"]}, "status": run["status"],
+                                     "type": policy["type"], "parent_ids": [root["id"]],
+                                     "last_run_at": run["last_run_at"]})
+            if policies:
+                items.append({"context": context_view(resource), "policies": policies, "_seq": resource["_seq"]})
+        chunk, paging = paged(items, PolicyError, "policy_statuses", filters, key=lambda item: item["_seq"])
+    return jsonify({"items": [{k: v for k, v in item.items() if k != "_seq"} for item in chunk], "paging": paging})
+
+
+# ------------------------------------------------------------------ admin
+
+
+@bp.route("/_sim/protection", methods=["GET"])
+def sim_protection():
+    """Admin: how runs end, and every application with its run."""
+    state = world()
+    with state.lock:
+        body = dict(_settings(state))
+        body["applications"] = [{"policy_id": a["policy_id"], "context_id": a["context_id"],
+                                 "run": {k: v for k, v in _refresh(state, a).items() if not k.startswith("_")}}
+                                for a in _applications(state).values()]
+    return jsonify(body)
+
+
+@bp.route("/_sim/protection", methods=["PUT"])
+def sim_set_protection():
+    """Admin: ``{"run_seconds": s, "outcome": "ok"|"warning"|"error"}`` for the runs started from now on."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or set(body) - {"run_seconds", "outcome"}:
+        raise bad_request("Send an object with run_seconds and/or outcome.")
+    if "run_seconds" in body and (not isinstance(body["run_seconds"], (int, float)) or body["run_seconds"] < 0):
+        raise bad_request("run_seconds must be a number of seconds, 0 or more.")
+    if "outcome" in body and body["outcome"] not in OUTCOMES:
+        raise bad_request("outcome must be one of %s." % ", ".join(OUTCOMES))
+    state = world()
+    with state.lock:
+        _settings(state).update(body)
+        answer = dict(_settings(state))
+    return jsonify(answer)

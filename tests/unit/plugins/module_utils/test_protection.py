@@ -1,0 +1,169 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) acronis.cyber_platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""module_utils/protection.py against a mocked HTTP layer: paging and limits of resources, plans by name,
+applications as a list of lists, settings built from options, and the failure of a partner-wide read."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import protection
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisAPIError, AcronisCheckModeWrite
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure
+from ansible_collections.acronis.cyber_platform.tests.unit.plugins.module_utils.conftest import BASE_URL, api_calls
+
+RESOURCES_URL = BASE_URL + "/api/resource_management/v4/resources"
+POLICIES_URL = BASE_URL + "/api/policy_management/v4/policies"
+APPLICATIONS_URL = BASE_URL + "/api/policy_management/v4/applications"
+M1 = "5c350066-2ba6-4eeb-aa91-1213dd35f033"
+M2 = "c70134c4-a244-4b22-99ad-e081301f7530"
+PLAN = "5b15f6e1-88ec-4dce-b523-0e8394c0bc19"
+CHILD = "33965f81-7293-45d4-9f13-dc4281d7bdfd"
+
+
+@pytest.fixture
+def client(make_client, tokens):
+    return make_client()
+
+
+def query(request):
+    return dict((k, v[0]) for k, v in parse_qs(urlparse(request.url).query, keep_blank_values=True).items())
+
+
+def machine(resource_id, name):
+    return {"id": resource_id, "type": "resource.machine", "name": name, "user_defined_name": name}
+
+
+def test_or_list_follows_the_documented_form():
+    assert protection.or_list([M1]) == M1
+    assert protection.or_list([M1, M2]) == "or(%s,%s)" % (M1, M2)
+
+
+def test_resources_follow_the_after_cursor_with_the_limit_only(client, http):
+    http.get(RESOURCES_URL, [
+        {"json": {"items": [machine(M1, "a")], "paging": {"cursors": {"after": "c1"}}}},
+        {"json": {"items": [machine(M2, "b")], "paging": {"cursors": {"before": "c0"}}}},
+    ])
+    found, truncated = protection.list_resources(client, types=[protection.MACHINE], include_attributes=True)
+    assert [r["id"] for r in found] == [M1, M2]
+    assert not truncated
+    first, second = api_calls(http)
+    assert query(first) == {"limit": "100", "type": "resource.machine", "include_attributes": "true"}
+    assert query(second) == {"limit": "100", "after": "c1"}
+
+
+def test_resources_stop_at_the_limit_and_say_so(client, http):
+    http.get(RESOURCES_URL, json={"items": [machine(M1, "a"), machine(M2, "b")], "paging": {"cursors": {"after": "c"}}})
+    found, truncated = protection.list_resources(client, limit=1)
+    assert [r["id"] for r in found] == [M1]
+    assert truncated
+    assert len(api_calls(http)) == 1
+
+
+def test_names_resolve_to_ids_and_problems_are_named(client, http):
+    http.get(RESOURCES_URL, json={"items": [machine(M1, "SRV-01"), machine(M2, "dup"),
+                                            machine("0e5c1a36-6f3c-4bd2-9a8e-2d7e8f3b9c11", "DUP")],
+                                  "paging": {"cursors": {}}})
+    ids, problems = protection.resolve_resources(client, ["srv-01", M2.upper(), "dup", "nowhere"])
+    assert ids == [M1, M2]
+    assert problems == ["'dup' names 2 resources; give its id instead", "no machine or group is named 'nowhere'"]
+
+
+def test_plans_are_found_by_name_with_their_children(client, http):
+    other = [{"id": M2, "type": protection.TOTAL, "name": "Other"}]
+    wanted = [{"id": PLAN, "type": protection.TOTAL, "name": "Nightly", "enabled": True, "tenant_id": "17"},
+              {"id": CHILD, "type": protection.BACKUP, "parent_ids": [PLAN], "enabled": True,
+               "settings_schema": "2.0", "settings": {"compression": "max"}}]
+    http.get(POLICIES_URL, json={"items": [{"policy": other}, {"policy": wanted}], "paging": {"cursors": {}}})
+    plans, truncated = protection.list_plans(client, name="Nightly")
+    assert plans == [wanted] and not truncated
+    assert query(api_calls(http)[0]) == {"types": protection.TOTAL, "full_composite": "true",
+                                         "include_settings": "true", "limit": "100"}
+    view = protection.plan_view(wanted)
+    assert view == {"id": PLAN, "name": "Nightly", "enabled": True, "tenant_id": "17",
+                    "policies": [{"id": CHILD, "type": protection.BACKUP, "enabled": True, "settings_schema": "2.0",
+                                  "settings": {"compression": "max"}}]}
+
+
+def test_applications_are_read_from_the_list_of_lists(client, http):
+    entry = {"policy": {"id": PLAN, "type": protection.TOTAL}, "context": {"id": M1, "type": "resource.machine"},
+             "running": {"state": "running"}}
+    child = {"policy": {"id": CHILD, "type": protection.BACKUP, "parent_ids": [PLAN]}, "context": {"id": M2}}
+    http.get(APPLICATIONS_URL, json={"items": [[entry], [child]], "paging": {"cursors": {}}})
+    assert protection.applications(client, PLAN) == {M1: entry}
+    assert query(api_calls(http)[0]) == {"policy_id": PLAN, "policy_type": protection.TOTAL, "limit": "100"}
+
+
+def test_revoke_sends_the_resources_as_an_or_list(client, http):
+    http.delete(APPLICATIONS_URL, status_code=204)
+    protection.revoke_plan(client, PLAN, [M1, M2])
+    assert query(api_calls(http)[0]) == {"context_id": "or(%s,%s)" % (M1, M2), "policy_id": PLAN}
+
+
+def test_settings_hold_only_what_the_options_set():
+    settings = protection.backup_settings(
+        {"compression": "high", "destination": "cloud",
+         "schedule": {"weekdays": ["fri", "mon", "fri"], "at": ["23:30", "6:05"], "scheme": None, "enabled": None},
+         "retention": {"daily": 14, "weekly": None, "monthly": 3, "after_backup": None}},
+        {"alerts": {"enabled": True}, "vault": {"use_policy_credentials": False}})
+    assert settings == {
+        "compression": "high",
+        "vault": {"type": "cloud", "use_policy_credentials": False},
+        "scheduling": {"backup_sets": [{"type": "auto", "schedule": {
+            "alarms": {"time": {"weekdays": ["mon", "fri"], "repeat_at": [{"hour": 23, "minute": 30},
+                                                                          {"hour": 6, "minute": 5}]}},
+            "conditions": {}, "prevent_sleep": True, "type": "weekly"}}]},
+        "retention": {"rules": [{"backup_set": ["daily"], "max_age": {"type": "days", "count": 14}},
+                                {"backup_set": ["monthly"], "max_age": {"type": "months", "count": 3}}]},
+        "alerts": {"enabled": True},
+    }
+    assert protection.backup_settings(None, None) == {}
+
+
+def test_times_alone_keep_the_current_weekdays():
+    current = {"scheduling": {"backup_sets": [{"schedule": {"alarms": {"time": {
+        "weekdays": ["sat"], "repeat_at": [{"hour": 1, "minute": 0}]}}}}]}}
+    settings = protection.backup_settings({"schedule": {"at": ["02:00"]}}, None, current=current)
+    alarm = settings["scheduling"]["backup_sets"][0]["schedule"]["alarms"]["time"]
+    assert alarm == {"weekdays": ["sat"], "repeat_at": [{"hour": 2, "minute": 0}]}
+
+
+def test_settings_changes_compare_dicts_key_by_key():
+    current = {"compression": "high", "vault": {"type": "cloud", "use_policy_credentials": True}, "cbt": "x"}
+    assert protection.settings_changes({"compression": "high", "vault": {"type": "cloud"}}, current) == {}
+    assert protection.settings_changes({"vault": {"type": "local_folder"}, "format": "12"}, current) == {
+        "vault": {"type": "local_folder"}, "format": "12"}
+
+
+@pytest.mark.parametrize("backup, expected", [
+    ({"schedule": {"at": ["24:00"]}}, "backup.schedule.at '24:00' is not a time like 21:00"),
+    ({"schedule": {"weekdays": []}}, "backup.schedule.weekdays must name at least one day"),
+    ({"retention": {"daily": 0}}, "backup.retention.daily must be 1 or more"),
+])
+def test_bad_backup_options_are_named(backup, expected):
+    assert protection.backup_settings_problems(backup) == [expected]
+
+
+def test_a_403_on_the_first_read_says_the_tenant_must_be_a_customer():
+    exc = AcronisAPIError(403, "Forbidden", method="GET", path="/api/policy_management/v4/policies")
+    failure = protection.read_failure(exc, PLAN, "read the plans")
+    assert isinstance(failure, AcronisFailure)
+    assert "must be a customer" in failure.msg and "HTTP 403" in failure.msg
+    other = protection.read_failure(AcronisAPIError(500, "Boom", method="GET", path="/x"), PLAN, "read the plans")
+    assert "must be a customer" not in other.msg and other.msg.startswith("Failed to read the plans")
+
+
+def test_patch_policy_sends_one_policy_and_is_refused_in_check_mode(make_client, tokens, http):
+    http.patch(POLICIES_URL + "/" + CHILD, status_code=204)
+    protection.patch_policy(make_client(), CHILD, {"enabled": False})
+    (request,) = api_calls(http)
+    assert request.method == "PATCH" and request.json() == {"subject": {"policy": [{"enabled": False}]}}
+    with pytest.raises(AcronisCheckModeWrite):
+        protection.patch_policy(make_client(read_only=True), CHILD, {"enabled": True})
+    assert len(api_calls(http)) == 1
