@@ -29,7 +29,7 @@ description:
   - The configuration file must be named C(*.acronis.yml), C(*.acronis.yaml), C(*acronis_tenants.yml) or
     C(*acronis_tenants.yaml).
 author:
-  - acronis.cyber_platform contributors
+  - acronis.cyber_platform contributors (@acronis-cyber-platform)
 extends_documentation_fragment:
   - ansible.builtin.constructed
   - ansible.builtin.inventory_cache

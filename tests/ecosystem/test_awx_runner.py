@@ -135,7 +135,7 @@ def run_job(pdd, ident, cmdline):
     env = dict((k, v) for k, v in os.environ.items() if not k.startswith(("ACRONIS_", "ANSIBLE_")))
     env["PATH"] = BIN + os.pathsep + env.get("PATH", "")
     result = subprocess.run([os.path.join(BIN, "ansible-runner"), "run", str(pdd), "-p", PLAYBOOK, "--ident", ident],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600)
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600, check=False)
     artifacts = pdd / "artifacts" / ident
     events = []
     for path in sorted(glob.glob(str(artifacts / "job_events" / "*.json"))):
@@ -186,7 +186,7 @@ def customer_hosts(events, customers, inventory_hosts):
     customer.
     """
     seen = dict((name, set()) for name in customers)
-    for _, text in events:
+    for dummy, text in events:
         event = json.loads(text)
         if event.get("event") not in ("runner_on_ok", "runner_on_failed", "runner_item_on_ok", "runner_item_on_failed"):
             continue
@@ -212,7 +212,7 @@ def customer_hosts(events, customers, inventory_hosts):
 
 
 def stats(events):
-    for _, text in events:
+    for dummy, text in events:
         event = json.loads(text)
         if event.get("event") == "playbook_on_stats":
             return event["event_data"]

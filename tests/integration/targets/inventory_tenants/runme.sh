@@ -82,7 +82,7 @@ print("cache: second run sent no request, same %d hosts" % len(second["_meta"]["
 PY
 
 echo "== 3. a day-2 playbook over a group of the inventory"
-limit="production_customers:&parent_$(echo "$(field resource_prefix)" | tr -c 'A-Za-z0-9_\n' _)_folder_2"
+limit="production_customers:&parent_$(field resource_prefix | tr -c 'A-Za-z0-9_\n' _)_folder_2"
 expected=$("$python" - "$work/inventory.json" "$limit" <<'PY'
 import json, sys
 inventory = json.load(open(sys.argv[1]))
