@@ -121,4 +121,6 @@ ANSIBLE_DISPLAY_OK_HOSTS=true "$venv_bin/ansible-playbook" -i "$out/tenants.acro
     | tee "$out/usage.log"
 [[ $(grep -Ec '^.+ +: ok=2 +changed=0 +unreachable=0 +failed=0' "$out/usage.log") == "$customers" ]] \
     || fail "customer_usage did not run once per customer ($customers)"
+violations=$("$venv_bin/python" -c 'import json, sys, urllib.request; print(len(json.load(urllib.request.urlopen(sys.argv[1] + "/_sim/violations"))["items"]))' "$sim_url")
+[[ $violations == 0 ]] || fail "the simulator answered $violations responses that break the API specification (see $sim_url/_sim/violations)"
 echo "release-test: passed (artifact $(basename "$tarball"), $(du -k "$tarball" | cut -f1) KiB)"

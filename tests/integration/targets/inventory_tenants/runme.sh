@@ -82,12 +82,21 @@ print("cache: second run sent no request, same %d hosts" % len(second["_meta"]["
 PY
 
 echo "== 3. a day-2 playbook over a group of the inventory"
-limit="production_customers:&parent_$(field resource_prefix | tr -c 'A-Za-z0-9_\n' _)_folder_2"
-expected=$("$python" - "$work/inventory.json" "$limit" <<'PY'
-import json, sys
+# Production customers of folder 2, the first 200 of them (8 hosts): groups of
+# the plugin intersected, and a name pattern.
+folder_group="parent_$(field resource_prefix | tr -c 'A-Za-z0-9_\n' _)_folder_2"
+limit="production_customers:&$folder_group:&~.*-customer-[01][0-9][0-9]$"
+expected=$("$python" - "$work/inventory.json" "$folder_group" <<'PY'
+import json, re, sys
 inventory = json.load(open(sys.argv[1]))
-first, second = sys.argv[2].split(":&")
-print(len(set(inventory[first]["hosts"]) & set(inventory[second]["hosts"])))
+hosts = set(inventory["production_customers"]["hosts"]) & set(inventory[sys.argv[2]]["hosts"])
+print(len([h for h in hosts if re.match(r".*-customer-[01][0-9][0-9]$", h)]))
 PY
 )
 ansible-playbook -i "$work/tenants.acronis.yml" day2.yml --limit "$limit" -e "expected_hosts=$expected"
+
+violations=$("$python" -c 'import json, sys, urllib.request; print(len(json.load(urllib.request.urlopen(sys.argv[1] + "/_sim/violations"))["items"]))' "$(field acronis_sim_url)")
+if [[ $violations != 0 ]]; then
+    echo "the simulator answered $violations responses that break the API specification" >&2
+    exit 1
+fi
