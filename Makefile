@@ -33,16 +33,20 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 ANSIBLE_TEST := cd $(COLLECTION_DIR) && $(BIN)/ansible-test
 
 .PHONY: help demo test venv collection pip-bootstrap system-tools sanity units units-collection units-simulator \
-        lint docs-lint integration molecule simulator changelog-lint clean
+        lint docs-lint docs-site ee awx release-test integration molecule simulator changelog-lint clean
 
 help:
 	@echo 'make demo                  onboard example customers against the bundled simulator (check, apply, apply again, summary)'
-	@echo 'make test                  everything CI runs (venv, sanity, units, lint, docs-lint, integration, molecule)'
+	@echo 'make test                  everything CI runs (venv, sanity, units, lint, docs-lint, docs-site, ee, integration, awx, release-test, molecule)'
 	@echo 'make venv                  create .venv with the pinned tools from tests/requirements.txt'
 	@echo 'make sanity [TEST=name]    ansible-test sanity (all tests, or one, e.g. TEST=validate-modules)'
 	@echo 'make units                 unit tests (tests/unit via ansible-test) and the simulator suite (pytest)'
 	@echo 'make lint                  ansible-lint, production profile'
 	@echo 'make docs-lint             antsibull-docs lint-collection-docs --plugin-docs'
+	@echo 'make docs-site             the docs site (antsibull-docs + Sphinx, warnings are errors) in build/docs/html'
+	@echo 'make ee                    render the execution environment build context (ansible-builder create) and check it'
+	@echo 'make awx                   the onboarding job through ansible-runner as AWX runs it, against a simulator'
+	@echo 'make release-test          build the artifact, install it offline, run the onboarding from it against a simulator'
 	@echo 'make integration [TARGET=name]  ansible-test integration against a simulator on a free port'
 	@echo 'make molecule              molecule scenarios under extensions/molecule (if any)'
 	@echo 'make simulator             run the simulator in the foreground on port $(SIM_PORT), credentials in sim-credentials.json'
@@ -109,6 +113,21 @@ lint: collection
 
 docs-lint: collection
 	cd $(COLLECTION_ROOT) && $(BIN)/antsibull-docs lint-collection-docs --plugin-docs ansible_collections/acronis/cyber_platform
+
+# The collection's docs as a site: open build/docs/html/index.html.
+docs-site: collection
+	@bash tests/utils/docs_site.sh $(COLLECTION_ROOT)
+
+# tests/ecosystem: plain pytest from the repository root (the AWX test starts
+# its own simulator with python -m tests.simulator).
+ee: venv
+	$(BIN)/python -m pytest -p no:cacheprovider -q tests/ecosystem/test_execution_environment.py
+
+awx: venv
+	$(BIN)/python -m pytest -p no:cacheprovider -q tests/ecosystem/test_awx_runner.py
+
+release-test: venv
+	@bash tests/utils/release_test.sh
 
 changelog-lint: venv
 	$(BIN)/antsibull-changelog lint

@@ -1,0 +1,359 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) acronis.cyber_platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+name: tenants
+short_description: The tenants of an Acronis Cyber Platform subtree as inventory hosts
+version_added: 0.1.0
+description:
+  - Reads the tenants (partners, folders, customers, units) of a subtree of the Acronis Cyber Platform
+    with the Account Management API and makes each one an inventory host, for day-2 playbooks over
+    existing customers (usage reports, offboarding, drift correction).
+  - The whole subtree comes from cursor-paged C(GET /api/2/tenants?subtree_root_id=) requests, so the
+    number of requests grows with the number of pages (O(page_size) tenants each), not with the number of tenants.
+  - Each tenant's fields, as the API returns them, become host variables named with O(vars_prefix)
+    (by default C(acronis_id), C(acronis_name), C(acronis_kind), C(acronis_parent_id), C(acronis_pricing_mode), ...),
+    plus C(acronis_parent_name) and C(acronis_depth). Tenant objects hold no secrets; the API client's
+    credentials are never stored in host variables or in the inventory cache.
+  - Hosts are grouped by kind (C(kind_customer)), by parent (C(parent_<parent name>)) and by pricing mode
+    (C(pricing_mode_production), C(pricing_mode_trial)); see O(group_by). O(keyed_groups), O(groups) and
+    O(compose) add more.
+  - Hosts get C(ansible_connection=local) and the controller's Python (C(ansible_python_interpreter)
+    set to C({{ ansible_playbook_python }})), since the collection's modules talk to the API from the
+    controller; O(compose) can override both.
+  - The configuration file must be named C(*.acronis.yml), C(*.acronis.yaml), C(*acronis_tenants.yml) or
+    C(*acronis_tenants.yaml).
+author:
+  - acronis.cyber_platform contributors (@acronis-cyber-platform)
+extends_documentation_fragment:
+  - ansible.builtin.constructed
+  - ansible.builtin.inventory_cache
+  - acronis.cyber_platform.plugin_connection
+options:
+  plugin:
+    description: The name of this plugin; makes the file an inventory source of this plugin.
+    type: str
+    required: true
+    choices:
+      - acronis.cyber_platform.tenants
+  root_tenant_id:
+    description:
+      - ID of the tenant whose subtree becomes the inventory.
+      - Defaults to the tenant of the API client (one more request, cached with the token).
+    type: str
+    env:
+      - name: ACRONIS_INVENTORY_ROOT_TENANT_ID
+  include_root:
+    description:
+      - Whether the root tenant itself is a host.
+    type: bool
+    default: false
+  kinds:
+    description:
+      - Only tenants of these kinds become hosts.
+      - Their ancestors are still read, to name the parent groups.
+    type: list
+    elements: str
+    choices: [partner, folder, customer, unit]
+    default: [partner, folder, customer, unit]
+  include_disabled:
+    description:
+      - Whether disabled tenants become hosts too (for example to offboard them).
+    type: bool
+    default: false
+  name_patterns:
+    description:
+      - Only tenants whose name matches one of these shell-style patterns (C(fnmatch), case-insensitive)
+        become hosts, for example V(Acme*).
+      - An empty list matches every name.
+    type: list
+    elements: str
+    default: []
+  exclude_name_patterns:
+    description:
+      - Tenants whose name matches one of these shell-style patterns (case-insensitive) are left out.
+    type: list
+    elements: str
+    default: []
+  hostname:
+    description:
+      - What names the host of a tenant.
+      - V(name) is the tenant's name; names are unique among siblings only, so tenants that share a name
+        are named C(<name>_<id>) instead, with a warning.
+      - V(id) is the tenant's ID, always unique.
+    type: str
+    choices: [name, id]
+    default: name
+  vars_prefix:
+    description:
+      - Prefix of the host variables that hold the tenant's fields.
+      - An empty prefix gives the API's own names (C(id), C(name), C(kind), ...), which may clash with
+        variables of plays and roles.
+    type: str
+    default: acronis_
+  group_by:
+    description:
+      - Which groups the plugin adds by itself, besides O(keyed_groups) and O(groups).
+      - V(kind) makes C(kind_partner), C(kind_folder), C(kind_customer), C(kind_unit).
+      - V(parent) makes C(parent_<name of the parent tenant>); tenants whose parents share a name share the group.
+      - V(pricing_mode) makes C(pricing_mode_trial) and C(pricing_mode_production).
+    type: list
+    elements: str
+    choices: [kind, parent, pricing_mode]
+    default: [kind, parent, pricing_mode]
+  page_size:
+    description:
+      - How many tenants one request asks for.
+    type: int
+    default: 1000
+notes:
+  - The plugin needs read access to the subtree only; an API client of a partner tenant is enough.
+  - With O(cache=true) the tenant list (not the credentials) is kept by the inventory cache plugin for
+    O(cache_timeout) seconds, and a run reads nothing from the API; C(ansible-inventory --flush-cache)
+    or the C(meta) task C(refresh_inventory) reads it again.
+seealso:
+  - module: acronis.cyber_platform.acronis_tenant_info
+  - name: Acronis Account Management API, tenants
+    description: The API the plugin reads.
+    link: https://developer.acronis.com/doc/account-management/v2/guide/index
+'''
+
+EXAMPLES = r'''
+---
+# acronis_tenants.yml: every enabled customer under the API client's tenant; the
+# connection comes from ACRONIS_BASE_URL, ACRONIS_CLIENT_ID and ACRONIS_CLIENT_SECRET.
+plugin: acronis.cyber_platform.tenants
+kinds: [customer]
+
+---
+# The customers of one partner, cached for an hour, with extra groups.
+plugin: acronis.cyber_platform.tenants
+root_tenant_id: 2f6a4c31-4bd0-4a4e-9d1b-6d3a1a1c6f0e
+kinds: [customer]
+include_disabled: true
+exclude_name_patterns: ["*test*"]
+cache: true
+cache_plugin: ansible.builtin.jsonfile
+cache_connection: ~/.cache/acronis.cyber_platform/inventory
+cache_timeout: 3600
+keyed_groups:
+  - key: acronis_language
+    prefix: language
+  - key: acronis_mfa_status
+    prefix: mfa
+groups:
+  disabled: not acronis_enabled
+  in_trial: acronis_pricing_mode == 'trial'
+compose:
+  customer_crm_id: acronis_customer_id
+
+# Day-2 use: a usage report per production customer (playbooks/usage_report.yml
+# style), run with: ansible-playbook -i acronis_tenants.yml day2.yml
+#
+# - name: Usage of every production customer
+#   hosts: pricing_mode_production
+#   gather_facts: false
+#   tasks:
+#     - name: Read the usage of the customer
+#       acronis.cyber_platform.acronis_usage_info:
+#         tenant_id: "{{ acronis_id }}"
+#       register: usage
+#
+# Offboarding: limit a run of playbooks/offboard_customers.yml to the hosts of
+# the group "disabled" above; drift correction: run the onboarding role's
+# settings over kind_customer and let --check --diff show what drifted.
+'''
+
+import fnmatch
+import re
+
+from ansible.errors import AnsibleError, AnsibleParserError
+from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils.common.text.converters import to_native
+from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+from ansible.template import trust_as_template
+
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import (
+    HAS_REQUESTS,
+    AcronisClient,
+)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.token_cache import default_cache_dir
+
+TENANTS_PATH = "/tenants"
+CONFIG_SUFFIXES = ("acronis.yml", "acronis.yaml", "acronis_tenants.yml", "acronis_tenants.yaml")
+UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+# Fields of the API's tenant object that say nothing about the tenant itself.
+SKIPPED_FIELDS = ("contacts", "barrier", "offering_items")
+
+
+def read_subtree(client, root_id, page_size):
+    """Every live tenant of the subtree of ``root_id`` (root included), cursor-paged."""
+    params = {"subtree_root_id": root_id, "lod": "full", "limit": page_size}
+    return list(client.paginate(TENANTS_PATH, params=params))
+
+
+class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
+
+    NAME = "acronis.cyber_platform.tenants"
+
+    def verify_file(self, path):
+        if not super(InventoryModule, self).verify_file(path):
+            return False
+        if path.endswith(CONFIG_SUFFIXES):
+            return True
+        self.display.vvv("Skipping %s: an acronis.cyber_platform.tenants source is named *%s" % (path, " or *".join(CONFIG_SUFFIXES)))
+        return False
+
+    # ---------------------------------------------------------------- reading
+
+    def _client(self):
+        if not HAS_REQUESTS:
+            raise AnsibleError(missing_required_lib("requests"))
+        base_url = self.get_option("base_url")
+        client_id = self.get_option("client_id")
+        client_secret = self.get_option("client_secret")
+        missing = [name for name, value in (("base_url", base_url), ("client_id", client_id),
+                                            ("client_secret", client_secret)) if not value]
+        if missing:
+            raise AnsibleParserError(
+                "The acronis.cyber_platform.tenants inventory needs %s: set %s in the inventory file, or %s in the environment."
+                % (", ".join(missing), " and ".join(missing), " and ".join("ACRONIS_" + name.upper() for name in missing)))
+        cache_dir = None
+        if self.get_option("token_cache"):
+            cache_dir = self.get_option("token_cache_dir") or default_cache_dir()
+        return AcronisClient(
+            base_url, client_id=client_id, client_secret=client_secret,
+            validate_certs=self.get_option("validate_certs"), timeout=self.get_option("timeout"),
+            backoff_retries=self.get_option("backoff_retries"), backoff_delay=self.get_option("backoff_delay"),
+            backoff_max_delay=self.get_option("backoff_max_delay"), token_cache_dir=cache_dir,
+            token_renew_margin=self.get_option("token_renew_margin"), read_only=True,
+        )
+
+    def _fetch(self):
+        """The tenants of the subtree, as the API returns them, and the root's id."""
+        root_id = self.get_option("root_tenant_id")
+        if root_id and not UUID_RE.match(root_id):
+            raise AnsibleParserError("root_tenant_id must be a tenant ID like 6e6d758d-8e74-3ae3-ac84-50eb0dff12eb, got %r." % root_id)
+        page_size = self.get_option("page_size")
+        if page_size < 1:
+            raise AnsibleParserError("page_size must be 1 or more, got %d." % page_size)
+        client = self._client()
+        try:
+            if not root_id:
+                root_id = client.client_tenant_id()
+            tenants = read_subtree(client, root_id, page_size)
+        except AcronisError as exc:
+            raise AnsibleParserError("Could not read the tenants under %s: %s" % (root_id or "the API client's tenant", to_native(exc)))
+        return {"root_id": root_id, "tenants": tenants}
+
+    # -------------------------------------------------------------- building
+
+    def _selected(self, tenant, root_id):
+        if tenant.get("id") == root_id:
+            return self.get_option("include_root")
+        if tenant.get("kind") not in self.get_option("kinds"):
+            return False
+        if not self.get_option("include_disabled") and tenant.get("enabled") is False:
+            return False
+        name = (tenant.get("name") or "").casefold()
+        patterns = self.get_option("name_patterns")
+        if patterns and not any(fnmatch.fnmatchcase(name, p.casefold()) for p in patterns):
+            return False
+        if any(fnmatch.fnmatchcase(name, p.casefold()) for p in self.get_option("exclude_name_patterns")):
+            return False
+        return True
+
+    def _host_names(self, tenants):
+        if self.get_option("hostname") == "id":
+            return dict((t["id"], t["id"]) for t in tenants)
+        counts = {}
+        for tenant in tenants:
+            counts[tenant.get("name")] = counts.get(tenant.get("name"), 0) + 1
+        names = {}
+        shared = sorted(name for name, count in counts.items() if count > 1)
+        if shared:
+            self.display.warning("Tenants that share a name are named <name>_<id> in the inventory: %s" % ", ".join(shared))
+        for tenant in tenants:
+            name = tenant.get("name") or tenant["id"]
+            names[tenant["id"]] = "%s_%s" % (name, tenant["id"]) if counts[tenant.get("name")] > 1 else name
+        return names
+
+    def _populate(self, data):
+        root_id = data["root_id"]
+        by_id = dict((t["id"], t) for t in data["tenants"])
+        depth = {}
+
+        def depth_of(tenant_id, seen=()):
+            if tenant_id not in depth:
+                tenant = by_id.get(tenant_id)
+                if tenant is None or tenant_id == root_id or tenant_id in seen:
+                    depth[tenant_id] = 0
+                else:
+                    depth[tenant_id] = depth_of(tenant.get("parent_id"), seen + (tenant_id,)) + 1
+            return depth[tenant_id]
+
+        selected = [t for t in data["tenants"] if self._selected(t, root_id)]
+        names = self._host_names(selected)
+        prefix = self.get_option("vars_prefix")
+        group_by = self.get_option("group_by")
+        strict = self.get_option("strict")
+
+        for tenant in selected:
+            host = self.inventory.add_host(names[tenant["id"]])
+            parent = by_id.get(tenant.get("parent_id"))
+            host_vars = dict((prefix + key, value) for key, value in tenant.items() if key not in SKIPPED_FIELDS)
+            host_vars[prefix + "parent_name"] = parent.get("name") if parent else None
+            host_vars[prefix + "depth"] = depth_of(tenant["id"])
+            host_vars["ansible_connection"] = "local"
+            # Like playbooks/inventory/localhost.yml: the Python that runs Ansible has requests.
+            host_vars["ansible_python_interpreter"] = trust_as_template("{{ ansible_playbook_python }}")
+            for key, value in host_vars.items():
+                self.inventory.set_variable(host, key, value)
+
+            if "kind" in group_by and tenant.get("kind"):
+                self._add_to_group(host, "kind_%s" % tenant["kind"])
+            if "parent" in group_by and parent is not None and parent.get("name"):
+                self._add_to_group(host, "parent_%s" % parent["name"])
+            if "pricing_mode" in group_by and tenant.get("pricing_mode"):
+                self._add_to_group(host, "pricing_mode_%s" % tenant["pricing_mode"])
+
+            all_vars = self.inventory.get_host(host).get_vars()
+            self._set_composite_vars(self.get_option("compose"), all_vars, host, strict=strict)
+            self._add_host_to_composed_groups(self.get_option("groups"), host_vars, host, strict=strict)
+            self._add_host_to_keyed_groups(self.get_option("keyed_groups"), host_vars, host, strict=strict)
+
+    def _add_to_group(self, host, raw_name):
+        group = self.inventory.add_group(self._sanitize_group_name(raw_name))
+        self.inventory.add_child(group, host)
+
+    # ------------------------------------------------------------------ entry
+
+    def parse(self, inventory, loader, path, cache=True):
+        super(InventoryModule, self).parse(inventory, loader, path, cache=cache)
+        self._read_config_data(path)
+
+        cache_key = self.get_cache_key(path)
+        use_cache = self.get_option("cache") and cache
+        update_cache = self.get_option("cache") and not cache
+        data = None
+        if use_cache:
+            try:
+                data = self._cache[cache_key]
+            except KeyError:
+                update_cache = True
+            root_id = self.get_option("root_tenant_id")
+            if data is not None and root_id and data.get("root_id") != root_id:
+                # The file now names another subtree than the one cached.
+                data = None
+                update_cache = True
+        if data is None:
+            data = self._fetch()
+        if update_cache:
+            self._cache[cache_key] = data
+        self._populate(data)

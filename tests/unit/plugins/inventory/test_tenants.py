@@ -1,0 +1,323 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) acronis.cyber_platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The tenants inventory plugin against a mocked API (requests-mock): hosts and
+their variables, paging, filters, groups, Constructable options, the inventory
+cache, host names, and its error messages."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import os
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+import requests_mock
+import yaml
+
+from ansible.errors import AnsibleParserError
+from ansible.inventory.data import InventoryData
+from ansible.parsing.dataloader import DataLoader
+from ansible.plugins.loader import inventory_loader
+
+BASE_URL = "https://dc.example.test"
+API = BASE_URL + "/api/2"
+ROOT = "11111111-2222-4333-8444-000000000000"
+CLIENT_ID = "cid-0001"
+SECRET = "s3cr3t-client-secret"
+
+
+def tenant_id(n):
+    return "11111111-2222-4333-8444-%012d" % n
+
+
+def tenant(n, name, kind, parent, pricing_mode="trial", enabled=True, **extra):
+    record = {"id": tenant_id(n), "name": name, "kind": kind, "parent_id": parent, "enabled": enabled,
+              "pricing_mode": pricing_mode, "version": 1, "customer_id": None, "language": "en",
+              "mfa_status": "disabled", "contact": {"email": "it@example.test"}, "contacts": [],
+              "barrier": 0, "offering_items": [], "update_lock": {"enabled": False, "owner_id": None}}
+    record.update(extra)
+    return record
+
+
+# The subtree the API serves: the root partner, a partner and a folder under it,
+# customers under both, a unit, a disabled customer.
+WORLD = [
+    tenant(0, "Root Partner", "partner", tenant_id(99), pricing_mode="production"),
+    tenant(1, "EU Partner", "partner", ROOT, pricing_mode="production"),
+    tenant(2, "Folder A", "folder", ROOT, pricing_mode="production"),
+    tenant(3, "Acme Corp", "customer", tenant_id(1), pricing_mode="production", customer_id="CRM-1"),
+    tenant(4, "Globex", "customer", tenant_id(1)),
+    tenant(5, "Initech", "customer", tenant_id(2), language="de"),
+    tenant(6, "Acme Lab", "unit", tenant_id(3), pricing_mode="production"),
+    tenant(7, "Umbrella", "customer", tenant_id(2), enabled=False),
+]
+
+
+class TenantsAPI:
+    """GET /tenants?subtree_root_id= served in pages of ``page``, with opaque cursors."""
+
+    def __init__(self, mocker, tenants, page=3):
+        self.tenants = tenants
+        self.page = page
+        self.calls = []
+        self.tokens = 0
+        mocker.post(API + "/idp/token", json=self._token)
+        mocker.get(API + "/tenants", json=self._tenants)
+        mocker.get(API + "/clients/" + CLIENT_ID, json={"client_id": CLIENT_ID, "tenant_id": ROOT, "type": "api_client"})
+
+    def _token(self, request, context):
+        self.tokens += 1
+        return {"access_token": "tok-%d" % self.tokens, "token_type": "bearer", "expires_on": 4102444800}
+
+    def _tenants(self, request, context):
+        query = dict((k, v[0]) for k, v in parse_qs(urlparse(request.url).query).items())
+        self.calls.append(query)
+        start = int(query["after"].split("-")[1]) if "after" in query else 0
+        if "after" not in query and query.get("subtree_root_id") != ROOT:
+            context.status_code = 404
+            return {"error": {"code": 1005, "message": "Tenant not found.", "details": {}, "context": {},
+                              "domain": "PlatformAccountServer"}}
+        limit = int(query.get("limit", 5000))
+        size = min(limit, self.page)
+        chunk = self.tenants[start:start + size]
+        paging = {"cursors": {}}
+        if start + size < len(self.tenants):
+            paging["cursors"]["after"] = "cursor-%d" % (start + size)
+        return {"items": chunk, "paging": paging}
+
+
+@pytest.fixture
+def api():
+    with requests_mock.Mocker() as mocker:
+        yield TenantsAPI(mocker, WORLD)
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch, tmp_path):
+    for name in list(os.environ):
+        if name.startswith("ACRONIS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+
+
+def write_source(tmp_path, name="inventory.acronis.yml", **options):
+    config = {"plugin": "acronis.cyber_platform.tenants", "base_url": BASE_URL, "client_id": CLIENT_ID,
+              "client_secret": SECRET, "root_tenant_id": ROOT, "token_cache": False, "page_size": 3}
+    config.update(options)
+    config = dict((k, v) for k, v in config.items() if v is not None)
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(config))
+    return str(path)
+
+
+def parse(path, cache=True):
+    plugin = inventory_loader.get("acronis.cyber_platform.tenants")
+    inventory = InventoryData()
+    plugin.parse(inventory, DataLoader(), path, cache=cache)
+    if getattr(plugin, "_cache", None) is not None:
+        plugin.update_cache_if_changed()
+    return inventory
+
+
+def hosts(inventory, group=None):
+    if group is None:
+        return sorted(inventory.hosts)
+    return sorted(h.name for h in inventory.groups[group].get_hosts())
+
+
+def host_vars(inventory, name):
+    return inventory.get_host(name).get_vars()
+
+
+def test_enabled_tenants_of_the_subtree_become_hosts_without_the_root(tmp_path, api):
+    inventory = parse(write_source(tmp_path))
+    assert hosts(inventory) == ["Acme Corp", "Acme Lab", "EU Partner", "Folder A", "Globex", "Initech"]
+
+
+def test_host_variables_are_the_tenant_fields_with_a_prefix(tmp_path, api):
+    inventory = parse(write_source(tmp_path))
+    acme = host_vars(inventory, "Acme Corp")
+    assert acme["acronis_id"] == tenant_id(3)
+    assert acme["acronis_kind"] == "customer"
+    assert acme["acronis_parent_id"] == tenant_id(1)
+    assert acme["acronis_parent_name"] == "EU Partner"
+    assert acme["acronis_customer_id"] == "CRM-1"
+    assert acme["acronis_pricing_mode"] == "production"
+    assert acme["acronis_contact"] == {"email": "it@example.test"}
+    assert acme["acronis_depth"] == 2
+    assert host_vars(inventory, "Acme Lab")["acronis_depth"] == 3
+    assert acme["ansible_connection"] == "local"
+    # Paging artefacts of the list are not tenant fields.
+    assert "acronis_contacts" not in acme and "acronis_barrier" not in acme and "acronis_offering_items" not in acme
+
+
+def test_no_credential_reaches_host_variables(tmp_path, api):
+    inventory = parse(write_source(tmp_path))
+    for name in hosts(inventory):
+        dumped = json.dumps(dict((k, v) for k, v in host_vars(inventory, name).items() if k != "ansible_python_interpreter"),
+                            default=str)
+        assert SECRET not in dumped and CLIENT_ID not in dumped
+
+
+def test_one_request_per_page_and_continuations_send_only_the_cursor(tmp_path, api):
+    parse(write_source(tmp_path, page_size=3))
+    # 8 tenants in pages of 3: 3 requests, whatever the number of hosts.
+    assert len(api.calls) == 3
+    assert api.tokens == 1
+    assert api.calls[0] == {"subtree_root_id": ROOT, "lod": "full", "limit": "3"}
+    assert api.calls[1] == {"lod": "full", "limit": "3", "after": "cursor-3"}
+    assert api.calls[2] == {"lod": "full", "limit": "3", "after": "cursor-6"}
+
+
+def test_root_defaults_to_the_api_clients_tenant(tmp_path, api):
+    inventory = parse(write_source(tmp_path, root_tenant_id=None))
+    assert "Acme Corp" in hosts(inventory)
+    assert api.calls[0]["subtree_root_id"] == ROOT
+
+
+def test_groups_by_kind_parent_and_pricing_mode(tmp_path, api):
+    inventory = parse(write_source(tmp_path))
+    assert hosts(inventory, "kind_customer") == ["Acme Corp", "Globex", "Initech"]
+    assert hosts(inventory, "kind_partner") == ["EU Partner"]
+    assert hosts(inventory, "kind_folder") == ["Folder A"]
+    assert hosts(inventory, "kind_unit") == ["Acme Lab"]
+    assert hosts(inventory, "parent_EU_Partner") == ["Acme Corp", "Globex"]
+    assert hosts(inventory, "parent_Folder_A") == ["Initech"]
+    assert hosts(inventory, "parent_Root_Partner") == ["EU Partner", "Folder A"]
+    assert hosts(inventory, "pricing_mode_production") == ["Acme Corp", "Acme Lab", "EU Partner", "Folder A"]
+    assert hosts(inventory, "pricing_mode_trial") == ["Globex", "Initech"]
+
+
+def test_group_by_can_leave_groups_out(tmp_path, api):
+    inventory = parse(write_source(tmp_path, group_by=["kind"]))
+    assert "kind_customer" in inventory.groups
+    assert not [g for g in inventory.groups if g.startswith(("parent_", "pricing_mode_"))]
+
+
+def test_kinds_include_disabled_and_name_patterns(tmp_path, api):
+    assert hosts(parse(write_source(tmp_path, kinds=["customer"]))) == ["Acme Corp", "Globex", "Initech"]
+    assert hosts(parse(write_source(tmp_path, kinds=["customer"], include_disabled=True))) == [
+        "Acme Corp", "Globex", "Initech", "Umbrella"]
+    assert hosts(parse(write_source(tmp_path, name_patterns=["acme*"]))) == ["Acme Corp", "Acme Lab"]
+    assert hosts(parse(write_source(tmp_path, name_patterns=["acme*"], exclude_name_patterns=["*LAB"]))) == ["Acme Corp"]
+
+
+def test_include_root(tmp_path, api):
+    inventory = parse(write_source(tmp_path, include_root=True))
+    assert "Root Partner" in hosts(inventory)
+    assert host_vars(inventory, "Root Partner")["acronis_depth"] == 0
+    assert host_vars(inventory, "Root Partner")["acronis_parent_name"] is None
+
+
+def test_keyed_groups_groups_and_compose(tmp_path, api):
+    path = write_source(
+        tmp_path,
+        keyed_groups=[{"key": "acronis_language", "prefix": "language"}],
+        groups={"crm_linked": "acronis_customer_id is not none"},
+        compose={"crm": "acronis_customer_id", "label": "acronis_name ~ '/' ~ acronis_kind"},
+    )
+    inventory = parse(path)
+    assert hosts(inventory, "language_de") == ["Initech"]
+    assert hosts(inventory, "language_en") == ["Acme Corp", "Acme Lab", "EU Partner", "Folder A", "Globex"]
+    assert hosts(inventory, "crm_linked") == ["Acme Corp"]
+    assert host_vars(inventory, "Acme Corp")["crm"] == "CRM-1"
+    assert host_vars(inventory, "Globex")["label"] == "Globex/customer"
+
+
+def test_strict_fails_on_a_bad_compose_expression(tmp_path, api):
+    path = write_source(tmp_path, strict=True, compose={"x": "acronis_no_such_field.value"})
+    with pytest.raises(Exception, match="Could not set x for host"):
+        parse(path)
+
+
+def test_empty_vars_prefix_gives_the_api_names(tmp_path, api):
+    inventory = parse(write_source(tmp_path, vars_prefix=""))
+    assert host_vars(inventory, "Globex")["kind"] == "customer"
+    assert host_vars(inventory, "Globex")["parent_name"] == "EU Partner"
+
+
+def test_hostname_id(tmp_path, api):
+    inventory = parse(write_source(tmp_path, hostname="id"))
+    assert tenant_id(3) in hosts(inventory)
+    assert host_vars(inventory, tenant_id(3))["acronis_name"] == "Acme Corp"
+
+
+def test_tenants_that_share_a_name_get_their_id_appended(tmp_path):
+    world = WORLD + [tenant(8, "Globex", "customer", tenant_id(2))]
+    with requests_mock.Mocker() as mocker:
+        TenantsAPI(mocker, world)
+        inventory = parse(write_source(tmp_path))
+    names = hosts(inventory)
+    assert "Globex" not in names
+    assert "Globex_%s" % tenant_id(4) in names and "Globex_%s" % tenant_id(8) in names
+    assert "Acme Corp" in names
+
+
+def test_the_cache_serves_the_second_run_without_requests(tmp_path, api):
+    path = write_source(tmp_path, cache=True, cache_plugin="ansible.builtin.jsonfile",
+                        cache_connection=str(tmp_path / "cache"))
+    first = hosts(parse(path))
+    calls = len(api.calls)
+    second = hosts(parse(path))
+    assert second == first
+    assert len(api.calls) == calls and api.tokens == 1
+    # The cache holds tenants, not credentials.
+    cached = "".join(p.read_text() for p in (tmp_path / "cache").iterdir())
+    assert "Acme Corp" in cached and SECRET not in cached
+    # --flush-cache (cache=False) reads the API again.
+    parse(path, cache=False)
+    assert len(api.calls) == calls * 2
+
+
+def test_cache_disabled_reads_every_time(tmp_path, api):
+    path = write_source(tmp_path)
+    parse(path)
+    parse(path)
+    assert len(api.calls) == 6
+
+
+def test_connection_from_the_environment(tmp_path, api, monkeypatch):
+    monkeypatch.setenv("ACRONIS_BASE_URL", BASE_URL + "/api/2")
+    monkeypatch.setenv("ACRONIS_CLIENT_ID", CLIENT_ID)
+    monkeypatch.setenv("ACRONIS_CLIENT_SECRET", SECRET)
+    monkeypatch.setenv("ACRONIS_TOKEN_CACHE", "false")
+    path = write_source(tmp_path, base_url=None, client_id=None, client_secret=None)
+    assert "Globex" in hosts(parse(path))
+
+
+def test_missing_credentials_name_the_environment_variables(tmp_path, api):
+    path = write_source(tmp_path, client_id=None, client_secret=None)
+    with pytest.raises(AnsibleParserError) as info:
+        parse(path)
+    message = str(info.value)
+    assert "client_id, client_secret" in message and "ACRONIS_CLIENT_ID and ACRONIS_CLIENT_SECRET" in message
+    assert api.calls == [] and api.tokens == 0
+
+
+def test_api_error_is_one_sentence_with_the_api_code(tmp_path, api):
+    path = write_source(tmp_path, root_tenant_id=tenant_id(42))
+    with pytest.raises(AnsibleParserError) as info:
+        parse(path)
+    message = str(info.value)
+    assert message.startswith("Could not read the tenants under %s:" % tenant_id(42))
+    assert "HTTP 404" in message and "1005" in message and "Traceback" not in message
+
+
+def test_malformed_root_id_is_rejected_before_any_request(tmp_path, api):
+    with pytest.raises(AnsibleParserError, match="root_tenant_id must be a tenant ID"):
+        parse(write_source(tmp_path, root_tenant_id="acme"))
+    assert api.tokens == 0
+
+
+def test_verify_file_accepts_only_its_file_names(tmp_path):
+    plugin = inventory_loader.get("acronis.cyber_platform.tenants")
+    for name, wanted in (("prod.acronis.yml", True), ("acronis_tenants.yaml", True), ("eu.acronis_tenants.yml", True),
+                         ("hosts.yml", False), ("acronis.json", False)):
+        path = tmp_path / name
+        path.write_text("plugin: acronis.cyber_platform.tenants\n")
+        assert plugin.verify_file(str(path)) is wanted, name
