@@ -177,3 +177,13 @@ def get_usages_batch(client, tenant_ids, usage_names=None, editions=None):
         for item in body.get("items") or []:
             result.setdefault(item.get("tenant"), []).extend(item.get("usages") or [])
     return result
+
+
+def usage_entry(usage, tenant_id, tenant_name=None):
+    """One usage entry with the tenant and the quota where a playbook's filters expect them."""
+    result = dict(usage)
+    result["tenant_uuid"] = usage.get("tenant_uuid") or tenant_id
+    result["quota"] = ((usage.get("offering_item") or {}).get("quota")) or None
+    if tenant_name is not None:
+        result["tenant_name"] = tenant_name
+    return result
