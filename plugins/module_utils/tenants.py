@@ -321,6 +321,7 @@ class TenantTask:
         self.params = module.params
         self.client = module.client
         self.label = "tenant %r" % (self.params["name"] or self.params["id"])
+        self.posted = False   # True once this task's POST /tenants was answered
 
     # ------------------------------------------------------------ desired state
 
@@ -523,7 +524,9 @@ class TenantTask:
         if p["enhanced_security"] is not None:
             body["settings"] = {"enhanced_security": p["enhanced_security"]}
         try:
-            return create_tenant(self.client, body), True
+            tenant = create_tenant(self.client, body)
+            self.posted = True
+            return tenant, True
         except AcronisError as exc:
             conflict = exc.has_code(ERROR_NAME_EXISTS)
             if not conflict and not isinstance(exc, AcronisOutcomeUnknown):
@@ -572,7 +575,7 @@ class TenantTask:
             current = victim
             if current.get("update_lock", {}).get("enabled") and self.params["update_lock"] is False:
                 current = update_tenant(self.client, current["id"], current["version"],
-                                                {"update_lock": {"enabled": False}})
+                                        {"update_lock": {"enabled": False}})
             if current.get("enabled"):
                 current = update_tenant(self.client, current["id"], current["version"], {"enabled": False})
             try:
@@ -599,24 +602,24 @@ class TenantTask:
         """Check mode, for a tenant (or a parent) that an earlier check-mode task would have created."""
         p = self.params
         if p["state"] == "absent":
-            return dict(changed=False, tenant={}, removed=[])
+            return dict(changed=False, tenant={}, removed=[], created=False)
         if p["kind"] is None and not p["id"]:
             raise AcronisFailure("kind is required to create %s" % self.label)
         tenant = predicted_new_tenant(p, p["parent_id"])
         if p["id"]:
             tenant["id"] = p["id"]
-        return self.result(True, tenant, make_diff(None, tenant))
+        return self.result(True, tenant, make_diff(None, tenant), created=not p["id"])
 
     def ensure_absent(self, current):
         """Delete the tenant (and its subtree with remove_subtree) when it exists."""
         if current is None:
-            return dict(changed=False, tenant={}, removed=[])
+            return dict(changed=False, tenant={}, removed=[], created=False)
         if current.get("has_children") and not self.params["remove_subtree"]:
             raise AcronisFailure("Tenant %r (%s) has child tenants; set remove_subtree=true to delete it with its "
                                  "whole subtree" % (current["name"], current["id"]))
         removed = self.delete(current)
         before = dict((k, current.get(k)) for k in ("id", "name", "kind", "parent_id"))
-        return self.result(True, {}, make_diff(before, None), removed=removed)
+        return self.result(True, {}, make_diff(before, None), removed=removed, created=False)
 
     def ensure_created(self, parent_id):
         """Create the tenant under ``parent_id`` (predict it in check mode), then apply what POST cannot set."""
@@ -625,7 +628,7 @@ class TenantTask:
             raise AcronisFailure("kind is required to create %s under parent %s" % (self.label, parent_id))
         if self.module.check_mode:
             tenant = predicted_new_tenant(p, parent_id)
-            return self.result(True, tenant, make_diff(None, tenant))
+            return self.result(True, tenant, make_diff(None, tenant), created=True)
         current, created = self.create(parent_id)
         changes, extras = self.plan(current, addressed_by_id=False, just_created=created)
         tenant = self.apply(current, dict(changes), extras) if (changes or extras) else current
@@ -633,13 +636,14 @@ class TenantTask:
             diff = make_diff(None, merge(predicted_new_tenant(p, parent_id), {"id": tenant["id"]}))
         else:
             diff = make_diff(current, merge(changes, extras))
-        return self.result(created or bool(changes or extras), tenant, diff)
+        # ``created`` tells later tasks that the tenant is new (no items, no users): only when the service said so.
+        return self.result(created or bool(changes or extras), tenant, diff, created=self.posted)
 
     def ensure_updated(self, current):
         """Bring an existing tenant to the desired state."""
         changes, extras = self.plan(current, addressed_by_id=bool(self.params["id"]))
         if not changes and not extras:
-            return dict(changed=False, tenant=current)
+            return dict(changed=False, tenant=current, created=False)
         all_changes = merge(changes, extras)
         # The diff is taken before apply(), which updates the tenant it is given in place.
         diff = make_diff(current, all_changes)
@@ -647,8 +651,7 @@ class TenantTask:
             tenant = merge(current, all_changes)
         else:
             tenant = self.apply(current, dict(changes), extras)
-        return self.result(True, tenant, diff)
-
+        return self.result(True, tenant, diff, created=False)
 
 
 def predicted_new_tenant(params, parent_id):

@@ -260,6 +260,16 @@ tenant:
     created_at: "2024-04-19T11:50:00+00:00"
     updated_at: "2024-04-19T11:52:00+00:00"
     deleted_at: null
+created:
+  description:
+    - Whether the task created the tenant (in check mode, would create it). V(false) for a tenant that existed,
+      also when a create that the service refused because the name exists found it.
+    - Give it, with RV(tenant), to the tasks that manage the tenant's offering items and users
+      (O(acronis.cyber_platform.acronis_offering_items#module:tenant_created),
+      O(acronis.cyber_platform.acronis_user#module:tenant_created)), so that they do not read what a new tenant has.
+  returned: always
+  type: bool
+  sample: true
 removed:
   description: IDs of the tenants the task deleted (or would delete, in check mode), deepest first.
   returned: when O(state=absent)
