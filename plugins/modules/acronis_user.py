@@ -159,6 +159,16 @@ EXAMPLES = r'''
     activation_email: on_create
   register: admin
 
+- name: The administrator of a customer created by an earlier task, without reading what the run knows
+  acronis.cyber_platform.acronis_user:
+    tenant_id: "{{ customer.tenant.id }}"
+    tenant_created: "{{ customer.created }}"   # registered from acronis.cyber_platform.acronis_tenant
+    login: jdoe-acme
+    contact:
+      email: jdoe@acme.example
+    activation_email: on_create
+  register: admin
+
 - name: Give a service account a password instead (set only when it is created)
   acronis.cyber_platform.acronis_user:
     tenant_id: "{{ customer_id }}"
