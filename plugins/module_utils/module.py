@@ -125,6 +125,8 @@ class AcronisModule(AnsibleModule):
         try:
             self.check_preconditions()
             result = run(self)
+            if not isinstance(result, dict):
+                raise TypeError("run() returned %s instead of the result of the task" % type(result).__name__)
         except AcronisFailure as failure:
             self.fail_json(msg=failure.msg, **failure.result)
         except AcronisError as exc:

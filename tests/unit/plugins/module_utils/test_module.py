@@ -425,6 +425,13 @@ def test_execute_names_an_exception_without_text_without_its_class(execute):
     assert "no detail given" in result["msg"]
 
 
+def test_execute_fails_cleanly_when_run_returns_no_result(execute):
+    result = execute(lambda module: None)
+    assert result["failed"] is True
+    assert "run() returned NoneType instead of the result of the task" in result["msg"]
+    assert "TypeError" not in result["msg"]
+
+
 @pytest.mark.parametrize("how", ["failure", "api_error", "unexpected", "success"])
 def test_execute_never_shows_a_secret(execute, monkeypatch, how):
     from ansible.module_utils._internal import _traceback
