@@ -77,12 +77,16 @@ class AcronisModule(AnsibleModule):
         spec = connection_argument_spec()
         spec.update(argument_spec)
         super(AcronisModule, self).__init__(argument_spec=spec, **kwargs)
-        if not HAS_REQUESTS:
-            self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-        if requires_client_credentials and not (self.params["client_id"] and self.params["client_secret"]):
-            self.fail_json(msg="client_id and client_secret are required: set them as options, in "
-                               "module_defaults, or as ACRONIS_CLIENT_ID and ACRONIS_CLIENT_SECRET")
+        self._requires_client_credentials = requires_client_credentials
         self._client = None
+
+    def check_preconditions(self):
+        """Raise ``AcronisFailure`` when the module cannot run at all (no requests library, no credentials)."""
+        if not HAS_REQUESTS:
+            raise AcronisFailure(missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+        if self._requires_client_credentials and not (self.params["client_id"] and self.params["client_secret"]):
+            raise AcronisFailure("client_id and client_secret are required: set them as options, in "
+                                 "module_defaults, or as ACRONIS_CLIENT_ID and ACRONIS_CLIENT_SECRET")
 
     def make_client(self, **overrides):
         """A client built from the connection options; read-only in check mode."""
@@ -123,7 +127,10 @@ class AcronisModule(AnsibleModule):
         task fails with one line, and the traceback is shown only at ``-vvv``.
         """
         try:
+            self.check_preconditions()
             result = run(self)
+            if not isinstance(result, dict):
+                raise TypeError("run() returned %s instead of the result of the task" % type(result).__name__)
         except AcronisFailure as failure:
             self.fail_json(msg=failure.msg, **failure.result)
         except AcronisError as exc:
@@ -134,28 +141,31 @@ class AcronisModule(AnsibleModule):
                                % (self._name, one_line(exc)), exception=traceback.format_exc())
         self.exit_json(**result)
 
-    def fail_api(self, exc, action, **result):
-        """Fail the task for an ``AcronisError`` (see ``api_failure``).
-
-        For modules not yet written as ``run(module)``; new code raises ``api_failure`` instead.
-        """
-        failure = api_failure(exc, action, **result)
-        self.fail_json(msg=failure.msg, **failure.result)
-
     def check_uuid(self, value, what):
-        """Reject a malformed id before any request; placeholders pass only in check mode."""
-        if value is None:
-            return
-        if is_placeholder_id(value) and not self.check_mode:
-            self.fail_json(msg="%s %s is a check-mode placeholder for an object that was not created; "
-                               "run without --check to create it first" % (what, value))
-        if not UUID_RE.match(value):
-            self.fail_json(msg="%s must be a UUID like 6e6d758d-8e74-3ae3-ac84-50eb0dff12eb, got %r" % (what, value))
+        """Reject a malformed id before any request; placeholders pass only in check mode.
+
+        Raises ``AcronisFailure``, which ``execute`` turns into the task's failure.
+        """
+        check_uuid(value, what, self.check_mode)
+
+
+def check_uuid(value, what, check_mode=False):
+    """Raise ``AcronisFailure`` for an id that is not a UUID, or a placeholder outside check mode."""
+    if value is None:
+        return
+    if is_placeholder_id(value) and not check_mode:
+        raise AcronisFailure("%s %s is a check-mode placeholder for an object that was not created; "
+                             "run without --check to create it first" % (what, value))
+    if not isinstance(value, str) or not UUID_RE.match(value):
+        raise AcronisFailure("%s must be a UUID like 6e6d758d-8e74-3ae3-ac84-50eb0dff12eb, got %r" % (what, value))
 
 
 def one_line(exc):
     """An exception's text on one line, without its class: what a person can read in a task's failure."""
-    text = " ".join(str(exc).split()) or type(exc).__name__
+    text = " ".join(str(exc).split())
+    if isinstance(exc, KeyError) and exc.args:
+        text = "no value for %r" % (exc.args[0],)
+    text = text or "no detail given"
     return text if len(text) <= 300 else text[:300] + "..."
 
 

@@ -14,9 +14,24 @@ is kept and runs every month.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import os
+import re
+import tempfile
 import time
 
+from ansible.module_utils.common.text.converters import to_native
+
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
+    AcronisFailure,
+    api_failure,
+    compare,
+    is_placeholder_id,
+    make_diff,
+    merge,
+    placeholder_id,
+)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.tenants import get_tenant
 
 STATUS_SAVED = "saved"
 STATUS_FAILED = "failed"
@@ -176,4 +191,303 @@ def get_usages_batch(client, tenant_ids, usage_names=None, editions=None):
         body = client.get("/tenants/usages", params=params) or {}
         for item in body.get("items") or []:
             result.setdefault(item.get("tenant"), []).extend(item.get("usages") or [])
+    return result
+
+
+def usage_entry(usage, tenant_id, tenant_name=None):
+    """One usage entry with the tenant and the quota where a playbook's filters expect them."""
+    result = dict(usage)
+    result["tenant_uuid"] = usage.get("tenant_uuid") or tenant_id
+    result["quota"] = ((usage.get("offering_item") or {}).get("quota")) or None
+    if tenant_name is not None:
+        result["tenant_name"] = tenant_name
+    return result
+
+
+# ------------------------------------------------------------ the acronis_report task
+
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DEFAULT_LEVEL = "accounts"
+DEFAULT_FORMAT = "csv_v2_0"
+ONCE_ONLY = ("dest", "period")
+MONTHLY_ONLY = ("enabled",)
+
+
+def validate_report_options(module):
+    """Refuse what cannot work before any request."""
+    p = module.params
+    module.check_uuid(p["tenant_id"], "tenant_id")
+    for user_id in p["recipients"] or []:
+        module.check_uuid(user_id, "each of recipients")
+    if p["schedule"] == "once":
+        wrong = [name for name in MONTHLY_ONLY if p[name] is not None]
+        if p["state"] == "absent":
+            raise AcronisFailure("state=absent applies to monthly reports only: a one-time report is a file, "
+                                 "remove %s with ansible.builtin.file" % (p["dest"] or "it"))
+        if wrong:
+            raise AcronisFailure("%s applies to monthly reports only (schedule=monthly)" % ", ".join(wrong))
+        if not p["dest"]:
+            raise AcronisFailure("dest is required with schedule=once: it is the file the report is downloaded to")
+        if p["formats"] is not None and len(p["formats"]) != 1:
+            raise AcronisFailure("a one-time report is downloaded to one file, so formats takes exactly one "
+                                 "format, got %d" % len(p["formats"]))
+        if p["wait_timeout"] < 0:
+            raise AcronisFailure("wait_timeout must be 0 or more seconds, got %d" % p["wait_timeout"])
+        if p["poll_interval"] <= 0:
+            raise AcronisFailure("poll_interval must be more than 0 seconds, got %s" % p["poll_interval"])
+        if p["period"]:
+            for key in ("start", "end"):
+                if not DATE_RE.match(p["period"][key]):
+                    raise AcronisFailure("period.%s must be a date as YYYY-MM-DD, got %r" % (key, p["period"][key]))
+            if p["period"]["start"] > p["period"]["end"]:
+                raise AcronisFailure("period.start (%s) is after period.end (%s)" % (p["period"]["start"], p["period"]["end"]))
+    else:
+        wrong = [name for name in ONCE_ONLY if p[name] is not None]
+        if p["force"]:
+            wrong.append("force")
+        if wrong:
+            raise AcronisFailure("%s applies to one-time reports only (schedule=once); a monthly report is a "
+                                 "definition kept on the service, not a download" % ", ".join(wrong))
+
+
+def create_body(params):
+    """The POST /reports body of a new report, defaults filled in."""
+    once = params["schedule"] == "once"
+    parameters = {
+        "tenant_id": params["tenant_id"],
+        "kind": params["kind"],
+        "level": params["level"] or DEFAULT_LEVEL,
+        "formats": params["formats"] or [DEFAULT_FORMAT],
+    }
+    for key in ("hide_zero_usage", "show_skus"):
+        if params[key] is not None:
+            parameters[key] = params[key]
+    if params["period"]:
+        parameters["period"] = {"start": params["period"]["start"], "end": params["period"]["end"]}
+    schedule = {"type": params["schedule"]}
+    if not once:
+        schedule["enabled"] = True if params["enabled"] is None else params["enabled"]
+    return {
+        "parameters": parameters,
+        "schedule": schedule,
+        "result_action": params["result_action"] or ("save" if once else "send"),
+        "recipients": sorted(params["recipients"] or []),
+    }
+
+
+def check_send_recipients(module, body):
+    if body["result_action"] == "send" and not body["recipients"]:
+        raise AcronisFailure("result_action=send needs at least one of recipients (user IDs) to send the report to")
+
+
+# --------------------------------------------------------------- one-time report
+
+def file_facts(module, path):
+    if not os.path.isfile(path):
+        return {}
+    return {"size": os.path.getsize(path), "checksum": module.sha1(path)}
+
+
+def write_atomically(module, dest, content):
+    """Write ``content`` to a temporary file beside ``dest``, then rename it over ``dest``."""
+    directory = os.path.dirname(os.path.abspath(dest))
+    handle, tmp = tempfile.mkstemp(dir=directory, prefix=".%s." % os.path.basename(dest), suffix=".part")
+    module.add_cleanup_file(tmp)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+    except (IOError, OSError) as exc:
+        raise AcronisFailure("Failed to write the report to %s: %s" % (tmp, to_native(exc)))
+    module.atomic_move(tmp, dest)
+
+
+def pick_stored(module, stored, wanted_format, report_id):
+    if len(stored) == 1:
+        return stored[0]
+    matching = [item for item in stored if item.get("report_format") == wanted_format]
+    if len(matching) == 1:
+        return matching[0]
+    raise AcronisFailure("report %s has %d stored files and none or several in format %s; cannot choose one to "
+                         "download" % (report_id, len(stored), wanted_format), stored=stored)
+
+
+def ensure_once_report(module):
+    """schedule=once: the report downloaded to dest (no request at all when dest is there and force is off)."""
+    client = module.client
+    p = module.params
+    dest = p["dest"]
+    result = dict(changed=False, dest=dest)
+    file_args = module.load_file_common_arguments(p, path=dest)
+
+    if os.path.isdir(dest):
+        raise AcronisFailure("dest %s is a directory; give the path of the file to download the report to" % dest)
+    directory = os.path.dirname(os.path.abspath(dest))
+    if not os.path.isdir(directory):
+        raise AcronisFailure("the directory of dest, %s, does not exist; create it first" % directory)
+
+    before = file_facts(module, dest)
+    if before and not p["force"]:
+        # The file is the state: it is there, so no request at all.
+        result["changed"] = module.set_fs_attributes_if_different(file_args, False)
+        result.update(before)
+        return result
+
+    body = create_body(p)
+    check_send_recipients(module, body)
+    result["changed"] = True
+    if module._diff:
+        result["diff"] = {
+            "before": dict(dict(path=dest, state="file" if before else "absent"), **before),
+            "after": {"path": dest, "state": "file", "report": body["parameters"]},
+        }
+
+    if module.check_mode:
+        if not is_placeholder_id(p["tenant_id"]):
+            try:
+                tenant = get_tenant(client, p["tenant_id"])
+            except AcronisError as exc:
+                raise api_failure(exc, "read tenant %s" % p["tenant_id"])
+            if tenant is None:
+                raise AcronisFailure("tenant %s was not found" % p["tenant_id"])
+        result["report"] = dict(body, id=placeholder_id("report", dest), version=1)
+        result.update(before)
+        return result
+
+    action = "create a one-time %s report for tenant %s" % (p["kind"], p["tenant_id"])
+    try:
+        report = create_report(client, body)
+        result["report"] = report
+        action = "wait for report %s of tenant %s" % (report["id"], p["tenant_id"])
+        stored = wait_until_saved(client, report["id"], p["wait_timeout"], p["poll_interval"])
+        item = pick_stored(module, stored, body["parameters"]["formats"][0], report["id"])
+        action = "download stored report %s of report %s" % (item.get("id"), report["id"])
+        content = download_stored(client, report["id"], item["id"])
+    except ReportFailed as exc:
+        raise AcronisFailure("Failed to get the one-time %s report of tenant %s: %s" % (p["kind"], p["tenant_id"], exc),
+                             report=result.get("report"), stored=exc.stored, last_status=STATUS_FAILED)
+    except ReportTimeout as exc:
+        raise AcronisFailure("Failed to get the one-time %s report of tenant %s: %s" % (p["kind"], p["tenant_id"], exc),
+                             report=result.get("report"), stored=exc.stored, last_status=exc.last_status)
+    except AcronisError as exc:
+        raise api_failure(exc, action, report=result.get("report"))
+
+    write_atomically(module, dest, content)
+    module.set_fs_attributes_if_different(file_args, True)
+    result["stored_report"] = item
+    result.update(file_facts(module, dest))
+    if "diff" in result:
+        result["diff"]["after"]["size"] = result["size"]
+    return result
+
+
+# -------------------------------------------------------------- monthly report
+
+def comparable_report(report):
+    """The updatable part of a definition, recipients sorted."""
+    parameters = report.get("parameters") or {}
+    return {
+        "parameters": dict((k, parameters.get(k)) for k in ("level", "hide_zero_usage", "show_skus")),
+        "recipients": sorted(report.get("recipients") or []),
+        "schedule": {"enabled": (report.get("schedule") or {}).get("enabled")},
+    }
+
+
+def desired_report(params):
+    return {
+        "parameters": {"level": params["level"], "hide_zero_usage": params["hide_zero_usage"],
+                       "show_skus": params["show_skus"]},
+        "recipients": sorted(params["recipients"]) if params["recipients"] is not None else None,
+        "schedule": {"enabled": params["enabled"]},
+    }
+
+
+def report_put_body(report, current, changes):
+    """PUT /reports/{id}: every updatable field, as it will be (the API may replace what is left out)."""
+    after = merge(current, changes)
+    parameters = dict((k, v) for k, v in after["parameters"].items() if v is not None)
+    parameters["kind"] = report["parameters"]["kind"]
+    body = {"parameters": parameters, "recipients": after["recipients"]}
+    if after["schedule"]["enabled"] is not None:
+        body["schedule"] = {"enabled": after["schedule"]["enabled"]}
+    return body
+
+
+def refuse_immutable(module, report):
+    p = module.params
+    parameters = report.get("parameters") or {}
+    if p["formats"] is not None and sorted(p["formats"]) != sorted(parameters.get("formats") or []):
+        raise AcronisFailure("the formats of monthly report %s are %s; the API cannot change them. Delete it "
+                             "(state=absent), then create it with formats %s"
+                             % (report["id"], parameters.get("formats"), p["formats"]), report=report)
+    if p["result_action"] is not None and p["result_action"] != report.get("result_action"):
+        raise AcronisFailure("the result_action of monthly report %s is %s; the API cannot change it. Delete it "
+                             "(state=absent), then create it with result_action %s"
+                             % (report["id"], report.get("result_action"), p["result_action"]), report=report)
+
+
+def ensure_monthly_report(module):
+    """schedule=monthly: the one definition of this kind for the tenant, as the task describes it."""
+    client = module.client
+    p = module.params
+    tenant_id = p["tenant_id"]
+    what = "monthly %s report of tenant %s" % (p["kind"], tenant_id)
+    result = dict(changed=False)
+
+    matches = []
+    if not is_placeholder_id(tenant_id):
+        try:
+            matches = find_scheduled_reports(client, tenant_id, "monthly", p["kind"])
+        except AcronisError as exc:
+            raise api_failure(exc, "read the reports of tenant %s" % tenant_id)
+
+    if p["state"] == "absent":
+        result["deleted"] = [report["id"] for report in matches]
+        if matches:
+            result.update(changed=True, report=matches[0])
+            if module._diff:
+                result["diff"] = make_diff(matches[0], None)
+        if not module.check_mode:
+            for report in matches:
+                try:
+                    delete_report(client, report["id"], report["version"])
+                except AcronisError as exc:
+                    raise api_failure(exc, "delete %s (%s)" % (what, report["id"]), **result)
+        return result
+
+    if len(matches) > 1:
+        raise AcronisFailure("tenant %s has %d monthly %s reports (%s); the module manages one. Delete them with "
+                             "state=absent, then create one"
+                             % (tenant_id, len(matches), p["kind"], ", ".join(r["id"] for r in matches)))
+
+    if not matches:
+        body = create_body(p)
+        check_send_recipients(module, body)
+        result["changed"] = True
+        if module._diff:
+            result["diff"] = make_diff(None, body)
+        if module.check_mode:
+            result["report"] = dict(body, id=placeholder_id("report", "%s:monthly:%s" % (tenant_id, p["kind"])), version=1)
+        else:
+            try:
+                result["report"] = create_report(client, body)
+            except AcronisError as exc:
+                raise api_failure(exc, "create " + what)
+        return result
+
+    report = matches[0]
+    refuse_immutable(module, report)
+    current = comparable_report(report)
+    changes = compare(desired_report(p), current)
+    result["report"] = report
+    if changes:
+        result["changed"] = True
+        if module._diff:
+            result["diff"] = make_diff(current, changes)
+        if module.check_mode:
+            result["report"] = merge(report, changes)
+        else:
+            try:
+                result["report"] = update_report(client, report["id"], report_put_body(report, current, changes))
+            except AcronisError as exc:
+                raise api_failure(exc, "update %s (%s)" % (what, report["id"]))
     return result

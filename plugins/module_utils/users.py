@@ -19,7 +19,20 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisAPIError
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
+    AcronisAPIError,
+    AcronisError,
+    AcronisOutcomeUnknown,
+)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
+    MASK,
+    AcronisFailure,
+    api_failure,
+    is_placeholder_id,
+    make_diff,
+    merge,
+    placeholder_id,
+)
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants
 
 # The role enum of the API specification (components.schemas.userRole).
@@ -169,3 +182,250 @@ def search(client, text, tenant_id=None, limit=None):
         params["limit"] = limit
     body = client.get("/search", params=params) or {}
     return list(body.get("items") or [])
+
+
+# ----------------------------------------------------------- the acronis_user task
+
+def validate_user_options(module):
+    """Refuse, before any request, what cannot work."""
+    p = module.params
+    if not LOGIN_RE.match(p["login"]):
+        raise AcronisFailure("login %r is not valid: use at least 3 characters among ASCII letters, digits "
+                             "and . @ _ - + : ! # $ %% ^ * = { } ' ` / ?" % p["login"])
+    module.check_uuid(p["tenant_id"], "tenant_id")
+    email = (p["contact"] or {}).get("email")
+    if email is not None and not EMAIL_RE.match(email):
+        raise AcronisFailure("contact.email %r of user '%s' is not a valid e-mail address" % (email, p["login"]))
+    if p["password"] is not None and p["activation_email"] != "never":
+        raise AcronisFailure("activate user '%s' either with a password or with the activation e-mail, not both"
+                             % p["login"])
+
+
+def locate_for_task(module):
+    """The user of the task's tenant with the task's login, or None; fails when another tenant has the login.
+
+    The tenant's users are read first, so that an existing user costs no login check. The login check
+    (``GET /users/check_login``) is left out for a tenant the caller says was just created
+    (``tenant_created``) outside check mode: it has no users, and the create itself answers whether the
+    login is free.
+    """
+    p = module.params
+    client = module.client
+    login = p["login"]
+    try:
+        if is_placeholder_id(p["tenant_id"]) or p["tenant_created"]:
+            user = None
+        else:
+            user = find_in_tenant(client, p["tenant_id"], login)
+        if user is not None:
+            return user
+        if p["tenant_created"] and not module.check_mode and p["state"] == "present":
+            return None
+        free = login_is_free(client, login)
+    except AcronisError as exc:
+        raise api_failure(exc, "look up user '%s'" % login)
+    if not free:
+        raise login_elsewhere(login, p["tenant_id"])
+    return None
+
+
+def login_elsewhere(login, tenant_id, **result):
+    return AcronisFailure("login '%s' is already taken by a user of another tenant than %s; "
+                          "logins are unique across the platform" % (login, tenant_id), **result)
+
+
+def desired_user(params, user):
+    """What the task asks for, in the API's shape; None means 'leave it as it is'."""
+    notifications = params["notifications"]
+    if notifications is not None:
+        base = [] if params["purge_notifications"] else list((user or {}).get("notifications") or [])
+        notifications = sorted(set(base) | set(notifications))
+    contact = dict((k, v) for k, v in (params["contact"] or {}).items() if v is not None)
+    return {"contact": contact or None, "enabled": params["enabled"], "language": params["language"],
+            "notifications": notifications}
+
+
+def comparable_user(user):
+    """The managed part of a user, with lists in a stable order."""
+    return {"contact": dict(user.get("contact") or {}), "enabled": user.get("enabled"),
+            "language": user.get("language"), "notifications": sorted(user.get("notifications") or [])}
+
+
+def user_put_body(user, changes):
+    """The PUT body: the changed fields; a changed contact is sent whole, as the service replaces it."""
+    body = dict((k, v) for k, v in changes.items() if k != "contact")
+    if "contact" in changes:
+        contact = merge(user.get("contact") or {}, changes["contact"])
+        body["contact"] = dict((k, v) for k, v in contact.items()
+                               if k in tenants.CONTACT_FIELDS and v != [])
+    return body
+
+
+def create_for_task(module, desired):
+    """Create the user (or predict it in check mode); returns the user.
+
+    The tenant is read first (it must exist and be enabled), except for a tenant the caller says was
+    just created (``tenant_created``).
+    """
+    p = module.params
+    client = module.client
+    if not (desired["contact"] or {}).get("email"):
+        raise AcronisFailure("contact.email is required to create user '%s'" % p["login"])
+    body = {"tenant_id": p["tenant_id"], "login": p["login"]}
+    body.update(dict((k, v) for k, v in desired.items() if v is not None))
+    if not is_placeholder_id(p["tenant_id"]) and not p["tenant_created"]:
+        try:
+            tenant = tenants.get_tenant(client, p["tenant_id"])
+        except AcronisError as exc:
+            raise api_failure(exc, "read tenant %s of user '%s'" % (p["tenant_id"], p["login"]))
+        if tenant is None:
+            raise AcronisFailure("cannot create user '%s': tenant %s does not exist" % (p["login"], p["tenant_id"]))
+        if not tenant.get("enabled", True):
+            raise AcronisFailure("cannot create user '%s': tenant '%s' (%s) is disabled"
+                                 % (p["login"], tenant.get("name"), p["tenant_id"]))
+    if module.check_mode:
+        predicted = dict(body, id=placeholder_id("user", p["login"].casefold()), activated=False,
+                         personal_tenant_id=None)
+        predicted.setdefault("enabled", True)
+        return predicted
+    try:
+        return create_user(client, body)
+    except AcronisOutcomeUnknown as exc:
+        try:
+            user = find_in_tenant(client, p["tenant_id"], p["login"])
+        except AcronisError:
+            user = None
+        if user is None:
+            raise api_failure(exc, "create user '%s'" % p["login"])
+        return user
+    except AcronisError as exc:
+        if exc.conflict and p["tenant_created"]:
+            raise login_elsewhere(p["login"], p["tenant_id"], error=exc.to_dict())
+        raise api_failure(exc, "create user '%s' in tenant %s" % (p["login"], p["tenant_id"]))
+
+
+def activate(module, user, created):
+    """Send the activation e-mail or set the password when the options ask for it; returns (sent, set)."""
+    p = module.params
+    send = (p["activation_email"] == "on_create" and created
+            or p["activation_email"] == "until_activated") and not user.get("activated")
+    set_pw = p["password"] is not None and (created or p["update_password"] == "always")
+    if module.check_mode or not (send or set_pw):
+        return send, set_pw
+    try:
+        if send:
+            send_activation_email(module.client, user["id"])
+        if set_pw:
+            set_password(module.client, user["id"], p["password"])
+    except AcronisError as exc:
+        raise api_failure(exc, "activate user '%s'" % p["login"], changed=True, user=user)
+    return send, set_pw
+
+
+def remove_for_task(module, user):
+    """Disable, then delete, the user when it exists; the task's result."""
+    result = dict(changed=False, user={}, activation_email_sent=False, password_set=False, created=False)
+    if user is None:
+        return result
+    if not module.check_mode:
+        try:
+            version = user["version"]
+            if user.get("enabled"):
+                version = update_user(module.client, user["id"], version, {"enabled": False})["version"]
+            delete_user(module.client, user["id"], version)
+        except AcronisError as exc:
+            raise api_failure(exc, "delete user '%s'" % module.params["login"])
+    result["changed"] = True
+    if module._diff:
+        result["diff"] = make_diff(comparable_user(user), None)
+    return result
+
+
+def user_result(module, user, before, changes, created, sent, set_pw):
+    """The task's result for a user that exists (or would) after the task."""
+    result = dict(changed=bool(created or changes or sent or set_pw), user=user, created=created,
+                  activation_email_sent=sent, password_set=set_pw)
+    if module._diff:
+        after_changes = dict(changes)
+        if set_pw:
+            after_changes["password"] = MASK
+        if sent:
+            after_changes["activation_email"] = "sent"
+        result["diff"] = make_diff(before, after_changes, secrets=("password",))
+    return result
+
+
+# -------------------------------------------------- the acronis_access_policy task
+
+def validate_policy_options(module):
+    """Refuse, before any request, what cannot work."""
+    p = module.params
+    module.check_uuid(p["user_id"], "user_id")
+    module.check_uuid(p["tenant_id"], "tenant_id")
+    for role in p["roles"]:
+        module.check_uuid(role["tenant_id"], "roles[].tenant_id")
+    if p["purge"] and p["state"] == "absent":
+        raise AcronisFailure("purge needs state=present")
+    user = p["user"]
+    if user is not None:
+        missing = [key for key in ("id", "tenant_id") if not user.get(key)]
+        if missing:
+            raise AcronisFailure("option user must be a user as acronis_user returns it, with id and tenant_id; "
+                                 "it has no %s" % ", ".join(missing))
+        module.check_uuid(user["id"], "user.id")
+        module.check_uuid(user["tenant_id"], "user.tenant_id")
+        if p["tenant_id"] is not None and p["tenant_id"] != user["tenant_id"]:
+            raise AcronisFailure("option tenant_id (%s) is not the tenant_id of option user (%s); set one of them"
+                                 % (p["tenant_id"], user["tenant_id"]))
+
+
+def policy_user(module):
+    """(user, user_id) of the task: the user is None for one that would be created in check mode.
+
+    A ``user`` given as an option is not read again.
+    """
+    p = module.params
+    client = module.client
+    if p["user"] is not None:
+        user = p["user"]
+        return (None if is_placeholder_id(user["id"]) else user), user["id"]
+    if p["user_id"]:
+        if is_placeholder_id(p["user_id"]):
+            return None, p["user_id"]
+        user = get_user(client, p["user_id"])
+        if user is None:
+            raise AcronisFailure("user %s does not exist" % p["user_id"])
+        return user, user["id"]
+    if is_placeholder_id(p["tenant_id"]):
+        if not login_is_free(client, p["login"]):
+            raise AcronisFailure("login '%s' is already taken by a user of another tenant than %s"
+                                 % (p["login"], p["tenant_id"]))
+        return None, placeholder_id("user", p["login"].casefold())
+    where, user = locate(client, p["login"], p["tenant_id"])
+    if where == "here":
+        return user, user["id"]
+    if where == "free":
+        raise AcronisFailure("user '%s' does not exist in tenant %s" % (p["login"], p["tenant_id"]))
+    raise AcronisFailure("login '%s' belongs to a user of another tenant than %s" % (p["login"], p["tenant_id"]))
+
+
+def policy_label(key):
+    return "%s@%s" % key
+
+
+def policy_plan(p, current, home):
+    """(keep, added, removed): the current policies kept, the (role, tenant) pairs to add, those that go."""
+    listed = []
+    for role in p["roles"]:
+        key = (role["role_id"], role["tenant_id"] or home)
+        if key not in listed:
+            listed.append(key)
+    current_keys = [policy_key(c) for c in current]
+    if p["state"] == "present":
+        keep = [c for c in current if policy_key(c) in listed or not p["purge"]]
+        added = [k for k in listed if k not in current_keys]
+    else:
+        keep = [c for c in current if policy_key(c) not in listed]
+        added = []
+    removed = [policy_key(c) for c in current if c not in keep]
+    return keep, added, removed

@@ -30,8 +30,23 @@ options:
       - ID of the user.
       - In check mode, a check-mode placeholder ID of a user that an earlier task would create is accepted;
         every listed role is then predicted as added.
-      - One of O(user_id) and O(login) is required.
+      - One of O(user_id), O(login) and O(user) is required.
     type: str
+  user:
+    description:
+      - The user, as M(acronis.cyber_platform.acronis_user) returns it (its RV(acronis.cyber_platform.acronis_user#module:user)
+        return value), instead of O(user_id) or O(login). The module takes the user's C(id) and C(tenant_id) from it
+        and does not read the user again.
+      - In check mode, its C(id) may be a check-mode placeholder, as for O(user_id).
+    type: dict
+  user_created:
+    description:
+      - Set it to the RV(acronis.cyber_platform.acronis_user#module:created) return value of the task that made sure
+        O(user) exists. V(true) says that task created the user in this run, so the user has no roles yet; the module
+        then does not read them, and sends only the roles to grant.
+      - Leave it V(false) (the default) when the user may have roles already.
+    type: bool
+    default: false
   login:
     description:
       - Login of the user, looked up in O(tenant_id).
@@ -84,6 +99,13 @@ EXAMPLES = r'''
     roles:
       - role_id: company_admin
 
+- name: The same, without reading what the run already knows about the user
+  acronis.cyber_platform.acronis_access_policy:
+    user: "{{ admin.user }}"              # registered from acronis.cyber_platform.acronis_user
+    user_created: "{{ admin.created }}"   # true: the user is new and has no roles yet
+    roles:
+      - role_id: company_admin
+
 - name: A backup user with exactly one role, in their personal tenant
   acronis.cyber_platform.acronis_access_policy:
     login: jdoe-acme
@@ -127,92 +149,33 @@ user_id:
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
+    AcronisFailure,
     AcronisModule,
-    is_placeholder_id,
-    placeholder_id,
+    api_failure,
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import users
 
 
-def argument_spec():
-    role = dict(role_id=dict(type="str", required=True, choices=list(users.ROLES)), tenant_id=dict(type="str"))
-    return dict(
-        user_id=dict(type="str"),
-        login=dict(type="str"),
-        tenant_id=dict(type="str", aliases=["tenant"]),
-        roles=dict(type="list", elements="dict", default=[], options=role),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-        purge=dict(type="bool", default=False),
-    )
-
-
-def find_user(module, client):
-    """The user (None for one that would be created in check mode) and its id."""
+def run(module):
     p = module.params
-    if p["user_id"]:
-        if is_placeholder_id(p["user_id"]):
-            return None, p["user_id"]
-        user = users.get_user(client, p["user_id"])
-        if user is None:
-            module.fail_json(msg="user %s does not exist" % p["user_id"])
-        return user, user["id"]
-    if is_placeholder_id(p["tenant_id"]):
-        if not users.login_is_free(client, p["login"]):
-            module.fail_json(msg="login '%s' is already taken by a user of another tenant than %s"
-                                 % (p["login"], p["tenant_id"]))
-        return None, placeholder_id("user", p["login"].casefold())
-    where, user = users.locate(client, p["login"], p["tenant_id"])
-    if where == "here":
-        return user, user["id"]
-    if where == "free":
-        module.fail_json(msg="user '%s' does not exist in tenant %s" % (p["login"], p["tenant_id"]))
-    module.fail_json(msg="login '%s' belongs to a user of another tenant than %s" % (p["login"], p["tenant_id"]))
-
-
-def label(key):
-    return "%s@%s" % key
-
-
-def main():
-    module = AcronisModule(argument_spec=argument_spec(), supports_check_mode=True,
-                           required_one_of=[("user_id", "login")], mutually_exclusive=[("user_id", "login")],
-                           required_by={"login": "tenant_id"})
-    p = module.params
-    module.check_uuid(p["user_id"], "user_id")
-    module.check_uuid(p["tenant_id"], "tenant_id")
-    for role in p["roles"]:
-        module.check_uuid(role["tenant_id"], "roles[].tenant_id")
-    if p["purge"] and p["state"] == "absent":
-        module.fail_json(msg="purge needs state=present")
+    users.validate_policy_options(module)
     client = module.client
-    who = p["user_id"] or "'%s'" % p["login"]
+    who = p["user_id"] or (p["user"] or {}).get("id") or "'%s'" % p["login"]
 
-    # Current state.
+    # Current state: the user and its roles (none for a user created in this run, or one that would be).
     try:
-        user, user_id = find_user(module, client)
-        current = users.get_access_policies(client, user_id) if user is not None else []
+        user, user_id = users.policy_user(module)
+        current = users.get_access_policies(client, user_id) if user is not None and not p["user_created"] else []
     except AcronisError as exc:
-        module.fail_api(exc, "read the roles of user %s" % who)
-    home = (user or {}).get("tenant_id") or p["tenant_id"]
+        raise api_failure(exc, "read the roles of user %s" % who)
+    home = (user or p["user"] or {}).get("tenant_id") or p["tenant_id"]
     if home is None and any(r["tenant_id"] is None for r in p["roles"]):
-        module.fail_json(msg="user %s would be created by an earlier task: set roles[].tenant_id" % who)
+        raise AcronisFailure("user %s would be created by an earlier task: set roles[].tenant_id" % who)
 
-    # Desired state.
-    listed = []
-    for role in p["roles"]:
-        key = (role["role_id"], role["tenant_id"] or home)
-        if key not in listed:
-            listed.append(key)
-    current_keys = [users.policy_key(c) for c in current]
-    if p["state"] == "present":
-        keep = [c for c in current if users.policy_key(c) in listed or not p["purge"]]
-        added = [k for k in listed if k not in current_keys]
-    else:
-        keep = [c for c in current if users.policy_key(c) not in listed]
-        added = []
-    removed = [users.policy_key(c) for c in current if c not in keep]
+    # Desired state, compared with the current one.
+    keep, added, removed = users.policy_plan(p, current, home)
 
-    # Act.
+    # Act: one PUT with the whole set.
     changed = bool(added or removed)
     result_items = keep + [users.new_policy(user_id, role_id, tenant_id) for role_id, tenant_id in added]
     if changed and not module.check_mode:
@@ -221,15 +184,34 @@ def main():
         try:
             result_items = users.put_access_policies(client, user_id, body)
         except AcronisError as exc:
-            module.fail_api(exc, "set the roles of user %s (%s)" % (
-                who, ", ".join(["+" + label(k) for k in added] + ["-" + label(k) for k in removed])))
+            raise api_failure(exc, "set the roles of user %s (%s)" % (
+                who, ", ".join(["+" + users.policy_label(k) for k in added] + ["-" + users.policy_label(k) for k in removed])))
 
     result = dict(changed=changed, access_policies=result_items, user_id=user_id)
     if module._diff:
-        result["diff"] = {"before": {"roles": sorted(label(k) for k in current_keys)},
-                          "after": {"roles": sorted([label(users.policy_key(c)) for c in keep]
-                                                    + [label(k) for k in added])}}
-    module.exit_json(**result)
+        result["diff"] = {"before": {"roles": sorted(users.policy_label(users.policy_key(c)) for c in current)},
+                          "after": {"roles": sorted([users.policy_label(users.policy_key(c)) for c in keep]
+                                                    + [users.policy_label(k) for k in added])}}
+    return result
+
+
+def main():
+    role = dict(role_id=dict(type="str", required=True, choices=list(users.ROLES)), tenant_id=dict(type="str"))
+    argument_spec = dict(
+        user_id=dict(type="str"),
+        login=dict(type="str"),
+        user=dict(type="dict"),
+        user_created=dict(type="bool", default=False),
+        tenant_id=dict(type="str", aliases=["tenant"]),
+        roles=dict(type="list", elements="dict", default=[], options=role),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        purge=dict(type="bool", default=False),
+    )
+    AcronisModule(argument_spec=argument_spec, supports_check_mode=True,
+                  required_one_of=[("user_id", "login", "user")],
+                  mutually_exclusive=[("user_id", "login", "user")],
+                  required_by={"login": "tenant_id"},
+                  required_if=[("user_created", True, ("user",))]).execute(run)
 
 
 if __name__ == "__main__":

@@ -28,12 +28,28 @@ extends_documentation_fragment:
 options:
   tenant_id:
     description:
-      - ID of the tenant whose offering items are managed.
+      - ID of the tenant whose offering items are managed. Required unless O(tenant) is set.
       - In check mode, a check-mode placeholder ID (returned by M(acronis.cyber_platform.acronis_tenant) for a
         tenant it would create) is accepted; O(parent_id) and O(kind) are then required, every requested item is
         predicted as a change and validated against the parent, and nothing is read about the placeholder.
     type: str
-    required: true
+  tenant:
+    description:
+      - The tenant whose offering items are managed, as M(acronis.cyber_platform.acronis_tenant) returns it
+        (its RV(acronis.cyber_platform.acronis_tenant#module:tenant) return value), instead of O(tenant_id).
+      - The module takes the tenant's C(id), C(parent_id) and C(kind) from it and does not read the tenant.
+        They must be set; C(id) may be a check-mode placeholder in check mode, as for O(tenant_id).
+      - When O(tenant_id), O(parent_id) or O(kind) are set too, they must agree with it.
+    type: dict
+  tenant_created:
+    description:
+      - Set it to the RV(acronis.cyber_platform.acronis_tenant#module:created) return value of the task that
+        made sure O(tenant) exists. V(true) says that task created the tenant in this run, so every item of the
+        tenant is still disabled and nothing is used yet; the module then reads neither the tenant's items nor
+        its usage.
+      - Leave it V(false) (the default) when the tenant may have items already; the module then reads them.
+    type: bool
+    default: false
   parent_id:
     description:
       - ID of the tenant's parent, used only when O(tenant_id) is a check-mode placeholder.
@@ -141,6 +157,16 @@ EXAMPLES = r'''
     edition: per_workload
     all_available: true
 
+- name: Give a customer created by an earlier task its items, without reading what the run already knows
+  acronis.cyber_platform.acronis_offering_items:
+    tenant: "{{ customer.tenant }}"           # registered from acronis.cyber_platform.acronis_tenant
+    tenant_created: "{{ customer.created }}"  # true: the tenant is new, every item is still disabled
+    edition: per_workload
+    items:
+      - name: pw_workstations
+        quota:
+          value: 20
+
 - name: Enable workstations with a quota of 20, and 1 TB of Acronis-hosted storage
   acronis.cyber_platform.acronis_offering_items:
     tenant_id: "{{ customer_id }}"
@@ -227,21 +253,72 @@ edition_switch:
     warnings: []
 '''
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisAPIError, AcronisError
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
+    AcronisFailure,
     AcronisModule,
+    api_failure,
     is_placeholder_id,
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import offering_items as oi
-from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants
 
 
-def argument_spec():
+def run(module):
+    p = module.params
+    oi.validate_options(module)
+    client = module.client
+    tenant_id = p["tenant"]["id"] if p["tenant"] is not None else p["tenant_id"]
+    placeholder = is_placeholder_id(tenant_id)
+    edition = p["edition"]
+
+    # Current state: the tenant's parent and kind, its items, and what the parent offers (when it matters).
+    try:
+        parent_id, kind, current = oi.tenant_facts(module, tenant_id)
+        if p["target_edition"]:
+            if placeholder:
+                raise AcronisFailure("tenant_id %s is a check-mode placeholder: an edition switch needs an "
+                                     "existing tenant" % tenant_id)
+            return oi.switch_task_edition(module, tenant_id, current)
+        parent_known = not is_placeholder_id(parent_id)
+        settled = oi.settled(p, current, edition)
+        available = []
+        if p["state"] == "present" and parent_known and not settled:
+            available = oi.available_for_child(client, parent_id, kind)
+        if p["tenant_created"]:
+            current = oi.disabled_copies(available, tenant_id)
+    except AcronisError as exc:
+        raise api_failure(exc, "read the offering items of tenant %s" % tenant_id)
+    if placeholder and not parent_known:
+        module.warn("parent_id %s is a check-mode placeholder too: the items cannot be checked against it"
+                    % parent_id)
+    oi.check_edition(edition, available, current, parent_id, tenant_id)
+
+    # Desired state, compared with the current one; quotas validated before any write.
+    wanted, disable = oi.desired_items(module, current if settled else available, current, kind, edition,
+                                       parent_id, parent_known)
+    plan = oi.plan_changes(wanted, disable, dict((oi.item_key(i), i) for i in current))
+    lowering = oi.check_quotas(client, None if placeholder or p["tenant_created"] else tenant_id, parent_id, plan)
+
+    # Act: one PUT with the items that change.
+    reply = []
+    if plan and not module.check_mode:
+        try:
+            reply = oi.put_items(client, tenant_id, [entry for key, base, before, after, entry in plan],
+                                 check_usage=lowering)
+        except AcronisError as exc:
+            raise api_failure(exc, "update the offering items of tenant %s (%s)"
+                              % (tenant_id, ", ".join(oi.item_label(base) for key, base, b, a, e in plan)))
+    return oi.plan_result(module, current, plan, edition, reply)
+
+
+def main():
     quota = dict(value=dict(type="int"), overage=dict(type="int"), unlimited=dict(type="bool", default=False))
     item = dict(name=dict(type="str"), usage_name=dict(type="str"), infra_id=dict(type="str"),
                 application_id=dict(type="str"), quota=dict(type="dict", options=quota))
-    return dict(
-        tenant_id=dict(type="str", required=True),
+    argument_spec = dict(
+        tenant_id=dict(type="str"),
+        tenant=dict(type="dict"),
+        tenant_created=dict(type="bool", default=False),
         parent_id=dict(type="str"),
         kind=dict(type="str", choices=["partner", "folder", "customer", "unit"]),
         edition=dict(type="str", default=oi.ALL_EDITIONS),
@@ -253,293 +330,9 @@ def argument_spec():
         target_edition=dict(type="str"),
         target_application_id=dict(type="str"),
     )
-
-
-def validate_options(module):
-    p = module.params
-    module.check_uuid(p["tenant_id"], "tenant_id")
-    module.check_uuid(p["parent_id"], "parent_id")
-    module.check_uuid(p["target_application_id"], "target_application_id")
-    for spec in p["items"]:
-        module.check_uuid(spec["infra_id"], "items[].infra_id")
-        module.check_uuid(spec["application_id"], "items[].application_id")
-        quota = spec.get("quota")
-        if quota and p["state"] == "absent":
-            module.fail_json(msg="items[].quota cannot be set with state=absent: a disabled item has no quota")
-        if quota:
-            for key in ("value", "overage"):
-                if quota[key] is not None and quota[key] < 0:
-                    module.fail_json(msg="the quota %s of item %s must be 0 or more, got %d"
-                                     % (key, spec_label(spec), quota[key]))
-            if quota["unlimited"] and quota["value"] is not None:
-                module.fail_json(msg="item %s: set either quota.value or quota.unlimited, not both" % spec_label(spec))
-    if p["all_available"] and p["state"] == "absent":
-        module.fail_json(msg="all_available needs state=present")
-    if p["target_edition"] and (p["items"] or p["all_available"] or p["purge"]):
-        module.fail_json(msg="target_edition switches an edition on its own; "
-                             "run items, all_available and purge in another task")
-
-
-def spec_label(spec):
-    name = spec.get("name") or spec.get("usage_name")
-    return "'%s'" % name + (" (infra %s)" % spec["infra_id"] if spec.get("infra_id") else "")
-
-
-def wanted_quota(spec):
-    """The quota keys a task entry sets: {'value': n|None, 'overage': n} (missing keys are left alone)."""
-    quota = spec.get("quota") or {}
-    wanted = {}
-    if quota.get("unlimited"):
-        wanted["value"] = None
-    elif quota.get("value") is not None:
-        wanted["value"] = quota["value"]
-    if quota.get("overage") is not None:
-        wanted["overage"] = quota["overage"]
-    return wanted
-
-
-def resolve_present(module, available, current_by_key, kind, edition, parent_known):
-    """{key: (item, wanted quota)} for state=present, validated against what the parent offers."""
-    p = module.params
-    wanted = {}
-    explicit = {}
-    for spec in p["items"]:
-        if not parent_known:
-            item = dict((k, spec[k]) for k in ("application_id", "name", "usage_name", "infra_id") if spec[k])
-            wanted[oi.item_key(item)] = (item, wanted_quota(spec))
-            continue
-        matches = oi.find_items(available, spec, edition)
-        if not matches:
-            offered = sorted(set(oi.item_label(i) for i in available if oi.in_edition(i, edition)))
-            module.fail_json(msg="offering item %s is not offered by the parent tenant %s to a %s in edition '%s'; "
-                                 "available: %s" % (spec_label(spec), p["parent_id"], kind, edition,
-                                                    ", ".join(offered) or "none"))
-        if len(matches) > 1:
-            module.fail_json(msg="offering item %s matches several items: %s; name it with name, infra_id, "
-                                 "application_id or edition" % (spec_label(spec),
-                                                                ", ".join(oi.item_label(i) for i in matches)))
-        item = matches[0]
-        wanted[oi.item_key(item)] = (item, wanted_quota(spec))
-        if item.get("infra_id"):
-            explicit[oi.usage_group(item)] = item["infra_id"]
-    if p["all_available"] and parent_known:
-        pool = [i for i in available if oi.in_edition(i, edition)]
-        if kind == "customer":
-            keep = dict((oi.usage_group(c), c["infra_id"]) for c in current_by_key.values()
-                        if c.get("infra_id") and int(c.get("status") or 0) == 1)
-            keep.update(explicit)
-            pool = oi.one_storage_per_type(pool, keep)
-        for item in pool:
-            wanted.setdefault(oi.item_key(item), (item, {}))
-    return wanted
-
-
-def plan_changes(wanted, disable, current_by_key):
-    """[(key, base item, new state, put entry)] for the items whose state differs."""
-    plan = []
-    for key, (item, quota) in wanted.items():
-        have = current_by_key.get(key)
-        before = oi.state_of(have)
-        have_quota = (have or {}).get("quota") or {}
-        after = {"status": 1, "quota": {"value": have_quota.get("value"), "overage": have_quota.get("overage")}}
-        after["quota"].update(quota)
-        quota_changes = before["status"] == 1 and any(before["quota"].get(k) != v for k, v in quota.items())
-        if before["status"] == 1 and not quota_changes:
-            continue
-        entry = {"application_id": item["application_id"], "name": item["name"], "status": 1}
-        if item.get("infra_id"):
-            entry["infra_id"] = item["infra_id"]
-        if quota:
-            entry["quota"] = dict(after["quota"], version=int(have_quota.get("version") or 0))
-        plan.append((key, have or item, before, after, entry))
-    for key in disable:
-        have = current_by_key.get(key)
-        if oi.state_of(have)["status"] != 1:
-            continue
-        entry = {"application_id": have["application_id"], "name": have["name"], "status": 0}
-        if have.get("infra_id"):
-            entry["infra_id"] = have["infra_id"]
-        plan.append((key, have, oi.state_of(have), {"status": 0}, entry))
-    return plan
-
-
-def hard_limit(quota):
-    """What the service enforces: quota value plus overage (None when unlimited)."""
-    if quota.get("value") is None:
-        return None
-    return quota["value"] + (quota.get("overage") or 0)
-
-
-def check_quotas(module, client, tenant_id, parent_id, plan):
-    """Quotas above the parent's or below the tenant's usage fail here, before any write.
-
-    Reads the parent's items only when the task sets a quota value, and the
-    tenant's usages only when it lowers one. Returns True when a quota is lowered.
-    """
-    limited = [(key, base, before, after) for key, base, before, after, entry in plan
-               if "quota" in entry and after["quota"]["value"] is not None]
-    lowered = [(key, base, after) for key, base, before, after in limited
-               if before["status"] != 1 or hard_limit(before["quota"]) is None
-               or hard_limit(after["quota"]) < hard_limit(before["quota"])]
-    set_value = [(key, base, after) for key, base, before, after, entry in plan
-                 if "quota" in entry and after["status"] == 1]
-    try:
-        if set_value and not is_placeholder_id(parent_id):
-            try:
-                parent_items = dict((oi.item_key(i), i) for i in oi.tenant_items(client, parent_id))
-            except AcronisAPIError as exc:
-                if exc.status != 403:
-                    raise
-                parent_items = {}   # the parent is above the API client: the service will judge
-            for key, base, after in set_value:
-                parent = parent_items.get(key)
-                limit = ((parent or {}).get("quota") or {}).get("value")
-                if limit is not None and (after["quota"]["value"] is None or after["quota"]["value"] > limit):
-                    module.fail_json(msg="the quota of offering item %s (%s) is above the quota of the parent "
-                                         "tenant %s (%s)" % (oi.item_label(base), after["quota"]["value"]
-                                                             if after["quota"]["value"] is not None
-                                                             else "unlimited", parent_id, limit))
-        if lowered and tenant_id is not None:
-            usages = oi.tenant_usages(client, tenant_id, [base.get("usage_name") for key, base, after in lowered])
-            used = dict((oi.item_key(u), u.get("value")) for u in usages)
-            for key, base, after in lowered:
-                value = used.get(key)
-                if value is not None and float(value) > hard_limit(after["quota"]):
-                    module.fail_json(msg="the quota of offering item %s (value %s, overage %s) is below the "
-                                         "tenant's current usage (%s)" % (oi.item_label(base), after["quota"]["value"],
-                                                                          after["quota"]["overage"] or 0, value))
-    except AcronisError as exc:
-        module.fail_api(exc, "check the quotas of tenant %s against its parent and its usage" % tenant_id)
-    return bool(lowered)
-
-
-def apply_plan(current, plan, edition, reply_items):
-    """The tenant's items in the edition after the task: the reply where there is one, the plan otherwise."""
-    result = dict((oi.item_key(i), dict(i)) for i in current)
-    for key, base, before, after, entry in plan:
-        item = dict(result.get(key) or base)
-        item["status"] = after["status"]
-        if after["status"] == 1:
-            version = int(((item.get("quota") or {}).get("version")) or 0)
-            item["quota"] = dict(after["quota"], version=version + (1 if "quota" in entry else 0))
-        else:
-            item.pop("quota", None)
-        result[key] = item
-    for item in reply_items:
-        result[oi.item_key(item)] = item
-    return [i for i in result.values() if oi.in_edition(i, edition)]
-
-
-def run_switch(module, client, tenant_id, current):
-    p = module.params
-    target = p["target_edition"]
-    app_id = p["target_application_id"]
-    enabled = [i for i in current if int(i.get("status") or 0) == 1 and i.get("edition")]
-    if app_id is None:
-        apps = sorted(set(i["application_id"] for i in enabled))
-        if len(apps) != 1:
-            module.fail_json(msg="set target_application_id: tenant %s has %s application with an edition (%s)"
-                                 % (tenant_id, "no" if not apps else "more than one", ", ".join(apps)))
-        app_id = apps[0]
-    editions = sorted(set(i["edition"] for i in enabled if i["application_id"] == app_id))
-    switch = {"application_id": app_id, "from": editions, "to": target, "warnings": []}
-    if editions == [target]:
-        module.exit_json(changed=False, offering_items=current, changed_items=[], edition_switch=switch)
-    action = "switch tenant %s to edition '%s'" % (tenant_id, target)
-    items = current
-    try:
-        switch["warnings"] = oi.check_edition_switch(client, tenant_id, target, app_id)
-        if not module.check_mode:
-            reply = oi.switch_edition(client, tenant_id, target, app_id)
-            items = reply or oi.tenant_items(client, tenant_id)
-    except AcronisError as exc:
-        module.fail_api(exc, action)
-    result = dict(changed=True, offering_items=items, changed_items=[], edition_switch=switch)
-    if module._diff:
-        result["diff"] = {"before": {"edition": editions}, "after": {"edition": [target]}}
-    module.exit_json(**result)
-
-
-def main():
-    module = AcronisModule(argument_spec=argument_spec(), supports_check_mode=True)
-    validate_options(module)
-    p = module.params
-    client = module.client
-    tenant_id = p["tenant_id"]
-    edition = p["edition"]
-
-    # Current state: the tenant (its parent and kind) and its items.
-    placeholder = is_placeholder_id(tenant_id)
-    current = []
-    try:
-        if placeholder:
-            if not (p["parent_id"] and p["kind"]):
-                module.fail_json(msg="tenant_id %s is a check-mode placeholder: set parent_id and kind so that the "
-                                     "items can be checked against the parent" % tenant_id)
-            parent_id, kind = p["parent_id"], p["kind"]
-        else:
-            tenant = tenants.get_tenant(client, tenant_id)
-            if tenant is None:
-                module.fail_json(msg="tenant %s does not exist" % tenant_id)
-            parent_id, kind = tenant["parent_id"], tenant["kind"]
-            current = oi.tenant_items(client, tenant_id)
-        p["parent_id"] = parent_id
-        if p["target_edition"]:
-            if placeholder:
-                module.fail_json(msg="tenant_id %s is a check-mode placeholder: an edition switch needs an "
-                                     "existing tenant" % tenant_id)
-            run_switch(module, client, tenant_id, current)
-        parent_known = not is_placeholder_id(parent_id)
-        available = []
-        if p["state"] == "present" and parent_known:
-            available = oi.available_for_child(client, parent_id, kind)
-    except AcronisError as exc:
-        module.fail_api(exc, "read the offering items of tenant %s" % tenant_id)
-    if placeholder and not parent_known:
-        module.warn("parent_id %s is a check-mode placeholder too: the items cannot be checked against it"
-                    % parent_id)
-
-    if edition != oi.ALL_EDITIONS and (available or current):
-        known = oi.editions_of(available + current)
-        if edition not in known:
-            module.fail_json(msg="edition '%s' is neither offered by the parent tenant %s nor used by tenant %s; "
-                                 "known editions: %s" % (edition, parent_id, tenant_id, ", ".join(known) or "none"))
-
-    # Desired state.
-    current_by_key = dict((oi.item_key(i), i) for i in current)
-    wanted, disable = {}, []
-    if p["state"] == "present":
-        wanted = resolve_present(module, available, current_by_key, kind, edition, parent_known)
-    else:
-        for spec in p["items"]:
-            matches = oi.find_items(current, spec, edition)
-            if not matches:
-                module.warn("offering item %s is not among the items of tenant %s; nothing to disable"
-                            % (spec_label(spec), tenant_id))
-            disable.extend(oi.item_key(i) for i in matches)
-    if p["purge"]:
-        keep = set(wanted) if p["state"] == "present" else set()
-        disable.extend(key for key, item in current_by_key.items()
-                       if key not in keep and key not in disable and oi.in_edition(item, edition))
-
-    # Compare, validate quotas, act.
-    plan = plan_changes(wanted, disable, current_by_key)
-    lowering = check_quotas(module, client, None if placeholder else tenant_id, parent_id, plan)
-    reply = []
-    if plan and not module.check_mode:
-        try:
-            reply = oi.put_items(client, tenant_id, [entry for key, base, before, after, entry in plan],
-                                 check_usage=lowering)
-        except AcronisError as exc:
-            module.fail_api(exc, "update the offering items of tenant %s (%s)"
-                            % (tenant_id, ", ".join(oi.item_label(base) for key, base, b, a, e in plan)))
-
-    labels = [oi.item_label(base) for key, base, before, after, entry in plan]
-    result = dict(changed=bool(plan), offering_items=apply_plan(current, plan, edition, reply), changed_items=labels)
-    if module._diff:
-        result["diff"] = {"before": dict((oi.item_label(base), b) for key, base, b, a, e in plan),
-                          "after": dict((oi.item_label(base), a) for key, base, b, a, e in plan)}
-    module.exit_json(**result)
+    AcronisModule(argument_spec=argument_spec, supports_check_mode=True,
+                  required_one_of=[("tenant_id", "tenant")],
+                  required_if=[("tenant_created", True, ("tenant",))]).execute(run)
 
 
 if __name__ == "__main__":

@@ -100,12 +100,28 @@ editions:
 '''
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule, api_failure
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import offering_items as oi
 
 
+def run(module):
+    p = module.params
+    module.check_uuid(p["tenant_id"], "tenant_id")
+    try:
+        if p["scope"] == "tenant":
+            items = oi.tenant_items(module.client, p["tenant_id"])
+        else:
+            items = oi.available_for_child(module.client, p["tenant_id"], p["kind"])
+    except AcronisError as exc:
+        raise api_failure(exc, "list the offering items of tenant %s" % p["tenant_id"])
+    wanted_status = {"enabled": 1, "disabled": 0}.get(p["status"])
+    items = [i for i in items if oi.in_edition(i, p["edition"])
+             and (wanted_status is None or int(i.get("status") or 0) == wanted_status)]
+    return dict(changed=False, offering_items=items, editions=oi.editions_of(items))
+
+
 def main():
-    module = AcronisModule(
+    AcronisModule(
         argument_spec=dict(
             tenant_id=dict(type="str", required=True),
             scope=dict(type="str", choices=["tenant", "available_for_child"], default="tenant"),
@@ -115,20 +131,7 @@ def main():
         ),
         required_if=[("scope", "available_for_child", ("kind",))],
         supports_check_mode=True,
-    )
-    p = module.params
-    module.check_uuid(p["tenant_id"], "tenant_id")
-    try:
-        if p["scope"] == "tenant":
-            items = oi.tenant_items(module.client, p["tenant_id"])
-        else:
-            items = oi.available_for_child(module.client, p["tenant_id"], p["kind"])
-    except AcronisError as exc:
-        module.fail_api(exc, "list the offering items of tenant %s" % p["tenant_id"])
-    wanted_status = {"enabled": 1, "disabled": 0}.get(p["status"])
-    items = [i for i in items if oi.in_edition(i, p["edition"])
-             and (wanted_status is None or int(i.get("status") or 0) == wanted_status)]
-    module.exit_json(changed=False, offering_items=items, editions=oi.editions_of(items))
+    ).execute(run)
 
 
 if __name__ == "__main__":

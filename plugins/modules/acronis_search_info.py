@@ -81,12 +81,32 @@ results:
 '''
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
+    AcronisFailure,
+    AcronisModule,
+    api_failure,
+)
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import users
 
 
+def run(module):
+    p = module.params
+    module.check_uuid(p["tenant_id"], "tenant_id")
+    if p["limit"] < 1:
+        raise AcronisFailure("limit must be 1 or more, got %d" % p["limit"])
+    client = module.client
+    try:
+        tenant_id = p["tenant_id"] or client.client_tenant_id()
+        results = users.search(client, p["text"], tenant_id=tenant_id, limit=p["limit"])
+    except AcronisError as exc:
+        raise api_failure(exc, "search for %r" % p["text"])
+    if p["object_type"] != "any":
+        results = [r for r in results if r.get("obj_type") == p["object_type"]]
+    return dict(changed=False, results=results)
+
+
 def main():
-    module = AcronisModule(
+    AcronisModule(
         argument_spec=dict(
             text=dict(type="str", required=True),
             tenant_id=dict(type="str", aliases=["tenant"]),
@@ -94,20 +114,7 @@ def main():
             limit=dict(type="int", default=10),
         ),
         supports_check_mode=True,
-    )
-    p = module.params
-    module.check_uuid(p["tenant_id"], "tenant_id")
-    if p["limit"] < 1:
-        module.fail_json(msg="limit must be 1 or more, got %d" % p["limit"])
-    client = module.client
-    try:
-        tenant_id = p["tenant_id"] or client.client_tenant_id()
-        results = users.search(client, p["text"], tenant_id=tenant_id, limit=p["limit"])
-    except AcronisError as exc:
-        module.fail_api(exc, "search for %r" % p["text"])
-    if p["object_type"] != "any":
-        results = [r for r in results if r.get("obj_type") == p["object_type"]]
-    module.exit_json(changed=False, results=results)
+    ).execute(run)
 
 
 if __name__ == "__main__":

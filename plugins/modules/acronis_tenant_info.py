@@ -160,24 +160,44 @@ tenants:
 '''
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule, is_placeholder_id
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
+    AcronisFailure,
+    AcronisModule,
+    api_failure,
+    is_placeholder_id,
+)
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants
 
 
-def add_includes(client, tenant, include):
-    """The tenant with the requested extras under their own keys."""
-    tenant = dict(tenant)
-    if "users" in include:
-        tenant["users"] = tenants.list_tenant_users(client, tenant["id"])
-    if "pricing" in include:
-        pricing = dict(tenants.get_pricing(client, tenant["id"]) or {})
-        pricing["trial_end_date"] = tenants.trial_end_date(pricing)
-        tenant["pricing"] = pricing
-    if "mfa" in include:
-        tenant["mfa"] = tenants.get_mfa_status(client, tenant["id"])
-    if "offering_items" in include:
-        tenant["offering_items"] = tenants.get_offering_items(client, tenant["id"])
-    return tenant
+def run(module):
+    p = module.params
+    module.check_uuid(p["id"], "id")
+    module.check_uuid(p["parent_id"], "parent_id")
+    if p["depth"] is not None and (p["depth"] < 0 or p["scope"] != "subtree"):
+        raise AcronisFailure("depth must be 0 or more, and is used only with scope=subtree")
+    if is_placeholder_id(p["id"]) or is_placeholder_id(p["parent_id"]):
+        return dict(changed=False, tenants=[])
+
+    client = module.client
+    what = "tenant %r" % (p["name"] or p["id"]) if (p["name"] or p["id"]) else "the tenant of API client %s" % p["client_id"]
+    try:
+        if p["name"]:
+            parent_id = p["parent_id"] or client.client_tenant_id()
+            tenant = tenants.find_child_or_fail(client, parent_id, p["name"], what, authoritative=True)
+        else:
+            tenant = tenants.get_tenant(client, p["id"] or client.client_tenant_id())
+        if tenant is None:
+            return dict(changed=False, tenants=[])
+        if p["scope"] == "self":
+            found = [tenant]
+        elif p["scope"] == "children":
+            found = list(tenants.list_children(client, tenant["id"]))
+        else:
+            found = tenants.list_subtree(client, tenant["id"], depth=p["depth"])
+        result = [tenants.with_includes(client, t, p["include"]) for t in found]
+    except AcronisError as exc:
+        raise api_failure(exc, "read %s" % what)
+    return dict(changed=False, tenants=result)
 
 
 def main():
@@ -190,43 +210,8 @@ def main():
         include=dict(type="list", elements="str", choices=["users", "pricing", "mfa", "offering_items"],
                      default=[]),
     )
-    module = AcronisModule(argument_spec=argument_spec, supports_check_mode=True,
-                           mutually_exclusive=[("id", "name"), ("id", "parent_id")])
-    p = module.params
-    module.check_uuid(p["id"], "id")
-    module.check_uuid(p["parent_id"], "parent_id")
-    if p["depth"] is not None and (p["depth"] < 0 or p["scope"] != "subtree"):
-        module.fail_json(msg="depth must be 0 or more, and is used only with scope=subtree")
-    if is_placeholder_id(p["id"]) or is_placeholder_id(p["parent_id"]):
-        module.exit_json(changed=False, tenants=[])
-
-    client = module.client
-    what = "tenant %r" % (p["name"] or p["id"]) if (p["name"] or p["id"]) else "the tenant of API client %s" % p["client_id"]
-    try:
-        if p["name"]:
-            parent_id = p["parent_id"] or client.client_tenant_id()
-            try:
-                tenant = tenants.find_child_tenant(client, parent_id, p["name"], authoritative=True)
-            except AcronisError as exc:
-                if exc.not_found:
-                    module.fail_json(msg="Parent tenant %s of %s does not exist (or is not visible to this API "
-                                         "client): %s" % (parent_id, what, exc), error=exc.to_dict())
-                raise
-        else:
-            tenant = tenants.get_tenant(client, p["id"] or client.client_tenant_id())
-        if tenant is None:
-            module.exit_json(changed=False, tenants=[])
-
-        if p["scope"] == "self":
-            found = [tenant]
-        elif p["scope"] == "children":
-            found = list(tenants.list_children(client, tenant["id"]))
-        else:
-            found = tenants.list_subtree(client, tenant["id"], depth=p["depth"])
-        result = [add_includes(client, t, p["include"]) for t in found]
-    except AcronisError as exc:
-        module.fail_api(exc, "read %s" % what)
-    module.exit_json(changed=False, tenants=result)
+    AcronisModule(argument_spec=argument_spec, supports_check_mode=True,
+                  mutually_exclusive=[("id", "name"), ("id", "parent_id")]).execute(run)
 
 
 if __name__ == "__main__":

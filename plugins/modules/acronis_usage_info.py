@@ -151,31 +151,16 @@ usages:
 '''
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
+    AcronisFailure,
+    AcronisModule,
+    api_failure,
+)
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import reports
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.tenants import list_subtree
 
 
-def entry(usage, tenant_id, tenant_name=None):
-    """One usage entry with the tenant and the quota where a playbook's filters expect them."""
-    result = dict(usage)
-    result["tenant_uuid"] = usage.get("tenant_uuid") or tenant_id
-    result["quota"] = ((usage.get("offering_item") or {}).get("quota")) or None
-    if tenant_name is not None:
-        result["tenant_name"] = tenant_name
-    return result
-
-
-def main():
-    module = AcronisModule(
-        argument_spec=dict(
-            tenant_id=dict(type="str", required=True),
-            subtree=dict(type="bool", default=False),
-            usage_names=dict(type="list", elements="str"),
-            editions=dict(type="list", elements="str"),
-        ),
-        supports_check_mode=True,
-    )
+def run(module):
     p = module.params
     module.check_uuid(p["tenant_id"], "tenant_id")
     client = module.client
@@ -183,18 +168,30 @@ def main():
     try:
         if not p["subtree"]:
             for usage in reports.get_tenant_usages(client, p["tenant_id"], p["usage_names"], p["editions"]):
-                usages.append(entry(usage, p["tenant_id"]))
+                usages.append(reports.usage_entry(usage, p["tenant_id"]))
         else:
             tenants = list_subtree(client, p["tenant_id"], lod="basic")
             if not tenants:
-                module.fail_json(msg="tenant %s was not found" % p["tenant_id"])
+                raise AcronisFailure("tenant %s was not found" % p["tenant_id"])
             by_tenant = reports.get_usages_batch(client, [t["id"] for t in tenants], p["usage_names"], p["editions"])
             for tenant in tenants:
                 for usage in by_tenant.get(tenant["id"], []):
-                    usages.append(entry(usage, tenant["id"], tenant.get("name")))
+                    usages.append(reports.usage_entry(usage, tenant["id"], tenant.get("name")))
     except AcronisError as exc:
-        module.fail_api(exc, "read the usage of tenant %s%s" % (p["tenant_id"], " and its subtree" if p["subtree"] else ""))
-    module.exit_json(changed=False, usages=usages)
+        raise api_failure(exc, "read the usage of tenant %s%s" % (p["tenant_id"], " and its subtree" if p["subtree"] else ""))
+    return dict(changed=False, usages=usages)
+
+
+def main():
+    AcronisModule(
+        argument_spec=dict(
+            tenant_id=dict(type="str", required=True),
+            subtree=dict(type="bool", default=False),
+            usage_names=dict(type="list", elements="str"),
+            editions=dict(type="list", elements="str"),
+        ),
+        supports_check_mode=True,
+    ).execute(run)
 
 
 if __name__ == "__main__":

@@ -39,6 +39,16 @@ options:
     type: str
     required: true
     aliases: [tenant]
+  tenant_created:
+    description:
+      - Set it to the RV(acronis.cyber_platform.acronis_tenant#module:created) return value of the task that
+        made sure the tenant O(tenant_id) exists. V(true) says that task created the tenant in this run, so it has
+        no users yet; the module then reads neither the tenant nor its users, and creates the user right away.
+        Whether the login is free is then answered by the create itself (in check mode, the login is still checked).
+      - A tenant created disabled refuses new users; the service's answer is then the task's failure.
+      - Leave it V(false) (the default) when the tenant may have users already.
+    type: bool
+    default: false
   state:
     description:
       - V(present) creates or updates the user.
@@ -149,6 +159,16 @@ EXAMPLES = r'''
     activation_email: on_create
   register: admin
 
+- name: The administrator of a customer created by an earlier task, without reading what the run knows
+  acronis.cyber_platform.acronis_user:
+    tenant_id: "{{ customer.tenant.id }}"
+    tenant_created: "{{ customer.created }}"   # registered from acronis.cyber_platform.acronis_tenant
+    login: jdoe-acme
+    contact:
+      email: jdoe@acme.example
+    activation_email: on_create
+  register: admin
+
 - name: Give a service account a password instead (set only when it is created)
   acronis.cyber_platform.acronis_user:
     tenant_id: "{{ customer_id }}"
@@ -198,6 +218,14 @@ user:
     created_at: "2024-05-02T10:11:12Z"
     updated_at: "2024-05-02T10:11:12Z"
     deleted_at: null
+created:
+  description:
+    - Whether the task created the user (in check mode, would create it).
+    - Give it to M(acronis.cyber_platform.acronis_access_policy) as O(acronis.cyber_platform.acronis_access_policy#module:user_created),
+      with RV(user) as O(acronis.cyber_platform.acronis_access_policy#module:user), so that it reads nothing it knows.
+  returned: always
+  type: bool
+  sample: true
 activation_email_sent:
   description: Whether the task sent (in check mode - would send) the activation e-mail.
   returned: always
@@ -210,25 +238,60 @@ password_set:
   sample: false
 '''
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError, AcronisOutcomeUnknown
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
-    MASK,
     AcronisModule,
+    api_failure,
     compare,
-    is_placeholder_id,
-    make_diff,
     merge,
-    placeholder_id,
 )
-from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import users
 
 
-def argument_spec():
+def run(module):
+    p = module.params
+    users.validate_user_options(module)
+    client = module.client
+    login = p["login"]
+
+    # Current state: the user of this tenant with this login (a login taken elsewhere fails here).
+    user = users.locate_for_task(module)
+    if p["state"] == "absent":
+        return users.remove_for_task(module, user)
+
+    # Desired state, compare, act.
+    desired = users.desired_user(p, user)
+    if user is None:
+        user = users.create_for_task(module, desired)
+        before, changes, created = None, dict((k, v) for k, v in desired.items() if v is not None), True
+    else:
+        before, created = users.comparable_user(user), False
+        changes = compare(desired, before)
+        if changes and not module.check_mode:
+            try:
+                user = users.update_user(client, user["id"], user["version"], users.user_put_body(user, changes))
+            except AcronisError as exc:
+                raise api_failure(exc, "update user '%s'" % login)
+        elif changes:
+            user = merge(user, changes)
+    sent, set_pw = users.activate(module, user, created)
+    if set_pw and created and not module.check_mode:
+        # A password activates the user; a user this task created needs no second read to know it.
+        user = dict(user, activated=True)
+    elif set_pw and not module.check_mode:
+        try:
+            user = users.get_user(client, user["id"]) or user
+        except AcronisError as exc:
+            raise api_failure(exc, "read user '%s' after setting the password" % login, changed=True)
+    return users.user_result(module, user, before, changes, created, sent, set_pw)
+
+
+def main():
     contact = dict((field, dict(type="str")) for field in users.CONTACT_FIELDS)
-    return dict(
+    argument_spec = dict(
         login=dict(type="str", required=True),
         tenant_id=dict(type="str", required=True, aliases=["tenant"]),
+        tenant_created=dict(type="bool", default=False),
         state=dict(type="str", choices=["present", "absent"], default="present"),
         contact=dict(type="dict", options=contact),
         enabled=dict(type="bool"),
@@ -239,174 +302,7 @@ def argument_spec():
         password=dict(type="str", no_log=True),
         update_password=dict(type="str", choices=["always", "on_create"], default="on_create", no_log=False),
     )
-
-
-def validate_options(module):
-    p = module.params
-    if not users.LOGIN_RE.match(p["login"]):
-        module.fail_json(msg="login %r is not valid: use at least 3 characters among ASCII letters, digits "
-                             "and . @ _ - + : ! # $ %% ^ * = { } ' ` / ?" % p["login"])
-    module.check_uuid(p["tenant_id"], "tenant_id")
-    email = (p["contact"] or {}).get("email")
-    if email is not None and not users.EMAIL_RE.match(email):
-        module.fail_json(msg="contact.email %r of user '%s' is not a valid e-mail address" % (email, p["login"]))
-    if p["password"] is not None and p["activation_email"] != "never":
-        module.fail_json(msg="activate user '%s' either with a password or with the activation e-mail, not both"
-                         % p["login"])
-
-
-def desired_state(params, user):
-    """What the task asks for, in the API's shape; None means 'leave it as it is'."""
-    notifications = params["notifications"]
-    if notifications is not None:
-        base = [] if params["purge_notifications"] else list((user or {}).get("notifications") or [])
-        notifications = sorted(set(base) | set(notifications))
-    contact = dict((k, v) for k, v in (params["contact"] or {}).items() if v is not None)
-    return {"contact": contact or None, "enabled": params["enabled"], "language": params["language"],
-            "notifications": notifications}
-
-
-def comparable(user):
-    """The managed part of a user, with lists in a stable order."""
-    return {"contact": dict(user.get("contact") or {}), "enabled": user.get("enabled"),
-            "language": user.get("language"), "notifications": sorted(user.get("notifications") or [])}
-
-
-def put_body(user, changes):
-    """The PUT body: the changed fields; a changed contact is sent whole, as the service replaces it."""
-    body = dict((k, v) for k, v in changes.items() if k != "contact")
-    if "contact" in changes:
-        contact = merge(user.get("contact") or {}, changes["contact"])
-        body["contact"] = dict((k, v) for k, v in contact.items()
-                               if k in tenants.CONTACT_FIELDS and v != [])
-    return body
-
-
-def create(module, client, desired, tenant_placeholder):
-    """Create the user (or predict it in check mode); returns the user."""
-    p = module.params
-    if not (desired["contact"] or {}).get("email"):
-        module.fail_json(msg="contact.email is required to create user '%s'" % p["login"])
-    body = {"tenant_id": p["tenant_id"], "login": p["login"]}
-    body.update(dict((k, v) for k, v in desired.items() if v is not None))
-    if not tenant_placeholder:
-        try:
-            tenant = tenants.get_tenant(client, p["tenant_id"])
-        except AcronisError as exc:
-            module.fail_api(exc, "read tenant %s of user '%s'" % (p["tenant_id"], p["login"]))
-        if tenant is None:
-            module.fail_json(msg="cannot create user '%s': tenant %s does not exist" % (p["login"], p["tenant_id"]))
-        if not tenant.get("enabled", True):
-            module.fail_json(msg="cannot create user '%s': tenant '%s' (%s) is disabled"
-                                 % (p["login"], tenant.get("name"), p["tenant_id"]))
-    if module.check_mode:
-        predicted = dict(body, id=placeholder_id("user", p["login"].casefold()), activated=False,
-                         personal_tenant_id=None)
-        predicted.setdefault("enabled", True)
-        return predicted
-    try:
-        return users.create_user(client, body)
-    except AcronisOutcomeUnknown as exc:
-        try:
-            user = users.find_in_tenant(client, p["tenant_id"], p["login"])
-        except AcronisError:
-            user = None
-        if user is None:
-            module.fail_api(exc, "create user '%s'" % p["login"])
-        return user
-    except AcronisError as exc:
-        module.fail_api(exc, "create user '%s' in tenant %s" % (p["login"], p["tenant_id"]))
-
-
-def activate(module, client, user, created):
-    """Send the activation e-mail or set the password when the options ask for it; returns (sent, set)."""
-    p = module.params
-    send = (p["activation_email"] == "on_create" and created
-            or p["activation_email"] == "until_activated") and not user.get("activated")
-    set_pw = p["password"] is not None and (created or p["update_password"] == "always")
-    if module.check_mode or not (send or set_pw):
-        return send, set_pw
-    try:
-        if send:
-            users.send_activation_email(client, user["id"])
-        if set_pw:
-            users.set_password(client, user["id"], p["password"])
-    except AcronisError as exc:
-        module.fail_api(exc, "activate user '%s'" % p["login"], changed=True, user=user)
-    return send, set_pw
-
-
-def main():
-    module = AcronisModule(argument_spec=argument_spec(), supports_check_mode=True)
-    validate_options(module)
-    p = module.params
-    client = module.client
-    login = p["login"]
-    tenant_placeholder = is_placeholder_id(p["tenant_id"])
-
-    # Current state: is the login free, taken here, or taken elsewhere?
-    try:
-        if tenant_placeholder:
-            where = "free" if users.login_is_free(client, login) else "elsewhere"
-            user = None
-        else:
-            where, user = users.locate(client, login, p["tenant_id"])
-    except AcronisError as exc:
-        module.fail_api(exc, "look up user '%s'" % login)
-    if where == "elsewhere":
-        module.fail_json(msg="login '%s' is already taken by a user of another tenant than %s; "
-                             "logins are unique across the platform" % (login, p["tenant_id"]))
-
-    if p["state"] == "absent":
-        if user is None:
-            module.exit_json(changed=False, user={}, activation_email_sent=False, password_set=False)
-        if not module.check_mode:
-            try:
-                version = user["version"]
-                if user.get("enabled"):
-                    version = users.update_user(client, user["id"], version, {"enabled": False})["version"]
-                users.delete_user(client, user["id"], version)
-            except AcronisError as exc:
-                module.fail_api(exc, "delete user '%s'" % login)
-        result = dict(changed=True, user={}, activation_email_sent=False, password_set=False)
-        if module._diff:
-            result["diff"] = make_diff(comparable(user), None)
-        module.exit_json(**result)
-
-    # Desired state, compare, act.
-    desired = desired_state(p, user)
-    if user is None:
-        user = create(module, client, desired, tenant_placeholder)
-        before, changes = None, dict((k, v) for k, v in desired.items() if v is not None)
-        created = True
-    else:
-        before = comparable(user)
-        changes = compare(desired, before)
-        created = False
-        if changes and not module.check_mode:
-            try:
-                user = users.update_user(client, user["id"], user["version"], put_body(user, changes))
-            except AcronisError as exc:
-                module.fail_api(exc, "update user '%s'" % login)
-        elif changes:
-            user = merge(user, changes)
-    sent, set_pw = activate(module, client, user, created)
-    if set_pw and not module.check_mode:
-        try:
-            user = users.get_user(client, user["id"]) or user
-        except AcronisError as exc:
-            module.fail_api(exc, "read user '%s' after setting the password" % login, changed=True)
-
-    result = dict(changed=bool(created or changes or sent or set_pw), user=user,
-                  activation_email_sent=sent, password_set=set_pw)
-    if module._diff:
-        after_changes = dict(changes)
-        if set_pw:
-            after_changes["password"] = MASK
-        if sent:
-            after_changes["activation_email"] = "sent"
-        result["diff"] = make_diff(before, after_changes, secrets=("password",))
-    module.exit_json(**result)
+    AcronisModule(argument_spec=argument_spec, supports_check_mode=True).execute(run)
 
 
 if __name__ == "__main__":

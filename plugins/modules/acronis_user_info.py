@@ -106,31 +106,21 @@ next_offset:
 '''
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
+    AcronisFailure,
+    AcronisModule,
+    api_failure,
+)
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import users
 
 
-def main():
-    module = AcronisModule(
-        argument_spec=dict(
-            id=dict(type="str"),
-            login=dict(type="str"),
-            tenant_id=dict(type="str", aliases=["tenant"]),
-            with_access_policies=dict(type="bool", default=False),
-            limit=dict(type="int", default=0),
-            offset=dict(type="int", default=0),
-        ),
-        required_one_of=[("id", "tenant_id")],
-        mutually_exclusive=[("id", "login"), ("id", "tenant_id")],
-        required_by={"login": "tenant_id"},
-        supports_check_mode=True,
-    )
+def run(module):
     p = module.params
     module.check_uuid(p["id"], "id")
     module.check_uuid(p["tenant_id"], "tenant_id")
     if p["limit"] < 0 or p["offset"] < 0:
-        module.fail_json(msg="limit and offset must be 0 or more")
+        raise AcronisFailure("limit and offset must be 0 or more")
     client = module.client
     policies = p["with_access_policies"]
     next_offset = None
@@ -150,8 +140,25 @@ def main():
             found.sort(key=lambda u: (u.get("login") or "").casefold())
             next_offset = end if end < total else None
     except AcronisError as exc:
-        module.fail_api(exc, "read users")
-    module.exit_json(changed=False, users=found, total=total, next_offset=next_offset)
+        raise api_failure(exc, "read users")
+    return dict(changed=False, users=found, total=total, next_offset=next_offset)
+
+
+def main():
+    AcronisModule(
+        argument_spec=dict(
+            id=dict(type="str"),
+            login=dict(type="str"),
+            tenant_id=dict(type="str", aliases=["tenant"]),
+            with_access_policies=dict(type="bool", default=False),
+            limit=dict(type="int", default=0),
+            offset=dict(type="int", default=0),
+        ),
+        required_one_of=[("id", "tenant_id")],
+        mutually_exclusive=[("id", "login"), ("id", "tenant_id")],
+        required_by={"login": "tenant_id"},
+        supports_check_mode=True,
+    ).execute(run)
 
 
 if __name__ == "__main__":

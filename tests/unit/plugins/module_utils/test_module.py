@@ -16,10 +16,16 @@ import pytest
 from ansible.module_utils import basic
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import module as module_utils
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisAPIError, AcronisCheckModeWrite
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
+    AcronisAPIError,
+    AcronisCheckModeWrite,
+    AcronisError,
+)
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
     UUID_RE,
+    AcronisFailure,
     AcronisModule,
+    api_failure,
     compare,
     is_placeholder_id,
     make_diff,
@@ -182,16 +188,18 @@ def module_args(monkeypatch):
 
 
 def test_module_without_client_credentials_fails_clearly(module_args):
+    module = module_args({"base_url": BASE_URL})
     with pytest.raises(FailJson) as info:
-        module_args({"base_url": BASE_URL})
+        module.execute(lambda m: pytest.fail("run must not be called without credentials"))
     msg = info.value.kwargs["msg"]
     assert "client_id and client_secret are required" in msg
     assert "ACRONIS_CLIENT_ID" in msg and "ACRONIS_CLIENT_SECRET" in msg
 
 
 def test_module_with_only_a_client_id_fails(module_args):
+    module = module_args({"base_url": BASE_URL, "client_id": "cid"})
     with pytest.raises(FailJson) as info:
-        module_args({"base_url": BASE_URL, "client_id": "cid"})
+        module.execute(lambda m: {"changed": False})
     assert "client_secret" in info.value.kwargs["msg"]
 
 
@@ -203,8 +211,9 @@ def test_module_for_login_and_password_does_not_need_client_credentials(module_a
 def test_module_without_requests_says_what_to_install(module_args, monkeypatch):
     monkeypatch.setattr(module_utils, "HAS_REQUESTS", False)
     monkeypatch.setattr(module_utils, "REQUESTS_IMPORT_ERROR", "Traceback: No module named 'requests'")
+    module = module_args({"base_url": BASE_URL, "client_id": "cid", "client_secret": "s"})
     with pytest.raises(FailJson) as info:
-        module_args({"base_url": BASE_URL, "client_id": "cid", "client_secret": "s"})
+        module.execute(lambda m: pytest.fail("run must not be called without requests"))
     assert "Python library (requests)" in info.value.kwargs["msg"]
     assert info.value.kwargs["exception"] == "Traceback: No module named 'requests'"
 
@@ -254,29 +263,193 @@ def test_normal_mode_client_is_not_read_only(module_args):
     assert not module.client.read_only
 
 
-def test_fail_api_gives_one_message_and_the_error(module_args):
-    module = module_args({"base_url": BASE_URL, "client_id": "cid", "client_secret": "s"})
+def test_api_failure_gives_one_message_and_the_error():
     exc = AcronisAPIError(409, "The version is outdated.", method="PUT", path="/tenants/" + TENANT, code=1001)
-    with pytest.raises(FailJson) as info:
-        module.fail_api(exc, "update tenant 'Acme'", tenant={"name": "Acme"})
-    kwargs = info.value.kwargs
-    assert kwargs["msg"] == "Failed to update tenant 'Acme': PUT /tenants/%s: HTTP 409, error 1001: The version is outdated." % TENANT
-    assert kwargs["error"]["status"] == 409 and kwargs["error"]["code"] == 1001
-    assert kwargs["tenant"] == {"name": "Acme"}
+    failure = api_failure(exc, "update tenant 'Acme'", tenant={"name": "Acme"})
+    assert isinstance(failure, AcronisFailure)
+    assert failure.msg == "Failed to update tenant 'Acme': PUT /tenants/%s: HTTP 409, error 1001: The version is outdated." % TENANT
+    assert failure.result["error"]["status"] == 409 and failure.result["error"]["code"] == 1001
+    assert failure.result["tenant"] == {"name": "Acme"}
 
 
-def test_check_uuid(module_args):
+def test_check_uuid_raises(module_args):
     module = module_args({"base_url": BASE_URL, "client_id": "cid", "client_secret": "s"})
     module.check_uuid(TENANT, "parent_id")
     module.check_uuid(None, "parent_id")
-    with pytest.raises(FailJson) as info:
+    with pytest.raises(AcronisFailure) as info:
         module.check_uuid("not-a-uuid", "parent_id")
-    assert "parent_id must be a UUID" in info.value.kwargs["msg"]
-    with pytest.raises(FailJson) as info:
+    assert "parent_id must be a UUID" in info.value.msg
+    with pytest.raises(AcronisFailure) as info:
         module.check_uuid(placeholder_id("tenant", "Acme"), "parent_id")
-    assert "placeholder" in info.value.kwargs["msg"]
+    assert "placeholder" in info.value.msg and "run without --check" in info.value.msg
 
 
 def test_check_uuid_accepts_a_placeholder_in_check_mode(module_args):
     module = module_args({"base_url": BASE_URL, "client_id": "cid", "client_secret": "s", "_ansible_check_mode": True})
     module.check_uuid(placeholder_id("tenant", "Acme"), "parent_id")
+
+
+def test_module_has_no_fail_api():
+    """Helpers raise api_failure; nothing calls fail_json but execute."""
+    assert not hasattr(AcronisModule, "fail_api")
+
+
+# ------------------------------------------------------------------ AcronisModule.execute
+
+SECRET = "n0t-for-your-eyes-42"
+
+
+@pytest.fixture
+def execute(monkeypatch):
+    """Run ``AcronisModule.execute(run)`` in-process; returns the result as Ansible would receive it.
+
+    Nothing is patched between ``execute`` and the output: the real ``fail_json`` and ``exit_json``
+    run (masking the no_log values), and the result is taken where AnsibleModule emits it.
+    """
+    for name in ("ACRONIS_BASE_URL", "ACRONIS_CLIENT_ID", "ACRONIS_CLIENT_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+
+    def go(run, args=None, spec=None):
+        args = dict({"base_url": BASE_URL, "client_id": "cid", "client_secret": SECRET, "token_cache": False},
+                    **(args or {}))
+        spec = spec or dict(name=dict(type="str"), password=dict(type="str", no_log=True))
+        emitted = []
+        monkeypatch.setattr(AcronisModule, "_record_module_result", lambda self, result: emitted.append(result),
+                            raising=False)
+        if patch_module_args is not None:
+            with patch_module_args(args):
+                module = AcronisModule(argument_spec=spec, supports_check_mode=True)
+        else:
+            monkeypatch.setattr(basic, "_ANSIBLE_ARGS", json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode("utf-8"))
+            module = AcronisModule(argument_spec=spec, supports_check_mode=True)
+        with pytest.raises(SystemExit) as info:
+            module.execute(run)
+        assert len(emitted) == 1
+        result = emitted[0]
+        assert (info.value.code == 1) == bool(result.get("failed"))
+        return result
+
+    return go
+
+
+def test_execute_returns_the_result_of_run(execute):
+    result = execute(lambda module: dict(changed=True, tenant={"id": TENANT, "name": module.params["name"]}),
+                     {"name": "Acme"})
+    assert not result.get("failed")
+    assert result["changed"] is True
+    assert result["tenant"] == {"id": TENANT, "name": "Acme"}
+
+
+def test_execute_turns_an_acronis_failure_into_a_failure_with_the_partial_result(execute):
+    def run(module):
+        raise AcronisFailure("Tenant 'Acme': quota of pw_workstations must be 0 or more; set a positive value",
+                             changed=True, tenant={"id": TENANT})
+
+    result = execute(run)
+    assert result["failed"] is True
+    assert result["msg"] == "Tenant 'Acme': quota of pw_workstations must be 0 or more; set a positive value"
+    assert result["changed"] is True
+    assert result["tenant"] == {"id": TENANT}
+    assert "exception" not in result
+
+
+def test_execute_turns_an_api_error_into_a_failure_naming_the_api_code_and_text(execute):
+    def run(module):
+        raise AcronisAPIError(409, "The version is outdated.", method="PUT", path="/tenants/" + TENANT, code=1001)
+
+    result = execute(run)
+    assert result["failed"] is True
+    assert "HTTP 409" in result["msg"] and "1001" in result["msg"] and "The version is outdated." in result["msg"]
+    assert "AcronisAPIError" not in result["msg"] and "Traceback" not in result["msg"]
+    assert result["error"]["status"] == 409 and result["error"]["code"] == 1001
+    assert result["error"]["method"] == "PUT"
+
+
+def test_execute_turns_a_raised_api_failure_into_its_message(execute):
+    def run(module):
+        exc = AcronisAPIError(404, "Tenant not found.", method="GET", path="/tenants/" + TENANT, code=1005)
+        raise api_failure(exc, "read tenant 'Acme'", tenant={})
+
+    result = execute(run)
+    assert result["msg"] == "Failed to read tenant 'Acme': GET /tenants/%s: HTTP 404, error 1005: Tenant not found." % TENANT
+    assert result["error"]["code"] == 1005
+    assert result["tenant"] == {}
+
+
+def test_execute_turns_a_transport_error_into_a_failure(execute):
+    def run(module):
+        raise AcronisError("Connection to dc.example.test timed out after 5 attempts")
+
+    result = execute(run)
+    assert result["failed"] is True
+    assert "timed out after 5 attempts" in result["msg"]
+    assert "AcronisError" not in result["msg"]
+
+
+def test_execute_turns_an_unexpected_exception_into_one_line_and_keeps_the_traceback_for_vvv(execute, monkeypatch):
+    from ansible.module_utils._internal import _traceback
+    monkeypatch.setattr(_traceback, "_is_traceback_enabled", lambda event: True)
+
+    def run(module):
+        return {}["items"]
+
+    result = execute(run)
+    assert result["failed"] is True
+    msg = result["msg"]
+    assert "\n" not in msg
+    assert "KeyError" not in msg and "Traceback" not in msg
+    assert "'items'" in msg and "bug of the acronis.cyber_platform collection" in msg
+    assert "Traceback" in result["exception"] and "KeyError" in result["exception"]
+    assert 'return {}["items"]' in result["exception"]
+
+
+def test_execute_keeps_the_traceback_out_of_the_result_below_vvv(execute, monkeypatch):
+    from ansible.module_utils._internal import _traceback
+    monkeypatch.setattr(_traceback, "_is_traceback_enabled", lambda event: False)
+
+    def run(module):
+        raise ValueError("line one\nline two")
+
+    result = execute(run)
+    assert result["failed"] is True
+    assert "line one line two" in result["msg"] and "ValueError" not in result["msg"]
+    assert "exception" not in result
+
+
+def test_execute_names_an_exception_without_text_without_its_class(execute):
+    def run(module):
+        raise RuntimeError()
+
+    result = execute(run)
+    assert "RuntimeError" not in result["msg"]
+    assert "no detail given" in result["msg"]
+
+
+def test_execute_fails_cleanly_when_run_returns_no_result(execute):
+    result = execute(lambda module: None)
+    assert result["failed"] is True
+    assert "run() returned NoneType instead of the result of the task" in result["msg"]
+    assert "TypeError" not in result["msg"]
+
+
+@pytest.mark.parametrize("how", ["failure", "api_error", "unexpected", "success"])
+def test_execute_never_shows_a_secret(execute, monkeypatch, how):
+    from ansible.module_utils._internal import _traceback
+    monkeypatch.setattr(_traceback, "_is_traceback_enabled", lambda event: True)
+
+    def run(module):
+        pw = module.params["password"]
+        secret = module.params["client_secret"]
+        if how == "failure":
+            raise AcronisFailure("could not set password %s with %s" % (pw, secret), user={"password": pw})
+        if how == "api_error":
+            raise AcronisAPIError(400, "Bad password %s." % pw, method="POST", path="/users/x/password")
+        if how == "unexpected":
+            raise ValueError("password was %s, secret %s" % (pw, secret))
+        return dict(changed=True, echo=[pw, secret])
+
+    result = execute(run, {"password": "hunter2-" + SECRET})
+    text = json.dumps(result)
+    assert SECRET not in text
+    assert "hunter2" not in text
+    assert bool(result.get("failed")) == (how != "success")
