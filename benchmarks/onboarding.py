@@ -2,8 +2,8 @@
 
 Each configuration gets a fresh Acronis API simulator (with --latency SECONDS
 on every request when --latency is not zero), an inventory of N generated
-customers (benchmarks write it as playbooks/inventory/customers.yml is
-written), and an empty token cache. It runs playbooks/onboard_customers.yml
+customers in the shape of playbooks/inventory/customers.yml (one host per
+customer), and an empty token cache. It runs playbooks/onboard_customers.yml
 twice - the first run creates everything, the second changes nothing - and
 the plain ansible.builtin.uri playbook benchmarks/uri_onboarding.yml (the
 calls of Acronis's provisioning tutorial) once, since it is not idempotent.
