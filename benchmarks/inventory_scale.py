@@ -68,7 +68,7 @@ def main():
         ]
         print("%d customers, one inventory host each; best of %d" % (args.n, args.repeat))
         for label, cmd, expect in commands:
-            best = min(timed(cmd, env, expect)[0] for _ in range(args.repeat))
+            best = min(timed(cmd, env, expect)[0] for attempt in range(args.repeat))
             print("%-32s %7.2f s" % (label, best))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
