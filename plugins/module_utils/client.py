@@ -251,18 +251,25 @@ class AcronisClient:
         """The tenant the API client belongs to (cached beside the token)."""
         if self._client_tenant_id is None:
             self.access_token()
+        if self._client_tenant_id is None and self._cache is not None:
+            try:
+                # Forks that start together ask once: the first reads it, the others find it in the cache.
+                with self._cache.locked(purpose=".client"):
+                    self._client_tenant_id = (self._cache.read() or {}).get("client_tenant_id")
+                    if self._client_tenant_id is None:
+                        self._client_tenant_id = self._read_client_tenant_id()
+                        with self._cache.locked():
+                            entry = self._cache.read() or {}
+                            entry["client_tenant_id"] = self._client_tenant_id
+                            self._cache.write(entry)
+            except (IOError, OSError):
+                self._cache = None
         if self._client_tenant_id is None:
-            body = self.get("/clients/{client_id}", client_id=self.client_id)
-            self._client_tenant_id = body["tenant_id"]
-            if self._cache is not None:
-                try:
-                    with self._cache.locked():
-                        entry = self._cache.read() or {}
-                        entry["client_tenant_id"] = self._client_tenant_id
-                        self._cache.write(entry)
-                except (IOError, OSError):
-                    self._cache = None
+            self._client_tenant_id = self._read_client_tenant_id()
         return self._client_tenant_id
+
+    def _read_client_tenant_id(self):
+        return self.get("/clients/{client_id}", client_id=self.client_id)["tenant_id"]
 
     def scoped(self, tenant_id):
         """A client whose token is exchanged for one scoped to a customer tenant."""

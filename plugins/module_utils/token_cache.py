@@ -51,10 +51,14 @@ class TokenCache:
                 raise
 
     @contextlib.contextmanager
-    def locked(self):
-        """Hold the entry's lock: one process renews while the others wait."""
+    def locked(self, purpose=""):
+        """Hold the entry's lock: one process renews while the others wait.
+
+        ``purpose`` names a lock of its own beside it, for a read that itself needs the token (and so the
+        token's lock, which flock would not grant twice to one process).
+        """
         self._ensure_directory()
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(self.lock_path + purpose, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield self

@@ -31,12 +31,8 @@ BIN = os.path.dirname(sys.executable)
 INPUTS = os.path.join(REPO, "extensions", "awx", "credential_type_inputs.yml")
 INJECTORS = os.path.join(REPO, "extensions", "awx", "credential_type_injectors.yml")
 PLAYBOOK = "playbooks/onboard_customers.yml"
-INVENTORY = os.path.join(REPO, "playbooks", "inventory", "localhost.yml")
-CUSTOMERS = os.path.join(REPO, "playbooks", "vars", "customers.yml")
-# Set to True once playbooks/onboard_customers.yml targets one inventory host
-# per customer: each customer's events must then come from its own host, not
-# only name it as a loop item on localhost.
-ONE_HOST_PER_CUSTOMER = False
+# Each host of the example inventory is a customer (playbooks/inventory/customers.yml).
+INVENTORY = os.path.join(REPO, "playbooks", "inventory", "customers.yml")
 SERVICE_ACCOUNT_PASSWORD = "Awx-test-Passw0rd!"
 
 
@@ -117,10 +113,8 @@ def private_data_dir(tmp_path_factory, simulator):
         "ANSIBLE_FORCE_COLOR": "0",
     })
     (pdd / "env" / "envvars").write_text(yaml.safe_dump(envvars))
-    # The job template's extra variables: the example customers, the service
-    # account password as a survey answer would give it.
-    extravars = load_yaml(CUSTOMERS)
-    extravars["stark_backup_svc_password"] = SERVICE_ACCOUNT_PASSWORD
+    # The job template's extra variables: the service account password as a survey answer would give it.
+    extravars = {"stark_backup_svc_password": SERVICE_ACCOUNT_PASSWORD}
     (pdd / "env" / "extravars").write_text(yaml.safe_dump(extravars))
     return pdd
 
@@ -178,37 +172,19 @@ def assert_no_secret(events, stdout, secrets):
     assert not leaks, "secrets in the job output: %s" % ", ".join(leaks)
 
 
-def customer_hosts(events, customers, inventory_hosts):
-    """For each customer, the hosts whose runner_on_ok/failed events are about it.
+def customers():
+    """The inventory's customers: the hosts of its customers group."""
+    return sorted(load_yaml(INVENTORY)["customers"]["hosts"])
 
-    An event is about a customer when it runs on a host named after the customer,
-    or when one of its loop items (the role loops over the customers) is that
-    customer.
-    """
-    seen = dict((name, set()) for name in customers)
+
+def hosts_with_events(events):
+    """The hosts that have runner_on_ok/failed events of their own."""
+    hosts = set()
     for dummy, text in events:
         event = json.loads(text)
-        if event.get("event") not in ("runner_on_ok", "runner_on_failed", "runner_item_on_ok", "runner_item_on_failed"):
-            continue
-        data = event.get("event_data") or {}
-        host = data.get("host")
-        if host in seen and host in inventory_hosts:
-            seen[host].add(host)
-        res = data.get("res") or {}
-        items = [res] + list(res.get("results") or [])
-        for item in items:
-            label = item.get("_ansible_item_label")
-            value = item.get("item")
-            names = {label if isinstance(label, str) else None}
-            if isinstance(value, dict):
-                names.add(value.get("name"))
-                names.add(value.get("tenant_name"))
-                if isinstance(value.get("item"), dict):
-                    names.add(value["item"].get("name"))
-            for name in names:
-                if name in seen:
-                    seen[name].add(host)
-    return seen
+        if event.get("event") in ("runner_on_ok", "runner_on_failed", "runner_item_on_ok", "runner_item_on_failed"):
+            hosts.add((event.get("event_data") or {}).get("host"))
+    return hosts
 
 
 def stats(events):
@@ -239,10 +215,8 @@ def test_check_mode_job_previews_without_writes_and_leaks_nothing(simulator, pri
     assert writes == [], "the check-mode job sent writes: %s" % writes
     assert events, "ansible-runner wrote no job events"
     assert_no_secret(events, stdout, secrets_of(simulator, private_data_dir))
-    customers = [c["name"] for c in load_yaml(CUSTOMERS)["customers"]]
-    seen = customer_hosts(events, customers, load_yaml(INVENTORY)["all"]["hosts"])
-    missing = [name for name, hosts in seen.items() if not hosts]
-    assert not missing, "customers without events of their own: %s" % missing
+    missing = sorted(set(customers()) - hosts_with_events(events))
+    assert not missing, "customers without events of their own host: %s" % missing
     summary = stats(events)
     assert summary["failures"] == {} and summary["changed"], summary
 
@@ -251,15 +225,11 @@ def test_job_onboards_every_customer_with_its_own_events_and_leaks_nothing(simul
     rc, events, stdout = run_job(private_data_dir, "apply", None)
     assert rc == 0, stdout[-4000:]
     assert_no_secret(events, stdout, secrets_of(simulator, private_data_dir))
-    customers = [c["name"] for c in load_yaml(CUSTOMERS)["customers"]]
-    inventory_hosts = load_yaml(INVENTORY)["all"]["hosts"]
-    seen = customer_hosts(events, customers, inventory_hosts)
-    for name, hosts in sorted(seen.items()):
-        assert hosts, "no runner_on_ok/failed event is about customer %s" % name
-        if ONE_HOST_PER_CUSTOMER:
-            assert hosts == {name}, "the events of customer %s come from %s" % (name, sorted(hosts))
+    missing = sorted(set(customers()) - hosts_with_events(events))
+    assert not missing, "customers without events of their own host: %s" % missing
     summary = stats(events)
+    assert sorted(summary["ok"]) == customers(), "the recap is not one line per customer: %s" % summary["ok"]
     assert summary["failures"] == {} and summary["changed"], summary
     # What the job made, read back from the API: every customer exists.
     created = [r for r in sim_requests(simulator) if r["method"] == "POST" and r["path"] == "/api/2/tenants"]
-    assert len(created) == len(customers)
+    assert len(created) == len(customers())

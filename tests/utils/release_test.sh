@@ -47,7 +47,7 @@ for wanted in MANIFEST.json FILES.json README.md meta/runtime.yml meta/execution
     plugins/doc_fragments/connection.py plugins/doc_fragments/plugin_connection.py \
     roles/customer_onboarding/meta/argument_specs.yml roles/tenant_onboarding/tasks/main.yml \
     playbooks/onboard_customers.yml playbooks/inventory/localhost.yml playbooks/inventory/acronis_tenants.yml \
-    playbooks/vars/customers.yml extensions/awx/credential_type_inputs.yml extensions/awx/credential_type_injectors.yml \
+    playbooks/inventory/customers.yml extensions/awx/credential_type_inputs.yml extensions/awx/credential_type_injectors.yml \
     extensions/ee/execution-environment.yml docs/awx.md changelogs/changelog.yaml; do
     grep -qxF "$wanted" "$out/contents.txt" || fail "the artifact lacks $wanted"
 done
@@ -97,13 +97,25 @@ ACRONIS_BASE_URL=$base_url ACRONIS_LOGIN=$(sim login) ACRONIS_PASSWORD=$(sim pas
     playbook acronis.cyber_platform.bootstrap_api_client -e "api_client_bootstrap_dest=$out/api_client.json"
 creds=(-e "acronis_credentials_file=$out/api_client.json")
 writes >/dev/null
-playbook acronis.cyber_platform.onboard_customers -e "@$installed/playbooks/vars/customers.yml" "${creds[@]}"
+customers_inventory=$installed/playbooks/inventory/customers.yml
+onboard() {
+    "$venv_bin/ansible-playbook" -i "$customers_inventory" --forks 5 acronis.cyber_platform.onboard_customers "${creds[@]}" "$@"
+}
+onboard
 [[ $(writes) -gt 0 ]] || fail "the onboarding wrote nothing"
-playbook acronis.cyber_platform.onboard_customers -e "@$installed/playbooks/vars/customers.yml" "${creds[@]}" \
-    | tee "$out/second-run.log"
+onboard | tee "$out/second-run.log"
 second_writes=$(writes)
-if ! grep -Eq 'localhost +: ok=[0-9]+ +changed=0 +unreachable=0 +failed=0' "$out/second-run.log" || [[ $second_writes != 0 ]]; then
-    fail "the second run changed something or sent $second_writes writes"
+# The customers' tenant names, as the roles name them (customer_onboarding_name, else the host name).
+"$venv_bin/ansible-inventory" -i "$customers_inventory" --list | "$venv_bin/python" -c '
+import json, sys
+inventory = json.load(sys.stdin)
+hostvars = inventory["_meta"]["hostvars"]
+for host in inventory["customers"]["hosts"]:
+    print(hostvars[host].get("customer_onboarding_name", host))' >"$out/customer-names.txt"
+customers=$(wc -l <"$out/customer-names.txt")
+unchanged=$(grep -Ec '^[^ ]+ +: ok=[0-9]+ +changed=0 +unreachable=0 +failed=0' "$out/second-run.log" || true)
+if [[ $unchanged != "$customers" || $second_writes != 0 ]]; then
+    fail "the second run changed something or sent $second_writes writes ($unchanged of $customers customers unchanged)"
 fi
 
 # The installed inventory plugin sees the customers the installed roles made.
@@ -112,10 +124,9 @@ export ACRONIS_BASE_URL=$base_url ACRONIS_CLIENT_ID ACRONIS_CLIENT_SECRET
 ACRONIS_CLIENT_ID=$("$venv_bin/python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["client_id"])' "$out/api_client.json")
 ACRONIS_CLIENT_SECRET=$("$venv_bin/python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["client_secret"])' "$out/api_client.json")
 "$venv_bin/ansible-inventory" -i "$out/tenants.acronis.yml" --graph kind_customer | tee "$out/graph.txt"
-customers=$(grep -c '^  - name:' "$installed/playbooks/vars/customers.yml")
 while IFS= read -r customer; do
     grep -qF -- "--$customer" "$out/graph.txt" || fail "the inventory plugin does not list $customer"
-done < <(sed -n 's/^  - name: //p' "$installed/playbooks/vars/customers.yml")
+done <"$out/customer-names.txt"
 # A day-2 playbook of the installed collection over those hosts.
 ANSIBLE_DISPLAY_OK_HOSTS=true "$venv_bin/ansible-playbook" -i "$out/tenants.acronis.yml" acronis.cyber_platform.customer_usage \
     | tee "$out/usage.log"

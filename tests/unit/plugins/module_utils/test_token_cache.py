@@ -244,6 +244,20 @@ class _TokenHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def do_GET(self):
+        if not self.path.startswith("/api/2/clients/"):
+            self.send_error(404)
+            return
+        with self.server.lock:
+            self.server.client_reads += 1
+        time.sleep(0.3)
+        body = json.dumps({"id": "cid", "tenant_id": "tenant-of-the-client"}).encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def log_message(self, *args):   # keep pytest output clean
         pass
 
@@ -253,6 +267,7 @@ def token_server():
     server = _ThreadingHTTPServer(("127.0.0.1", 0), _TokenHandler)
     server.lock = threading.Lock()
     server.issued = 0
+    server.client_reads = 0
     thread = threading.Thread(target=server.serve_forever)
     thread.daemon = True
     thread.start()
@@ -298,6 +313,34 @@ def test_parallel_processes_share_one_token(token_server, cache_dir, initial):
     assert outcomes == [("ok", "process-token-1")] * PROCESSES
     assert token_server.issued == 1
     assert [p.exitcode for p in processes] == [0] * PROCESSES
+
+
+def _take_client_tenant(base_url, cache_dir, barrier, results):
+    try:
+        client = AcronisClient(base_url, client_id="cid", client_secret="secret", token_cache_dir=cache_dir,
+                               backoff_retries=0, timeout=10)
+        barrier.wait(10)
+        results.put(("ok", client.client_tenant_id()))
+    except Exception as exc:  # pylint: disable=broad-except
+        results.put(("error", repr(exc)))
+
+
+def test_parallel_processes_read_the_client_s_tenant_once(token_server, cache_dir):
+    """Forks that start together (one customer per inventory host) ask GET /clients/{id} once in all."""
+    context = _fork_context()
+    base_url = "http://127.0.0.1:%d" % token_server.server_address[1]
+    barrier = context.Barrier(PROCESSES)
+    results = context.Queue()
+    processes = [context.Process(target=_take_client_tenant, args=(base_url, cache_dir, barrier, results))
+                 for dummy in range(PROCESSES)]
+    for process in processes:
+        process.start()
+    outcomes = [results.get(timeout=30) for dummy in range(PROCESSES)]
+    for process in processes:
+        process.join(10)
+    assert outcomes == [("ok", "tenant-of-the-client")] * PROCESSES
+    assert token_server.client_reads == 1
+    assert token_server.issued == 1
 
 
 def _rewrite(cache_dir, rounds, started):
