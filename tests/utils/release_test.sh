@@ -99,7 +99,7 @@ creds=(-e "acronis_credentials_file=$out/api_client.json")
 writes >/dev/null
 customers_inventory=$installed/playbooks/inventory/customers.yml
 onboard() {
-    "$venv_bin/ansible-playbook" -i "$customers_inventory" --forks 5 acronis.cyber_platform.onboard_customers "${creds[@]}" "$@"
+    "$venv_bin/ansible-playbook" -i "$customers_inventory" --forks 5 acronis.cyber_platform.onboard_customers "${creds[@]}"
 }
 onboard
 [[ $(writes) -gt 0 ]] || fail "the onboarding wrote nothing"
