@@ -238,7 +238,7 @@ created:
 activation_email_sent:
   description:
     - Whether the task sent (in check mode - would send) the activation e-mail.
-    - Also true when the request was sent but its answer was lost (the task warns): it is never sent twice.
+    - Also true when the request was sent but its answer was lost (the task warns); it is never sent twice.
   returned: always
   type: bool
   sample: true

@@ -5,16 +5,24 @@
 
 """Lost answers against a mocked HTTP layer: every create resolves an unknown outcome by an authoritative
 lookup (adopt or create again), an update whose retry meets the version its own first attempt outdated is
-re-read and compared, and an activation e-mail is never requested twice."""
+re-read and compared, an activation e-mail is never requested twice, and throttling slows a run down without
+failing it."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
+
+import random
 
 import pytest
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import agents, api_clients, reports, tenants, users
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisAPIError, AcronisTransportError
-from ansible_collections.acronis.cyber_platform.tests.unit.plugins.module_utils.conftest import API, api_calls
+from ansible_collections.acronis.cyber_platform.tests.unit.plugins.module_utils.conftest import (
+    API,
+    NOW,
+    TOKEN_URL,
+    api_calls,
+)
 
 PARENT = "9b3f6d2e-0c1a-4c8e-9d7f-1a2b3c4d5e6f"
 TENANT = "4b07e4a1-a49b-4d4e-b8f2-253f1fef98ad"
@@ -205,3 +213,30 @@ def test_registration_token_lost_but_committed_is_adopted_with_its_value(client,
     created = agents.create_token(client, TENANT, 3600, [scope], known_ids={1})
     assert (created["id"], created["token"]) == (2, "NEW")
     assert len(writes(http)) == 1
+
+
+# ------------------------------------------------------------- throttling
+
+def test_token_request_throttled_is_retried_after_retry_after(http, make_client, sleeps):
+    http.post(TOKEN_URL, [{"status_code": 429, "headers": {"Retry-After": "2"}},
+                          {"json": {"access_token": "tok", "expires_on": NOW + 7200}}])
+    http.get(API + "/tenants/" + TENANT, json=tenant())
+    assert make_client().get("/tenants/{tenant_id}", tenant_id=TENANT)["id"] == TENANT
+    assert len(sleeps.delays) == 1 and sleeps.delays[0] >= 2
+
+
+def test_a_storm_of_429_from_20_forks_slows_them_down_and_they_all_finish(http, tokens, make_client, sleeps):
+    """Each fork is throttled six times in a row (Retry-After: 1), then served: the default budget suffices."""
+    answers = [{"status_code": 429, "headers": {"Retry-After": "1"}}] * 6 + [{"json": tenant()}]
+    for fork in range(20):
+        http.get(API + "/tenants/fork-%d" % fork, list(answers))
+    firsts = []
+    for fork in range(20):
+        before = len(sleeps.delays)
+        client = make_client(rng=random.Random(fork))     # the default backoff_retries
+        assert client.get("/tenants/{tenant_id}", tenant_id="fork-%d" % fork)["id"] == TENANT
+        delays = sleeps.delays[before:]
+        assert len(delays) == 6 and min(delays) >= 1.0
+        firsts.append(delays[0])
+    # The jitter spreads the forks' retries apart instead of sending them back together.
+    assert len(set(round(d, 3) for d in firsts)) > 10
