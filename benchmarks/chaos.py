@@ -4,6 +4,7 @@ The script starts a fresh Acronis API simulator, puts a fault plan on every
 path under /api/ (a share ``--rate`` of the requests, spread evenly over 429
 with Retry-After, 502, 503 and a dropped connection, and, for creates and
 updates (POST and PUT), a lost response: handled and committed, then a 502),
+plus a lost answer on the first request of each create and update path (TARGETED),
 and runs playbooks/onboard_customers.yml on N generated customers (the ones
 of benchmarks/onboarding.py). It then switches the faults off, runs the
 playbook again, and reads the world (GET /_sim/state) to count:
@@ -50,13 +51,30 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 ROLE = "company_admin"
 
 
-def fault_plan(rate, retry_after=1):
+# Each create and update path of the onboarding loses its first answer (handled and committed, then a 502),
+# and the first tenant create is dropped before it is handled, whatever the draws: every way of resolving a
+# lost answer is taken in every run.
+TARGETED = [
+    ("POST", "re:^/api/2/tenants$", "drop"),
+    ("POST", "re:^/api/2/tenants$", "lost_response"),
+    ("POST", "re:^/api/2/users$", "lost_response"),
+    ("PUT", "re:^/api/2/tenants/[^/]+$", "lost_response"),
+    ("PUT", "re:^/api/2/tenants/[^/]+/offering_items$", "lost_response"),
+    ("PUT", "re:^/api/2/tenants/[^/]+/mfa/status$", "lost_response"),
+    ("PUT", "re:^/api/2/users/[^/]+/access_policies$", "lost_response"),
+    ("POST", "re:^/api/2/users/[^/]+/send-activation-email$", "lost_response"),
+    ("POST", "re:^/api/2/idp/token$", "lost_response"),
+]
+
+
+def fault_plan(rate, retry_after=1, targeted=True):
     """Rules that fault a share ``rate`` of every API request, the kinds in equal parts.
 
     The simulator tries the rules in order, each with its own draw; rule i of k gets the rate that makes
-    its share of all requests rate/k.
+    its share of all requests rate/k. With ``targeted``, the TARGETED rules come first, once each.
     """
-    rules = []
+    rules = [{"method": m, "path": path, "fault": kind, "rate": 1.0, "times": 1}
+             for m, path, kind in TARGETED] if targeted else []
     for method in METHODS:
         kinds = WRITE_KINDS if method in ("POST", "PUT") else READ_KINDS
         share = rate / len(kinds)
@@ -236,7 +254,10 @@ def main():
     try:
         world.admin.call("PUT", "/faults", {"seed": args.seed, "rules": fault_plan(args.rate, args.retry_after)})
         took, code, recap, log = world.run("faulted")
-        fired = sum(r["fired"] for r in world.admin.call("GET", "/faults")["rules"])
+        fired_rules = world.admin.call("GET", "/faults")["rules"]
+        fired = sum(r["fired"] for r in fired_rules)
+        targeted = ["%s %s %s" % (r["method"], r["path"][3:], r["fault"]) for r in fired_rules
+                    if r.get("times") == 1 and r["fired"]]
         world.admin.call("DELETE", "/faults")
         retries = retries_in(log)
         failed = world.failed_customers(recap)
@@ -253,6 +274,7 @@ def main():
                                                                             args.forks, args.latency))
     print("faulted run:   %6.1f s  requests %d  faults fired %d  retries %d  failed customers %d (exit %d)"
           % (took, len(log), fired, retries, failed, code))
+    print("lost on purpose (first request of the path): %s" % (", ".join(targeted) or "none"))
     print("re-run:        %6.1f s  requests %d  writes %d  changed %d (exit %d)"
           % (rerun_took, len(rerun_log), len(rerun_writes), rerun_changed, rerun_code))
     print("duplicates %d, missing objects %d, repeated activation e-mails %d, simulator violations %d"

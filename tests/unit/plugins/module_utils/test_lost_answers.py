@@ -15,7 +15,14 @@ import random
 
 import pytest
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils import agents, api_clients, reports, tenants, users
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import (
+    agents,
+    api_clients,
+    offering_items,
+    reports,
+    tenants,
+    users,
+)
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisAPIError, AcronisTransportError
 from ansible_collections.acronis.cyber_platform.tests.unit.plugins.module_utils.conftest import (
     API,
@@ -240,3 +247,31 @@ def test_a_storm_of_429_from_20_forks_slows_them_down_and_they_all_finish(http, 
         firsts.append(delays[0])
     # The jitter spreads the forks' retries apart instead of sending them back together.
     assert len(set(round(d, 3) for d in firsts)) > 10
+
+
+# --------------------------------------------------------- offering items
+
+APP = "6e6d758d-8e74-3ae3-ac84-50eb0dff12eb"
+
+
+def test_items_put_committed_before_its_answer_was_lost_is_success(client, http):
+    url = API + "/tenants/%s/offering_items" % TENANT
+    http.put(url, [dict(BAD_GATEWAY), dict(OUTDATED)])
+    held = {"application_id": APP, "name": "pw_workstations", "status": 1, "edition": "per_workload",
+            "quota": {"value": 10, "overage": None, "version": 1}}
+    http.get(url, json={"items": [held]})
+    entry = {"application_id": APP, "name": "pw_workstations", "status": 1,
+             "quota": {"value": 10, "overage": None, "version": 0}}
+    assert offering_items.put_items(client, TENANT, [entry]) == [held]
+    assert len(writes(http)) == 2
+
+
+def test_items_put_conflict_with_another_quota_is_an_error(client, http):
+    url = API + "/tenants/%s/offering_items" % TENANT
+    http.put(url, [dict(BAD_GATEWAY), dict(OUTDATED)])
+    http.get(url, json={"items": [{"application_id": APP, "name": "pw_workstations", "status": 1,
+                                   "quota": {"value": 20, "overage": None, "version": 1}}]})
+    entry = {"application_id": APP, "name": "pw_workstations", "status": 1,
+             "quota": {"value": 10, "overage": None, "version": 0}}
+    with pytest.raises(AcronisAPIError):
+        offering_items.put_items(client, TENANT, [entry])
