@@ -1,27 +1,38 @@
-"""Cost of onboarding N customers with playbooks/onboard_customers.yml.
+"""Cost of onboarding N customers, one inventory host each, on fresh simulators.
 
-For each N (default 10 and 100) the script starts a fresh Acronis API
-simulator, writes N generated customers to a variables file, and runs the
-onboarding playbook twice - the first run creates everything, the second
-changes nothing - optionally preceded by a --check run on the empty world.
+Each configuration gets a fresh Acronis API simulator (with --latency SECONDS
+on every request when --latency is not zero), an inventory of N generated
+customers in the shape of playbooks/inventory/customers.yml (one host per
+customer), and an empty token cache. It runs playbooks/onboard_customers.yml
+twice - the first run creates everything, the second changes nothing - and
+the plain ansible.builtin.uri playbook benchmarks/uri_onboarding.yml (the
+calls of Acronis's provisioning tutorial) once, since it is not idempotent.
+
+Configurations, in one run:
+
+- the in-process path (the default) and the module path
+  (ACRONIS_DIRECT_EXECUTION=false), at --forks (default 10);
+- the uri baseline at the same forks;
+- the in-process path at forks 1, 5, 10 and 20 (--scaling-forks).
+
 After each run it reads the simulator's request log (GET /_sim/requests, then
-DELETE to empty it) and prints, per onboarded customer: HTTP requests, writes
-and wall-clock seconds of ansible-playbook.
+DELETE) and prints: seconds, seconds per customer, requests per customer,
+writes, the server's share of the time (the sum of the requests' durations in
+the log over the wall time), and the ratio to the uri baseline and to the
+module path.
 
-Each generated customer looks like the demo's: a tenant with a contact, MFA
-on and a customer ID; two offering items with quotas (workstations, hosted
-storage) in the per-workload edition; one administrator with the company
-administrator role who gets the activation e-mail.
+Each generated customer: a tenant with a contact, MFA on and a customer ID;
+two offering items with quotas (workstations, hosted storage) in the
+per-workload edition; one administrator with the company administrator role
+who gets the activation e-mail.
 
 Run from the repository root with the virtual environment of `make venv`:
 
-    .venv/bin/python benchmarks/onboarding.py            # N = 10 and 100
-    .venv/bin/python benchmarks/onboarding.py -n 10 --check-run
-    .venv/bin/python benchmarks/onboarding.py -n 10 --latency 0.05   # 50 ms a request, like a data center
+    .venv/bin/python benchmarks/onboarding.py                    # N = 50
+    .venv/bin/python benchmarks/onboarding.py -n 5 --latency 0.05
 
 It prints figures; it is not a test and never fails on a threshold (it does
-fail when a run fails, when the check run writes, or when the second run
-writes or reports a change).
+fail when a run fails, or when the no-op run writes or reports a change).
 """
 
 import argparse
@@ -37,43 +48,45 @@ import urllib.request
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HOSTED_STORAGE = "019097a6-114f-4418-bd54-e01ef049f209"
+RECAP = re.compile(r"^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.M)
 
 
-def customers(n):
-    """N customers in the format of playbooks/vars/customers.yml."""
-    out = []
+def inventory(n):
+    """N customers as the hosts of an Ansible YAML inventory (JSON is YAML)."""
+    hosts = {}
     for i in range(1, n + 1):
-        out.append({
-            "name": "Bench Customer %04d" % i,
-            "customer_id": "BENCH-%04d" % i,
-            "contact": {"email": "it@customer%04d.example" % i},
-            "mfa": True,
-            "edition": "per_workload",
-            "offering_items": [
+        hosts["bench-%04d" % i] = {
+            "customer_onboarding_name": "Bench Customer %04d" % i,
+            "customer_onboarding_customer_id": "BENCH-%04d" % i,
+            "customer_onboarding_contact": {"email": "it@customer%04d.example" % i},
+            "customer_onboarding_offering_items": [
                 {"name": "pw_workstations", "quota": {"value": 10 + i % 50}},
                 {"name": "pw_storage", "infra_id": HOSTED_STORAGE, "quota": {"value": 1099511627776}},
             ],
-            "administrators": [
+            "customer_onboarding_administrators": [
                 {"login": "bench-admin-%04d" % i, "email": "admin@customer%04d.example" % i,
                  "firstname": "Admin", "lastname": "Number %d" % i},
             ],
-        })
-    return {"customers": out}
+        }
+    return {"customers": {
+        "vars": {"ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}",
+                 "customer_onboarding_mfa": True, "customer_onboarding_edition": "per_workload"},
+        "hosts": hosts}}
 
 
 class Simulator:
     """The simulator in a subprocess, on a free port."""
 
-    def __init__(self, workdir, latency=0.0):
+    def __init__(self, workdir, latency):
         self.creds_file = os.path.join(workdir, "simulator.json")
         # The file of an earlier simulator would point at its dead port; wait for this one's.
         if os.path.exists(self.creds_file):
             os.remove(self.creds_file)
         self.log = open(os.path.join(workdir, "simulator.log"), "w")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.simulator", "--port", "0", "--quiet", "--credentials-out", self.creds_file,
-             "--latency", str(latency)],
-            cwd=REPO, stdout=self.log, stderr=subprocess.STDOUT)
+        cmd = [sys.executable, "-m", "tests.simulator", "--port", "0", "--quiet", "--credentials-out", self.creds_file]
+        if latency:
+            cmd += ["--latency", str(latency)]
+        self.proc = subprocess.Popen(cmd, cwd=REPO, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 60
         while not (os.path.exists(self.creds_file) and os.path.getsize(self.creds_file)):
             if self.proc.poll() is not None or time.time() > deadline:
@@ -84,11 +97,12 @@ class Simulator:
         self.admin_url = re.sub(r"/api/2/?$", "", self.creds["base_url"]) + "/_sim/requests"
 
     def take_log(self):
-        """(requests, writes) since the last call; empties the log."""
+        """(requests, writes, server seconds) since the last call; empties the log."""
         with urllib.request.urlopen(self.admin_url) as reply:
             items = json.load(reply)["items"]
         urllib.request.urlopen(urllib.request.Request(self.admin_url, method="DELETE")).close()
-        return len(items), sum(1 for i in items if i["write"])
+        server = sum(i.get("duration_ms") or 0 for i in items) / 1000.0
+        return len(items), sum(1 for i in items if i["write"]), server
 
     def stop(self):
         self.proc.terminate()
@@ -99,44 +113,46 @@ class Simulator:
         self.log.close()
 
 
-def run_playbook(env, data_file, check):
-    cmd = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
-           "-i", os.path.join(REPO, "playbooks", "inventory", "localhost.yml"),
-           os.path.join(REPO, "playbooks", "onboard_customers.yml"), "-e", "@" + data_file]
-    if check:
-        cmd += ["--check", "--diff"]
+def run_playbook(env, inventory_file, playbook, forks):
+    cmd = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", inventory_file,
+           playbook, "--forks", str(forks)]
     start = time.monotonic()
     proc = subprocess.run(cmd, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
     took = time.monotonic() - start
-    if proc.returncode != 0:
+    recap = RECAP.findall(proc.stdout)
+    if proc.returncode != 0 or any(int(r[4]) or int(r[3]) for r in recap):
         sys.stdout.write(proc.stdout[-4000:])
-        raise SystemExit("ansible-playbook failed (exit %d)" % proc.returncode)
-    recap = re.search(r"localhost\s+: ok=(\d+)\s+changed=(\d+)", proc.stdout)
-    return took, int(recap.group(2)) if recap else -1
+        raise SystemExit("%s failed (exit %d)" % (os.path.basename(playbook), proc.returncode))
+    return took, sum(int(r[2]) for r in recap)
 
 
-def measure(n, check_run, workdir, latency=0.0):
-    data_file = os.path.join(workdir, "customers-%d.json" % n)
-    with open(data_file, "w") as handle:
-        json.dump(customers(n), handle)
+def measure(label, n, forks, latency, workdir, direct=True, uri=False):
+    """Rows (label, forks, run, seconds, requests, writes, server seconds) of one configuration."""
+    inventory_file = os.path.join(workdir, "customers-%d.json" % n)
+    with open(inventory_file, "w") as handle:
+        json.dump(inventory(n), handle)
     sim = Simulator(workdir, latency)
+    tokens = tempfile.mkdtemp(prefix="tokens-", dir=workdir)
     env = dict(os.environ)
     env.update(ANSIBLE_COLLECTIONS_PATH=os.path.join(workdir, "collections"),
-               ANSIBLE_STDOUT_CALLBACK="default", ANSIBLE_NOCOLOR="1",
+               ANSIBLE_STDOUT_CALLBACK="default", ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="false",
                ACRONIS_BASE_URL=sim.creds["base_url"], ACRONIS_CLIENT_ID=sim.creds["client_id"],
-               ACRONIS_CLIENT_SECRET=sim.creds["client_secret"],
-               ACRONIS_TOKEN_CACHE_DIR=os.path.join(workdir, "tokens-%d" % n))
+               ACRONIS_CLIENT_SECRET=sim.creds["client_secret"], ACRONIS_TOKEN_CACHE_DIR=tokens)
+    if not direct:
+        env["ACRONIS_DIRECT_EXECUTION"] = "false"
     rows = []
     try:
         sim.take_log()
-        runs = ([("check (empty world)", True)] if check_run else []) + [("first run", False), ("no-op run", False)]
-        for label, check in runs:
-            took, changed = run_playbook(env, data_file, check)
-            requests, writes = sim.take_log()
-            rows.append((n, label, requests, writes, took, changed))
-            if check and writes:
-                raise SystemExit("the check run sent %d writes" % writes)
-            if label == "no-op run" and (writes or changed):
+        if uri:
+            runs = [("first run", os.path.join(REPO, "benchmarks", "uri_onboarding.yml"))]
+        else:
+            playbook = os.path.join(REPO, "playbooks", "onboard_customers.yml")
+            runs = [("first run", playbook), ("no-op run", playbook)]
+        for run, playbook in runs:
+            took, changed = run_playbook(env, inventory_file, playbook, forks)
+            requests, writes, server = sim.take_log()
+            rows.append((label, forks, run, took, requests, writes, server))
+            if run == "no-op run" and (writes or changed):
                 raise SystemExit("the no-op run reported changed=%d and sent %d writes" % (changed, writes))
     finally:
         sim.stop()
@@ -145,28 +161,47 @@ def measure(n, check_run, workdir, latency=0.0):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
-    parser.add_argument("-n", type=int, action="append", help="number of customers (repeatable; default 10 and 100)")
-    parser.add_argument("--check-run", action="store_true", help="also time a --check --diff run on the empty world")
-    parser.add_argument("--latency", type=float, default=0.0, metavar="SECONDS",
-                        help="the simulator's delay of every API request (default 0)")
+    parser.add_argument("-n", type=int, default=50, help="number of customers (default 50)")
+    parser.add_argument("--forks", type=int, default=10, help="forks of the path and baseline comparison (default 10)")
+    parser.add_argument("--scaling-forks", default="1,5,10,20", help="forks of the scaling rows (default 1,5,10,20; empty: none)")
+    parser.add_argument("--latency", type=float, default=0.0,
+                        help="seconds of simulator latency on every request (passed as --latency when not zero)")
     args = parser.parse_args()
-    sizes = args.n or [10, 100]
+    n = args.n
     workdir = tempfile.mkdtemp(prefix="acronis-bench-")
     link_dir = os.path.join(workdir, "collections", "ansible_collections", "acronis")
     os.makedirs(link_dir)
     os.symlink(REPO, os.path.join(link_dir, "cyber_platform"))
     rows = []
     try:
-        for n in sizes:
-            rows.extend(measure(n, args.check_run, workdir, args.latency))
+        rows += measure("in-process", n, args.forks, args.latency, workdir)
+        rows += measure("module path", n, args.forks, args.latency, workdir, direct=False)
+        rows += measure("uri playbook", n, args.forks, args.latency, workdir, uri=True)
+        for forks in [int(f) for f in args.scaling_forks.split(",") if f.strip()]:
+            if forks != args.forks:
+                rows += measure("in-process", n, forks, args.latency, workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    print("simulator latency: %g s a request" % args.latency)
-    print("%5s  %-20s %9s %8s %9s  %12s %10s %8s" % ("N", "run", "requests", "writes", "seconds",
-                                                     "requests/cust", "writes/cust", "s/cust"))
-    for n, label, requests, writes, took, changed in rows:
-        print("%5d  %-20s %9d %8d %9.1f  %12.1f %10.2f %8.2f   changed=%d"
-              % (n, label, requests, writes, took, requests / n, writes / n, took / n, changed))
+
+    def seconds(label, forks, run):
+        for row in rows:
+            if row[:3] == (label, forks, run):
+                return row[3]
+        return None
+
+    uri_first = seconds("uri playbook", args.forks, "first run")
+    module = dict((run, seconds("module path", args.forks, run)) for run in ("first run", "no-op run"))
+    print("%d customers, simulator latency %g s, ACRONIS_DIRECT_EXECUTION=false for the module path" % (n, args.latency))
+    print("%-13s %5s  %-10s %8s %7s %9s %7s %8s %11s %11s" % (
+        "path", "forks", "run", "seconds", "s/cust", "req/cust", "writes", "server", "uri/this", "module/this"))
+    for label, forks, run, took, requests, writes, server in sorted(rows, key=lambda r: (r[0] != "in-process", r[0], r[1], r[2])):
+        vs_uri = "%.1fx" % (uri_first / took) if uri_first else "-"
+        vs_module = "%.1fx" % (module[run] / took) if module.get(run) and forks == args.forks else "-"
+        print("%-13s %5d  %-10s %8.1f %7.2f %9.1f %7d %7.0f%% %11s %11s" % (
+            label, forks, run, took, took / n, requests / float(n), writes, 100.0 * server / took, vs_uri, vs_module))
+    print("uri/this: the uri playbook's first run over this row's time; module/this: the module path's time "
+          "(same run, forks %d) over this row's; server: the sum of the requests' durations in the simulator's "
+          "log over the wall time." % args.forks)
 
 
 if __name__ == "__main__":

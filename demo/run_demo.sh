@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# `make demo`: onboard the example customers of playbooks/vars/customers.yml
-# against the bundled Acronis API simulator, the way you would against a real
+# `make demo`: onboard the example customers of playbooks/inventory/customers.yml
+# (one inventory host per customer) against the bundled Acronis API simulator, the way you would against a real
 # data center:
 #
 #   1. start the simulator on a free local port;
 #   2. bootstrap an API client from the simulator's administrator login;
 #   3. preview the onboarding with --check --diff (nothing exists yet);
-#   4. apply it;
-#   5. run it again: nothing changes;
+#   4. apply it, the customers in parallel (one line per customer in the recap);
+#   5. run it again: nothing changes for any customer;
 #   6. read back what now exists, with the info modules;
 #   7. stop the simulator (also when a step fails).
 #
@@ -24,8 +24,9 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 venv_bin=${VENV_BIN:-$repo/.venv/bin}
 work=$repo/.demo
-customers=${DEMO_CUSTOMERS:-playbooks/vars/customers.yml}
+customers=${DEMO_CUSTOMERS:-playbooks/inventory/customers.yml}
 latency=${DEMO_LATENCY:-0}
+forks=${DEMO_FORKS:-5}
 # shellcheck source=tests/utils/simulator.sh
 . "$repo/tests/utils/simulator.sh"
 trap simulator_stop EXIT
@@ -42,6 +43,8 @@ rm -rf "$work"
 mkdir -p "$work/collections/ansible_collections/acronis" "$work/tokens"
 ln -s "$repo" "$work/collections/ansible_collections/acronis/cyber_platform"
 export ANSIBLE_COLLECTIONS_PATH=$work/collections
+# The bootstrap and the summary run on localhost; the onboarding on the
+# customers' inventory (-i below).
 export ANSIBLE_INVENTORY=$repo/playbooks/inventory/localhost.yml
 export ANSIBLE_DISPLAY_SKIPPED_HOSTS=false
 export ANSIBLE_STDOUT_CALLBACK=default
@@ -94,8 +97,11 @@ report "the bootstrap"
 creds=(-e "acronis_credentials_file=$work/api_client.json")
 
 # --- 3. preview ----------------------------------------------------------------
-step "3/7 Previewing the onboarding of $(grep -c '^  - name:' "$customers") customers: --check --diff (nothing exists yet)"
-playbook playbooks/onboard_customers.yml -e "@$customers" "${creds[@]}" --check --diff
+onboard=(playbooks/onboard_customers.yml -i "$customers" --forks "$forks" "${creds[@]}")
+hosts=$("$venv_bin/ansible-inventory" -i "$customers" --list \
+    | "$venv_bin/python" -c 'import json, sys; print(len(json.load(sys.stdin)["customers"]["hosts"]))')
+step "3/7 Previewing the onboarding of $hosts customers (one inventory host each): --check --diff (nothing exists yet)"
+playbook "${onboard[@]}" --check --diff
 report "the --check run"
 if [[ $writes != 0 ]]; then
     echo "demo: FAILED: the --check run sent $writes writes:" >&2
@@ -104,17 +110,18 @@ if [[ $writes != 0 ]]; then
 fi
 
 # --- 4. apply ------------------------------------------------------------------
-step "4/7 Onboarding them for real (only the changed items are shown)"
-ANSIBLE_DISPLAY_OK_HOSTS=false playbook playbooks/onboard_customers.yml -e "@$customers" "${creds[@]}"
+step "4/7 Onboarding them for real, $forks in parallel (only the changed items are shown; the recap has a line per customer)"
+ANSIBLE_DISPLAY_OK_HOSTS=false playbook "${onboard[@]}"
 report "the first run"
 
 # --- 5. again ------------------------------------------------------------------
-step "5/7 Running the same playbook again: it must change nothing"
-ANSIBLE_DISPLAY_OK_HOSTS=false playbook playbooks/onboard_customers.yml -e "@$customers" "${creds[@]}" \
-    | tee "$work/second-run.log"
+step "5/7 Running the same playbook again: it must change nothing, for any customer"
+ANSIBLE_DISPLAY_OK_HOSTS=false playbook "${onboard[@]}" | tee "$work/second-run.log"
 report "the second run"
-if ! grep -Eq 'localhost +: ok=[0-9]+ +changed=0 +unreachable=0 +failed=0' "$work/second-run.log" || [[ $writes != 0 ]]; then
-    echo "demo: FAILED: the second run changed something or sent writes:" >&2
+# One recap line per customer, each with changed=0 and failed=0.
+unchanged=$(grep -Ec '^[^ ]+ +: ok=[0-9]+ +changed=0 +unreachable=0 +failed=0' "$work/second-run.log" || true)
+if [[ $unchanged != "$hosts" ]] || [[ $writes != 0 ]]; then
+    echo "demo: FAILED: the second run changed something or sent writes ($unchanged of $hosts customers unchanged):" >&2
     cat "$work/last-writes.txt" >&2
     exit 1
 fi
