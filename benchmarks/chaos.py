@@ -5,14 +5,14 @@ path under /api/ (a share ``--rate`` of the requests, spread evenly over 429
 with Retry-After, 502, 503 and a dropped connection, and, for creates and
 updates (POST and PUT), a lost response: handled and committed, then a 502),
 plus a lost answer on the first request of each create and update path (TARGETED),
-and runs playbooks/onboard_customers.yml on N generated customers (the ones
-of benchmarks/onboarding.py). It then switches the faults off, runs the
+and runs playbooks/onboard_customers.yml on N generated customers (the
+inventory of benchmarks/onboarding.py: one host per customer), with --forks. It then switches the faults off, runs the
 playbook again, and reads the world (GET /_sim/state) to count:
 
 - faults fired (GET /_sim/faults) and retries: requests sent again after a
   faulted one (the same method, path and query seen again in the request log);
 - failed customers: hosts of the PLAY RECAP with failed>0 or unreachable>0 in
-  the faulted run (all customers of a failed host when it holds several);
+  the faulted run (a customer missing from the recap counts as failed);
 - duplicates: tenants of the same name under the partner, users of the same login;
 - missing objects: per customer, its tenant, its offering items with their
   quotas, its administrators and their company_admin role;
@@ -42,7 +42,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import onboarding  # noqa: E402  (benchmarks/onboarding.py: the customers and the simulator)
+import onboarding  # noqa: E402  (benchmarks/onboarding.py: the inventory and the simulator)
 
 REPO = onboarding.REPO
 READ_KINDS = ("429", "502", "503", "drop")
@@ -106,11 +106,10 @@ class Admin:
         return items
 
 
-def playbook_command(data_file):
-    """The onboarding run: ansible-playbook on the customers of ``data_file``."""
-    return [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
-            "-i", os.path.join(REPO, "playbooks", "inventory", "localhost.yml"),
-            os.path.join(REPO, "playbooks", "onboard_customers.yml"), "-e", "@" + data_file]
+def playbook_command(inventory_file, forks):
+    """The onboarding run: ansible-playbook on the customers of ``inventory_file``."""
+    return [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", inventory_file,
+            os.path.join(REPO, "playbooks", "onboard_customers.yml"), "--forks", str(forks)]
 
 
 def parse_recap(output):
@@ -123,10 +122,10 @@ def parse_recap(output):
     return recap
 
 
-def run_playbook(env, data_file, log_file):
+def run_playbook(env, inventory_file, forks, log_file):
     """(seconds, exit code, recap) of one onboarding run; its output goes to ``log_file``."""
     start = time.monotonic()
-    proc = subprocess.run(playbook_command(data_file), env=env, cwd=REPO, stdout=subprocess.PIPE,
+    proc = subprocess.run(playbook_command(inventory_file, forks), env=env, cwd=REPO, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, check=False)
     took = time.monotonic() - start
     with open(log_file, "w") as handle:
@@ -143,34 +142,37 @@ class World:
         os.makedirs(link_dir)
         os.symlink(REPO, os.path.join(link_dir, "cyber_platform"))
         self.n = n
-        self.data = onboarding.customers(n)
-        self.data_file = os.path.join(self.workdir, "customers.json")
-        with open(self.data_file, "w") as handle:
-            json.dump(self.data, handle)
+        self.forks = forks
+        self.inventory = onboarding.inventory(n)
+        self.inventory_file = os.path.join(self.workdir, "customers.yml")
+        with open(self.inventory_file, "w") as handle:
+            json.dump(self.inventory, handle)
         self.sim = onboarding.Simulator(self.workdir, latency)
         self.admin = Admin(self.sim)
         self.env = dict(os.environ)
         self.env.update(ANSIBLE_COLLECTIONS_PATH=os.path.join(self.workdir, "collections"),
-                        ANSIBLE_STDOUT_CALLBACK="default", ANSIBLE_NOCOLOR="1", ANSIBLE_FORKS=str(forks),
+                        ANSIBLE_STDOUT_CALLBACK="default", ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="false",
                         ACRONIS_BASE_URL=self.sim.creds["base_url"], ACRONIS_CLIENT_ID=self.sim.creds["client_id"],
                         ACRONIS_CLIENT_SECRET=self.sim.creds["client_secret"],
                         ACRONIS_TOKEN_CACHE_DIR=os.path.join(self.workdir, "tokens"))
         self.admin.take_log()
 
+    def command(self):
+        return playbook_command(self.inventory_file, self.forks)
+
     def run(self, label):
         """(seconds, exit code, recap, request log) of one run; the log is emptied after it."""
-        took, code, recap = run_playbook(self.env, self.data_file, os.path.join(self.workdir, label + ".log"))
+        took, code, recap = run_playbook(self.env, self.inventory_file, self.forks,
+                                         os.path.join(self.workdir, label + ".log"))
         return took, code, recap, self.admin.take_log()
 
     def failed_customers(self, recap):
-        """Customers of failed hosts (all of them for the one host of the localhost shape)."""
-        if not recap:
-            return self.n
-        failed_hosts = [h for h, r in recap.items() if r["failed"] or r["unreachable"]]
-        return len(failed_hosts) * (self.n if set(recap) == {"localhost"} else 1)
+        """Customers whose host failed, or is missing from the recap."""
+        hosts = self.inventory["customers"]["hosts"]
+        return sum(1 for h in hosts if h not in recap or recap[h]["failed"] or recap[h]["unreachable"])
 
     def audit(self):
-        return audit(self.admin.call("GET", "/state"), self.data)
+        return audit(self.admin.call("GET", "/state"), self.inventory)
 
     def violations(self):
         return (self.admin.call("GET", "/violations") or {}).get("items") or []
@@ -197,7 +199,7 @@ def retries_in(log):
     return retried
 
 
-def audit(state, data):
+def audit(state, inventory):
     """(duplicates, missing, repeated e-mails): lists of what is wrong in the world."""
     partner = state["partner_id"]
     tenants = [t for t in state["tenants"].values() if not t.get("deleted_at")]
@@ -207,17 +209,18 @@ def audit(state, data):
     duplicates = ["tenant %r x%d" % (n, c) for n, c in sorted(names.items()) if c > 1]
     duplicates += ["user %r x%d" % (n, c) for n, c in sorted(logins.items()) if c > 1]
     missing = []
-    for customer in data["customers"]:
-        tenant = next((t for t in tenants if t.get("parent_id") == partner and t["name"] == customer["name"]), None)
+    for customer in inventory["customers"]["hosts"].values():
+        name = customer["customer_onboarding_name"]
+        tenant = next((t for t in tenants if t.get("parent_id") == partner and t["name"] == name), None)
         if tenant is None or tenant.get("kind") != "customer":
-            missing.append("tenant %r" % customer["name"])
+            missing.append("tenant %r" % name)
             continue
         items = tenant.get("_items") or {}
-        for wanted in customer["offering_items"]:
+        for wanted in customer["customer_onboarding_offering_items"]:
             found = [v for k, v in items.items() if _item_matches(k, wanted) and v.get("status") == 1]
             if not found or (found[0].get("quota") or {}).get("value") != wanted["quota"]["value"]:
-                missing.append("offering item %s of %r" % (wanted["name"], customer["name"]))
-        for admin in customer["administrators"]:
+                missing.append("offering item %s of %r" % (wanted["name"], name))
+        for admin in customer["customer_onboarding_administrators"]:
             user = next((u for u in users if u["login"] == admin["login"] and u.get("tenant_id") == tenant["id"]), None)
             if user is None:
                 missing.append("user %r" % admin["login"])
