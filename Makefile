@@ -33,11 +33,11 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 ANSIBLE_TEST := cd $(COLLECTION_DIR) && $(BIN)/ansible-test
 
 .PHONY: help demo test venv collection pip-bootstrap system-tools sanity units units-collection units-simulator \
-        lint docs-lint docs-site ee awx release-test integration molecule simulator changelog-lint clean
+        lint docs-lint docs-site ee awx release-test integration chaos molecule simulator changelog-lint clean
 
 help:
 	@echo 'make demo                  onboard example customers against the bundled simulator (check, apply, apply again, summary)'
-	@echo 'make test                  everything CI runs (venv, sanity, units, lint, docs-lint, docs-site, ee, integration, awx, release-test, molecule)'
+	@echo 'make test                  everything CI runs (venv, sanity, units, lint, docs-lint, docs-site, ee, integration, chaos, awx, release-test, molecule)'
 	@echo 'make venv                  create .venv with the pinned tools from tests/requirements.txt'
 	@echo 'make sanity [TEST=name]    ansible-test sanity (all tests, or one, e.g. TEST=validate-modules)'
 	@echo 'make units                 unit tests (tests/unit via ansible-test) and the simulator suite (pytest)'
@@ -48,6 +48,7 @@ help:
 	@echo 'make awx                   the onboarding job through ansible-runner as AWX runs it, against a simulator'
 	@echo 'make release-test          build the artifact, install it offline, run the onboarding from it against a simulator'
 	@echo 'make integration [TARGET=name]  ansible-test integration against a simulator on a free port'
+	@echo 'make chaos                 onboarding under a seeded 20% fault plan, killed halfway, with expiring tokens: it converges'
 	@echo 'make molecule              molecule scenarios under extensions/molecule (if any)'
 	@echo 'make simulator             run the simulator in the foreground on port $(SIM_PORT), credentials in sim-credentials.json'
 	@echo 'make clean                 remove build/, tests/output and the generated integration config (keeps .venv)'
@@ -134,6 +135,11 @@ changelog-lint: venv
 
 integration: collection
 	@bash tests/utils/run_integration.sh $(COLLECTION_DIR) $(PY_VERSION) $(TARGET)
+
+# Faults, a run killed halfway and tokens that expire mid-run, through the onboarding playbook (10 customers).
+chaos: venv
+	$(BIN)/python benchmarks/chaos.py -n 10 --rate 0.2 --seed 1 --check
+	$(BIN)/python tests/utils/resilience.py kill token
 
 # Hook for the roles' molecule scenarios: runs them once extensions/molecule
 # exists (the collection is found in the ansible_collections copy).

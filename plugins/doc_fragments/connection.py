@@ -46,10 +46,14 @@ options:
     description:
       - How many times a request is retried after HTTP 429, 502, 503 or 504 or a connection failure.
       - A request that creates an object is never replayed once it may have reached the service;
-        the module looks the object up instead.
+        the module looks the object up instead - found, it is the one created; absent, it is created again,
+        within this budget. An update whose retry meets the version its own first attempt changed is read again
+        and compared; a delete whose retry finds the object gone is done.
+      - A C(Retry-After) answer is waited for (never less), with random jitter after it, so that parallel
+        forks throttled together spread out; a token request is retried like any other.
       - If not set, the value of the E(ACRONIS_BACKOFF_RETRIES) environment variable is used.
     type: int
-    default: 5
+    default: 8
   backoff_delay:
     description:
       - Seconds of the first retry delay; each later retry waits about twice as long, with random jitter.

@@ -58,7 +58,7 @@ options:
     description:
       - How many times a request is retried after HTTP 429, 502, 503 or 504 or a connection failure.
     type: int
-    default: 5
+    default: 8
     env:
       - name: ACRONIS_BACKOFF_RETRIES
   backoff_delay:

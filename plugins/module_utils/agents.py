@@ -63,9 +63,23 @@ def list_tokens(client, tenant_id):
     return sorted(body.get("items") or [], key=lambda t: (timestamp(t.get("created_at")) or 0, t.get("id") or 0))
 
 
-def create_token(client, tenant_id, expires_in, scopes):
-    """A new token (``POST``); its reply holds the value."""
-    return client.post(TOKENS_PATH, json={"expires_in": expires_in, "scopes": list(scopes)}, tenant_id=tenant_id)
+def create_token(client, tenant_id, expires_in, scopes, known_ids=None):
+    """A new token (``POST``); its reply holds the value.
+
+    A lost answer is resolved by listing the tenant's tokens (the list holds their values): a token that was
+    not there before the create (``known_ids``, listed first when not given) with these scopes is adopted;
+    none means the token is created again, within the retry budget.
+    """
+    if known_ids is None:
+        known_ids = set(t.get("id") for t in list_tokens(client, tenant_id))
+
+    def find():
+        for token in reversed(list_tokens(client, tenant_id)):
+            if token.get("id") not in known_ids and same_scopes(token, scopes):
+                return token
+        return None
+
+    return client.create(TOKENS_PATH, {"expires_in": expires_in, "scopes": list(scopes)}, find, tenant_id=tenant_id)[0]
 
 
 def delete_token(client, token_id):

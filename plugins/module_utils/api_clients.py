@@ -13,8 +13,8 @@ import os
 import tempfile
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import AcronisClient
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisAPIError, AcronisOutcomeUnknown
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure, placeholder_id
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisAPIError, AcronisError
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure, api_failure, placeholder_id
 
 # Keys of the credentials file: Acronis's api_client.json plus the data center.
 CREDENTIALS_KEYS = ("client_id", "client_secret", "tenant_id", "base_url")
@@ -38,11 +38,23 @@ def find_api_clients(client, tenant_id, client_name):
             and (c.get("data") or {}).get("client_name") == client_name]
 
 
-def create_api_client(client, tenant_id, client_name):
-    """``POST /clients``; the reply, which holds the only copy of ``client_secret``."""
+def create_api_client(client, tenant_id, client_name, known_ids=()):
+    """``POST /clients``; the reply, which holds the only copy of ``client_secret``.
+
+    The secret is in the create's answer only. When that answer is lost, the client it may have made is
+    looked up (by name, among those not in ``known_ids``, the clients there before): one found is of no use
+    without its secret, so it is deleted, and the client is created again, within the retry budget.
+    """
     body = {"type": "api_client", "tenant_id": tenant_id, "token_endpoint_auth_method": "client_secret_basic",
             "data": {"client_name": client_name}}
-    return client.post("/clients", json=body)
+
+    def find_and_discard():
+        for orphan in find_api_clients(client, tenant_id, client_name):
+            if orphan["client_id"] not in known_ids:
+                delete_api_client(client, orphan["client_id"])
+        return None
+
+    return client.create("/clients", body, find_and_discard)[0]
 
 
 def delete_api_client(client, client_id):
@@ -166,12 +178,8 @@ def ensure_present(module, client, tenant_id):
         return True, predicted, None
     try:
         created = create_api_client(client, tenant_id, p["client_name"])
-    except AcronisOutcomeUnknown as exc:
-        found = find_api_clients(client, tenant_id, p["client_name"])
-        detail = ("It was created (client_id %s) but its secret was lost with the reply; delete it with "
-                  "state=absent and run again" % found[0]["client_id"]) if found else "It was not created; run again"
-        raise AcronisFailure("Creating API client %r for tenant %s had an unknown outcome (%s). %s"
-                             % (p["client_name"], tenant_id, exc, detail), error=exc.to_dict())
+    except AcronisError as exc:
+        raise api_failure(exc, "create API client %r for tenant %s" % (p["client_name"], tenant_id))
     secret = created.get("client_secret")
     if p["dest"]:
         try:

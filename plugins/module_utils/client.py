@@ -106,7 +106,7 @@ class AcronisClient:
     """A session with one Acronis data center, as one API client or one user."""
 
     def __init__(self, base_url, client_id=None, client_secret=None, login=None, password=None,
-                 validate_certs=True, timeout=30, backoff_retries=5, backoff_delay=1.0,
+                 validate_certs=True, timeout=30, backoff_retries=8, backoff_delay=1.0,
                  backoff_max_delay=30.0, token_cache_dir=None, token_renew_margin=900,
                  read_only=False, user_agent=None, session=None, sleep=None, rng=None,
                  clock=None, memory=None, _scope_tenant_id=None, _parent=None):

@@ -56,7 +56,7 @@ def connection_argument_spec():
         client_secret=dict(type="str", no_log=True, fallback=(env_fallback, ["ACRONIS_CLIENT_SECRET"])),
         validate_certs=dict(type="bool", default=True, fallback=(env_fallback, ["ACRONIS_VALIDATE_CERTS"])),
         timeout=dict(type="float", default=30, fallback=(env_fallback, ["ACRONIS_TIMEOUT"])),
-        backoff_retries=dict(type="int", default=5, fallback=(env_fallback, ["ACRONIS_BACKOFF_RETRIES"])),
+        backoff_retries=dict(type="int", default=8, fallback=(env_fallback, ["ACRONIS_BACKOFF_RETRIES"])),
         backoff_delay=dict(type="float", default=1.0, fallback=(env_fallback, ["ACRONIS_BACKOFF_DELAY"])),
         backoff_max_delay=dict(type="float", default=30.0, fallback=(env_fallback, ["ACRONIS_BACKOFF_MAX_DELAY"])),
         token_cache=dict(type="bool", default=True, fallback=(env_fallback, ["ACRONIS_TOKEN_CACHE"])),

@@ -62,8 +62,34 @@ def put_items(client, tenant_id, items, check_usage=False):
     body = {"offering_items": items}
     if check_usage:
         body["check_usage"] = True
-    reply = client.put("/tenants/{tenant_id}/offering_items", json=body, tenant_id=tenant_id) or {}
+    try:
+        reply = client.put("/tenants/{tenant_id}/offering_items", json=body, tenant_id=tenant_id) or {}
+    except AcronisError as exc:
+        # The retry of a PUT whose answer was lost sends the quota versions its first attempt outdated.
+        if not (exc.conflict and exc.after_lost_attempt):
+            raise
+        done = items_already_set(tenant_items(client, tenant_id), items)
+        if done is None:
+            raise
+        return done
     return reply.get("items") or []
+
+
+def items_already_set(current, entries):
+    """The current items of ``entries`` when each already has the status and quota it sends, else None."""
+    by_key = dict((item_key(i), i) for i in current)
+    found = []
+    for entry in entries:
+        have = by_key.get(item_key(entry))
+        if have is None or int(have.get("status") or 0) != int(entry.get("status") or 0):
+            return None
+        quota = entry.get("quota")
+        if quota is not None:
+            have_quota = have.get("quota") or {}
+            if any(have_quota.get(k) != quota.get(k) for k in ("value", "overage")):
+                return None
+        found.append(have)
+    return found
 
 
 def tenant_usages(client, tenant_id, usage_names):

@@ -62,9 +62,27 @@ class ReportTimeout(AcronisError):
 
 # --------------------------------------------------------------- definitions
 
-def create_report(client, body):
-    """``POST /reports``: the new report definition (with ``id`` and ``version``)."""
-    return client.post("/reports", json=body)
+def create_report(client, body, find):
+    """``POST /reports``: ``(definition, adopted)``, the definition with ``id`` and ``version``.
+
+    ``find()`` reads the tenant's reports (authoritatively) for the one this create would have made: when
+    the answer is lost, one found is adopted, and none found means the report is created again.
+    """
+    return client.create("/reports", body, find)
+
+
+def find_new_report(client, tenant_id, body, known_ids):
+    """The report of ``tenant_id`` not among ``known_ids`` whose schedule type and kind are those of ``body``."""
+    schedule_type = (body.get("schedule") or {}).get("type")
+    kind = (body.get("parameters") or {}).get("kind")
+    for report_id in list_report_ids(client, tenant_id):
+        if report_id in known_ids:
+            continue
+        report = get_report(client, report_id)
+        if report is not None and (report.get("schedule") or {}).get("type") == schedule_type \
+                and (report.get("parameters") or {}).get("kind") == kind:
+            return report
+    return None
 
 
 def get_report(client, report_id):
@@ -355,7 +373,9 @@ def ensure_once_report(module):
 
     action = "create a one-time %s report for tenant %s" % (p["kind"], p["tenant_id"])
     try:
-        report = create_report(client, body)
+        # The reports there before the create: a lost answer is resolved by the one that is new.
+        known = set(list_report_ids(client, p["tenant_id"]))
+        report = create_report(client, body, lambda: find_new_report(client, p["tenant_id"], body, known))[0]
         result["report"] = report
         action = "wait for report %s of tenant %s" % (report["id"], p["tenant_id"])
         stored = wait_until_saved(client, report["id"], p["wait_timeout"], p["poll_interval"])
@@ -469,7 +489,8 @@ def ensure_monthly_report(module):
             result["report"] = dict(body, id=placeholder_id("report", "%s:monthly:%s" % (tenant_id, p["kind"])), version=1)
         else:
             try:
-                result["report"] = create_report(client, body)
+                result["report"] = create_report(
+                    client, body, lambda: find_new_report(client, tenant_id, body, set()))[0]
             except AcronisError as exc:
                 raise api_failure(exc, "create " + what)
         return result

@@ -18,7 +18,7 @@ import calendar
 import datetime
 import time
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError, AcronisOutcomeUnknown
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
     AcronisFailure,
     api_failure,
@@ -277,9 +277,15 @@ def with_includes(client, tenant, include):
 
 # ------------------------------------------------------------------- writing
 
-def create_tenant(client, body):
-    """``POST /tenants``; the created tenant. Never replayed: see ``resolve_created_tenant``."""
-    return client.post("/tenants", json=body)
+def create_tenant(client, body, parent_id=None, name=None):
+    """``POST /tenants``: ``(tenant, adopted)``.
+
+    A lost answer is resolved by an authoritative lookup of the child of that name (``AcronisClient.create``):
+    found, it is adopted; absent, it is created again, within the retry budget.
+    """
+    parent_id = parent_id or body["parent_id"]
+    name = name or body["name"]
+    return client.create("/tenants", body, lambda: find_child_tenant(client, parent_id, name, authoritative=True))
 
 
 def update_tenant(client, tenant_id, version, changes):
@@ -293,8 +299,17 @@ def set_pricing_mode(client, tenant_id, mode, pricing=None):
     """Switch a tenant's pricing mode (reads the pricing for its version unless given); the new pricing."""
     if pricing is None:
         pricing = get_pricing(client, tenant_id)
-    return client.put("/tenants/{tenant_id}/pricing", json={"mode": mode, "version": pricing["version"]},
-                      tenant_id=tenant_id)
+    try:
+        return client.put("/tenants/{tenant_id}/pricing", json={"mode": mode, "version": pricing["version"]},
+                          tenant_id=tenant_id)
+    except AcronisError as exc:
+        # A retry after a lost answer carries the version our first attempt outdated: read and compare.
+        if not (exc.conflict and exc.after_lost_attempt):
+            raise
+        fresh = get_pricing(client, tenant_id) or {}
+        if fresh.get("mode") != mode:
+            raise
+        return fresh
 
 
 def set_mfa(client, tenant_id, enabled):
@@ -461,7 +476,11 @@ class TenantTask:
     # ------------------------------------------------------------------- act
 
     def put(self, tenant, body):
-        """PUT the fields of ``body``; on an outdated version, read again and retry once."""
+        """PUT the fields of ``body``; on an outdated version, read again and retry once.
+
+        An outdated version is also what the retry of a PUT whose answer was lost gets when the first
+        attempt was carried out: the tenant read again then already holds ``body``, and nothing is sent.
+        """
         try:
             return update_tenant(self.client, tenant["id"], tenant["version"], body)
         except AcronisError as exc:
@@ -524,31 +543,27 @@ class TenantTask:
         if p["enhanced_security"] is not None:
             body["settings"] = {"enhanced_security": p["enhanced_security"]}
         try:
-            tenant = create_tenant(self.client, body)
-            self.posted = True
+            tenant, adopted = create_tenant(self.client, body, parent_id=parent_id, name=p["name"])
+            # An adopted tenant is ours (its POST lost its answer), but it is not told to later tasks as new:
+            # a name conflict to a second attempt could also be an earlier run's tenant the search index missed.
+            self.posted = not adopted
             return tenant, True
         except AcronisError as exc:
-            conflict = exc.has_code(ERROR_NAME_EXISTS)
-            if not conflict and not isinstance(exc, AcronisOutcomeUnknown):
+            if not exc.has_code(ERROR_NAME_EXISTS):
                 raise api_failure(exc, "create %s under parent %s" % (self.label, parent_id))
             error = exc
+        # The name is taken: the search index had not caught up with an earlier run (or someone else's create).
         try:
             tenant = resolve_created_tenant(self.client, parent_id, p["name"])
         except AcronisError as exc:
-            raise api_failure(exc, "look up %s after an unclear create" % self.label)
+            raise api_failure(exc, "look up %s after a name conflict" % self.label)
         if tenant is None:
-            if conflict:
-                raise AcronisFailure(
-                    "Cannot create %s under parent %s: the service says the name is taken (%s), but no tenant "
-                    "of that name is visible under that parent to this API client. The name belongs to a tenant "
-                    "this module cannot see or manage; choose another name" % (self.label, parent_id, error),
-                    error=error.to_dict())
             raise AcronisFailure(
-                "Creating %s under parent %s had an unknown outcome (%s) and the tenant cannot be found; "
-                "nothing was created twice. Run the task again" % (self.label, parent_id, error),
+                "Cannot create %s under parent %s: the service says the name is taken (%s), but no tenant "
+                "of that name is visible under that parent to this API client. The name belongs to a tenant "
+                "this module cannot see or manage; choose another name" % (self.label, parent_id, error),
                 error=error.to_dict())
-        # Created by our lost request, or by someone else: either way it is the tenant of that name here.
-        return tenant, not conflict
+        return tenant, False
 
     def delete(self, tenant):
         """Disable, then delete with the current version, the tenant (and its subtree, deepest first)."""
@@ -574,10 +589,9 @@ class TenantTask:
         try:
             current = victim
             if current.get("update_lock", {}).get("enabled") and self.params["update_lock"] is False:
-                current = update_tenant(self.client, current["id"], current["version"],
-                                        {"update_lock": {"enabled": False}})
+                current = self.put(current, {"update_lock": {"enabled": False}})
             if current.get("enabled"):
-                current = update_tenant(self.client, current["id"], current["version"], {"enabled": False})
+                current = self.put(current, {"enabled": False})
             try:
                 delete_tenant(self.client, current["id"], current["version"])
             except AcronisError as exc:

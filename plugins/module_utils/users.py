@@ -28,6 +28,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.module impo
     MASK,
     AcronisFailure,
     api_failure,
+    compare,
     is_placeholder_id,
     make_diff,
     merge,
@@ -121,17 +122,49 @@ def locate(client, login, tenant_id):
 
 
 def create_user(client, body):
-    return client.post("/users", json=body)
+    """``POST /users``: ``(user, adopted)``.
+
+    A lost answer is resolved by reading the users of the tenant (authoritative, unlike the search):
+    the user of that login found there is adopted; absent, it is created again, within the retry budget.
+    """
+    return client.create("/users", body, lambda: find_in_tenant(client, body["tenant_id"], body["login"]))
 
 
 def update_user(client, user_id, version, changes):
+    """``PUT /users/{id}`` with the user's ``version``; the updated user.
+
+    The retry of a PUT whose answer was lost carries the version its first attempt outdated: on that
+    conflict the user is read again, and when it already holds ``changes`` the update is done (no second write).
+    """
     body = dict(changes)
     body["version"] = version
-    return client.put("/users/{user_id}", json=body, user_id=user_id)
+    try:
+        return client.put("/users/{user_id}", json=body, user_id=user_id)
+    except AcronisAPIError as exc:
+        if not (exc.conflict and exc.after_lost_attempt):
+            raise
+        fresh = get_user(client, user_id)
+        if fresh is None or compare(_sorted_lists(changes), _sorted_lists(fresh)):
+            raise
+        return fresh
+
+
+def _sorted_lists(obj):
+    return dict((k, sorted(v) if isinstance(v, list) else v) for k, v in obj.items())
 
 
 def send_activation_email(client, user_id):
-    client.post("/users/{user_id}/send-activation-email", idempotent=True, user_id=user_id)
+    """``POST /users/{id}/send-activation-email``: True when the service confirmed it, None when its answer was lost.
+
+    Never replayed after a lost answer (a 502 or a broken connection once the request was sent): the
+    e-mail may have gone out, and a second one is worse than none. A 429 (refused before it was handled)
+    and a connection that never reached the service are retried as usual.
+    """
+    try:
+        client.post("/users/{user_id}/send-activation-email", idempotent=False, user_id=user_id)
+    except AcronisOutcomeUnknown:
+        return None
+    return True
 
 
 def set_password(client, user_id, password):
@@ -150,7 +183,20 @@ def get_access_policies(client, user_id):
 
 
 def put_access_policies(client, user_id, items):
-    body = client.put("/users/{user_id}/access_policies", json={"items": items}, user_id=user_id) or {}
+    """``PUT /users/{id}/access_policies`` with the whole set; the user's policies after it.
+
+    A conflict to the retry of a PUT whose answer was lost (the versions it sends were outdated by its
+    own first attempt) is read again: when the user holds exactly the roles sent, it is done.
+    """
+    try:
+        body = client.put("/users/{user_id}/access_policies", json={"items": items}, user_id=user_id) or {}
+    except AcronisAPIError as exc:
+        if not (exc.conflict and exc.after_lost_attempt):
+            raise
+        fresh = get_access_policies(client, user_id)
+        if sorted(policy_key(p) for p in fresh) != sorted(set(policy_key(i) for i in items)):
+            raise
+        return fresh
     return list(body.get("items") or [])
 
 
@@ -289,15 +335,7 @@ def create_for_task(module, desired):
         predicted.setdefault("enabled", True)
         return predicted
     try:
-        return create_user(client, body)
-    except AcronisOutcomeUnknown as exc:
-        try:
-            user = find_in_tenant(client, p["tenant_id"], p["login"])
-        except AcronisError:
-            user = None
-        if user is None:
-            raise api_failure(exc, "create user '%s'" % p["login"])
-        return user
+        return create_user(client, body)[0]
     except AcronisError as exc:
         if exc.conflict and p["tenant_created"]:
             raise login_elsewhere(p["login"], p["tenant_id"], error=exc.to_dict())
@@ -313,8 +351,10 @@ def activate(module, user, created):
     if module.check_mode or not (send or set_pw):
         return send, set_pw
     try:
-        if send:
-            send_activation_email(module.client, user["id"])
+        if send and send_activation_email(module.client, user["id"]) is None:
+            module.warn("The answer to the activation e-mail request for user '%s' was lost: the e-mail may or may "
+                        "not have been sent. It is not requested again, so that the user never gets two; if it "
+                        "does not arrive, send it again (activation_email: until_activated)" % p["login"])
         if set_pw:
             set_password(module.client, user["id"], p["password"])
     except AcronisError as exc:

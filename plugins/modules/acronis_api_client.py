@@ -80,6 +80,9 @@ notes:
     O(login) and O(password) only. They may be set for the whole play with C(module_defaults).
   - When a client named O(client_name) exists but O(dest) does not hold its secret, the secret cannot be read back.
     The module then changes nothing and warns; delete the client (O(state=absent)) and run again to get a new one.
+  - The secret is only in the answer to the create. When that answer is lost (a dropped connection, HTTP 502, 503
+    or 504), a client of that name made meanwhile is of no use without it - the module deletes it and creates
+    the client again, within O(backoff_retries), so that O(dest) and the result always hold a working secret.
 seealso:
   - module: acronis.cyber_platform.acronis_tenant
 '''

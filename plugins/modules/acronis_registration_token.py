@@ -254,7 +254,8 @@ def run(module):
         token = None
     else:
         try:
-            reply = agents.create_token(module.client, tenant_id, p["expires_in"], scopes)
+            reply = agents.create_token(module.client, tenant_id, p["expires_in"], scopes,
+                                        known_ids=set(t.get("id") for t in current))
         except AcronisError as exc:
             raise api_failure(exc, "create a registration token for tenant %s" % tenant_id)
         created, token = agents.token_facts(reply, tenant_id), reply.get("token")

@@ -162,6 +162,9 @@ notes:
     or O(force) is set; the tenant is read to check that it exists.
   - Each run of a one-time report (the first, or one with O(force)) adds a report definition to the tenant.
     The module does not delete it, so that the file can be downloaded again from the service.
+  - A create whose answer is lost (a dropped connection, HTTP 502, 503 or 504) is resolved by reading the
+    tenant's reports - for a one-time report they are listed before the create, and the one that is new is taken
+    as created; none found means it is created again, within O(backoff_retries).
 seealso:
   - module: acronis.cyber_platform.acronis_usage_info
     description: The tenant's current usage, without a report.

@@ -21,7 +21,7 @@ description:
     search index, then reads the candidate to confirm it. Because the index can lag behind recent writes, the module
     never concludes from the search alone that a tenant does not exist: a create that the service refuses because the
     name exists (error 1004), or whose outcome was lost, is resolved by reading the parent's children, never by
-    creating a second tenant."
+    creating a second tenant. A lost create whose tenant is not there is sent again, within O(backoff_retries)."
 author:
   - acronis.cyber_platform contributors (@acronis-cyber-platform)
 extends_documentation_fragment:

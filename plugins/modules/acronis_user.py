@@ -140,6 +140,15 @@ options:
     default: on_create
 notes:
   - Requests for a create, with the activation e-mail - check the login, read the tenant, create, send the e-mail.
+  - A create whose answer is lost (a dropped connection, HTTP 502, 503 or 504) is resolved by reading the users of
+    the tenant - a user of that login found there is taken as the one created; none found means it is created
+    again, within O(backoff_retries). A user created that way counts as created by this task, so
+    O(activation_email=on_create) still sends it one e-mail.
+  - The activation e-mail is requested at most once per task run. A request whose answer is lost is not sent
+    again (the e-mail may have gone out); the task then warns and reports RV(activation_email_sent=true).
+    Two windows remain - such an e-mail may in fact not have been sent, and a run stopped between the create
+    and the e-mail (killed, or failed) leaves a user without one, because the next run did not create it.
+    V(until_activated) covers both on the next run, at the cost of one e-mail per run until the user activates.
     For an existing user - check the login, list the tenant's user ids, read their details 100 at a time
     (stopping at the batch that holds the login), and update only when something differs.
 seealso:
@@ -227,7 +236,9 @@ created:
   type: bool
   sample: true
 activation_email_sent:
-  description: Whether the task sent (in check mode - would send) the activation e-mail.
+  description:
+    - Whether the task sent (in check mode - would send) the activation e-mail.
+    - Also true when the request was sent but its answer was lost (the task warns); it is never sent twice.
   returned: always
   type: bool
   sample: true

@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 
 make_cmd=${MAKE:-make}
-stages=(venv sanity units lint docs-lint docs-site ee integration awx release-test molecule)
+stages=(venv sanity units lint docs-lint docs-site ee integration chaos awx release-test molecule)
 declare -A took result
 failed=0
 total_start=$(date +%s%N)
