@@ -38,6 +38,8 @@ intersphinx_mapping = {}
 nitpick_ignore = [
     ('std:ref', 'common_return_values'),
     ('std:ref', 'ansible_configuration_settings'),
+    # Each module's note that it has an action plugin (plugin_utils/direct.py) links the docsite's page on them.
+    ('std:ref', 'action_plugins'),
 ] + [('std:envvar', name) for name in (
     'ANSIBLE_CACHE_PLUGIN', 'ANSIBLE_CACHE_PLUGIN_CONNECTION', 'ANSIBLE_CACHE_PLUGIN_PREFIX',
     'ANSIBLE_CACHE_PLUGIN_TIMEOUT', 'ANSIBLE_INVENTORY_CACHE', 'ANSIBLE_INVENTORY_CACHE_PLUGIN',
