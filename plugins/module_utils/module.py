@@ -80,6 +80,12 @@ class AcronisModule(AnsibleModule):
         self._requires_client_credentials = requires_client_credentials
         self._client = None
 
+    def _load_params(self):
+        super(AcronisModule, self)._load_params()
+        # The task's arguments as given: ansible-core's str type turns a list into its text,
+        # and validation.raw_strings refuses that with a message that names the option.
+        self._acronis_raw_params = copy.deepcopy(self.params)
+
     def check_preconditions(self):
         """Raise ``AcronisFailure`` when the module cannot run at all (no requests library, no credentials)."""
         if not HAS_REQUESTS:
@@ -87,6 +93,11 @@ class AcronisModule(AnsibleModule):
         if self._requires_client_credentials and not (self.params["client_id"] and self.params["client_secret"]):
             raise AcronisFailure("client_id and client_secret are required: set them as options, in "
                                  "module_defaults, or as ACRONIS_CLIENT_ID and ACRONIS_CLIENT_SECRET")
+        # Imported here: validation builds on this module's AcronisFailure.
+        from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
+        validation.check_connection(self.params)
+        validation.raw_strings(self, *[name for name, spec in self.argument_spec.items()
+                                       if spec.get("type", "str") in ("str", "path")])
 
     def make_client(self, **overrides):
         """A client built from the connection options; read-only in check mode."""
