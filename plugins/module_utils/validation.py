@@ -52,7 +52,7 @@ def name_problem(value, what="name"):
     """Why ``value`` cannot be a name, or None (the collection's rule, see NAME_MAX)."""
     if not isinstance(value, str):
         return "%s must be one string, got a %s (%s)" % (what, _type_name(value), _short(value))
-    if not value:
+    if not value.strip():
         return "%s must not be empty" % what
     if len(value) > NAME_MAX:
         return "%s has %d characters; at most %d are allowed" % (what, len(value), NAME_MAX)
