@@ -176,7 +176,8 @@ def resolve_present(p, parent_id, available, current_by_key, kind, edition):
         if not matches:
             offered = sorted(set(item_label(i) for i in available if in_edition(i, edition)))
             raise AcronisFailure("offering item %s is not offered by the parent tenant %s to a %s in edition '%s'; "
-                                 "available: %s" % (spec_label(spec), parent_id, kind, edition, cap_list(offered)))
+                                 "available: %s" % (spec_label(spec), parent_id, kind, edition,
+                                                    cap_list(offered, near=spec.get("name") or spec.get("usage_name"))))
         if len(matches) > 1:
             raise AcronisFailure("offering item %s matches several items: %s; name it with name, infra_id, "
                                  "application_id or edition" % (spec_label(spec),

@@ -13,6 +13,7 @@ alternatives: the first few, then "and N more".
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import difflib
 import re
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure
@@ -38,9 +39,16 @@ NAME_MAX = 255
 CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def cap_list(values, cap=CAP, empty="none"):
-    """``values`` joined with ", ", at most ``cap`` of them, then "and N more"."""
+def cap_list(values, cap=CAP, empty="none", near=None):
+    """``values`` joined with ", ", at most ``cap`` of them, then "and N more".
+
+    With ``near`` (what the user asked for), the values closest to it come first, so that the
+    likely intended one is among those shown.
+    """
     values = [str(v) for v in values]
+    if near is not None:
+        near = str(near).lower()
+        values.sort(key=lambda v: -difflib.SequenceMatcher(None, near, v.lower()).ratio())
     if not values:
         return empty
     if len(values) <= cap:

@@ -239,3 +239,9 @@ def test_a_negative_timeout_fails_before_run(build):
 def test_a_string_option_given_a_string_runs(build):
     module = build({"name": "Acme"}, dict(name=dict(type="str"), tags=dict(type="list", elements="str")))
     assert validation.raw_strings(module, "name", "tags") is None
+
+
+def test_cap_list_puts_the_closest_values_first():
+    names = ["fc_seats", "pg_adv_security", "pw_servers", "pw_workstations", "pg_storage"]
+    assert cap_list(names, cap=1, near="pckpw_workstations") == "pw_workstations and 4 more"
+    assert cap_list(names, cap=1, near="PW_SERVER") == "pw_servers and 4 more"
