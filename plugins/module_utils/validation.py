@@ -78,7 +78,7 @@ def login_problem(value, what="login"):
     if len(value) < 3:
         return "%s %r is too short: a login has at least 3 characters" % (what, value)
     if not LOGIN_RE.match(value):
-        return "%s %r is not a valid login: it may contain only %s" % (what, value, LOGIN_CHARACTERS)
+        return "%s %r is not valid: a login may contain only %s" % (what, value, LOGIN_CHARACTERS)
     return None
 
 

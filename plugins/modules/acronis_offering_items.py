@@ -289,7 +289,7 @@ def run(module):
             if offering_id != parent_id and kind == "unit":
                 # A unit's parent is a customer (or a unit under one), which has one infrastructure per usage.
                 available = oi.one_storage_per_type(available)
-        if p["tenant_created"] or placeholder:
+        if p["tenant_created"]:
             current = oi.disabled_copies(available, tenant_id)
     except AcronisError as exc:
         raise api_failure(exc, "read the offering items of tenant %s" % tenant_id)
