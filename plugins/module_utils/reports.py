@@ -269,7 +269,7 @@ def check_period(period):
                              % (period["start"], period["end"]))
     days = (dates["end"] - dates["start"]).days
     if days >= MAX_PERIOD_DAYS:
-        raise AcronisFailure("Option period spans %d days (%s to %s); the service reports on less than %d days at "
+        raise AcronisFailure("Option period spans %d days (%s to %s); the service reports on at most %d days at "
                              "once. Split it into several reports." % (days + 1, period["start"], period["end"],
                                                                        MAX_PERIOD_DAYS))
 

@@ -15,7 +15,7 @@ import requests
 
 from ansible.module_utils import basic
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import reports, validation
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import transport_reason
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure, AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import (
@@ -245,3 +245,41 @@ def test_cap_list_puts_the_closest_values_first():
     names = ["fc_seats", "pg_adv_security", "pw_servers", "pw_workstations", "pg_storage"]
     assert cap_list(names, cap=1, near="pckpw_workstations") == "pw_workstations and 4 more"
     assert cap_list(names, cap=1, near="PW_SERVER") == "pw_servers and 4 more"
+
+
+# ------------------------------------------------------------ report period and dest
+
+@pytest.mark.parametrize("period, words", [
+    ({"start": "2024-13-01", "end": "2024-12-31"}, ["period.start", "YYYY-MM-DD", "2024-13-01"]),
+    ({"start": "2024-02-30", "end": "2024-03-31"}, ["period.start", "2024-02-30"]),
+    ({"start": "2024-05-31", "end": "2024-05-01"}, ["period.start (2024-05-31) is after period.end (2024-05-01)"]),
+    ({"start": "2023-01-01", "end": "2024-01-02"}, ["spans 367 days", "at most 366 days", "Split"]),
+    ({"start": "24-1-1", "end": "2024-01-31"}, ["period.start", "YYYY-MM-DD"]),
+])
+def test_bad_report_periods_are_refused(period, words):
+    with pytest.raises(AcronisFailure) as info:
+        reports.check_period(period)
+    for word in words:
+        assert word in info.value.msg
+
+
+@pytest.mark.parametrize("period", [
+    {"start": "2024-05-01", "end": "2024-05-01"},
+    {"start": "2024-01-01", "end": "2024-12-31"},   # 366 days of a leap year: 365 days apart
+    {"start": "2023-01-01", "end": "2023-12-31"},
+    {"start": "2023-01-01", "end": "2024-01-01"},   # 366 days, the most the service takes
+])
+def test_good_report_periods_pass(period):
+    reports.check_period(period)
+
+
+def test_a_dest_in_a_directory_that_cannot_be_written_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(reports.os, "access", lambda path, mode: False)
+    with pytest.raises(AcronisFailure) as info:
+        reports.check_dest_writable(str(tmp_path / "report.csv"))
+    assert "Option dest" in info.value.msg and str(tmp_path) in info.value.msg and "not writable" in info.value.msg
+
+
+def test_a_dest_that_can_be_written_passes(tmp_path):
+    reports.check_dest_writable(str(tmp_path / "report.csv"))
+    reports.check_dest_writable(None)
