@@ -76,7 +76,9 @@ class AcronisModule(AnsibleModule):
     def __init__(self, argument_spec, requires_client_credentials=True, **kwargs):
         spec = connection_argument_spec()
         spec.update(argument_spec)
+        self._acronis_validating = True
         super(AcronisModule, self).__init__(argument_spec=spec, **kwargs)
+        self._acronis_validating = False
         self._requires_client_credentials = requires_client_credentials
         self._client = None
 
@@ -85,6 +87,13 @@ class AcronisModule(AnsibleModule):
         # The task's arguments as given: ansible-core's str type turns a list into its text,
         # and validation.raw_strings refuses that with a message that names the option.
         self._acronis_raw_params = copy.deepcopy(self.params)
+
+    def fail_json(self, msg=None, **kwargs):
+        if getattr(self, "_acronis_validating", False) and msg and "dictionary requested" in msg:
+            # ansible-core's message for a value that is not a dictionary does not name the option.
+            from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
+            msg = validation.shape_problem(self.argument_spec, getattr(self, "_acronis_raw_params", None)) or msg
+        super(AcronisModule, self).fail_json(msg=msg, **kwargs)
 
     def check_preconditions(self):
         """Raise ``AcronisFailure`` when the module cannot run at all (no requests library, no credentials)."""

@@ -158,3 +158,46 @@ def _type_name(value):
 def _short(value):
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _parses_as_dict(value):
+    """Whether ansible-core's dict type would accept this string (JSON, or key=value pairs)."""
+    return isinstance(value, str) and (value.strip().startswith("{") or "=" in value)
+
+
+def shape_problem(spec, raw, where=""):
+    """The first option whose value is not the dictionary (or list of them) the spec asks for, or None.
+
+    ansible-core says only "dictionary requested, could not parse JSON or key=value" then, without
+    naming the option; this names it, and the element.
+    """
+    for name, option in spec.items():
+        given = [key for key in [name] + list(option.get("aliases") or []) if key in (raw or {})]
+        if not given:
+            continue
+        value = raw[given[0]]
+        label = where + given[0]
+        kind = option.get("type", "str")
+        if value is None:
+            continue
+        if kind == "dict":
+            if not isinstance(value, dict):
+                if not _parses_as_dict(value):
+                    return ("Option %s must be a dictionary (key: value pairs), got a %s (%s)."
+                            % (label, _type_name(value), _short(value)))
+            elif option.get("options"):
+                problem = shape_problem(option["options"], value, label + ".")
+                if problem:
+                    return problem
+        elif kind == "list" and option.get("elements") == "dict":
+            elements = value if isinstance(value, list) else [value]
+            for index, element in enumerate(elements):
+                if isinstance(element, dict):
+                    if option.get("options"):
+                        problem = shape_problem(option["options"], element, "%s[%d]." % (label, index))
+                        if problem:
+                            return problem
+                elif not _parses_as_dict(element):
+                    return ("Option %s must be a list of dictionaries; element %d is a %s (%s)."
+                            % (label, index + 1, _type_name(element), _short(element)))
+    return None

@@ -283,3 +283,40 @@ def test_a_dest_in_a_directory_that_cannot_be_written_is_refused(tmp_path, monke
 def test_a_dest_that_can_be_written_passes(tmp_path):
     reports.check_dest_writable(str(tmp_path / "report.csv"))
     reports.check_dest_writable(None)
+
+
+# ------------------------------------------------------------ values that are not dictionaries
+
+SHAPED = dict(
+    contact=dict(type="dict", options=dict(email=dict(type="str"))),
+    items=dict(type="list", elements="dict", options=dict(
+        name=dict(type="str"), quota=dict(type="dict", options=dict(value=dict(type="int"))))),
+    roles=dict(type="list", elements="dict", aliases=["role_list"]),
+)
+
+
+@pytest.mark.parametrize("raw, words", [
+    ({"contact": "a@b.c"}, ["Option contact must be a dictionary", "'a@b.c'"]),
+    ({"items": ["pw_servers"]}, ["Option items must be a list of dictionaries; element 1 is a str ('pw_servers')"]),
+    ({"items": [{"name": "a"}, 3]}, ["Option items", "element 2 is a number"]),
+    ({"items": [{"name": "a", "quota": "lots"}]}, ["Option items[0].quota must be a dictionary", "'lots'"]),
+    ({"role_list": "company_admin"}, ["Option role_list must be a list of dictionaries"]),
+])
+def test_shape_problem_names_the_option(raw, words):
+    problem = validation.shape_problem(SHAPED, raw)
+    for word in words:
+        assert word in problem
+
+
+@pytest.mark.parametrize("raw", [
+    {}, {"contact": {"email": "a@b.c"}}, {"contact": "email=a@b.c"}, {"contact": '{"email": "a"}'},
+    {"items": [{"name": "a", "quota": {"value": 1}}]}, {"items": None},
+])
+def test_shape_problem_accepts_what_ansible_accepts(raw):
+    assert validation.shape_problem(SHAPED, raw) is None
+
+
+def test_a_string_for_a_dict_option_names_the_option(build):
+    with pytest.raises(FailJson) as info:
+        build({"contact": "a@b.c"}, dict(contact=dict(type="dict", options=dict(email=dict(type="str")))))
+    assert info.value.kwargs["msg"] == "Option contact must be a dictionary (key: value pairs), got a str ('a@b.c')."
