@@ -183,6 +183,8 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.client impo
     AcronisClient,
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_connection
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.token_cache import default_cache_dir
 
 TENANTS_PATH = "/tenants"
@@ -224,6 +226,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raise AnsibleParserError(
                 "The acronis.cyber_platform.tenants inventory needs %s: set %s in the inventory file, or %s in the environment."
                 % (", ".join(missing), " and ".join(missing), " and ".join("ACRONIS_" + name.upper() for name in missing)))
+        options = dict((name, self.get_option(name)) for name in (
+            "base_url", "timeout", "backoff_retries", "backoff_delay", "backoff_max_delay", "token_renew_margin"))
+        try:
+            check_connection(options)
+        except AcronisFailure as failure:
+            raise AnsibleParserError("The acronis.cyber_platform.tenants inventory: %s" % failure.msg)
         cache_dir = None
         if self.get_option("token_cache"):
             cache_dir = self.get_option("token_cache_dir") or default_cache_dir()

@@ -66,6 +66,38 @@ def _retry_after_seconds(response):
         return None
 
 
+def transport_reason(exc, timeout=None):
+    """What went wrong with a request that got no answer, in words: never the HTTP library's own text.
+
+    That text ("HTTPConnectionPool(...): Max retries exceeded ... [Errno 111] ...") names classes and
+    addresses of objects; the person running the task needs the cause and what to check.
+    """
+    text = str(exc)
+    if isinstance(exc, requests.exceptions.SSLError):
+        return ("the TLS connection failed (the certificate could not be verified, or the server does not speak "
+                "TLS); check base_url, or the CA bundle")
+    if isinstance(exc, requests.exceptions.Timeout):
+        return "no answer within the timeout of %s seconds; raise timeout or check the service" % timeout
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return "the connection broke while the answer was being read"
+    lowered = text.lower()
+    if any(word in lowered for word in ("name or service not known", "nodename nor servname", "getaddrinfo",
+                                        "name resolution", "no address associated")):
+        return "the host name could not be resolved; check base_url"
+    if "refused" in lowered:
+        return "the connection was refused (nothing listens at that address and port); check base_url"
+    if "reset by peer" in lowered or "remotedisconnected" in lowered or "aborted" in lowered:
+        return "the service closed the connection without an answer"
+    if "unreachable" in lowered:
+        return "the network is unreachable"
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return "the connection failed"
+    if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
+                        requests.exceptions.InvalidSchema)):
+        return "base_url is not a valid http:// or https:// URL"
+    return "the request could not be sent"
+
+
 def _never_left(exc):
     """True when a transport error proves the request never reached the server."""
     if isinstance(exc, requests.exceptions.ConnectTimeout):
@@ -328,19 +360,21 @@ class AcronisClient:
                 if not retry_safe and not _never_left(exc):
                     raise AcronisOutcomeUnknown(
                         "the connection failed after the request was sent (%s); "
-                        "it may or may not have been carried out" % type(exc).__name__,
+                        "it may or may not have been carried out" % transport_reason(exc, self.timeout),
                         method=method, path=path)
                 lost = lost or not _never_left(exc)
                 attempt += 1
                 if attempt > self.backoff_retries:
                     raise AcronisTransportError("could not reach %s after %d attempts: %s"
-                                                % (self.root_url, attempt, exc), method=method, path=path)
+                                                % (self.root_url, attempt, transport_reason(exc, self.timeout)),
+                                                method=method, path=path)
                 self.stats["retries"] += 1
                 self._sleep(self._backoff(attempt))
                 continue
             except requests.exceptions.RequestException as exc:
                 # Nothing a retry would mend (a base_url without https://, an invalid URL, ...).
-                raise AcronisTransportError("could not send the request to %s: %s" % (self.root_url, exc),
+                raise AcronisTransportError("could not send the request to %s: %s"
+                                            % (self.root_url, transport_reason(exc, self.timeout)),
                                             method=method, path=path)
 
             status = response.status_code

@@ -76,9 +76,24 @@ class AcronisModule(AnsibleModule):
     def __init__(self, argument_spec, requires_client_credentials=True, **kwargs):
         spec = connection_argument_spec()
         spec.update(argument_spec)
+        self._acronis_validating = True
         super(AcronisModule, self).__init__(argument_spec=spec, **kwargs)
+        self._acronis_validating = False
         self._requires_client_credentials = requires_client_credentials
         self._client = None
+
+    def _load_params(self):
+        super(AcronisModule, self)._load_params()
+        # The task's arguments as given: ansible-core's str type turns a list into its text,
+        # and validation.raw_strings refuses that with a message that names the option.
+        self._acronis_raw_params = copy.deepcopy(self.params)
+
+    def fail_json(self, msg=None, **kwargs):
+        if getattr(self, "_acronis_validating", False) and msg and "dictionary requested" in msg:
+            # ansible-core's message for a value that is not a dictionary does not name the option.
+            from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
+            msg = validation.shape_problem(self.argument_spec, getattr(self, "_acronis_raw_params", None)) or msg
+        super(AcronisModule, self).fail_json(msg=msg, **kwargs)
 
     def check_preconditions(self):
         """Raise ``AcronisFailure`` when the module cannot run at all (no requests library, no credentials)."""
@@ -87,6 +102,11 @@ class AcronisModule(AnsibleModule):
         if self._requires_client_credentials and not (self.params["client_id"] and self.params["client_secret"]):
             raise AcronisFailure("client_id and client_secret are required: set them as options, in "
                                  "module_defaults, or as ACRONIS_CLIENT_ID and ACRONIS_CLIENT_SECRET")
+        # Imported here: validation builds on this module's AcronisFailure.
+        from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
+        validation.check_connection(self.params)
+        validation.raw_strings(self, *[name for name, spec in self.argument_spec.items()
+                                       if spec.get("type", "str") in ("str", "path")])
 
     def make_client(self, **overrides):
         """A client built from the connection options; read-only in check mode."""

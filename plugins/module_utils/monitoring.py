@@ -148,7 +148,8 @@ def read_bounded(client, path, params, limit):
 
 def task_params(params, id_option, now=None):
     """The Task Manager query of acronis_task_info / acronis_activity_info."""
-    check_uuids(params.get("tenant_ids"), "tenant_ids")
+    for option in ("tenant_ids", "policy_ids", "resource_ids"):
+        check_uuids(params.get(option), option)
     query = {}
     add_window(query, "completedAt", time_window(params, "completed", now), rfc3339)
     add_window(query, "startedAt", time_window(params, "started", now), rfc3339)

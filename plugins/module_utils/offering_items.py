@@ -23,6 +23,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.module impo
     is_placeholder_id,
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import cap_list, check_quota
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.tenants import TENANT_KINDS, get_tenant
 
 ALL_EDITIONS = "*"
@@ -192,30 +193,26 @@ def wanted_quota(spec):
     return wanted
 
 
-def resolve_present(p, parent_id, available, current_by_key, kind, edition, parent_known):
+def resolve_present(p, parent_id, available, current_by_key, kind, edition):
     """{key: (item, wanted quota)} for state=present, validated against what the parent offers."""
     wanted = {}
     explicit = {}
     for spec in p["items"]:
-        if not parent_known:
-            item = dict((k, spec[k]) for k in ("application_id", "name", "usage_name", "infra_id") if spec[k])
-            wanted[item_key(item)] = (item, wanted_quota(spec))
-            continue
         matches = find_items(available, spec, edition)
         if not matches:
             offered = sorted(set(item_label(i) for i in available if in_edition(i, edition)))
             raise AcronisFailure("offering item %s is not offered by the parent tenant %s to a %s in edition '%s'; "
                                  "available: %s" % (spec_label(spec), parent_id, kind, edition,
-                                                    ", ".join(offered) or "none"))
+                                                    cap_list(offered, near=spec.get("name") or spec.get("usage_name"))))
         if len(matches) > 1:
             raise AcronisFailure("offering item %s matches several items: %s; name it with name, infra_id, "
                                  "application_id or edition" % (spec_label(spec),
-                                                                ", ".join(item_label(i) for i in matches)))
+                                                                cap_list(item_label(i) for i in matches)))
         item = matches[0]
         wanted[item_key(item)] = (item, wanted_quota(spec))
         if item.get("infra_id"):
             explicit[usage_group(item)] = item["infra_id"]
-    if p["all_available"] and parent_known:
+    if p["all_available"]:
         pool = [i for i in available if in_edition(i, edition)]
         if kind == "customer":
             keep = dict((usage_group(c), c["infra_id"]) for c in current_by_key.values()
@@ -339,9 +336,7 @@ def validate_options(module):
             raise AcronisFailure("items[].quota cannot be set with state=absent: a disabled item has no quota")
         if quota:
             for key in ("value", "overage"):
-                if quota[key] is not None and quota[key] < 0:
-                    raise AcronisFailure("the quota %s of item %s must be 0 or more, got %d"
-                                         % (key, spec_label(spec), quota[key]))
+                check_quota(quota[key], "items[].quota.%s of item %s" % (key, spec_label(spec)))
             if quota["unlimited"] and quota["value"] is not None:
                 raise AcronisFailure("item %s: set either quota.value or quota.unlimited, not both" % spec_label(spec))
     if p["all_available"] and p["state"] == "absent":
@@ -457,13 +452,13 @@ def switch_task_edition(module, tenant_id, current):
     return result
 
 
-def desired_items(module, available, current, kind, edition, parent_id, parent_known):
+def desired_items(module, available, current, kind, edition, parent_id):
     """(wanted, disable): {key: (item, quota)} to enable, and the keys to disable."""
     p = module.params
     current_by_key = dict((item_key(i), i) for i in current)
     wanted, disable = {}, []
     if p["state"] == "present":
-        wanted = resolve_present(p, parent_id, available, current_by_key, kind, edition, parent_known)
+        wanted = resolve_present(p, parent_id, available, current_by_key, kind, edition)
     else:
         for spec in p["items"]:
             matches = find_items(current, spec, edition)
@@ -484,7 +479,7 @@ def check_edition(edition, available, current, parent_id, tenant_id):
         known = editions_of(available + current)
         if edition not in known:
             raise AcronisFailure("edition '%s' is neither offered by the parent tenant %s nor used by tenant %s; "
-                                 "known editions: %s" % (edition, parent_id, tenant_id, ", ".join(known) or "none"))
+                                 "known editions: %s" % (edition, parent_id, tenant_id, cap_list(known)))
 
 
 def plan_result(module, current, plan, edition, reply):

@@ -14,6 +14,7 @@ is kept and runs every month.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import datetime
 import os
 import re
 import tempfile
@@ -254,11 +255,8 @@ def validate_report_options(module):
         if p["poll_interval"] <= 0:
             raise AcronisFailure("poll_interval must be more than 0 seconds, got %s" % p["poll_interval"])
         if p["period"]:
-            for key in ("start", "end"):
-                if not DATE_RE.match(p["period"][key]):
-                    raise AcronisFailure("period.%s must be a date as YYYY-MM-DD, got %r" % (key, p["period"][key]))
-            if p["period"]["start"] > p["period"]["end"]:
-                raise AcronisFailure("period.start (%s) is after period.end (%s)" % (p["period"]["start"], p["period"]["end"]))
+            check_period(p["period"])
+        check_dest_writable(p["dest"])
     else:
         wrong = [name for name in ONCE_ONLY if p[name] is not None]
         if p["force"]:
@@ -266,6 +264,61 @@ def validate_report_options(module):
         if wrong:
             raise AcronisFailure("%s applies to one-time reports only (schedule=once); a monthly report is a "
                                  "definition kept on the service, not a download" % ", ".join(wrong))
+
+
+# The longest period the service reports on, in days (the simulator's reports.py MAX_PERIOD_DAYS).
+MAX_PERIOD_DAYS = 366
+
+
+def check_period(period):
+    """Refuse a period that is not two real dates, in order, less than MAX_PERIOD_DAYS apart."""
+    dates = {}
+    for key in ("start", "end"):
+        value = period[key]
+        try:
+            if not DATE_RE.match(value):
+                raise ValueError(value)
+            dates[key] = datetime.date(*[int(part) for part in value.split("-")])
+        except ValueError:
+            raise AcronisFailure("Option period.%s must be a date as YYYY-MM-DD, got %r; set a real date such as "
+                                 "2024-05-31." % (key, value))
+    if dates["start"] > dates["end"]:
+        raise AcronisFailure("Option period: period.start (%s) is after period.end (%s); swap them."
+                             % (period["start"], period["end"]))
+    days = (dates["end"] - dates["start"]).days
+    if days >= MAX_PERIOD_DAYS:
+        raise AcronisFailure("Option period spans %d days (%s to %s); the service reports on at most %d days at "
+                             "once. Split it into several reports." % (days + 1, period["start"], period["end"],
+                                                                       MAX_PERIOD_DAYS))
+
+
+def check_dest_writable(dest):
+    """Refuse a dest the report could not be written to, before the report is created."""
+    if not dest:
+        return
+    directory = os.path.dirname(os.path.abspath(dest))
+    if os.path.isdir(directory) and not os.access(directory, os.W_OK | os.X_OK):
+        raise AcronisFailure("Option dest: the directory %s is not writable by this user, so the report could not "
+                             "be saved; choose another dest or fix its permissions." % directory)
+    if os.path.exists(dest) and not os.path.isdir(dest) and not os.access(dest, os.W_OK):
+        raise AcronisFailure("Option dest: the file %s is not writable by this user; choose another dest or fix "
+                             "its permissions." % dest)
+
+
+def check_recipients_exist(module, recipients):
+    """Each recipient must be a user the API client can see: the service refuses the report otherwise."""
+    for user_id in recipients or []:
+        if is_placeholder_id(user_id):
+            continue
+        try:
+            user = module.client.get_or_none("/users/{user_id}", user_id=user_id)
+        except AcronisError as exc:
+            if exc.status != 403:
+                raise api_failure(exc, "check recipient %s" % user_id)
+            user = None
+        if user is None:
+            raise AcronisFailure("Option recipients: %s is not a user the API client can see; set the IDs of "
+                                 "existing users (acronis_user_info lists them)." % user_id)
 
 
 def create_body(params):
@@ -296,6 +349,7 @@ def create_body(params):
 def check_send_recipients(module, body):
     if body["result_action"] == "send" and not body["recipients"]:
         raise AcronisFailure("result_action=send needs at least one of recipients (user IDs) to send the report to")
+    check_recipients_exist(module, body["recipients"])
 
 
 # --------------------------------------------------------------- one-time report

@@ -35,6 +35,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.module impo
     placeholder_id,
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_login
 
 # The role enum of the API specification (components.schemas.userRole).
 ROLES = (
@@ -56,8 +57,6 @@ NOTIFICATIONS = (
 CONTACT_FIELDS = ("email", "firstname", "lastname", "phone", "title", "address1", "address2", "city", "state",
                   "zipcode", "country")
 
-# Logins: at least 3 characters, ASCII letters and digits and . @ _ - + : ! # $ % ^ * = { } ' ` / ?
-LOGIN_RE = re.compile(r"^[A-Za-z0-9.@_\-+:!#$%^*={}'`/?]{3,}$")
 # An e-mail address: something, one @, something with a dot, no spaces.
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -235,9 +234,7 @@ def search(client, text, tenant_id=None, limit=None):
 def validate_user_options(module):
     """Refuse, before any request, what cannot work."""
     p = module.params
-    if not LOGIN_RE.match(p["login"]):
-        raise AcronisFailure("login %r is not valid: use at least 3 characters among ASCII letters, digits "
-                             "and . @ _ - + : ! # $ %% ^ * = { } ' ` / ?" % p["login"])
+    check_login(p["login"])
     module.check_uuid(p["tenant_id"], "tenant_id")
     email = (p["contact"] or {}).get("email")
     if email is not None and not EMAIL_RE.match(email):
@@ -271,6 +268,10 @@ def locate_for_task(module):
     except AcronisError as exc:
         raise api_failure(exc, "look up user '%s'" % login)
     if not free:
+        if p["state"] == "absent":
+            module.warn("login '%s' belongs to a user of another tenant than %s; that user was left alone"
+                        % (login, p["tenant_id"]))
+            return None
         raise login_elsewhere(login, p["tenant_id"])
     return None
 
@@ -400,6 +401,7 @@ def user_result(module, user, before, changes, created, sent, set_pw):
 def validate_policy_options(module):
     """Refuse, before any request, what cannot work."""
     p = module.params
+    check_login(p["login"])
     module.check_uuid(p["user_id"], "user_id")
     module.check_uuid(p["tenant_id"], "tenant_id")
     for role in p["roles"]:
@@ -434,7 +436,9 @@ def policy_user(module):
             return None, p["user_id"]
         user = get_user(client, p["user_id"])
         if user is None:
-            raise AcronisFailure("user %s does not exist" % p["user_id"])
+            if p["state"] == "absent":
+                return None, p["user_id"]
+            raise AcronisFailure("user %s does not exist; check user_id, or create the user first" % p["user_id"])
         return user, user["id"]
     if is_placeholder_id(p["tenant_id"]):
         if not login_is_free(client, p["login"]):
@@ -445,8 +449,16 @@ def policy_user(module):
     if where == "here":
         return user, user["id"]
     if where == "free":
-        raise AcronisFailure("user '%s' does not exist in tenant %s" % (p["login"], p["tenant_id"]))
-    raise AcronisFailure("login '%s' belongs to a user of another tenant than %s" % (p["login"], p["tenant_id"]))
+        if p["state"] == "absent":
+            return None, None
+        raise AcronisFailure("user '%s' does not exist in tenant %s; check login and tenant_id, or create the "
+                             "user first" % (p["login"], p["tenant_id"]))
+    if p["state"] == "absent":
+        module.warn("login '%s' belongs to a user of another tenant than %s; that user's roles were left alone"
+                    % (p["login"], p["tenant_id"]))
+        return None, None
+    raise AcronisFailure("login '%s' belongs to a user of another tenant than %s; set the tenant_id of that user"
+                         % (p["login"], p["tenant_id"]))
 
 
 def policy_label(key):
@@ -469,3 +481,42 @@ def policy_plan(p, current, home):
         added = []
     removed = [policy_key(c) for c in current if c not in keep]
     return keep, added, removed
+
+
+def check_role_tenants(client, added, home, who):
+    """Refuse, before the write, a role granted outside the user's own tenant ``home`` and its subtree.
+
+    The service grants roles only in the user's tenant and below it. A tenant that a check-mode task
+    would create (a placeholder) cannot be read: it is left to the real run.
+    """
+    if home is None or is_placeholder_id(home):
+        return
+    for role_id, tenant_id in added:
+        if tenant_id == home or is_placeholder_id(tenant_id):
+            continue
+        seen = tenant_id
+        below = False
+        for _depth in range(64):
+            try:
+                tenant = tenants.get_tenant(client, seen)
+            except AcronisError as exc:
+                if exc.status == 403:
+                    break   # above what the API client can see: not below the user's tenant
+                raise api_failure(exc, "check the tenant %s of role %s for user %s" % (tenant_id, role_id, who))
+            if tenant is None:
+                if seen == tenant_id:
+                    raise AcronisFailure("Option roles[].tenant_id: tenant %s of role %s does not exist; set an "
+                                         "existing tenant (the user's own tenant %s or one below it)."
+                                         % (tenant_id, role_id, home))
+                break
+            if tenant.get("parent_id") == home:
+                below = True
+                break
+            seen = tenant.get("parent_id")
+            if not seen:
+                break
+        if not below:
+            raise AcronisFailure("Option roles[].tenant_id: role %s for user %s cannot be granted in tenant %s, "
+                                 "which is not the user's own tenant %s nor below it; the service grants roles "
+                                 "only there. Set roles[].tenant_id to that tenant or one of its children."
+                                 % (role_id, who, tenant_id, home))

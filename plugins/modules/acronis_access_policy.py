@@ -169,11 +169,12 @@ def run(module):
     except AcronisError as exc:
         raise api_failure(exc, "read the roles of user %s" % who)
     home = (user or p["user"] or {}).get("tenant_id") or p["tenant_id"]
-    if home is None and any(r["tenant_id"] is None for r in p["roles"]):
+    if home is None and p["state"] == "present" and any(r["tenant_id"] is None for r in p["roles"]):
         raise AcronisFailure("user %s would be created by an earlier task: set roles[].tenant_id" % who)
 
     # Desired state, compared with the current one.
     keep, added, removed = users.policy_plan(p, current, home)
+    users.check_role_tenants(client, added, home, who)
 
     # Act: one PUT with the whole set.
     changed = bool(added or removed)

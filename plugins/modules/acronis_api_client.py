@@ -197,12 +197,15 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.module impo
     make_diff,
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import api_clients
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_name
 
 
 def run(module):
     p = module.params
     module.check_uuid(p["tenant_id"], "tenant_id")
     module.check_uuid(p["api_client_id"], "api_client_id")
+    if p["state"] == "present":
+        check_name(p["client_name"], "client_name")
     client = module.make_client(login=p["login"], password=p["password"], client_id=None, client_secret=None,
                                 token_cache_dir=None)
     what = "API client %r" % (p["client_name"] or p["api_client_id"] or p["dest"])

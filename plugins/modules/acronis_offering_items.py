@@ -279,23 +279,28 @@ def run(module):
                 raise AcronisFailure("tenant_id %s is a check-mode placeholder: an edition switch needs an "
                                      "existing tenant" % tenant_id)
             return oi.switch_task_edition(module, tenant_id, current)
-        parent_known = not is_placeholder_id(parent_id)
         settled = oi.settled(p, current, edition)
+        # A parent that an earlier check-mode task would create offers, at most, what the API client's
+        # own tenant has: the prediction assumes the parent gets those items too.
+        offering_id = parent_id if not is_placeholder_id(parent_id) else client.client_tenant_id()
         available = []
-        if p["state"] == "present" and parent_known and not settled:
-            available = oi.available_for_child(client, parent_id, kind)
+        if p["state"] == "present" and not settled:
+            available = oi.available_for_child(client, offering_id, kind)
+            if offering_id != parent_id and kind == "unit":
+                # A unit's parent is a customer (or a unit under one), which has one infrastructure per usage.
+                available = oi.one_storage_per_type(available)
         if p["tenant_created"]:
             current = oi.disabled_copies(available, tenant_id)
     except AcronisError as exc:
         raise api_failure(exc, "read the offering items of tenant %s" % tenant_id)
-    if placeholder and not parent_known:
-        module.warn("parent_id %s is a check-mode placeholder too: the items cannot be checked against it"
-                    % parent_id)
+    if offering_id != parent_id:
+        module.warn("parent_id %s is a check-mode placeholder too: the items are predicted from what tenant %s "
+                    "offers, as if the parent had them all" % (parent_id, offering_id))
     oi.check_edition(edition, available, current, parent_id, tenant_id)
 
     # Desired state, compared with the current one; quotas validated before any write.
     wanted, disable = oi.desired_items(module, current if settled else available, current, kind, edition,
-                                       parent_id, parent_known)
+                                       parent_id)
     plan = oi.plan_changes(wanted, disable, dict((oi.item_key(i), i) for i in current))
     lowering = oi.check_quotas(client, None if placeholder or p["tenant_created"] else tenant_id, parent_id, plan)
 

@@ -100,7 +100,8 @@ editions:
 '''
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule, api_failure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure, AcronisModule, api_failure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import cap_list
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import offering_items as oi
 
 
@@ -114,6 +115,15 @@ def run(module):
             items = oi.available_for_child(module.client, p["tenant_id"], p["kind"])
     except AcronisError as exc:
         raise api_failure(exc, "list the offering items of tenant %s" % p["tenant_id"])
+    known = oi.editions_of(items)
+    if p["edition"] != oi.ALL_EDITIONS and p["edition"] not in known:
+        where = "tenant %s" % p["tenant_id"] if p["scope"] == "tenant" else \
+            "what tenant %s offers to a %s" % (p["tenant_id"], p["kind"])
+        if not items:
+            module.warn("Edition '%s': %s has no offering items at all, so none is returned." % (p["edition"], where))
+        else:
+            raise AcronisFailure("Option edition: no offering item of %s is in edition '%s'; known editions: %s. "
+                                 "Set one of them, or edition '*' for all." % (where, p["edition"], cap_list(known)))
     wanted_status = {"enabled": 1, "disabled": 0}.get(p["status"])
     items = [i for i in items if oi.in_edition(i, p["edition"])
              and (wanted_status is None or int(i.get("status") or 0) == wanted_status)]

@@ -239,6 +239,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils import prot
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
     UUID_RE, AcronisFailure, AcronisModule, api_failure, is_placeholder_id, make_diff, placeholder_id)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_name
 
 
 def comparable(plan, resources):
@@ -255,7 +256,9 @@ def comparable(plan, resources):
 def check_options(module):
     p = module.params
     where = "Protection plan %r" % p["name"]
-    if not p["name"].strip():
+    if p["state"] == "present":
+        check_name(p["name"], "name")
+    elif not p["name"].strip():
         raise AcronisFailure("Protection plan: option name must not be empty.")
     tenant_id = p["tenant_id"]
     if is_placeholder_id(tenant_id) and not module.check_mode:

@@ -291,6 +291,7 @@ diff:
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule, is_placeholder_id
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_name
 
 CONTACT_OPTIONS = ("email", "firstname", "lastname", "phone", "address1", "address2", "city", "state", "zipcode",
                    "country", "title", "website", "industry", "organization_size")
@@ -300,6 +301,8 @@ def run(module):
     p = module.params
     module.check_uuid(p["id"], "id")
     module.check_uuid(p["parent_id"], "parent_id")
+    if p["state"] == "present":
+        check_name(p["name"], "name")
     task = tenants.TenantTask(module)
     if module.check_mode and (is_placeholder_id(p["id"]) or is_placeholder_id(p["parent_id"])):
         return task.predict_under_placeholder()

@@ -2,6 +2,7 @@
 
 Agent registration tokens (/tenants/{id}/registration_tokens) are served by agents.py."""
 
+import re
 import time
 
 from flask import Blueprint, jsonify, request
@@ -50,9 +51,19 @@ def _check_kind_under(parent, kind):
                           code=errors.BUSINESS_RULES)
 
 
+# Acronis documents no limit for tenant names; the simulator enforces the collection's own rule
+# (plugins/module_utils/validation.py name_problem): 1 to 255 characters, no control characters, no
+# leading or trailing whitespace.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _name(value):
     if not isinstance(value, str) or not value.strip():
         raise bad_request("Field 'name' must be a non-empty string.")
+    if len(value) > 255:
+        raise bad_request("Field 'name' must have at most 255 characters.")
+    if _CONTROL.search(value) or value != value.strip():
+        raise bad_request("Field 'name' must not contain control characters nor start or end with whitespace.")
     return value
 
 

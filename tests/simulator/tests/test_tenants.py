@@ -219,3 +219,17 @@ def test_outside_subtree_is_403(simulator, api):
     parent = api.get("/tenants/" + simulator.credentials["tenant_id"]).json()["parent_id"]
     response = api.post("/tenants", json={"name": "Sneaky", "kind": "partner", "parent_id": parent})
     assert response.status_code == 403 and error_code(response) == 1002
+
+
+def test_tenant_name_rules(simulator, api):
+    """The collection's own rule (Acronis documents none): 1..255 characters, no control characters,
+    no leading or trailing whitespace; on create and on rename."""
+    root = simulator.credentials["tenant_id"]
+    for name in ("x" * 256, "two\nlines", "tab\there", " lead", "trail ", "", "   "):
+        refused = api.post("/tenants", json={"name": name, "kind": "partner", "parent_id": root})
+        assert refused.status_code == 400, name
+        assert "name" in refused.json()["error"]["message"]
+    tenant = create_tenant(api, root, "x" * 255)
+    renamed = api.put("/tenants/" + tenant["id"], json={"version": tenant["version"], "name": "bad\x7fname"})
+    assert renamed.status_code == 400
+    assert create_tenant(api, root, "Ünïcödé (EU) / Finance")["name"] == "Ünïcödé (EU) / Finance"

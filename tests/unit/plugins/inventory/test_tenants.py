@@ -321,3 +321,18 @@ def test_verify_file_accepts_only_its_file_names(tmp_path):
         path = tmp_path / name
         path.write_text("plugin: acronis.cyber_platform.tenants\n")
         assert plugin.verify_file(str(path)) is wanted, name
+
+
+@pytest.mark.parametrize("options, words", [
+    (dict(timeout=-1), ["timeout", "more than 0"]),
+    (dict(backoff_retries=-2), ["backoff_retries", "0 or more"]),
+    (dict(base_url="eu2-cloud.acronis.com"), ["base_url", "http:// or https://"]),
+])
+def test_bad_connection_options_fail_before_any_request(tmp_path, api, options, words):
+    path = write_source(tmp_path, **options)
+    with pytest.raises(AnsibleParserError) as info:
+        parse(path)
+    message = str(info.value)
+    for word in words:
+        assert word in message
+    assert api.calls == [] and api.tokens == 0

@@ -1,0 +1,203 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) acronis.cyber_platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Checks of user input that every module shares, run before the first request.
+
+Each check raises ``AcronisFailure`` with a sentence that names the option,
+says what is wrong and what to do. ``cap_list`` is the one way a message lists
+alternatives: the first few, then "and N more".
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import difflib
+import re
+
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure
+
+# How many alternatives a message lists before "and N more".
+CAP = 8
+
+# The account-management specification types a quota's value and overage as
+# "integer" with no format; the service stores them as 64-bit integers (storage
+# quotas in bytes pass 2**32), so this is the largest value it can hold.
+QUOTA_MAX = 2 ** 63 - 1
+
+# Logins, from Acronis's "Creating a user account": at least 3 characters, ASCII
+# letters, digits and . @ _ - + : ! # $ % ^ * = { } ' ` / ? (the simulator's
+# tests/simulator/api/users.py login_problem enforces the same).
+LOGIN_RE = re.compile(r"^[A-Za-z0-9.@_\-+:!#$%^*={}'`/?]{3,}$")
+LOGIN_CHARACTERS = "ASCII letters, digits and . @ _ - + : ! # $ % ^ * = { } ' ` / ?"
+
+# Tenant (and other object) names: Acronis documents no limit, so this rule is the
+# collection's own, chosen to be safe: 1 to 255 characters, no control characters,
+# no leading or trailing whitespace. The simulator enforces the same.
+NAME_MAX = 255
+CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def cap_list(values, cap=CAP, empty="none", near=None):
+    """``values`` joined with ", ", at most ``cap`` of them, then "and N more".
+
+    With ``near`` (what the user asked for), the values closest to it come first, so that the
+    likely intended one is among those shown.
+    """
+    values = [str(v) for v in values]
+    if near is not None:
+        near = str(near).lower()
+        values.sort(key=lambda v: -difflib.SequenceMatcher(None, near, v.lower()).ratio())
+    if not values:
+        return empty
+    if len(values) <= cap:
+        return ", ".join(values)
+    return "%s and %d more" % (", ".join(values[:cap]), len(values) - cap)
+
+
+def name_problem(value, what="name"):
+    """Why ``value`` cannot be a name, or None (the collection's rule, see NAME_MAX)."""
+    if not isinstance(value, str):
+        return "%s must be one string, got a %s (%s)" % (what, _type_name(value), _short(value))
+    if not value.strip():
+        return "%s must not be empty" % what
+    if len(value) > NAME_MAX:
+        return "%s has %d characters; at most %d are allowed" % (what, len(value), NAME_MAX)
+    if CONTROL_RE.search(value):
+        return "%s %r contains a control character (such as a newline or tab); remove it" % (what, value)
+    if value != value.strip():
+        return "%s %r starts or ends with whitespace; remove it" % (what, value)
+    return None
+
+
+def login_problem(value, what="login"):
+    """Why ``value`` cannot be a login, or None."""
+    if not isinstance(value, str):
+        return "%s must be one string, got a %s (%s)" % (what, _type_name(value), _short(value))
+    if len(value) < 3:
+        return "%s %r is too short: a login has at least 3 characters" % (what, value)
+    if not LOGIN_RE.match(value):
+        return "%s %r is not valid: a login may contain only %s" % (what, value, LOGIN_CHARACTERS)
+    return None
+
+
+def check_name(value, what="name"):
+    """Raise ``AcronisFailure`` for a name the service (or the collection's rule) would refuse; None passes."""
+    if value is None:
+        return
+    problem = name_problem(value, what)
+    if problem:
+        raise AcronisFailure("Option %s; set it to one name." % problem if not isinstance(value, str)
+                             else "Option %s." % problem)
+
+
+def check_login(value, what="login"):
+    """Raise ``AcronisFailure`` for a login the service would refuse; None passes."""
+    if value is None:
+        return
+    problem = login_problem(value, what)
+    if problem:
+        raise AcronisFailure("Option %s." % problem)
+
+
+def check_quota(value, what):
+    """Raise ``AcronisFailure`` for a quota value outside 0..QUOTA_MAX; None passes."""
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise AcronisFailure("Option %s must be a whole number, got %r." % (what, value))
+    if value < 0:
+        raise AcronisFailure("Option %s must be 0 or more, got %d." % (what, value))
+    if value > QUOTA_MAX:
+        raise AcronisFailure("Option %s is %d, above the largest quota the service stores (%d); "
+                             "set a smaller value or quota.unlimited." % (what, value, QUOTA_MAX))
+
+
+def raw_strings(module, *options):
+    """Refuse a list or dict given where a string is expected.
+
+    ansible-core's ``str`` type turns ``['A', 'B']`` into the string "['A', 'B']";
+    the raw task arguments still show what was given.
+    """
+    raw = getattr(module, "_acronis_raw_params", None) or {}
+    for option in options:
+        names = [option] + list((module.argument_spec.get(option) or {}).get("aliases") or [])
+        given = [name for name in names if name in raw]
+        value = raw[given[0]] if given else None
+        if isinstance(value, (list, tuple, dict)):
+            secret = (module.argument_spec.get(option) or {}).get("no_log")
+            option = given[0]
+            raise AcronisFailure("Option %s must be one string, got a %s%s; set it to one value, or loop over "
+                                 "the values." % (option, _type_name(value), "" if secret else " (%s)" % _short(value)))
+
+
+def check_connection(params):
+    """The connection options, checked once for every module (AcronisModule.check_preconditions)."""
+    url = params.get("base_url")
+    if url is not None and not re.match(r"^https?://[^/\s:]+(:\d+)?(/\S*)?$", url):
+        raise AcronisFailure("Option base_url must be an http:// or https:// URL such as "
+                             "https://eu2-cloud.acronis.com, got %r." % url)
+    for option, unit in (("timeout", "seconds"), ("backoff_retries", "retries"), ("backoff_delay", "seconds"),
+                         ("backoff_max_delay", "seconds"), ("token_renew_margin", "seconds")):
+        value = params.get(option)
+        if value is None:
+            continue
+        if option == "timeout" and value <= 0:
+            raise AcronisFailure("Option timeout must be more than 0 seconds, got %s; set a positive value." % value)
+        if value < 0:
+            raise AcronisFailure("Option %s must be 0 or more %s, got %s; set a non-negative value."
+                                 % (option, unit, value))
+
+
+def _type_name(value):
+    return {list: "list", tuple: "list", dict: "dict", bool: "boolean", int: "number",
+            float: "number"}.get(type(value), type(value).__name__)
+
+
+def _short(value):
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _parses_as_dict(value):
+    """Whether ansible-core's dict type would accept this string (JSON, or key=value pairs)."""
+    return isinstance(value, str) and (value.strip().startswith("{") or "=" in value)
+
+
+def shape_problem(spec, raw, where=""):
+    """The first option whose value is not the dictionary (or list of them) the spec asks for, or None.
+
+    ansible-core says only "dictionary requested, could not parse JSON or key=value" then, without
+    naming the option; this names it, and the element.
+    """
+    for name, option in spec.items():
+        given = [key for key in [name] + list(option.get("aliases") or []) if key in (raw or {})]
+        if not given:
+            continue
+        value = raw[given[0]]
+        label = where + given[0]
+        kind = option.get("type", "str")
+        if value is None:
+            continue
+        if kind == "dict":
+            if not isinstance(value, dict):
+                if not _parses_as_dict(value):
+                    return ("Option %s must be a dictionary (key: value pairs), got a %s (%s)."
+                            % (label, _type_name(value), _short(value)))
+            elif option.get("options"):
+                problem = shape_problem(option["options"], value, label + ".")
+                if problem:
+                    return problem
+        elif kind == "list" and option.get("elements") == "dict":
+            elements = value if isinstance(value, list) else [value]
+            for index, element in enumerate(elements):
+                if isinstance(element, dict):
+                    if option.get("options"):
+                        problem = shape_problem(option["options"], element, "%s[%d]." % (label, index))
+                        if problem:
+                            return problem
+                elif not _parses_as_dict(element):
+                    return ("Option %s must be a list of dictionaries; element %d is a %s (%s)."
+                            % (label, index + 1, _type_name(element), _short(element)))
+    return None

@@ -1,0 +1,322 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) acronis.cyber_platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The shared input checks: capped lists, names, logins, quotas, connection options, strings given as lists."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+
+import pytest
+import requests
+
+from ansible.module_utils import basic
+
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import reports, validation
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import transport_reason
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure, AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import (
+    cap_list,
+    check_connection,
+    check_login,
+    check_name,
+    check_quota,
+)
+from ansible_collections.acronis.cyber_platform.tests.unit.plugins.module_utils.conftest import BASE_URL
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19
+    patch_module_args = None
+
+
+# ------------------------------------------------------------------------- cap_list
+
+def test_cap_list_lists_a_short_list_whole():
+    assert cap_list(["a", "b", "c"]) == "a, b, c"
+
+
+def test_cap_list_caps_a_long_list_with_the_count_of_the_rest():
+    assert cap_list(["item%d" % i for i in range(20)], cap=3) == "item0, item1, item2 and 17 more"
+
+
+def test_cap_list_at_exactly_the_cap_lists_everything():
+    assert cap_list(["a", "b", "c"], cap=3) == "a, b, c"
+
+
+def test_cap_list_of_nothing():
+    assert cap_list([]) == "none"
+    assert cap_list((), empty="no edition") == "no edition"
+
+
+def test_cap_list_takes_a_generator_and_non_strings():
+    assert cap_list((i for i in (1, 2)), cap=8) == "1, 2"
+
+
+# ---------------------------------------------------------------------------- names
+
+@pytest.mark.parametrize("value", ["Acme Corp", "a", "Ünïcödé GmbH", "x" * 255, "Acme (EU) / Finance"])
+def test_good_names_pass(value):
+    check_name(value)
+
+
+def test_none_name_passes():
+    check_name(None)
+
+
+@pytest.mark.parametrize("value, words", [
+    (["A", "B"], ["name", "one string", "list", "['A', 'B']"]),
+    ("", ["name", "empty"]),
+    ("x" * 256, ["256 characters", "255"]),
+    ("two\nlines", ["control character"]),
+    ("tab\there", ["control character"]),
+    (" lead", ["whitespace"]),
+    ("trail ", ["whitespace"]),
+    (42, ["one string", "number"]),
+])
+def test_bad_names_are_refused_with_the_reason(value, words):
+    with pytest.raises(AcronisFailure) as info:
+        check_name(value, "name")
+    for word in words:
+        assert word in info.value.msg
+
+
+# --------------------------------------------------------------------------- logins
+
+@pytest.mark.parametrize("value", ["bob", "ada.lovelace@example.com", "a+b:c!d#e$f%g^h*i=j{k}l'm`n/o?p", "a_b-c"])
+def test_good_logins_pass(value):
+    check_login(value)
+
+
+@pytest.mark.parametrize("value, words", [
+    ("ab", ["'ab'", "at least 3"]),
+    ("has space", ["'has space'", "may contain only"]),
+    ("émile", ["may contain only"]),
+    (["a", "b"], ["one string", "list"]),
+])
+def test_bad_logins_are_refused_with_the_reason(value, words):
+    with pytest.raises(AcronisFailure) as info:
+        check_login(value)
+    for word in words:
+        assert word in info.value.msg
+
+
+# --------------------------------------------------------------------------- quotas
+
+@pytest.mark.parametrize("value", [None, 0, 1, 1099511627776, 2 ** 63 - 1])
+def test_quotas_in_range_pass(value):
+    check_quota(value, "quota.value")
+
+
+@pytest.mark.parametrize("value, words", [
+    (-1, ["quota.value", "0 or more", "-1"]),
+    (2 ** 63, ["quota.value", "9223372036854775808", "largest quota", "9223372036854775807"]),
+    (True, ["whole number"]),
+    (1.5, ["whole number"]),
+])
+def test_quotas_out_of_range_are_refused(value, words):
+    with pytest.raises(AcronisFailure) as info:
+        check_quota(value, "quota.value")
+    for word in words:
+        assert word in info.value.msg
+
+
+# ---------------------------------------------------------------- connection options
+
+GOOD = dict(base_url="https://eu2-cloud.acronis.com", timeout=30, backoff_retries=5, backoff_delay=1.0,
+            backoff_max_delay=30.0, token_renew_margin=900)
+
+
+def test_good_connection_options_pass():
+    check_connection(GOOD)
+    check_connection(dict(GOOD, base_url="http://127.0.0.1:8765/api/2", backoff_retries=0, backoff_delay=0))
+
+
+@pytest.mark.parametrize("changes, words", [
+    (dict(timeout=-1), ["timeout", "more than 0", "-1"]),
+    (dict(timeout=0), ["timeout", "more than 0"]),
+    (dict(backoff_retries=-1), ["backoff_retries", "0 or more"]),
+    (dict(backoff_delay=-0.1), ["backoff_delay", "0 or more"]),
+    (dict(backoff_max_delay=-1), ["backoff_max_delay"]),
+    (dict(token_renew_margin=-1), ["token_renew_margin"]),
+    (dict(base_url="ftp://example.com"), ["base_url", "http:// or https://", "ftp://example.com"]),
+    (dict(base_url="eu2-cloud.acronis.com"), ["base_url", "http:// or https://"]),
+    (dict(base_url="https://"), ["base_url"]),
+    (dict(base_url="https://host name.example"), ["base_url"]),
+])
+def test_bad_connection_options_are_refused(changes, words):
+    with pytest.raises(AcronisFailure) as info:
+        check_connection(dict(GOOD, **changes))
+    for word in words:
+        assert word in info.value.msg
+
+
+# ------------------------------------------------------------ transport_reason
+
+@pytest.mark.parametrize("exc, words", [
+    (requests.exceptions.ConnectionError(
+        "HTTPConnectionPool(host='127.0.0.1', port=9): Max retries exceeded with url: /api/2/idp/token (Caused by "
+        "NewConnectionError('<urllib3.connection.HTTPConnection object at 0x7f>: Failed to establish a new "
+        "connection: [Errno 111] Connection refused'))"), ["refused", "base_url"]),
+    (requests.exceptions.ConnectionError(
+        "HTTPSConnectionPool(host='nowhere.invalid', port=443): Max retries exceeded (Caused by NameResolutionError("
+        "\"<urllib3.connection.HTTPSConnection object at 0x7f>: Failed to resolve 'nowhere.invalid' ([Errno -2] "
+        "Name or service not known)\"))"), ["host name", "resolved"]),
+    (requests.exceptions.ReadTimeout("HTTPSConnectionPool(host='x', port=443): Read timed out. (read timeout=2)"),
+     ["timeout of 2 seconds"]),
+    (requests.exceptions.SSLError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"), ["TLS"]),
+    (requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead(0 bytes read)"), ["broke"]),
+    (requests.exceptions.ConnectionError("something else entirely"), ["connection failed"]),
+])
+def test_transport_reason_never_shows_the_library_text(exc, words):
+    text = transport_reason(exc, 2)
+    for word in words:
+        assert word in text
+    for forbidden in ("Errno", "urllib3", "HTTPConnectionPool", "HTTPSConnectionPool", "object at", "Error("):
+        assert forbidden not in text
+
+
+# ------------------------------------------------------------ strings given as lists
+
+class FailJson(Exception):
+    def __init__(self, kwargs):
+        super(FailJson, self).__init__(kwargs.get("msg"))
+        self.kwargs = kwargs
+
+
+@pytest.fixture
+def build(monkeypatch):
+    def fail_json(self, **kwargs):
+        raise FailJson(kwargs)
+
+    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
+
+    def make(args, spec):
+        args = dict({"base_url": BASE_URL, "client_id": "cid", "client_secret": "secret", "token_cache": False}, **args)
+        if patch_module_args is not None:
+            with patch_module_args(args):
+                return AcronisModule(argument_spec=spec, supports_check_mode=True)
+        monkeypatch.setattr(basic, "_ANSIBLE_ARGS", json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode("utf-8"))
+        return AcronisModule(argument_spec=spec, supports_check_mode=True)
+
+    return make
+
+
+def test_a_list_given_for_a_string_option_fails_before_run(build):
+    module = build({"name": ["A", "B"]}, dict(name=dict(type="str")))
+    assert module.params["name"] == "['A', 'B']"   # what ansible-core's str type made of it
+    with pytest.raises(FailJson) as info:
+        module.execute(lambda m: pytest.fail("run must not be called"))
+    msg = info.value.kwargs["msg"]
+    assert "Option name must be one string, got a list (['A', 'B'])" in msg
+
+
+def test_a_list_given_through_an_alias_names_the_alias(build):
+    module = build({"tenant": ["x", "y"]}, dict(tenant_id=dict(type="str", aliases=["tenant"])))
+    with pytest.raises(FailJson) as info:
+        module.execute(lambda m: pytest.fail("run must not be called"))
+    assert "Option tenant must be one string" in info.value.kwargs["msg"]
+
+
+def test_a_secret_given_as_a_list_is_not_shown(build):
+    module = build({"password": ["hunter2-secret", "x"]}, dict(password=dict(type="str", no_log=True)))
+    with pytest.raises(FailJson) as info:
+        module.execute(lambda m: pytest.fail("run must not be called"))
+    assert "Option password must be one string, got a list;" in info.value.kwargs["msg"]
+    assert "hunter2-secret" not in json.dumps(info.value.kwargs)
+
+
+def test_a_negative_timeout_fails_before_run(build):
+    module = build({"timeout": -1}, dict(name=dict(type="str")))
+    with pytest.raises(FailJson) as info:
+        module.execute(lambda m: pytest.fail("run must not be called"))
+    assert "Option timeout must be more than 0 seconds" in info.value.kwargs["msg"]
+
+
+def test_a_string_option_given_a_string_runs(build):
+    module = build({"name": "Acme"}, dict(name=dict(type="str"), tags=dict(type="list", elements="str")))
+    assert validation.raw_strings(module, "name", "tags") is None
+
+
+def test_cap_list_puts_the_closest_values_first():
+    names = ["fc_seats", "pg_adv_security", "pw_servers", "pw_workstations", "pg_storage"]
+    assert cap_list(names, cap=1, near="pckpw_workstations") == "pw_workstations and 4 more"
+    assert cap_list(names, cap=1, near="PW_SERVER") == "pw_servers and 4 more"
+
+
+# ------------------------------------------------------------ report period and dest
+
+@pytest.mark.parametrize("period, words", [
+    ({"start": "2024-13-01", "end": "2024-12-31"}, ["period.start", "YYYY-MM-DD", "2024-13-01"]),
+    ({"start": "2024-02-30", "end": "2024-03-31"}, ["period.start", "2024-02-30"]),
+    ({"start": "2024-05-31", "end": "2024-05-01"}, ["period.start (2024-05-31) is after period.end (2024-05-01)"]),
+    ({"start": "2023-01-01", "end": "2024-01-02"}, ["spans 367 days", "at most 366 days", "Split"]),
+    ({"start": "24-1-1", "end": "2024-01-31"}, ["period.start", "YYYY-MM-DD"]),
+])
+def test_bad_report_periods_are_refused(period, words):
+    with pytest.raises(AcronisFailure) as info:
+        reports.check_period(period)
+    for word in words:
+        assert word in info.value.msg
+
+
+@pytest.mark.parametrize("period", [
+    {"start": "2024-05-01", "end": "2024-05-01"},
+    {"start": "2024-01-01", "end": "2024-12-31"},   # 366 days of a leap year: 365 days apart
+    {"start": "2023-01-01", "end": "2023-12-31"},
+    {"start": "2023-01-01", "end": "2024-01-01"},   # 366 days, the most the service takes
+])
+def test_good_report_periods_pass(period):
+    reports.check_period(period)
+
+
+def test_a_dest_in_a_directory_that_cannot_be_written_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(reports.os, "access", lambda path, mode: False)
+    with pytest.raises(AcronisFailure) as info:
+        reports.check_dest_writable(str(tmp_path / "report.csv"))
+    assert "Option dest" in info.value.msg and str(tmp_path) in info.value.msg and "not writable" in info.value.msg
+
+
+def test_a_dest_that_can_be_written_passes(tmp_path):
+    reports.check_dest_writable(str(tmp_path / "report.csv"))
+    reports.check_dest_writable(None)
+
+
+# ------------------------------------------------------------ values that are not dictionaries
+
+SHAPED = dict(
+    contact=dict(type="dict", options=dict(email=dict(type="str"))),
+    items=dict(type="list", elements="dict", options=dict(
+        name=dict(type="str"), quota=dict(type="dict", options=dict(value=dict(type="int"))))),
+    roles=dict(type="list", elements="dict", aliases=["role_list"]),
+)
+
+
+@pytest.mark.parametrize("raw, words", [
+    ({"contact": "a@b.c"}, ["Option contact must be a dictionary", "'a@b.c'"]),
+    ({"items": ["pw_servers"]}, ["Option items must be a list of dictionaries; element 1 is a str ('pw_servers')"]),
+    ({"items": [{"name": "a"}, 3]}, ["Option items", "element 2 is a number"]),
+    ({"items": [{"name": "a", "quota": "lots"}]}, ["Option items[0].quota must be a dictionary", "'lots'"]),
+    ({"role_list": "company_admin"}, ["Option role_list must be a list of dictionaries"]),
+])
+def test_shape_problem_names_the_option(raw, words):
+    problem = validation.shape_problem(SHAPED, raw)
+    for word in words:
+        assert word in problem
+
+
+@pytest.mark.parametrize("raw", [
+    {}, {"contact": {"email": "a@b.c"}}, {"contact": "email=a@b.c"}, {"contact": '{"email": "a"}'},
+    {"items": [{"name": "a", "quota": {"value": 1}}]}, {"items": None},
+])
+def test_shape_problem_accepts_what_ansible_accepts(raw):
+    assert validation.shape_problem(SHAPED, raw) is None
+
+
+def test_a_string_for_a_dict_option_names_the_option(build):
+    with pytest.raises(FailJson) as info:
+        build({"contact": "a@b.c"}, dict(contact=dict(type="dict", options=dict(email=dict(type="str")))))
+    assert info.value.kwargs["msg"] == "Option contact must be a dictionary (key: value pairs), got a str ('a@b.c')."
