@@ -64,7 +64,7 @@ def main():
             ("ansible-playbook --list-hosts", [os.path.join(bindir, "ansible-playbook"), "-i", inventory_file, playbook,
                                                "--list-hosts"], "hosts (%d)" % args.n),
             ("ansible-playbook --list-tasks", [os.path.join(bindir, "ansible-playbook"), "-i", inventory_file, playbook,
-                                               "--list-tasks"], "Onboard the customer"),
+                                               "--list-tasks"], "Tenant, with its settings"),
         ]
         print("%d customers, one inventory host each; best of %d" % (args.n, args.repeat))
         for label, cmd, expect in commands:
