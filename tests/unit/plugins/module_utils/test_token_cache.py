@@ -284,63 +284,52 @@ def _fork_context():
     return multiprocessing.get_context("fork")
 
 
-def _take_token(base_url, cache_dir, barrier, results):
+def _ask(base_url, cache_dir, question, barrier, results):
+    """In a forked process: one client asks ``question`` (a method name) once all the forks are ready."""
     try:
         client = AcronisClient(base_url, client_id="cid", client_secret="secret", token_cache_dir=cache_dir,
                                backoff_retries=0, timeout=10)
         barrier.wait(10)
-        results.put(("ok", client.access_token()))
+        results.put(("ok", getattr(client, question)()))
     except Exception as exc:  # pylint: disable=broad-except
         results.put(("error", repr(exc)))
+
+
+def _ask_in_forks(base_url, cache_dir, question):
+    """PROCESSES forks that start together each ask ``question``: their answers and exit codes."""
+    context = _fork_context()
+    barrier = context.Barrier(PROCESSES)
+    results = context.Queue()
+    processes = [context.Process(target=_ask, args=(base_url, cache_dir, question, barrier, results))
+                 for dummy in range(PROCESSES)]
+    for process in processes:
+        process.start()
+    outcomes = [results.get(timeout=30) for dummy in range(PROCESSES)]
+    for process in processes:
+        process.join(10)
+    return outcomes, [p.exitcode for p in processes]
 
 
 @pytest.mark.parametrize("initial", ["empty", "near_expiry"])
 def test_parallel_processes_share_one_token(token_server, cache_dir, initial):
-    context = _fork_context()
     base_url = "http://127.0.0.1:%d" % token_server.server_address[1]
     if initial == "near_expiry":
         TokenCache(cache_dir, base_url, "cid", "secret").write(
             {"token": {"access_token": "old", "expires_on": int(time.time()) + 60}})
-    barrier = context.Barrier(PROCESSES)
-    results = context.Queue()
-    processes = [context.Process(target=_take_token, args=(base_url, cache_dir, barrier, results))
-                 for dummy in range(PROCESSES)]
-    for process in processes:
-        process.start()
-    outcomes = [results.get(timeout=30) for dummy in range(PROCESSES)]
-    for process in processes:
-        process.join(10)
+    outcomes, exitcodes = _ask_in_forks(base_url, cache_dir, "access_token")
     assert outcomes == [("ok", "process-token-1")] * PROCESSES
     assert token_server.issued == 1
-    assert [p.exitcode for p in processes] == [0] * PROCESSES
-
-
-def _take_client_tenant(base_url, cache_dir, barrier, results):
-    try:
-        client = AcronisClient(base_url, client_id="cid", client_secret="secret", token_cache_dir=cache_dir,
-                               backoff_retries=0, timeout=10)
-        barrier.wait(10)
-        results.put(("ok", client.client_tenant_id()))
-    except Exception as exc:  # pylint: disable=broad-except
-        results.put(("error", repr(exc)))
+    assert exitcodes == [0] * PROCESSES
 
 
 def test_parallel_processes_read_the_client_s_tenant_once(token_server, cache_dir):
     """Forks that start together (one customer per inventory host) ask GET /clients/{id} once in all."""
-    context = _fork_context()
     base_url = "http://127.0.0.1:%d" % token_server.server_address[1]
-    barrier = context.Barrier(PROCESSES)
-    results = context.Queue()
-    processes = [context.Process(target=_take_client_tenant, args=(base_url, cache_dir, barrier, results))
-                 for dummy in range(PROCESSES)]
-    for process in processes:
-        process.start()
-    outcomes = [results.get(timeout=30) for dummy in range(PROCESSES)]
-    for process in processes:
-        process.join(10)
+    outcomes, exitcodes = _ask_in_forks(base_url, cache_dir, "client_tenant_id")
     assert outcomes == [("ok", "tenant-of-the-client")] * PROCESSES
     assert token_server.client_reads == 1
     assert token_server.issued == 1
+    assert exitcodes == [0] * PROCESSES
 
 
 def _rewrite(cache_dir, rounds, started):
