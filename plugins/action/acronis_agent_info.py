@@ -7,4 +7,6 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.acronis.cyber_platform.plugins.plugin_utils.direct import ActionModule  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.acronis.cyber_platform.plugins.plugin_utils.direct import ActionModule, preload  # noqa: F401 pylint: disable=unused-import
+
+preload(__name__)

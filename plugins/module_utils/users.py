@@ -239,6 +239,12 @@ def validate_user_options(module):
     email = (p["contact"] or {}).get("email")
     if email is not None and not EMAIL_RE.match(email):
         raise AcronisFailure("contact.email %r of user '%s' is not a valid e-mail address" % (email, p["login"]))
+    for role in p["roles"] or []:
+        module.check_uuid(role["tenant_id"], "roles[].tenant_id")
+    if p["purge_roles"] and p["roles"] is None:
+        raise AcronisFailure("purge_roles needs roles: set the roles user '%s' keeps" % p["login"])
+    if p["roles"] is not None and p["state"] == "absent":
+        raise AcronisFailure("roles needs state=present: a user who is deleted loses their roles with them")
     if p["password"] is not None and p["activation_email"] != "never":
         raise AcronisFailure("activate user '%s' either with a password or with the activation e-mail, not both"
                              % p["login"])
@@ -348,7 +354,8 @@ def activate(module, user, created):
     p = module.params
     send = (p["activation_email"] == "on_create" and created
             or p["activation_email"] == "until_activated") and not user.get("activated")
-    set_pw = p["password"] is not None and (created or p["update_password"] == "always")
+    set_pw = p["password"] is not None and (created or p["update_password"] == "always"
+                                            or p["update_password"] == "until_activated" and not user.get("activated"))
     if module.check_mode or not (send or set_pw):
         return send, set_pw
     try:
@@ -382,10 +389,32 @@ def remove_for_task(module, user):
     return result
 
 
-def user_result(module, user, before, changes, created, sent, set_pw):
-    """The task's result for a user that exists (or would) after the task."""
-    result = dict(changed=bool(created or changes or sent or set_pw), user=user, created=created,
+def roles_for_task(module, user, created, failure_result):
+    """The roles of the acronis_user task (see converge_roles), or None when the task names none.
+
+    ``failure_result`` goes into a failure: what the task did before it (a user created, for example).
+    """
+    p = module.params
+    if p["roles"] is None:
+        return None
+    who = "'%s'" % p["login"]
+    current = []
+    if not created:
+        try:
+            current = get_access_policies(module.client, user["id"])
+        except AcronisError as exc:
+            raise api_failure(exc, "read the roles of user %s" % who, **failure_result)
+    return converge_roles(module, user["id"], user.get("tenant_id") or p["tenant_id"], current, p["roles"],
+                          p["purge_roles"], "present", who, **failure_result)
+
+
+def user_result(module, user, before, changes, created, sent, set_pw, roles=None):
+    """The task's result for a user that exists (or would) after the task; ``roles`` as roles_for_task gives them."""
+    roles_changed = bool(roles and roles[0])
+    result = dict(changed=bool(created or changes or sent or set_pw or roles_changed), user=user, created=created,
                   activation_email_sent=sent, password_set=set_pw)
+    if roles is not None:
+        result["access_policies"] = roles[1]
     if module._diff:
         after_changes = dict(changes)
         if set_pw:
@@ -393,6 +422,10 @@ def user_result(module, user, before, changes, created, sent, set_pw):
         if sent:
             after_changes["activation_email"] = "sent"
         result["diff"] = make_diff(before, after_changes, secrets=("password",))
+        if roles_changed:
+            if before is not None:
+                result["diff"]["before"]["roles"] = roles[2]
+            result["diff"]["after"]["roles"] = roles[3]
     return result
 
 
@@ -520,3 +553,26 @@ def check_role_tenants(client, added, home, who):
                                  "which is not the user's own tenant %s nor below it; the service grants roles "
                                  "only there. Set roles[].tenant_id to that tenant or one of its children."
                                  % (role_id, who, tenant_id, home))
+
+
+def converge_roles(module, user_id, home, current, roles, purge, state, who, **failure_result):
+    """Make the roles of user ``user_id`` (of tenant ``home``) what ``roles`` asks, with one PUT of the whole set.
+
+    ``current`` are the user's access policies now: [] for a user created in this run, or one that would be.
+    Returns (changed, the policies after, the role labels before, the role labels after). ``failure_result``
+    goes into the failure of the PUT (changed=True after a create, for example).
+    """
+    keep, added, removed = policy_plan(dict(roles=roles, purge=purge, state=state), current, home)
+    check_role_tenants(module.client, added, home, who)
+    changed = bool(added or removed)
+    items = keep + [new_policy(user_id, role_id, tenant_id) for role_id, tenant_id in added]
+    if changed and not module.check_mode:
+        try:
+            items = put_access_policies(module.client, user_id, [policy_for_put(c) for c in keep] + items[len(keep):])
+        except AcronisError as exc:
+            raise api_failure(exc, "set the roles of user %s (%s)" % (
+                who, ", ".join(["+" + policy_label(k) for k in added] + ["-" + policy_label(k) for k in removed])),
+                **failure_result)
+    before = sorted(policy_label(policy_key(c)) for c in current)
+    after = sorted([policy_label(policy_key(c)) for c in keep] + [policy_label(k) for k in added])
+    return changed, items, before, after

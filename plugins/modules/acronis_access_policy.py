@@ -172,27 +172,12 @@ def run(module):
     if home is None and p["state"] == "present" and any(r["tenant_id"] is None for r in p["roles"]):
         raise AcronisFailure("user %s would be created by an earlier task: set roles[].tenant_id" % who)
 
-    # Desired state, compared with the current one.
-    keep, added, removed = users.policy_plan(p, current, home)
-    users.check_role_tenants(client, added, home, who)
-
-    # Act: one PUT with the whole set.
-    changed = bool(added or removed)
-    result_items = keep + [users.new_policy(user_id, role_id, tenant_id) for role_id, tenant_id in added]
-    if changed and not module.check_mode:
-        body = [users.policy_for_put(c) for c in keep]
-        body += [users.new_policy(user_id, role_id, tenant_id) for role_id, tenant_id in added]
-        try:
-            result_items = users.put_access_policies(client, user_id, body)
-        except AcronisError as exc:
-            raise api_failure(exc, "set the roles of user %s (%s)" % (
-                who, ", ".join(["+" + users.policy_label(k) for k in added] + ["-" + users.policy_label(k) for k in removed])))
-
-    result = dict(changed=changed, access_policies=result_items, user_id=user_id)
+    # Desired state, compared with the current one; act: one PUT with the whole set.
+    changed, items, before, after = users.converge_roles(module, user_id, home, current, p["roles"], p["purge"],
+                                                         p["state"], who)
+    result = dict(changed=changed, access_policies=items, user_id=user_id)
     if module._diff:
-        result["diff"] = {"before": {"roles": sorted(users.policy_label(users.policy_key(c)) for c in current)},
-                          "after": {"roles": sorted([users.policy_label(users.policy_key(c)) for c in keep]
-                                                    + [users.policy_label(k) for k in added])}}
+        result["diff"] = {"before": {"roles": before}, "after": {"roles": after}}
     return result
 
 

@@ -18,7 +18,7 @@ description:
   - Every property option left unset is left as it is.
   - A new user is not activated. Activate them by sending the activation e-mail (O(activation_email)), or by setting
     a password (O(password)).
-  - Roles are managed by M(acronis.cyber_platform.acronis_access_policy).
+  - Its roles can be set in the same task (O(roles)), or by M(acronis.cyber_platform.acronis_access_policy).
 author:
   - acronis.cyber_platform contributors (@acronis)
 extends_documentation_fragment:
@@ -133,11 +133,42 @@ options:
   update_password:
     description:
       - V(on_create) sets O(password) only when this task creates the user.
+      - V(until_activated) also sets it for an existing user who is not activated yet (a run that stopped between
+        the create and the password, for example). Setting it activates the user, so it is set once.
       - V(always) sets it on every run. The service never shows a password, so the module cannot tell whether it
         is already the same, and the task then B(always reports a change).
     type: str
-    choices: [always, on_create]
+    choices: [always, on_create, until_activated]
     default: on_create
+  roles:
+    description:
+      - Roles of the user (its access policies), each a O(roles[].role_id) in a O(roles[].tenant_id).
+      - Added to the user's current roles, unless O(purge_roles=true). Left unset, the roles are left as they are.
+      - Set before the activation e-mail or the password, so that the user's first login has them. The roles of
+        a user this task creates are not read: it has none yet.
+      - The same as M(acronis.cyber_platform.acronis_access_policy) with
+        O(acronis.cyber_platform.acronis_access_policy#module:roles), in the task that manages the user.
+    type: list
+    elements: dict
+    suboptions:
+      role_id:
+        description: The role.
+        type: str
+        required: true
+        choices: [root_admin, partner_admin, company_admin, unit_admin, readonly_admin, protection_admin,
+                  protection_ro_admin, restore_operator, backup_user, sync_share_admin, sync_share_user,
+                  sync_share_guest, pds_operator, pds_support, notary_admin, notary_user, hci_admin,
+                  omnivoice_admin, omnivoice_user, greathorn_admin, greathorn_user, greathorn_analyst,
+                  greathorn_client_manager]
+      tenant_id:
+        description:
+          - Tenant in which the role is granted, the user's own tenant or one below it.
+          - Unset, the user's own tenant (O(tenant_id)).
+        type: str
+  purge_roles:
+    description: Make O(roles) the exact set, removing every other role of the user.
+    type: bool
+    default: false
 notes:
   - Requests for a create, with the activation e-mail - check the login, read the tenant, create, send the e-mail.
   - A create whose answer is lost (a dropped connection, HTTP 502, 503 or 504) is resolved by reading the users of
@@ -177,6 +208,17 @@ EXAMPLES = r'''
       email: jdoe@acme.example
     activation_email: on_create
   register: admin
+
+- name: A company administrator, with the role and the activation e-mail, in one task
+  acronis.cyber_platform.acronis_user:
+    tenant_id: "{{ customer.tenant.id }}"
+    tenant_created: "{{ customer.created }}"
+    login: admin-acme
+    contact:
+      email: it@acme.example
+    roles:
+      - role_id: company_admin
+    activation_email: on_create
 
 - name: Give a service account a password instead (set only when it is created)
   acronis.cyber_platform.acronis_user:
@@ -235,6 +277,19 @@ created:
   returned: always
   type: bool
   sample: true
+access_policies:
+  description:
+    - The user's access policies after the task (in check mode, as they would be), when O(roles) is set.
+  returned: when O(roles) is set
+  type: list
+  elements: dict
+  sample:
+    - id: 5b0c9f1e-2d3a-4b7c-8e9f-0a1b2c3d4e5f
+      role_id: company_admin
+      tenant_id: 2b1c4d2e-77a1-4d8c-9a43-5b0f6c1e9d11
+      trustee_id: 0f9a3c6e-3b52-4c61-8e1d-6b0b0b7a4d21
+      trustee_type: user
+      version: 1
 activation_email_sent:
   description:
     - Whether the task sent (in check mode - would send) the activation e-mail.
@@ -285,6 +340,8 @@ def run(module):
                 raise api_failure(exc, "update user '%s'" % login)
         elif changes:
             user = merge(user, changes)
+    # Roles before the activation, so that an administrator's first login already has them.
+    roles = users.roles_for_task(module, user, created, dict(changed=bool(created or changes), user=user))
     sent, set_pw = users.activate(module, user, created)
     if set_pw and created and not module.check_mode:
         # A password activates the user; a user this task created needs no second read to know it.
@@ -294,7 +351,7 @@ def run(module):
             user = users.get_user(client, user["id"]) or user
         except AcronisError as exc:
             raise api_failure(exc, "read user '%s' after setting the password" % login, changed=True)
-    return users.user_result(module, user, before, changes, created, sent, set_pw)
+    return users.user_result(module, user, before, changes, created, sent, set_pw, roles)
 
 
 def main():
@@ -311,7 +368,11 @@ def main():
         purge_notifications=dict(type="bool", default=False),
         activation_email=dict(type="str", choices=["never", "on_create", "until_activated"], default="never"),
         password=dict(type="str", no_log=True),
-        update_password=dict(type="str", choices=["always", "on_create"], default="on_create", no_log=False),
+        update_password=dict(type="str", choices=["always", "on_create", "until_activated"], default="on_create",
+                             no_log=False),
+        roles=dict(type="list", elements="dict", options=dict(
+            role_id=dict(type="str", required=True, choices=list(users.ROLES)), tenant_id=dict(type="str"))),
+        purge_roles=dict(type="bool", default=False),
     )
     AcronisModule(argument_spec=argument_spec, supports_check_mode=True).execute(run)
 

@@ -43,6 +43,7 @@ from ansible.module_utils.common import warnings as module_warnings
 from ansible.module_utils.common.json import Direction, get_module_encoder
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
+from ansible.plugins.loader import filter_loader, test_loader
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 from ansible.vars.clean import remove_internal_keys
@@ -167,6 +168,31 @@ class ActionModule(ActionBase):
         data.pop("_ansible_suppress_tmpdir_delete", None)
         remove_internal_keys(data)
         return data
+
+
+def preload(action_plugin_name):
+    """Import, in the controller process, what every worker of the module's tasks would otherwise import again.
+
+    Called by each action plugin of the collection when it is imported. The strategy imports a task's action
+    plugin in the controller before it forks the task's workers (one per host), and a forked worker inherits
+    what its parent imported: the module with its module_utils, and the Jinja filter and test plugins of
+    ansible-core, which each worker would otherwise load before templating the task's arguments. A worker
+    that imports the action plugin itself (another strategy) only does here what it would do anyway.
+    """
+    module_file = ActionModule._module_file("%s.%s" % (COLLECTION, action_plugin_name.rsplit(".", 1)[-1]))
+    try:
+        importlib.import_module(module_file)
+    except ImportError:  # no module of that name: the worker will say so, as without the preload
+        return
+    if not _PRELOADED_JINJA_PLUGINS:
+        # Both loaders keep what they found until a plugin directory is added, which empties them again.
+        for loader in (filter_loader, test_loader):
+            for _plugin in loader.all():
+                pass
+        _PRELOADED_JINJA_PLUGINS.append(True)
+
+
+_PRELOADED_JINJA_PLUGINS = []
 
 
 def run_main(import_name, payload):

@@ -10,6 +10,7 @@ __metaclass__ = type
 
 import importlib
 import os
+import sys
 
 import pytest
 import yaml
@@ -35,3 +36,13 @@ def test_each_module_is_in_the_action_group():
     with open(os.path.join(ROOT, "meta", "runtime.yml")) as stream:
         group = yaml.safe_load(stream)["action_groups"]["acronis"]
     assert sorted(group) == MODULES
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_importing_the_action_plugin_imports_its_module_for_the_workers(module):
+    # The strategy imports the action plugin in the controller before forking the workers, which inherit the module.
+    name = "ansible_collections.acronis.cyber_platform.plugins.modules." + module
+    sys.modules.pop(name, None)
+    plugin = importlib.import_module("ansible_collections.acronis.cyber_platform.plugins.action." + module)
+    importlib.reload(plugin)
+    assert name in sys.modules

@@ -199,3 +199,22 @@ def test_stand_in_failure_is_an_acronis_failure_message(stand_in):
     assert rc == 1
     assert result["msg"] == "quota must be 0 or more"
     assert result["offering_items"] == []
+
+
+def test_preload_imports_the_module_and_fills_the_jinja_plugin_caches(monkeypatch):
+    from ansible.plugins.loader import filter_loader, test_loader
+    name = "ansible_collections.acronis.cyber_platform.plugins.modules.acronis_tenant_info"
+    monkeypatch.delitem(sys.modules, name, raising=False)
+    monkeypatch.setattr(direct, "_PRELOADED_JINJA_PLUGINS", [])
+    filter_loader._clear_caches()
+    test_loader._clear_caches()
+    direct.preload("ansible_collections.acronis.cyber_platform.plugins.action.acronis_tenant_info")
+    assert name in sys.modules
+    assert "ansible.builtin.to_json" in filter_loader._cached_non_collection_wrappers
+    assert "ansible.builtin.version" in test_loader._cached_non_collection_wrappers
+
+
+def test_preload_of_an_action_without_a_module_does_nothing(monkeypatch):
+    monkeypatch.setattr(direct, "_PRELOADED_JINJA_PLUGINS", [])
+    direct.preload("ansible_collections.acronis.cyber_platform.plugins.action.no_such_module")
+    assert direct._PRELOADED_JINJA_PLUGINS == []
