@@ -16,18 +16,27 @@ options:
     description:
       - URL of the Acronis data center, for example V(https://eu2-cloud.acronis.com).
       - A trailing V(/api/2) is accepted and ignored.
-      - If not set, the value of the E(ACRONIS_BASE_URL) environment variable is used.
+      - If not set, the value of the E(ACRONIS_BASE_URL) environment variable is used, then the one of
+        O(credentials_file). One of the three is required.
     type: str
-    required: true
+  credentials_file:
+    description:
+      - JSON file with the V(base_url), V(client_id) and V(client_secret) of an API client, as
+        M(acronis.cyber_platform.acronis_api_client) writes it (its O(acronis.cyber_platform.acronis_api_client#module:dest)).
+      - It fills only what the task, C(module_defaults) and the E(ACRONIS_*) variables leave unset.
+      - If not set, the value of the E(ACRONIS_CREDENTIALS_FILE) environment variable is used.
+    type: path
   client_id:
     description:
       - Client ID of the API client the module authenticates as.
-      - If not set, the value of the E(ACRONIS_CLIENT_ID) environment variable is used.
+      - If not set, the value of the E(ACRONIS_CLIENT_ID) environment variable is used, then the one of
+        O(credentials_file).
     type: str
   client_secret:
     description:
       - Secret of the API client.
-      - If not set, the value of the E(ACRONIS_CLIENT_SECRET) environment variable is used.
+      - If not set, the value of the E(ACRONIS_CLIENT_SECRET) environment variable is used, then the one of
+        O(credentials_file).
     type: str
   validate_certs:
     description:

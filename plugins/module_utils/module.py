@@ -10,6 +10,7 @@ __metaclass__ = type
 
 import copy
 import hashlib
+import json
 import re
 import traceback
 
@@ -51,7 +52,8 @@ def api_failure(exc, action, **result):
 def connection_argument_spec():
     """Options shared by every module; documented in the ``connection`` doc fragment."""
     return dict(
-        base_url=dict(type="str", required=True, fallback=(env_fallback, ["ACRONIS_BASE_URL"])),
+        base_url=dict(type="str", fallback=(env_fallback, ["ACRONIS_BASE_URL"])),
+        credentials_file=dict(type="path", fallback=(env_fallback, ["ACRONIS_CREDENTIALS_FILE"])),
         client_id=dict(type="str", fallback=(env_fallback, ["ACRONIS_CLIENT_ID"])),
         client_secret=dict(type="str", no_log=True, fallback=(env_fallback, ["ACRONIS_CLIENT_SECRET"])),
         validate_certs=dict(type="bool", default=True, fallback=(env_fallback, ["ACRONIS_VALIDATE_CERTS"])),
@@ -99,14 +101,50 @@ class AcronisModule(AnsibleModule):
         """Raise ``AcronisFailure`` when the module cannot run at all (no requests library, no credentials)."""
         if not HAS_REQUESTS:
             raise AcronisFailure(missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+        self._read_credentials_file()
+        if not self.params["base_url"]:
+            raise AcronisFailure("base_url is required: set it as an option, in module_defaults, as ACRONIS_BASE_URL, "
+                                 "or in a credentials_file")
         if self._requires_client_credentials and not (self.params["client_id"] and self.params["client_secret"]):
             raise AcronisFailure("client_id and client_secret are required: set them as options, in "
-                                 "module_defaults, or as ACRONIS_CLIENT_ID and ACRONIS_CLIENT_SECRET")
+                                 "module_defaults, as ACRONIS_CLIENT_ID and ACRONIS_CLIENT_SECRET, or in a "
+                                 "credentials_file")
         # Imported here: validation builds on this module's AcronisFailure.
         from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
         validation.check_connection(self.params)
         validation.raw_strings(self, *[name for name, spec in self.argument_spec.items()
                                        if spec.get("type", "str") in ("str", "path")])
+
+    def _read_credentials_file(self):
+        """Fill base_url, client_id and client_secret left unset from the JSON file ``credentials_file``.
+
+        The file is the one acronis_api_client writes (``dest``). What the task, module_defaults or the
+        ACRONIS_* variables set wins over it.
+        """
+        path = self.params["credentials_file"]
+        if not path:
+            return
+        try:
+            with open(path) as stream:
+                credentials = json.load(stream)
+        except (IOError, OSError) as exc:
+            raise AcronisFailure("Option credentials_file: cannot read %s (%s); write it with acronis_api_client "
+                                 "(dest), or point the option at it." % (path, exc.strerror or exc))
+        except ValueError:
+            raise AcronisFailure("Option credentials_file: %s is not JSON; it must hold the base_url, client_id and "
+                                 "client_secret that acronis_api_client writes (dest)." % path)
+        if not isinstance(credentials, dict):
+            raise AcronisFailure("Option credentials_file: %s must hold a JSON object with base_url, client_id and "
+                                 "client_secret." % path)
+        for key in ("base_url", "client_id", "client_secret"):
+            value = credentials.get(key)
+            if self.params.get(key) or value is None:
+                continue
+            if not isinstance(value, str):
+                raise AcronisFailure("Option credentials_file: %s of %s must be a string." % (key, path))
+            self.params[key] = value
+            if key == "client_secret":
+                self.no_log_values.add(value)
 
     def make_client(self, **overrides):
         """A client built from the connection options; read-only in check mode."""

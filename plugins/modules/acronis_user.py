@@ -145,7 +145,7 @@ options:
       - Roles of the user (its access policies), each a O(roles[].role_id) in a O(roles[].tenant_id).
       - Added to the user's current roles, unless O(purge_roles=true). Left unset, the roles are left as they are.
       - Set before the activation e-mail or the password, so that the user's first login has them. The roles of
-        a user this task creates are not read: it has none yet.
+        a user this task creates are not read, since it has none yet.
       - The same as M(acronis.cyber_platform.acronis_access_policy) with
         O(acronis.cyber_platform.acronis_access_policy#module:roles), in the task that manages the user.
     type: list

@@ -174,7 +174,7 @@ def module_args(monkeypatch):
     """Run AcronisModule in-process: module args injected, fail_json raising FailJson."""
     monkeypatch.setattr(basic.AnsibleModule, "fail_json", _fail_json)
     for name in ("ACRONIS_BASE_URL", "ACRONIS_CLIENT_ID", "ACRONIS_CLIENT_SECRET", "ACRONIS_TOKEN_CACHE",
-                 "ACRONIS_TOKEN_CACHE_DIR", "ACRONIS_BACKOFF_RETRIES"):
+                 "ACRONIS_TOKEN_CACHE_DIR", "ACRONIS_BACKOFF_RETRIES", "ACRONIS_CREDENTIALS_FILE"):
         monkeypatch.delenv(name, raising=False)
 
     def build(args, **kwargs):
@@ -194,6 +194,55 @@ def test_module_without_client_credentials_fails_clearly(module_args):
     msg = info.value.kwargs["msg"]
     assert "client_id and client_secret are required" in msg
     assert "ACRONIS_CLIENT_ID" in msg and "ACRONIS_CLIENT_SECRET" in msg
+
+
+def _credentials_file(tmp_path, content):
+    path = tmp_path / "api_client.json"
+    path.write_text(content if isinstance(content, str) else json.dumps(content))
+    return str(path)
+
+
+def test_the_credentials_file_fills_only_what_is_unset_and_its_secret_is_masked(module_args, tmp_path):
+    path = _credentials_file(tmp_path, {"base_url": "https://dc.example", "client_id": "file-id",
+                                        "client_secret": "file-secret"})
+    module = module_args({"credentials_file": path, "client_id": "task-id"})
+    module.check_preconditions()
+    assert module.params["base_url"] == "https://dc.example"
+    assert module.params["client_id"] == "task-id"
+    assert module.params["client_secret"] == "file-secret"
+    assert "file-secret" in module.no_log_values
+
+
+def test_the_credentials_file_comes_from_the_environment(module_args, tmp_path, monkeypatch):
+    path = _credentials_file(tmp_path, {"base_url": "https://dc.example", "client_id": "i", "client_secret": "s"})
+    monkeypatch.setenv("ACRONIS_CREDENTIALS_FILE", path)
+    module = module_args({})
+    module.check_preconditions()
+    assert module.params["base_url"] == "https://dc.example"
+
+
+@pytest.mark.parametrize("content, expected", [
+    (None, "cannot read"),
+    ("{not json", "is not JSON"),
+    ("[1, 2]", "must hold a JSON object"),
+    ({"base_url": "https://dc.example", "client_id": 5, "client_secret": "s"}, "client_id of"),
+])
+def test_a_bad_credentials_file_fails_naming_the_option(module_args, tmp_path, content, expected):
+    path = str(tmp_path / "missing.json") if content is None else _credentials_file(tmp_path, content)
+    module = module_args({"credentials_file": path})
+    with pytest.raises(FailJson) as info:
+        module.execute(lambda m: pytest.fail("run must not be called"))
+    msg = info.value.kwargs["msg"]
+    assert msg.startswith("Option credentials_file: ") and expected in msg
+    assert "Traceback" not in msg and "Errno" not in msg
+
+
+def test_no_base_url_anywhere_fails_saying_where_to_set_it(module_args):
+    module = module_args({"client_id": "i", "client_secret": "s"})
+    with pytest.raises(FailJson) as info:
+        module.execute(lambda m: pytest.fail("run must not be called"))
+    msg = info.value.kwargs["msg"]
+    assert "base_url is required" in msg and "ACRONIS_BASE_URL" in msg and "credentials_file" in msg
 
 
 def test_module_with_only_a_client_id_fails(module_args):
