@@ -16,7 +16,9 @@ Configurations, in one run:
 - the in-process path at forks 1, 5, 10 and 20 (--scaling-forks).
 
 After each run it reads the simulator's request log (GET /_sim/requests, then
-DELETE) and prints: seconds, seconds per customer, requests per customer,
+DELETE) and prints: seconds, seconds per customer, requests per customer
+(all the run's requests over N, so the few a run sends once - the token, the
+API client and its tenant - count as a fraction),
 writes, the server's share of the time (the sum of the requests' durations in
 the log over the wall time), and the ratio to the uri baseline and to the
 module path.
@@ -197,7 +199,7 @@ def main():
     for label, forks, run, took, requests, writes, server in sorted(rows, key=lambda r: (r[0] != "in-process", r[0], r[1], r[2])):
         vs_uri = "%.1fx" % (uri_first / took) if uri_first else "-"
         vs_module = "%.1fx" % (module[run] / took) if module.get(run) and forks == args.forks else "-"
-        print("%-13s %5d  %-10s %8.1f %7.2f %9.1f %7d %7.0f%% %11s %11s" % (
+        print("%-13s %5d  %-10s %8.1f %7.2f %9.2f %7d %7.0f%% %11s %11s" % (
             label, forks, run, took, took / n, requests / float(n), writes, 100.0 * server / took, vs_uri, vs_module))
     print("uri/this: the uri playbook's first run over this row's time; module/this: the module path's time "
           "(same run, forks %d) over this row's; server: the sum of the requests' durations in the simulator's "
