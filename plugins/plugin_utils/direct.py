@@ -268,6 +268,9 @@ def _clear_warnings():
 @contextlib.contextmanager
 def _task_environment(environment):
     """The task's ``environment`` in ``os.environ`` for the length of the run."""
+    if not environment:
+        yield
+        return
     saved = dict(os.environ)
     os.environ.update(dict((str(k), str(v)) for k, v in environment.items()))
     try:
