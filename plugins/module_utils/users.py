@@ -265,7 +265,8 @@ def locate_for_task(module):
         if is_placeholder_id(p["tenant_id"]) or p["tenant_created"]:
             user = None
         else:
-            user = find_in_tenant(client, p["tenant_id"], login)
+            # A task that names roles reads them with the user, in the same request.
+            user = find_in_tenant(client, p["tenant_id"], login, with_access_policies=p.get("roles") is not None)
         if user is not None:
             return user
         if p["tenant_created"] and not module.check_mode and p["state"] == "present":
@@ -389,17 +390,19 @@ def remove_for_task(module, user):
     return result
 
 
-def roles_for_task(module, user, created, failure_result):
+def roles_for_task(module, user, created, current, failure_result):
     """The roles of the acronis_user task (see converge_roles), or None when the task names none.
 
+    ``current`` are the user's access policies as locate_for_task read them with the user (None: not read).
     ``failure_result`` goes into a failure: what the task did before it (a user created, for example).
     """
     p = module.params
     if p["roles"] is None:
         return None
     who = "'%s'" % p["login"]
-    current = []
-    if not created:
+    if created:
+        current = []
+    elif current is None:
         try:
             current = get_access_policies(module.client, user["id"])
         except AcronisError as exc:

@@ -322,6 +322,7 @@ def run(module):
 
     # Current state: the user of this tenant with this login (a login taken elsewhere fails here).
     user = users.locate_for_task(module)
+    current_roles = user.pop("access_policies", None) if user else None
     if p["state"] == "absent":
         return users.remove_for_task(module, user)
 
@@ -341,7 +342,7 @@ def run(module):
         elif changes:
             user = merge(user, changes)
     # Roles before the activation, so that an administrator's first login already has them.
-    roles = users.roles_for_task(module, user, created, dict(changed=bool(created or changes), user=user))
+    roles = users.roles_for_task(module, user, created, current_roles, dict(changed=bool(created or changes), user=user))
     sent, set_pw = users.activate(module, user, created)
     if set_pw and created and not module.check_mode:
         # A password activates the user; a user this task created needs no second read to know it.
