@@ -13,6 +13,8 @@ Configurations, in one run:
 - the in-process path (the default) and the module path
   (ACRONIS_DIRECT_EXECUTION=false), at --forks (default 10);
 - the uri baseline at the same forks;
+- the floor: benchmarks/ansible_floor.yml, as many tasks per host as the
+  onboarding role runs, each doing nothing (what any path pays Ansible);
 - the in-process path at forks 1, 5, 10 and 20 (--scaling-forks).
 
 After each run it reads the simulator's request log (GET /_sim/requests, then
@@ -128,7 +130,7 @@ def run_playbook(env, inventory_file, playbook, forks):
     return took, sum(int(r[2]) for r in recap)
 
 
-def measure(label, n, forks, latency, workdir, direct=True, uri=False):
+def measure(label, n, forks, latency, workdir, direct=True, uri=False, floor=False):
     """Rows (label, forks, run, seconds, requests, writes, server seconds) of one configuration."""
     inventory_file = os.path.join(workdir, "customers-%d.json" % n)
     with open(inventory_file, "w") as handle:
@@ -147,6 +149,8 @@ def measure(label, n, forks, latency, workdir, direct=True, uri=False):
         sim.take_log()
         if uri:
             runs = [("first run", os.path.join(REPO, "benchmarks", "uri_onboarding.yml"))]
+        elif floor:
+            runs = [("no request", os.path.join(REPO, "benchmarks", "ansible_floor.yml"))]
         else:
             playbook = os.path.join(REPO, "playbooks", "onboard_customers.yml")
             runs = [("first run", playbook), ("no-op run", playbook)]
@@ -179,6 +183,7 @@ def main():
         rows += measure("in-process", n, args.forks, args.latency, workdir)
         rows += measure("module path", n, args.forks, args.latency, workdir, direct=False)
         rows += measure("uri playbook", n, args.forks, args.latency, workdir, uri=True)
+        rows += measure("ansible floor", n, args.forks, args.latency, workdir, floor=True)
         for forks in [int(f) for f in args.scaling_forks.split(",") if f.strip()]:
             if forks != args.forks:
                 rows += measure("in-process", n, forks, args.latency, workdir)
@@ -201,6 +206,7 @@ def main():
         vs_module = "%.1fx" % (module[run] / took) if module.get(run) and forks == args.forks else "-"
         print("%-13s %5d  %-10s %8.1f %7.2f %9.2f %7d %7.0f%% %11s %11s" % (
             label, forks, run, took, took / n, requests / float(n), writes, 100.0 * server / took, vs_uri, vs_module))
+    print("ansible floor: benchmarks/ansible_floor.yml, five tasks per host that send nothing.")
     print("uri/this: the uri playbook's first run over this row's time; module/this: the module path's time "
           "(same run, forks %d) over this row's; server: the sum of the requests' durations in the simulator's "
           "log over the wall time." % args.forks)
