@@ -33,6 +33,27 @@ _WINDOW = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
 _EPOCH = datetime.datetime(1970, 1, 1)
 
 
+def task_filter_spec():
+    """The argument spec of acronis_task_info and acronis_activity_info: the same Task Manager filters."""
+    window = dict(type="str")
+    return dict(
+        completed_within=window, completed_after=window, completed_before=window,
+        started_within=window, started_after=window, started_before=window,
+        state=dict(type="list", elements="str", choices=["enqueued", "assigned", "started", "paused", "completed"]),
+        type=dict(type="list", elements="str"),
+        result=dict(type="list", elements="str", choices=["ok", "warning", "error", "cancelled", "abandoned", "timedout"]),
+        tenant_ids=dict(type="list", elements="str"),
+        policy_ids=dict(type="list", elements="str"),
+        resource_ids=dict(type="list", elements="str"),
+        task_ids=dict(type="list", elements="int"),
+        limit=dict(type="int", default=DEFAULT_LIMIT),
+    )
+
+
+# A window is given one way: within a duration, or after a moment.
+TASK_FILTER_EXCLUSIVE = [("completed_within", "completed_after"), ("started_within", "started_after")]
+
+
 def window_seconds(text, option):
     """``7d`` -> 604800: a duration of seconds (s), minutes (m), hours (h), days (d) or weeks (w)."""
     match = _WINDOW.match(str(text))

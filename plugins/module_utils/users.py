@@ -46,6 +46,18 @@ ROLES = (
     "greathorn_client_manager",
 )
 
+
+def role_options():
+    """The suboptions of a ``roles`` option: a role, in a tenant (None: the user's own)."""
+    return dict(role_id=dict(type="str", required=True, choices=list(ROLES)), tenant_id=dict(type="str"))
+
+
+def check_role_tenants_are_uuids(module, roles):
+    """Refuse, before any request, a ``roles[].tenant_id`` that is not a UUID."""
+    for role in roles or []:
+        module.check_uuid(role["tenant_id"], "roles[].tenant_id")
+
+
 # The notification enum of the API specification (components.schemas.userNotifications).
 NOTIFICATIONS = (
     "maintenance", "quota", "reports", "backup_error", "backup_warning", "backup_info", "backup_daily_report",
@@ -239,8 +251,7 @@ def validate_user_options(module):
     email = (p["contact"] or {}).get("email")
     if email is not None and not EMAIL_RE.match(email):
         raise AcronisFailure("contact.email %r of user '%s' is not a valid e-mail address" % (email, p["login"]))
-    for role in p["roles"] or []:
-        module.check_uuid(role["tenant_id"], "roles[].tenant_id")
+    check_role_tenants_are_uuids(module, p["roles"])
     if p["purge_roles"] and p["roles"] is None:
         raise AcronisFailure("purge_roles needs roles: set the roles user '%s' keeps" % p["login"])
     if p["roles"] is not None and p["state"] == "absent":
@@ -440,8 +451,7 @@ def validate_policy_options(module):
     check_login(p["login"])
     module.check_uuid(p["user_id"], "user_id")
     module.check_uuid(p["tenant_id"], "tenant_id")
-    for role in p["roles"]:
-        module.check_uuid(role["tenant_id"], "roles[].tenant_id")
+    check_role_tenants_are_uuids(module, p["roles"])
     if p["purge"] and p["state"] == "absent":
         raise AcronisFailure("purge needs state=present")
     user = p["user"]

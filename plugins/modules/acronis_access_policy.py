@@ -182,14 +182,13 @@ def run(module):
 
 
 def main():
-    role = dict(role_id=dict(type="str", required=True, choices=list(users.ROLES)), tenant_id=dict(type="str"))
     argument_spec = dict(
         user_id=dict(type="str"),
         login=dict(type="str"),
         user=dict(type="dict"),
         user_created=dict(type="bool", default=False),
         tenant_id=dict(type="str", aliases=["tenant"]),
-        roles=dict(type="list", elements="dict", default=[], options=role),
+        roles=dict(type="list", elements="dict", default=[], options=users.role_options()),
         state=dict(type="str", choices=["present", "absent"], default="present"),
         purge=dict(type="bool", default=False),
     )

@@ -155,23 +155,8 @@ def run(module):
 
 
 def main():
-    window = dict(type="str")
-    AcronisModule(
-        argument_spec=dict(
-            completed_within=window, completed_after=window, completed_before=window,
-            started_within=window, started_after=window, started_before=window,
-            state=dict(type="list", elements="str", choices=["enqueued", "assigned", "started", "paused", "completed"]),
-            type=dict(type="list", elements="str"),
-            result=dict(type="list", elements="str", choices=["ok", "warning", "error", "cancelled", "abandoned", "timedout"]),
-            tenant_ids=dict(type="list", elements="str"),
-            policy_ids=dict(type="list", elements="str"),
-            resource_ids=dict(type="list", elements="str"),
-            task_ids=dict(type="list", elements="int"),
-            limit=dict(type="int", default=monitoring.DEFAULT_LIMIT),
-        ),
-        mutually_exclusive=[("completed_within", "completed_after"), ("started_within", "started_after")],
-        supports_check_mode=True,
-    ).execute(run)
+    AcronisModule(argument_spec=monitoring.task_filter_spec(), mutually_exclusive=monitoring.TASK_FILTER_EXCLUSIVE,
+                  supports_check_mode=True).execute(run)
 
 
 if __name__ == "__main__":

@@ -371,8 +371,7 @@ def main():
         password=dict(type="str", no_log=True),
         update_password=dict(type="str", choices=["always", "on_create", "until_activated"], default="on_create",
                              no_log=False),
-        roles=dict(type="list", elements="dict", options=dict(
-            role_id=dict(type="str", required=True, choices=list(users.ROLES)), tenant_id=dict(type="str"))),
+        roles=dict(type="list", elements="dict", options=users.role_options()),
         purge_roles=dict(type="bool", default=False),
     )
     AcronisModule(argument_spec=argument_spec, supports_check_mode=True).execute(run)
