@@ -8,16 +8,29 @@ over a ``referencing`` registry holding the spec; a verdict is then ``is_valid(i
 
 The verdict is one-sided: ``True`` only when openapi-core certainly agrees (the operation its path
 finder picks, parameters cast as it casts them, the same schemas and validator classes). Anything
-unusual answers ``False`` and goes to openapi-core, which decides and words the violations: form or
-non-JSON bodies, response headers, header or cookie parameters, parameter styles and types other
-than string/integer/boolean, repeated or empty values, paths ``urljoin`` rewrites or with a ``{``.
-``contract.CROSS_CHECK`` (on in the simulator's own tests) re-validates every fast pass with openapi-core.
+unusual answers ``False`` and goes to openapi-core, which decides and words the violations: non-JSON
+bodies other than plain string forms, response headers, cookie parameters, header parameters other
+than strings, parameter styles and types other than string/integer/boolean, repeated or empty
+values, paths ``urljoin`` rewrites or with a ``{``. ``contract.CROSS_CHECK`` (on in the simulator's
+own tests) re-validates every fast pass with openapi-core.
+
+A form body (``application/x-www-form-urlencoded``: the token endpoint) is decided here when each
+field occurs once, is not empty and is a property of type string: openapi-core then reads it as
+the same object of strings (``parse_qsl``, no casting) and validates it with the same class.
+
+Responses that carry a ``timestamp`` of their own (lists of offering items, usages) are otherwise
+the same bytes again and again: the parent's items, read once per customer. Their verdict is kept:
+the timestamp is validated against its own property schema, and the rest, with the timestamp
+replaced by one that passed, is validated once per distinct content. That is the same verdict
+where the object's schema constrains the timestamp only through its property (``_PER_PROPERTY``).
 """
 
+import hashlib
 import json
 import re
-from collections import namedtuple
-from urllib.parse import urljoin
+import threading
+from collections import OrderedDict, namedtuple
+from urllib.parse import parse_qsl, urljoin
 
 from openapi_core.templating.paths.parsers import PathParser
 from openapi_core.util import BOOLEAN_FALSE_VALUES, BOOLEAN_TRUE_VALUES
@@ -27,6 +40,7 @@ from referencing.jsonschema import DRAFT4
 
 _URN = "urn:acronis-simulator:spec"
 _JSON = "application/json"
+_FORM = "application/x-www-form-urlencoded"
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 _EMPTY = "no content"
 _UNCAST = object()
@@ -37,10 +51,51 @@ _CASTS = {"string": lambda raw: raw,
           "integer": lambda raw: int(raw) if re.fullmatch("-?[0-9]+", raw) else _UNCAST,
           "boolean": lambda raw: _BOOLEANS.get(raw.lower(), _UNCAST)}
 
-# parameters: [(name, "path" or "query", cast, is_valid, missing_ok)], None: left to openapi-core;
+# parameters: [(name, "path", "query" or "header", cast, is_valid, missing_ok)], None: left to openapi-core;
 # body: is_valid of a JSON body, None: left to openapi-core, False: the operation takes none;
+# form: (is_valid, names of its string properties) of a form body, or None: left to openapi-core;
 # responses: {status: is_valid of JSON data, _EMPTY (no content), or None: left to openapi-core}.
-_Operation = namedtuple("_Operation", "parameters body responses")
+_Operation = namedtuple("_Operation", "parameters body form responses")
+
+# The keywords an object schema may have for its properties to be judged one by one: none of them
+# relates one property's value to another's (required and min/maxProperties look at names only).
+_PER_PROPERTY = frozenset(("type", "properties", "required", "additionalProperties", "minProperties",
+                           "maxProperties", "nullable", "description", "title", "example", "deprecated",
+                           "readOnly", "writeOnly", "externalDocs", "xml"))
+_VOLATILE = "timestamp"
+_KEPT_VERDICTS = 512
+
+
+class _KeptVerdict:
+    """is_valid of a response schema whose ``timestamp`` property is judged apart (module docstring)."""
+
+    def __init__(self, whole, stamp):
+        self.whole, self.stamp = whole, stamp
+        self.standin = None
+        self.passed = OrderedDict()
+        self.lock = threading.Lock()
+
+    def __call__(self, instance):
+        if not isinstance(instance, dict) or _VOLATILE not in instance:
+            return self.whole(instance)
+        if not self.stamp(instance[_VOLATILE]):
+            return False
+        with self.lock:
+            if self.standin is None:
+                self.standin = instance[_VOLATILE]
+            rest = dict(instance, **{_VOLATILE: self.standin})
+        key = hashlib.sha256(json.dumps(rest, separators=(",", ":")).encode()).digest()
+        with self.lock:
+            if key in self.passed:
+                self.passed.move_to_end(key)
+                return True
+        if not self.whole(rest):
+            return False
+        with self.lock:
+            self.passed[key] = True
+            if len(self.passed) > _KEPT_VERDICTS:
+                self.passed.popitem(last=False)
+        return True
 
 
 def _part(text):
@@ -117,6 +172,7 @@ class FastContract:
         listed = (["%s/parameters/%d" % (pointer, i) for i in range(len(operation.get("parameters", [])))]
                   + ["%s/parameters/%d" % (item_pointer, i) for i in range(len(item.get("parameters", [])))])
         body = "requestBody" in operation and self._media(*self._at(pointer + "/requestBody"), OAS30WriteValidator)
+        form = self._form(*self._at(pointer + "/requestBody")) if "requestBody" in operation else None
         responses = {}
         for status in operation["responses"]:
             response, response_pointer = self._at(pointer + "/responses/" + _part(status))
@@ -126,7 +182,7 @@ class FastContract:
                 responses[status] = _EMPTY      # openapi-core looks at neither data nor content type
             else:
                 responses[status] = self._media(response, response_pointer, OAS30ReadValidator)
-        return _Operation(self._parameters(listed), body, responses)
+        return _Operation(self._parameters(listed), body, form, responses)
 
     def _media(self, node, pointer, cls):
         """is_valid of the JSON media type of a request body or response (None: no JSON, or a $ref elsewhere)."""
@@ -135,7 +191,26 @@ class FastContract:
             return None
         if "schema" not in media:
             return lambda _instance: True   # any JSON
-        return self._validator(cls, pointer + "/content/application~1json/schema")
+        schema_pointer = pointer + "/content/" + _part(_JSON) + "/schema"
+        whole = self._validator(cls, schema_pointer)
+        schema, schema_pointer = self._at(schema_pointer)
+        if (cls is OAS30ReadValidator and isinstance(schema, dict) and schema.get("type") == "object"
+                and _VOLATILE in (schema.get("properties") or {}) and set(schema) <= _PER_PROPERTY):
+            return _KeptVerdict(whole, self._validator(cls, schema_pointer + "/properties/" + _VOLATILE))
+        return whole
+
+    def _form(self, node, pointer):
+        """(is_valid, names of its string properties) of a form request body, or None (module docstring)."""
+        media = (node or {}).get("content", {}).get(_FORM)
+        if media is None or "schema" not in media or "encoding" in media:
+            return None
+        schema, schema_pointer = self._at(pointer + "/content/" + _part(_FORM) + "/schema")
+        if not isinstance(schema, dict) or schema.get("type") != "object":
+            return None
+        names = frozenset(name for name, definition in (schema.get("properties") or {}).items()
+                          if isinstance(definition, dict) and definition.get("type") == "string"
+                          and "$ref" not in definition)
+        return self._validator(OAS30WriteValidator, schema_pointer), names
 
     def _parameters(self, listed):
         """The parameters as openapi-core reads them (an operation's own before the path item's), or None."""
@@ -148,8 +223,8 @@ class FastContract:
                 continue
             seen.add((definition["name"], definition["in"]))
             schema = self._at(pointer + "/schema")[0] if "schema" in definition else None
-            if (definition["in"] not in ("path", "query") or not isinstance(schema, dict)
-                    or schema.get("type") not in _CASTS
+            if (definition["in"] not in ("path", "query", "header") or not isinstance(schema, dict)
+                    or schema.get("type") not in _CASTS or (definition["in"] == "header" and schema["type"] != "string")
                     or {"style", "explode", "allowEmptyValue", "content"} & set(definition)):
                 return None
             is_valid = self._validator(OAS30WriteValidator, pointer + "/schema")
@@ -170,13 +245,16 @@ class FastContract:
                 return self.operations[(method.lower(), template)], match.named
         return None, None
 
-    def request_ok(self, method, path, query, _headers, body, content_type, parsed=None):
+    def request_ok(self, method, path, query, headers, body, content_type, parsed=None):
         """True only when the request certainly passes openapi-core's parameter and body validation."""
         operation, variables = self.find(method, path)
         if operation is None or operation.parameters is None:
             return False
         for name, location, cast, is_valid, missing_ok in operation.parameters:
-            values = query.getlist(name) if location == "query" else [variables[name]] if name in variables else []
+            if location == "header":
+                values = headers.getlist(name)
+            else:
+                values = query.getlist(name) if location == "query" else [variables[name]] if name in variables else []
             if not values and missing_ok:
                 continue
             value = cast(values[0]) if len(values) == 1 and values[0] != "" else _UNCAST
@@ -184,6 +262,8 @@ class FastContract:
                 return False
         if operation.body is False:
             return True     # openapi-core ignores a body the operation does not take
+        if content_type == _FORM and operation.form is not None and body:
+            return self._form_ok(operation.form, body)
         if operation.body is None or not body or content_type != _JSON:
             return False
         if parsed is None:
@@ -192,6 +272,18 @@ class FastContract:
             except ValueError:
                 return False
         return operation.body(parsed)
+
+    @staticmethod
+    def _form_ok(form, body):
+        is_valid, names = form
+        try:
+            fields = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=True)
+        except (UnicodeDecodeError, ValueError):
+            return False
+        given = [name for name, _value in fields]
+        if len(set(given)) != len(given) or not set(given) <= names or any(value == "" for _name, value in fields):
+            return False
+        return is_valid(dict(fields))
 
     def response_ok(self, method, path, status, data, content_type):
         """True only when the response certainly passes openapi-core's response validation."""

@@ -131,11 +131,71 @@ def test_fast_verdicts_cover_the_everyday_calls(simulator, api):
         assert fast.response_ok("GET", contract.API_PREFIX + path, response.status_code, response.content,
                                 "application/json"), path
     assert fast.response_ok("DELETE", "/api/2/reports/" + UUID, 204, b"", None)
-    # Unusual messages go to openapi-core: a form body, a repeated or empty value, a non-digit integer.
-    assert not fast.request_ok("POST", "/api/2/idp/token", ImmutableMultiDict(), Headers(), b"grant_type=x",
-                               "application/x-www-form-urlencoded")
+    # A plain token form is decided here; a repeated or empty field goes to openapi-core.
+    assert fast.request_ok("POST", "/api/2/idp/token", ImmutableMultiDict(), Headers(),
+                           b"grant_type=client_credentials", "application/x-www-form-urlencoded")
+    for form in (b"grant_type=client_credentials&grant_type=password", b"grant_type=client_credentials&scope="):
+        assert not fast.request_ok("POST", "/api/2/idp/token", ImmutableMultiDict(), Headers(), form,
+                                   "application/x-www-form-urlencoded"), form
+    # Unusual messages go to openapi-core: a repeated or empty value, a non-digit integer.
     for query in ([("parent_id", root), ("parent_id", root)], [("parent_id", "")], [("limit", "+3")]):
         assert not fast.request_ok("GET", "/api/2/tenants", ImmutableMultiDict(query), Headers(), b"", None), query
+
+
+def test_fast_form_verdict_never_passes_what_openapi_core_refuses():
+    fast = contract.fast_contract()
+    forms = [b"grant_type=client_credentials", b"grant_type=client_credentials&client_id=a&client_secret=b",
+             b"grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=x.y.z&scope=urn%3Aa",
+             b"grant_type=nonsense", b"grant_type=", b"client_id=a", b"", b"grant_type=password&username=u",
+             b"grant_type=client_credentials&unexpected=1", b"grant_type=client_credentials&grant_type=password",
+             b"grant_type", b"grant_type=client_credentials&&x", b"\xff\xfe", b"grant_type=client%5Fcredentials",
+             b"grant_type=client+credentials", b"grant_type=client_credentials;client_id=a"]
+    verdicts = []
+    for path in ("/api/2/idp/token", "/api/2/idp/revoke_token", "/api/2/idp/introspect_token"):
+        for headers in (Headers(), Headers({"Authorization": "Basic YTpi"}), Headers({"Authorization": "Digest x"}),
+                        Headers([("Authorization", "Basic YTpi"), ("Authorization", "Basic Yzpk")])):
+            for form in forms:
+                verdicts.append(fast.request_ok("POST", path, ImmutableMultiDict(), headers, form,
+                                                "application/x-www-form-urlencoded"))
+                if verdicts[-1]:
+                    assert not contract._request_violations(  # pylint: disable=protected-access
+                        "POST", path, ImmutableMultiDict(), headers, form, "application/x-www-form-urlencoded"), \
+                        (path, headers, form)
+    assert any(verdicts) and not all(verdicts)
+    assert fast.request_ok("POST", "/api/2/idp/token", ImmutableMultiDict(), Headers({"Authorization": "Basic YTpi"}),
+                           b"grant_type=client_credentials", "application/x-www-form-urlencoded")
+    assert not fast.request_ok("POST", "/api/2/idp/token", ImmutableMultiDict(), Headers({"Authorization": "Digest x"}),
+                               b"grant_type=client_credentials", "application/x-www-form-urlencoded")
+
+
+def test_kept_verdicts_judge_every_timestamp_and_every_change(simulator, api):
+    """A response seen before passes again whatever its (valid) timestamp; a change anywhere is judged anew."""
+    root = simulator.credentials["tenant_id"]
+    fast = contract.fast_contract()
+    path = contract.API_PREFIX + "/tenants/%s/offering_items" % root
+    body = api.get("/tenants/%s/offering_items" % root).json()
+    assert "timestamp" in body and body["items"]
+
+    def verdict(instance):
+        return fast.response_ok("GET", path, 200, json.dumps(instance).encode(), "application/json")
+
+    def refused(instance):
+        return contract._response_violations(  # pylint: disable=protected-access
+            "GET", path, ImmutableMultiDict(), Headers(), b"", None, 200, {}, json.dumps(instance).encode(),
+            "application/json")
+
+    assert verdict(body)
+    assert verdict(dict(body, timestamp="2031-01-02T03:04:05+00:00"))       # the same content, another time
+    for stamp in ("yesterday", 7, None, "2031-13-45T00:00:00Z"):
+        changed = dict(body, timestamp=stamp)
+        assert verdict(changed) is (not refused(changed)), stamp
+    items = copy.deepcopy(body["items"])
+    items[0]["status"] = "enabled"
+    assert not verdict(dict(body, items=items)) and refused(dict(body, items=items))
+    assert not verdict(dict(body, unexpected_field=1)) or not refused(dict(body, unexpected_field=1))
+    without = dict(body)
+    del without["items"]
+    assert verdict(without) is (not refused(without))
 
 
 def test_inlined_references_keep_their_meaning():
