@@ -44,6 +44,7 @@ from ansible.module_utils.common.json import Direction, get_module_encoder
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.plugins.loader import filter_loader, test_loader
+from ansible.template import Templar, trust_as_template
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 from ansible.vars.clean import remove_internal_keys
@@ -176,8 +177,10 @@ def preload(action_plugin_name):
     Called by each action plugin of the collection when it is imported. The strategy imports a task's action
     plugin in the controller before it forks the task's workers (one per host), and a forked worker inherits
     what its parent imported: the module with its module_utils, and the Jinja filter and test plugins of
-    ansible-core, which each worker would otherwise load before templating the task's arguments. A worker
-    that imports the action plugin itself (another strategy) only does here what it would do anyway.
+    ansible-core, which each worker would otherwise load before templating the task's arguments; Jinja's
+    lexer and the serialisation profile, which the first template and the first result would build or
+    import in each worker. A worker that imports the action plugin itself (another strategy) only does
+    here what it would do anyway.
     """
     module_file = ActionModule._module_file("%s.%s" % (COLLECTION, action_plugin_name.rsplit(".", 1)[-1]))
     try:
@@ -189,6 +192,12 @@ def preload(action_plugin_name):
         for loader in (filter_loader, test_loader):
             for _plugin in loader.all():
                 pass
+        # Jinja's lexer, which ansible-core builds on the first template a process renders and keeps for all
+        # templates (its own note: "pre-generate the default cached lexer before forking").
+        Templar().template(trust_as_template("{{ 0 }}"))
+        # The serialisation profile of both directions, which ansible-core imports on first use.
+        for direction in (Direction.CONTROLLER_TO_MODULE, Direction.MODULE_TO_CONTROLLER):
+            get_module_encoder(PROFILE, direction)
         _PRELOADED_JINJA_PLUGINS.append(True)
 
 

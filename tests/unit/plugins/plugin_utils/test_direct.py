@@ -214,6 +214,18 @@ def test_preload_imports_the_module_and_fills_the_jinja_plugin_caches(monkeypatc
     assert "ansible.builtin.version" in test_loader._cached_non_collection_wrappers
 
 
+def test_preload_builds_the_lexer_and_imports_the_serialisation_profile(monkeypatch):
+    from ansible._internal._templating._jinja_bits import AnsibleEnvironment
+    profiles = ["ansible.module_utils._internal._json._profiles._module_legacy_%s" % way for way in ("c2m", "m2c")]
+    for name in profiles:
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    monkeypatch.setattr(AnsibleEnvironment, "_lexer_cache", type(AnsibleEnvironment._lexer_cache)(50))
+    monkeypatch.setattr(direct, "_PRELOADED_JINJA_PLUGINS", [])
+    direct.preload("ansible_collections.acronis.cyber_platform.plugins.action.acronis_tenant_info")
+    assert len(AnsibleEnvironment._lexer_cache) == 1
+    assert all(name in sys.modules for name in profiles)
+
+
 def test_preload_of_an_action_without_a_module_does_nothing(monkeypatch):
     monkeypatch.setattr(direct, "_PRELOADED_JINJA_PLUGINS", [])
     direct.preload("ansible_collections.acronis.cyber_platform.plugins.action.no_such_module")
