@@ -210,17 +210,17 @@ def audit(state, inventory):
     duplicates += ["user %r x%d" % (n, c) for n, c in sorted(logins.items()) if c > 1]
     missing = []
     for customer in inventory["customers"]["hosts"].values():
-        name = customer["customer_onboarding_name"]
+        name = customer["tenant_onboarding_name"]
         tenant = next((t for t in tenants if t.get("parent_id") == partner and t["name"] == name), None)
         if tenant is None or tenant.get("kind") != "customer":
             missing.append("tenant %r" % name)
             continue
         items = tenant.get("_items") or {}
-        for wanted in customer["customer_onboarding_offering_items"]:
+        for wanted in customer["tenant_onboarding_offering_items"]:
             found = [v for k, v in items.items() if _item_matches(k, wanted) and v.get("status") == 1]
             if not found or (found[0].get("quota") or {}).get("value") != wanted["quota"]["value"]:
                 missing.append("offering item %s of %r" % (wanted["name"], name))
-        for admin in customer["customer_onboarding_administrators"]:
+        for admin in customer["tenant_onboarding_administrators"]:
             user = next((u for u in users if u["login"] == admin["login"] and u.get("tenant_id") == tenant["id"]), None)
             if user is None:
                 missing.append("user %r" % admin["login"])

@@ -60,21 +60,21 @@ def inventory(n):
     hosts = {}
     for i in range(1, n + 1):
         hosts["bench-%04d" % i] = {
-            "customer_onboarding_name": "Bench Customer %04d" % i,
-            "customer_onboarding_customer_id": "BENCH-%04d" % i,
-            "customer_onboarding_contact": {"email": "it@customer%04d.example" % i},
-            "customer_onboarding_offering_items": [
+            "tenant_onboarding_name": "Bench Customer %04d" % i,
+            "tenant_onboarding_customer_id": "BENCH-%04d" % i,
+            "tenant_onboarding_contact": {"email": "it@customer%04d.example" % i},
+            "tenant_onboarding_offering_items": [
                 {"name": "pw_workstations", "quota": {"value": 10 + i % 50}},
                 {"name": "pw_storage", "infra_id": HOSTED_STORAGE, "quota": {"value": 1099511627776}},
             ],
-            "customer_onboarding_administrators": [
+            "tenant_onboarding_administrators": [
                 {"login": "bench-admin-%04d" % i, "email": "admin@customer%04d.example" % i,
                  "firstname": "Admin", "lastname": "Number %d" % i},
             ],
         }
     return {"customers": {
         "vars": {"ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}",
-                 "customer_onboarding_mfa": True, "customer_onboarding_edition": "per_workload"},
+                 "tenant_onboarding_mfa": True, "tenant_onboarding_edition": "per_workload"},
         "hosts": hosts}}
 
 

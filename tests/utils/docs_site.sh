@@ -56,7 +56,7 @@ chmod og-w "$source_dir/rst"   # antsibull-docs wants the directory writable by 
 for page in index.html collections/acronis/cyber_platform/index.html \
     collections/acronis/cyber_platform/tenants_inventory.html \
     collections/acronis/cyber_platform/acronis_tenant_module.html \
-    collections/acronis/cyber_platform/customer_onboarding_role.html; do
+    collections/acronis/cyber_platform/tenant_onboarding_role.html; do
     [[ -s $out/html/$page ]] || { echo "docs-site: FAILED: no $page in $out/html" >&2; exit 1; }
 done
 echo "docs-site: $(find "$out/html" -name '*.html' | wc -l) pages in $out/html (open $out/html/index.html)"

@@ -45,7 +45,7 @@ tar -tzf "$tarball" | sed 's#^\./##; s#/$##' | sort >"$out/contents.txt"
 for wanted in MANIFEST.json FILES.json README.md meta/runtime.yml meta/execution-environment.yml requirements.txt bindep.txt \
     plugins/inventory/tenants.py plugins/modules/acronis_tenant.py plugins/module_utils/client.py \
     plugins/doc_fragments/connection.py plugins/doc_fragments/plugin_connection.py \
-    roles/customer_onboarding/meta/argument_specs.yml roles/tenant_onboarding/tasks/main.yml \
+    roles/tenant_onboarding/meta/argument_specs.yml roles/tenant_onboarding/tasks/main.yml \
     playbooks/onboard_customers.yml playbooks/inventory/localhost.yml playbooks/inventory/acronis_tenants.yml \
     playbooks/inventory/customers.yml extensions/awx/credential_type_inputs.yml extensions/awx/credential_type_injectors.yml \
     extensions/ee/execution-environment.yml docs/awx.md changelogs/changelog.yaml; do
@@ -105,13 +105,13 @@ onboard
 [[ $(writes) -gt 0 ]] || fail "the onboarding wrote nothing"
 onboard | tee "$out/second-run.log"
 second_writes=$(writes)
-# The customers' tenant names, as the roles name them (customer_onboarding_name, else the host name).
+# The customers' tenant names, as the roles name them (tenant_onboarding_name, else the host name).
 "$venv_bin/ansible-inventory" -i "$customers_inventory" --list | "$venv_bin/python" -c '
 import json, sys
 inventory = json.load(sys.stdin)
 hostvars = inventory["_meta"]["hostvars"]
 for host in inventory["customers"]["hosts"]:
-    print(hostvars[host].get("customer_onboarding_name", host))' >"$out/customer-names.txt"
+    print(hostvars[host].get("tenant_onboarding_name", host))' >"$out/customer-names.txt"
 customers=$(wc -l <"$out/customer-names.txt")
 unchanged=$(grep -Ec '^[^ ]+ +: ok=[0-9]+ +changed=0 +unreachable=0 +failed=0' "$out/second-run.log" || true)
 if [[ $unchanged != "$customers" || $second_writes != 0 ]]; then
