@@ -55,6 +55,24 @@ JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 TENANT_SCOPE = "urn:acronis.com:tenant-id:%s"
 
 
+class _Authorization(object):
+    """A request's own Authorization header (None: no header), as a requests ``auth`` callable.
+
+    Passed as ``auth`` on every request: requests puts a ``~/.netrc`` login on a request whose ``auth`` is
+    unset, which would replace the bearer token (and add a login to the token exchange).
+    """
+
+    def __init__(self, value=None):
+        self.value = value
+
+    def __call__(self, request):
+        if self.value is None:
+            request.headers.pop("Authorization", None)
+        else:
+            request.headers["Authorization"] = self.value
+        return request
+
+
 def _retry_after_seconds(response):
     """Seconds the service asked us to wait, or None. Only the delta-seconds form is used by Acronis."""
     value = response.headers.get("Retry-After")
@@ -339,12 +357,12 @@ class AcronisClient:
         lost = False        # an earlier attempt may have been carried out: its answer never came
         while True:
             headers = {}
-            request_auth = auth
+            request_auth = auth or _Authorization()
             if authenticate:
                 if self._basic is not None:
                     request_auth = self._basic
                 else:
-                    headers["Authorization"] = "Bearer " + self.access_token(stale=stale)
+                    request_auth = _Authorization("Bearer " + self.access_token(stale=stale))
             self.stats["requests"] += 1
             if method not in SAFE_METHODS and path != TOKEN_PATH:
                 self.stats["writes"] += 1

@@ -145,6 +145,27 @@ def test_token_is_issued_with_client_credentials_and_used_as_bearer(http, tokens
     assert api_calls(http)[0].headers["Authorization"] == "Bearer tok-1"
 
 
+def test_a_netrc_entry_for_the_host_never_replaces_the_bearer_token(http, make_client, tmp_path, monkeypatch):
+    """requests puts a ~/.netrc login on a request that has no auth of its own: never on ours."""
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine dc.example.test login someone password elsewhere\n")
+    monkeypatch.setenv("NETRC", str(netrc))
+    authorizations = []
+
+    def token_reply(request, context):
+        authorizations.append(request.headers.get("Authorization"))
+        grant = parse_qs(request.text)["grant_type"][0]
+        return {"access_token": "scoped-token" if "jwt-bearer" in grant else "base-token", "expires_on": NOW + TOKEN_TTL}
+
+    http.post(TOKEN_URL, json=token_reply)
+    http.get(API + "/tenants/" + TENANT, json={})
+    client = make_client()
+    client.get("/tenants/{tenant_id}", tenant_id=TENANT)
+    client.scoped(TENANT).get("/tenants/{tenant_id}", tenant_id=TENANT)
+    assert authorizations == ["Basic " + base64.b64encode(b"cid:secret").decode("ascii"), None]
+    assert [r.headers["Authorization"] for r in api_calls(http)] == ["Bearer base-token", "Bearer scoped-token"]
+
+
 def test_token_is_reused_in_memory(http, tokens, make_client):
     http.get(API + "/tenants/" + TENANT, json={})
     client = make_client()
