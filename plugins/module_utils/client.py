@@ -356,7 +356,6 @@ class AcronisClient:
         attempt = 0
         lost = False        # an earlier attempt may have been carried out: its answer never came
         while True:
-            headers = {}
             request_auth = auth or _Authorization()
             if authenticate:
                 if self._basic is not None:
@@ -370,7 +369,7 @@ class AcronisClient:
                 # verify is passed on every request: requests lets REQUESTS_CA_BUNDLE or
                 # CURL_CA_BUNDLE override a session-level verify=False (psf/requests#3829).
                 response = self.session.request(method, url, params=params, json=json_body, data=data,
-                                                headers=headers, auth=request_auth, timeout=self.timeout,
+                                                auth=request_auth, timeout=self.timeout,
                                                 verify=self.validate_certs, allow_redirects=allow_redirects)
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
                     requests.exceptions.ChunkedEncodingError) as exc:

@@ -187,7 +187,7 @@ def preload(action_plugin_name):
         importlib.import_module(module_file)
     except ImportError:  # no module of that name: the worker will say so, as without the preload
         return
-    if not _PRELOADED_JINJA_PLUGINS:
+    if not _PRELOADED_ONCE:
         # Both loaders keep what they found until a plugin directory is added, which empties them again.
         for loader in (filter_loader, test_loader):
             for _plugin in loader.all():
@@ -198,10 +198,11 @@ def preload(action_plugin_name):
         # The serialisation profile of both directions, which ansible-core imports on first use.
         for direction in (Direction.CONTROLLER_TO_MODULE, Direction.MODULE_TO_CONTROLLER):
             get_module_encoder(PROFILE, direction)
-        _PRELOADED_JINJA_PLUGINS.append(True)
+        _PRELOADED_ONCE.append(True)
 
 
-_PRELOADED_JINJA_PLUGINS = []
+# Not empty once the controller holds what every action plugin shares: the plugin caches, the lexer, the profile.
+_PRELOADED_ONCE = []
 
 
 def run_main(import_name, payload):

@@ -18,11 +18,12 @@ A form body (``application/x-www-form-urlencoded``: the token endpoint) is decid
 field occurs once, is not empty and is a property of type string: openapi-core then reads it as
 the same object of strings (``parse_qsl``, no casting) and validates it with the same class.
 
-Responses that carry a ``timestamp`` of their own (lists of offering items, usages) are otherwise
-the same bytes again and again: the parent's items, read once per customer. Their verdict is kept:
-the timestamp is validated against its own property schema, and the rest, with the timestamp
-replaced by one that passed, is validated once per distinct content. That is the same verdict
-where the object's schema constrains the timestamp only through its property (``_PER_PROPERTY``).
+Responses that carry a ``timestamp`` of their own (lists of tenants, offering items, users, access
+policies) are otherwise the same bytes again and again: the parent's items, read once per customer.
+Their verdict is kept: the timestamp is validated against its own property schema, and the rest,
+with the timestamp replaced by one that passed, is validated once per distinct content. That is the
+same verdict where the object's schema constrains the timestamp only through its property
+(``_PER_PROPERTY``).
 """
 
 import hashlib
@@ -171,8 +172,9 @@ class FastContract:
         operation, item = self._at(pointer)[0], self._at(item_pointer)[0]
         listed = (["%s/parameters/%d" % (pointer, i) for i in range(len(operation.get("parameters", [])))]
                   + ["%s/parameters/%d" % (item_pointer, i) for i in range(len(item.get("parameters", [])))])
-        body = "requestBody" in operation and self._media(*self._at(pointer + "/requestBody"), OAS30WriteValidator)
-        form = self._form(*self._at(pointer + "/requestBody")) if "requestBody" in operation else None
+        request_body = self._at(pointer + "/requestBody") if "requestBody" in operation else None
+        body = request_body is not None and self._media(*request_body, OAS30WriteValidator)
+        form = self._form(*request_body) if request_body is not None else None
         responses = {}
         for status in operation["responses"]:
             response, response_pointer = self._at(pointer + "/responses/" + _part(status))

@@ -205,7 +205,7 @@ def test_preload_imports_the_module_and_fills_the_jinja_plugin_caches(monkeypatc
     from ansible.plugins.loader import filter_loader, test_loader
     name = "ansible_collections.acronis.cyber_platform.plugins.modules.acronis_tenant_info"
     monkeypatch.delitem(sys.modules, name, raising=False)
-    monkeypatch.setattr(direct, "_PRELOADED_JINJA_PLUGINS", [])
+    monkeypatch.setattr(direct, "_PRELOADED_ONCE", [])
     filter_loader._clear_caches()
     test_loader._clear_caches()
     direct.preload("ansible_collections.acronis.cyber_platform.plugins.action.acronis_tenant_info")
@@ -220,13 +220,13 @@ def test_preload_builds_the_lexer_and_imports_the_serialisation_profile(monkeypa
     for name in profiles:
         monkeypatch.delitem(sys.modules, name, raising=False)
     monkeypatch.setattr(AnsibleEnvironment, "_lexer_cache", type(AnsibleEnvironment._lexer_cache)(50))
-    monkeypatch.setattr(direct, "_PRELOADED_JINJA_PLUGINS", [])
+    monkeypatch.setattr(direct, "_PRELOADED_ONCE", [])
     direct.preload("ansible_collections.acronis.cyber_platform.plugins.action.acronis_tenant_info")
     assert len(AnsibleEnvironment._lexer_cache) == 1
     assert all(name in sys.modules for name in profiles)
 
 
 def test_preload_of_an_action_without_a_module_does_nothing(monkeypatch):
-    monkeypatch.setattr(direct, "_PRELOADED_JINJA_PLUGINS", [])
+    monkeypatch.setattr(direct, "_PRELOADED_ONCE", [])
     direct.preload("ansible_collections.acronis.cyber_platform.plugins.action.no_such_module")
-    assert direct._PRELOADED_JINJA_PLUGINS == []
+    assert direct._PRELOADED_ONCE == []
