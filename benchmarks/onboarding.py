@@ -15,15 +15,17 @@ Configurations, in one run:
 - the uri baseline at the same forks;
 - the floor: benchmarks/ansible_floor.yml, as many tasks per host as the
   onboarding role runs, each doing nothing (what any path pays Ansible);
-- the in-process path at forks 1, 5, 10 and 20 (--scaling-forks).
+- the in-process path, and the floor, at forks 1, 5, 10 and 20 (--scaling-forks).
 
 After each run it reads the simulator's request log (GET /_sim/requests, then
 DELETE) and prints: seconds, seconds per customer, requests per customer
 (all the run's requests over N, so the few a run sends once - the token, the
 API client and its tenant - count as a fraction),
 writes, the server's share of the time (the sum of the requests' durations in
-the log over the wall time), and the ratio to the uri baseline and to the
-module path.
+the log over the wall time), the ratio to the uri baseline and to the
+module path, and the time over the floor's at the same forks. The uri ratio
+and the floor multiple are measured within one run, so they compare across
+machines where the seconds do not.
 
 Each generated customer: a tenant with a contact, MFA on and a customer ID;
 two offering items with quotas (workstations, hosted storage) in the
@@ -187,6 +189,7 @@ def main():
         for forks in [int(f) for f in args.scaling_forks.split(",") if f.strip()]:
             if forks != args.forks:
                 rows += measure("in-process", n, forks, args.latency, workdir)
+                rows += measure("ansible floor", n, forks, args.latency, workdir, floor=True)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -199,17 +202,21 @@ def main():
     uri_first = seconds("uri playbook", args.forks, "first run")
     module = dict((run, seconds("module path", args.forks, run)) for run in ("first run", "no-op run"))
     print("%d customers, simulator latency %g s, ACRONIS_DIRECT_EXECUTION=false for the module path" % (n, args.latency))
-    print("%-13s %5s  %-10s %8s %7s %9s %7s %8s %11s %11s" % (
-        "path", "forks", "run", "seconds", "s/cust", "req/cust", "writes", "server", "uri/this", "module/this"))
+    print("%-13s %5s  %-10s %8s %7s %9s %7s %8s %11s %11s %11s" % (
+        "path", "forks", "run", "seconds", "s/cust", "req/cust", "writes", "server", "uri/this", "module/this",
+        "this/floor"))
     for label, forks, run, took, requests, writes, server in sorted(rows, key=lambda r: (r[0] != "in-process", r[0], r[1], r[2])):
         vs_uri = "%.1fx" % (uri_first / took) if uri_first else "-"
         vs_module = "%.1fx" % (module[run] / took) if module.get(run) and forks == args.forks else "-"
-        print("%-13s %5d  %-10s %8.1f %7.2f %9.2f %7d %7.0f%% %11s %11s" % (
-            label, forks, run, took, took / n, requests / float(n), writes, 100.0 * server / took, vs_uri, vs_module))
+        floor = seconds("ansible floor", forks, "no request")
+        vs_floor = "%.1fx" % (took / floor) if floor and label != "ansible floor" else "-"
+        print("%-13s %5d  %-10s %8.1f %7.2f %9.2f %7d %7.0f%% %11s %11s %11s" % (
+            label, forks, run, took, took / n, requests / float(n), writes, 100.0 * server / took, vs_uri, vs_module,
+            vs_floor))
     print("ansible floor: benchmarks/ansible_floor.yml, five tasks per host that send nothing.")
     print("uri/this: the uri playbook's first run over this row's time; module/this: the module path's time "
           "(same run, forks %d) over this row's; server: the sum of the requests' durations in the simulator's "
-          "log over the wall time." % args.forks)
+          "log over the wall time; this/floor: this row's time over the floor's at the same forks." % args.forks)
 
 
 if __name__ == "__main__":
