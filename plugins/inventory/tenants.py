@@ -124,13 +124,13 @@ seealso:
 '''
 
 EXAMPLES = r'''
----
-# acronis_tenants.yml: every enabled customer under the API client's tenant; the
-# connection comes from ACRONIS_BASE_URL, ACRONIS_CLIENT_ID and ACRONIS_CLIENT_SECRET.
-plugin: acronis.cyber_platform.tenants
-kinds: [customer]
+# The smallest source, acronis_tenants.yml: every enabled customer under the API
+# client's tenant; the connection comes from ACRONIS_BASE_URL, ACRONIS_CLIENT_ID
+# and ACRONIS_CLIENT_SECRET.
+#
+#   plugin: acronis.cyber_platform.tenants
+#   kinds: [customer]
 
----
 # The customers of one partner, cached for an hour, with extra groups.
 plugin: acronis.cyber_platform.tenants
 root_tenant_id: 2f6a4c31-4bd0-4a4e-9d1b-6d3a1a1c6f0e
@@ -176,7 +176,6 @@ from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.module_utils.basic import missing_required_lib
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
-from ansible.template import trust_as_template
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import (
     HAS_REQUESTS,
@@ -186,6 +185,10 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_connection
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.token_cache import default_cache_dir
+from ansible_collections.acronis.cyber_platform.plugins.plugin_utils.ansible_core import (
+    trust_as_template,
+    unsupported_message,
+)
 
 TENANTS_PATH = "/tenants"
 CONFIG_SUFFIXES = ("acronis.yml", "acronis.yaml", "acronis_tenants.yml", "acronis_tenants.yaml")
@@ -343,6 +346,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     # ------------------------------------------------------------------ entry
 
     def parse(self, inventory, loader, path, cache=True):
+        unsupported = unsupported_message()
+        if unsupported:
+            raise AnsibleParserError(unsupported)
         super(InventoryModule, self).parse(inventory, loader, path, cache=cache)
         self._read_config_data(path)
 

@@ -14,6 +14,7 @@ import json
 import re
 import traceback
 
+from ansible.module_utils.ansible_release import __version__ as ANSIBLE_CORE_VERSION
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import (
@@ -28,6 +29,21 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.token_cache
 MASK = "********"
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 PLACEHOLDER_PREFIX = "00000000-0000-0000-c4ec-"
+ANSIBLE_CORE = tuple(int(part) for part in re.findall(r"\d+", ANSIBLE_CORE_VERSION)[:2])
+# ansible-core 2.19 and later put a traceback given to fail_json in the result only when tracebacks are shown.
+TRACEBACK_FILTERED = ANSIBLE_CORE >= (2, 19)
+
+
+class LongestFirst(set):
+    """A set of no_log values that the masking walks longest first.
+
+    Before 2.19, ansible-core masks the no_log values of a result in the order of a set: where one value
+    contains another (a password that contains the client secret), only the shorter one is masked and the
+    rest of the longer one shows. 2.19 and later mask the longest first, as this set makes the older do.
+    """
+
+    def __iter__(self):
+        return iter(sorted(set.__iter__(self), key=len, reverse=True))
 
 
 class AcronisFailure(Exception):
@@ -95,7 +111,16 @@ class AcronisModule(AnsibleModule):
             # ansible-core's message for a value that is not a dictionary does not name the option.
             from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
             msg = validation.shape_problem(self.argument_spec, getattr(self, "_acronis_raw_params", None)) or msg
+        self._mask_longest_first()
         super(AcronisModule, self).fail_json(msg=msg, **kwargs)
+
+    def exit_json(self, **kwargs):
+        self._mask_longest_first()
+        super(AcronisModule, self).exit_json(**kwargs)
+
+    def _mask_longest_first(self):
+        if ANSIBLE_CORE < (2, 19):
+            self.no_log_values = LongestFirst(getattr(self, "no_log_values", ()))
 
     def check_preconditions(self):
         """Raise ``AcronisFailure`` when the module cannot run at all (no requests library, no credentials)."""
@@ -194,9 +219,14 @@ class AcronisModule(AnsibleModule):
         except AcronisError as exc:
             self.fail_json(msg="Failed: %s" % exc, error=exc.to_dict())
         except Exception as exc:  # pylint: disable=broad-except
+            details = {}
+            # ansible-core 2.19 and later keep the traceback out of the result unless tracebacks are shown; before
+            # 2.19 a given traceback is always shown, its last line (the exception's class) even below -vvv.
+            if TRACEBACK_FILTERED or self._verbosity >= 3:
+                details["exception"] = traceback.format_exc()
             self.fail_json(msg="%s stopped on an unexpected error (%s); this is a bug of the acronis.cyber_platform "
                                "collection, please report it with the output of -vvv"
-                               % (self._name, one_line(exc)), exception=traceback.format_exc())
+                               % (self._name, one_line(exc)), **details)
         self.exit_json(**result)
 
     def check_uuid(self, value, what):

@@ -18,9 +18,10 @@ action plugin imports the module and calls its ``main()`` in the worker process,
 
 Otherwise the module runs the normal way. Both ways share everything that makes the result: the module
 arguments are built by ``_update_module_args`` (check mode, diff, no_log, verbosity, ``module_defaults`` are
-already in the task's arguments), the module serialises its result with the module encoder through the
-hook ansible-core keeps for this use (``AnsibleModule._record_module_result``), and the controller decodes it
-with ``_parse_returned_data`` exactly as it decodes a module's output. The task's ``environment`` is applied
+already in the task's arguments), the module serialises its result as it would in a module process (on
+ansible-core 2.19 and later through the hook ansible-core keeps for this use,
+``AnsibleModule._record_module_result``; before 2.19 by printing it, which is read back), and the controller
+decodes it with ``_parse_returned_data`` exactly as it decodes a module's output. The task's ``environment`` is applied
 to ``os.environ`` for the length of the run (the ``ACRONIS_*`` fallbacks read it), and the module's warnings
 and deprecations are cleared before and after each run, so that none leak into the next loop item.
 """
@@ -31,37 +32,63 @@ __metaclass__ = type
 import contextlib
 import dataclasses
 import importlib
+import io
 import json
 import os
 import sys
 import traceback
 
-from ansible.module_utils import _internal as module_internal
 from ansible.module_utils import basic
-from ansible.module_utils._internal import _traceback
 from ansible.module_utils.common import warnings as module_warnings
-from ansible.module_utils.common.json import Direction, get_module_encoder
+from ansible.module_utils.common.json import AnsibleJSONEncoder
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.plugins.loader import filter_loader, test_loader
-from ansible.template import Templar, trust_as_template
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 from ansible.vars.clean import remove_internal_keys
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import one_line
+from ansible_collections.acronis.cyber_platform.plugins.plugin_utils.ansible_core import (
+    ANSIBLE_CORE_VERSION,
+    COLLECTION,
+    RUNNING,
+    trust_as_template,
+    unsupported_message,
+)
+
+# ansible-core 2.19 reworked how a module's arguments and result are serialised ("profiles"), gave the result a
+# hook (AnsibleModule._record_module_result), and made the module side's warnings depend on a controller flag.
+# Those are internals: they are used on 2.19 and later only, and when a later release moves one of them, direct
+# execution steps aside (the module runs as a module, the reason shown at -vvv). Before 2.19 the module prints its
+# result and exits, as it does in a module process, and the printed JSON is read back.
+# True where ansible-core has the 2.19 result hook and serialisation profiles (and so the internals below).
+RESULT_HOOK = False
+DIRECT_UNAVAILABLE = None
+if RUNNING >= (2, 19):
+    try:
+        from ansible.module_utils import _internal as module_internal
+        from ansible.module_utils._internal import _traceback
+        from ansible.module_utils.common.json import Direction, get_module_encoder
+        from ansible.template import Templar
+        RESULT_HOOK = hasattr(basic.AnsibleModule, "_record_module_result")
+    except ImportError as exc:
+        module_internal = _traceback = Direction = get_module_encoder = Templar = None
+        DIRECT_UNAVAILABLE = "ansible-core %s no longer has what direct execution uses (%s)" % (
+            ANSIBLE_CORE_VERSION, one_line(exc))
+else:
+    module_internal = _traceback = Direction = get_module_encoder = Templar = None
 
 try:
     from ansible._internal._errors._captured import AnsibleModuleCapturedError, CapturedErrorSummary
-except ImportError:  # another ansible-core: failures keep its own presentation
+except ImportError:  # before 2.19 a module's failure has no "Module failed:" prefix to replace
     AnsibleModuleCapturedError = CapturedErrorSummary = None
 
 display = Display()
 
-COLLECTION = "acronis.cyber_platform"
 SWITCH_ENV = "ACRONIS_DIRECT_EXECUTION"
 SWITCH_VAR = "acronis_direct_execution"
-# Modules of this collection are plain Python modules: the same profile AnsiballZ gives them.
+# Modules of this collection are plain Python modules: the same profile AnsiballZ gives them (2.19 and later).
 PROFILE = "legacy"
 
 
@@ -96,6 +123,9 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}
+        unsupported = unsupported_message()
+        if unsupported:
+            return {"failed": True, "msg": unsupported}
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
         module_name = self._module_name()
@@ -134,6 +164,8 @@ class ActionModule(ActionBase):
             display.warning("%s must be true or false, got %r: running in the worker process" % (SWITCH_VAR, switch))
         if not enabled:
             return "direct execution is switched off (%s / %s)" % (SWITCH_ENV, SWITCH_VAR)
+        if DIRECT_UNAVAILABLE:
+            return DIRECT_UNAVAILABLE
         if self._connection.transport not in ("local", "ansible.builtin.local"):
             return "the connection is %s, not local" % self._connection.transport
         if self._task.async_val:
@@ -161,14 +193,25 @@ class ActionModule(ActionBase):
         self._update_module_args(module_name, module_args, task_vars)
         environment = {}
         self._compute_environment_string(raw_environment_out=environment)
-        encoder = get_module_encoder(PROFILE, Direction.CONTROLLER_TO_MODULE)
-        payload = json.dumps({"ANSIBLE_MODULE_ARGS": module_args}, cls=encoder).encode("utf-8")
         with _task_environment(environment):
-            stdout, rc = run_main(self._module_file(module_name), payload)
-        data = self._parse_returned_data({"stdout": stdout, "stderr": "", "rc": rc}, PROFILE)
+            stdout, rc = run_main(self._module_file(module_name), encode_arguments(module_args))
+        returned = {"stdout": stdout, "stderr": "", "rc": rc}
+        if RESULT_HOOK:
+            data = self._parse_returned_data(returned, PROFILE)
+        else:  # before 2.19, the result has no serialisation profile
+            data = self._parse_returned_data(returned)
         data.pop("_ansible_suppress_tmpdir_delete", None)
         remove_internal_keys(data)
         return data
+
+
+def encode_arguments(module_args):
+    """The module's arguments as AnsiballZ would hand them to the module (``ANSIBLE_MODULE_ARGS``)."""
+    if RESULT_HOOK:
+        encoder = get_module_encoder(PROFILE, Direction.CONTROLLER_TO_MODULE)
+        return json.dumps({"ANSIBLE_MODULE_ARGS": module_args}, cls=encoder).encode("utf-8")
+    # What ansible-core 2.16-2.18 write into the AnsiballZ payload (executor/module_common.py).
+    return json.dumps({"ANSIBLE_MODULE_ARGS": module_args}, cls=AnsibleJSONEncoder, vault_to_text=True).encode("utf-8")
 
 
 def preload(action_plugin_name):
@@ -192,12 +235,13 @@ def preload(action_plugin_name):
         for loader in (filter_loader, test_loader):
             for _plugin in loader.all():
                 pass
-        # Jinja's lexer, which ansible-core builds on the first template a process renders and keeps for all
-        # templates (its own note: "pre-generate the default cached lexer before forking").
-        Templar().template(trust_as_template("{{ 0 }}"))
-        # The serialisation profile of both directions, which ansible-core imports on first use.
-        for direction in (Direction.CONTROLLER_TO_MODULE, Direction.MODULE_TO_CONTROLLER):
-            get_module_encoder(PROFILE, direction)
+        if RESULT_HOOK:
+            # Jinja's lexer, which ansible-core 2.19 builds on the first template a process renders and keeps for
+            # all templates (its own note: "pre-generate the default cached lexer before forking").
+            Templar().template(trust_as_template("{{ 0 }}"))
+            # The serialisation profile of both directions, which ansible-core imports on first use.
+            for direction in (Direction.CONTROLLER_TO_MODULE, Direction.MODULE_TO_CONTROLLER):
+                get_module_encoder(PROFILE, direction)
         _PRELOADED_ONCE.append(True)
 
 
@@ -212,65 +256,76 @@ def run_main(import_name, payload):
     0 or 1. An exception that escapes the module (a bug) becomes a failed result with one line, its
     traceback kept in ``exception`` (which Ansible shows at -vvv); it never reaches the worker.
     """
-    captured = []
-
-    def record(_module, result):
-        encoder = get_module_encoder(PROFILE, Direction.MODULE_TO_CONTROLLER)
-        captured.append(json.dumps(result, cls=encoder))
-        raise _ModuleReturned()
-
-    with _module_globals(payload, record):
+    with _module_globals(payload) as returned:
         try:
             importlib.import_module(import_name).main()
         except _ModuleReturned:
             pass
         except SystemExit as exc:
-            if not captured:
+            if not returned():
                 return _failure("the module exited (status %s) without a result" % exc.code), 1
         except Exception as exc:  # pylint: disable=broad-except
-            if not captured:
+            if not returned():
                 short_name = import_name.rsplit(".", 1)[-1]
                 return _failure("%s stopped on an unexpected error (%s); this is a bug of the %s collection, please "
                                 "report it with the output of -vvv" % (short_name, one_line(exc), COLLECTION),
                                 traceback.format_exc()), 1
-    result = captured[0]
+    result = returned()
     return result, (1 if json.loads(result).get("failed") else 0)
 
 
 def _failure(msg, formatted_traceback=None):
     result = {"failed": True, "msg": msg}
-    # As AnsibleModule.fail_json does: the traceback travels only when the controller shows tracebacks.
-    if formatted_traceback and _traceback.is_traceback_enabled(_traceback.TracebackEvent.ERROR):
+    # As AnsibleModule.fail_json does: the traceback travels only when the controller shows tracebacks
+    # (ansible-core 2.19 decides that itself; before it, Ansible shows one at -vvv).
+    if formatted_traceback and (_traceback.is_traceback_enabled(_traceback.TracebackEvent.ERROR) if RESULT_HOOK
+                                else display.verbosity >= 3):
         result["exception"] = formatted_traceback
     return json.dumps(result)
 
 
 @contextlib.contextmanager
-def _module_globals(payload, record):
+def _module_globals(payload):
     """ansible-core's module-side globals set for one run, and reset after it.
 
-    ``is_controller`` is off for the run so that the module's warnings and deprecations are collected into its
-    result, as in a module process, instead of being displayed by the worker out of turn.
+    Yields a function that returns the JSON result the module returned, or None while it has returned none.
+    On 2.19 and later the result hook records it, and ``is_controller`` is off for the run so that the module's
+    warnings and deprecations are collected into its result, as in a module process, instead of being displayed
+    by the worker out of turn. Before 2.19 the module prints its result, as it would to AnsiballZ, and exits.
     """
-    saved_record = basic.AnsibleModule._record_module_result
-    saved_is_controller = module_internal.is_controller
-    module_internal.is_controller = False
+    recorded = []
+    printed = io.StringIO()
+
+    def record(_module, result):
+        recorded.append(json.dumps(result, cls=get_module_encoder(PROFILE, Direction.MODULE_TO_CONTROLLER)))
+        raise _ModuleReturned()
+
+    def returned():
+        if RESULT_HOOK:
+            return recorded[0] if recorded else None
+        return printed.getvalue().strip() or None
+
     basic._ANSIBLE_ARGS = payload
-    basic._ANSIBLE_PROFILE = PROFILE
-    basic.AnsibleModule._record_module_result = record
     _clear_warnings()
-    try:
-        yield
-    finally:
-        basic.AnsibleModule._record_module_result = saved_record
-        module_internal.is_controller = saved_is_controller
-        basic._ANSIBLE_ARGS = None
-        basic._ANSIBLE_PROFILE = None
-        _clear_warnings()
+    with contextlib.ExitStack() as restore:
+        if RESULT_HOOK:
+            saved_record = basic.AnsibleModule._record_module_result
+            saved_is_controller = module_internal.is_controller
+            module_internal.is_controller = False
+            basic._ANSIBLE_PROFILE = PROFILE
+            basic.AnsibleModule._record_module_result = record
+            restore.callback(setattr, basic.AnsibleModule, "_record_module_result", saved_record)
+            restore.callback(setattr, module_internal, "is_controller", saved_is_controller)
+            restore.callback(setattr, basic, "_ANSIBLE_PROFILE", None)
+        else:
+            restore.enter_context(contextlib.redirect_stdout(printed))
+        restore.callback(setattr, basic, "_ANSIBLE_ARGS", None)
+        restore.callback(_clear_warnings)
+        yield returned
 
 
 def _clear_warnings():
-    # The module side keeps warnings and deprecations in process-wide dicts: one run's must not reach another's.
+    # The module side keeps warnings and deprecations in process-wide collections: one run's must not reach another's.
     module_warnings._global_warnings.clear()
     module_warnings._global_deprecations.clear()
 

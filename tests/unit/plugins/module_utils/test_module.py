@@ -349,11 +349,12 @@ SECRET = "n0t-for-your-eyes-42"
 
 
 @pytest.fixture
-def execute(monkeypatch):
+def execute(monkeypatch, capsys):
     """Run ``AcronisModule.execute(run)`` in-process; returns the result as Ansible would receive it.
 
     Nothing is patched between ``execute`` and the output: the real ``fail_json`` and ``exit_json``
-    run (masking the no_log values), and the result is taken where AnsibleModule emits it.
+    run (masking the no_log values), and the result is taken where AnsibleModule emits it (the result
+    hook of ansible-core 2.19 and later, the printed JSON before).
     """
     for name in ("ACRONIS_BASE_URL", "ACRONIS_CLIENT_ID", "ACRONIS_CLIENT_SECRET"):
         monkeypatch.delenv(name, raising=False)
@@ -363,22 +364,33 @@ def execute(monkeypatch):
                     **(args or {}))
         spec = spec or dict(name=dict(type="str"), password=dict(type="str", no_log=True))
         emitted = []
-        monkeypatch.setattr(AcronisModule, "_record_module_result", lambda self, result: emitted.append(result),
-                            raising=False)
+        if hasattr(AcronisModule, "_record_module_result"):
+            monkeypatch.setattr(AcronisModule, "_record_module_result", lambda self, result: emitted.append(result))
         if patch_module_args is not None:
             with patch_module_args(args):
                 module = AcronisModule(argument_spec=spec, supports_check_mode=True)
         else:
             monkeypatch.setattr(basic, "_ANSIBLE_ARGS", json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode("utf-8"))
             module = AcronisModule(argument_spec=spec, supports_check_mode=True)
+        capsys.readouterr()
         with pytest.raises(SystemExit) as info:
             module.execute(run)
+        if not hasattr(AcronisModule, "_record_module_result"):
+            emitted.append(json.loads(capsys.readouterr().out))
         assert len(emitted) == 1
         result = emitted[0]
         assert (info.value.code == 1) == bool(result.get("failed"))
         return result
 
     return go
+
+
+def tracebacks(monkeypatch, shown):
+    """The module arguments, and ansible-core's setting, under which the controller shows tracebacks (-vvv) or not."""
+    if module_utils.TRACEBACK_FILTERED:  # ansible-core 2.19 and later decide it from their own configuration
+        from ansible.module_utils._internal import _traceback
+        monkeypatch.setattr(_traceback, "_is_traceback_enabled", lambda event: shown)
+    return {"_ansible_verbosity": 3 if shown else 0}
 
 
 def test_execute_returns_the_result_of_run(execute):
@@ -436,13 +448,12 @@ def test_execute_turns_a_transport_error_into_a_failure(execute):
 
 
 def test_execute_turns_an_unexpected_exception_into_one_line_and_keeps_the_traceback_for_vvv(execute, monkeypatch):
-    from ansible.module_utils._internal import _traceback
-    monkeypatch.setattr(_traceback, "_is_traceback_enabled", lambda event: True)
+    shown = tracebacks(monkeypatch, True)
 
     def run(module):
         return {}["items"]
 
-    result = execute(run)
+    result = execute(run, shown)
     assert result["failed"] is True
     msg = result["msg"]
     assert "\n" not in msg
@@ -453,13 +464,12 @@ def test_execute_turns_an_unexpected_exception_into_one_line_and_keeps_the_trace
 
 
 def test_execute_keeps_the_traceback_out_of_the_result_below_vvv(execute, monkeypatch):
-    from ansible.module_utils._internal import _traceback
-    monkeypatch.setattr(_traceback, "_is_traceback_enabled", lambda event: False)
+    hidden = tracebacks(monkeypatch, False)
 
     def run(module):
         raise ValueError("line one\nline two")
 
-    result = execute(run)
+    result = execute(run, hidden)
     assert result["failed"] is True
     assert "line one line two" in result["msg"] and "ValueError" not in result["msg"]
     assert "exception" not in result
@@ -483,8 +493,7 @@ def test_execute_fails_cleanly_when_run_returns_no_result(execute):
 
 @pytest.mark.parametrize("how", ["failure", "api_error", "unexpected", "success"])
 def test_execute_never_shows_a_secret(execute, monkeypatch, how):
-    from ansible.module_utils._internal import _traceback
-    monkeypatch.setattr(_traceback, "_is_traceback_enabled", lambda event: True)
+    shown = tracebacks(monkeypatch, True)
 
     def run(module):
         pw = module.params["password"]
@@ -497,8 +506,15 @@ def test_execute_never_shows_a_secret(execute, monkeypatch, how):
             raise ValueError("password was %s, secret %s" % (pw, secret))
         return dict(changed=True, echo=[pw, secret])
 
-    result = execute(run, {"password": "hunter2-" + SECRET})
+    result = execute(run, dict(shown, password="hunter2-" + SECRET))
     text = json.dumps(result)
     assert SECRET not in text
     assert "hunter2" not in text
     assert bool(result.get("failed")) == (how != "success")
+
+
+def test_no_log_values_are_masked_longest_first_on_every_ansible_core():
+    # ansible-core before 2.19 masks in set order: "hunter2-s3cr3t" with "s3cr3t" also secret left "hunter2-" showing.
+    values = module_utils.LongestFirst(["s3cr3t", "hunter2-s3cr3t", "pw"])
+    assert list(values) == ["hunter2-s3cr3t", "s3cr3t", "pw"]
+    assert "pw" in values
