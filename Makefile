@@ -16,7 +16,28 @@ PYTHON ?= python3
 ifndef PY_VERSION
 PY_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 endif
-VENV ?= $(CURDIR)/.venv
+# The ansible-core matrix: the full suite runs on the ansible-core of
+# tests/requirements.txt (2.19, in .venv); CORE=2.16 (2.17, 2.18) runs the
+# stages that depend on ansible-core (venv, sanity, units-collection,
+# integration, onboarding) on that release instead, from .venv-$(CORE) made from
+# tests/matrix/$(CORE).txt. The simulator always runs from .venv.
+CORE ?=
+MATRIX_CORES := 2.16 2.17 2.18
+MAIN_VENV := $(CURDIR)/.venv
+ifdef CORE
+VENV ?= $(CURDIR)/.venv-$(CORE)
+REQUIREMENTS := tests/matrix/$(CORE).txt
+VENV_DEPENDS := tests/matrix/$(CORE).txt tests/matrix/common.txt
+# Every ansible-core stage of the matrix gets the subset of the integration
+# targets that covers each module once (the full suite runs on 2.19).
+INTEGRATION_TARGETS := $(if $(TARGET),$(TARGET),$(shell cat tests/integration/matrix_targets.txt))
+export SIMULATOR_CMD := $(MAIN_VENV)/bin/python -m tests.simulator
+else
+VENV ?= $(MAIN_VENV)
+REQUIREMENTS := requirements.txt tests/requirements.txt
+VENV_DEPENDS := $(REQUIREMENTS)
+INTEGRATION_TARGETS := $(TARGET)
+endif
 COLLECTION_ROOT ?= $(CURDIR)/build
 COLLECTION_DIR := $(COLLECTION_ROOT)/ansible_collections/acronis/cyber_platform
 SIM_PORT ?= 8765
@@ -32,13 +53,15 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 ANSIBLE_TEST := cd $(COLLECTION_DIR) && $(BIN)/ansible-test
 
-.PHONY: help demo test venv collection pip-bootstrap system-tools sanity units units-collection units-simulator \
+.PHONY: help demo test test-matrix onboarding main-venv venv collection pip-bootstrap system-tools sanity units units-collection units-simulator \
         lint docs-lint docs-site ee awx release-test integration chaos molecule simulator changelog-lint clean
 
 help:
 	@echo 'make demo                  onboard example customers against the bundled simulator (check, apply, apply again, summary)'
 	@echo 'make test                  everything CI runs (venv, sanity, units, lint, docs-lint, docs-site, ee, integration, chaos, awx, release-test, molecule)'
+	@echo 'make test-matrix [CORE=2.16]  the ansible-core matrix alone: sanity, units, integration subset, onboarding on 2.16, 2.17, 2.18 (or one)'
 	@echo 'make venv                  create .venv with the pinned tools from tests/requirements.txt'
+	@echo '  CORE=2.16|2.17|2.18      (with venv, sanity, units-collection, integration, onboarding) run on that ansible-core'
 	@echo 'make sanity [TEST=name]    ansible-test sanity (all tests, or one, e.g. TEST=validate-modules)'
 	@echo 'make units                 unit tests (tests/unit via ansible-test) and the simulator suite (pytest)'
 	@echo 'make lint                  ansible-lint, production profile'
@@ -48,6 +71,7 @@ help:
 	@echo 'make awx                   the onboarding job through ansible-runner as AWX runs it, against a simulator'
 	@echo 'make release-test          build the artifact, install it offline, run the onboarding from it against a simulator'
 	@echo 'make integration [TARGET=name]  ansible-test integration against a simulator on a free port'
+	@echo 'make onboarding            the example onboarding on both execution paths (in the worker, as a module): checked, applied, applied again with no write'
 	@echo 'make chaos                 onboarding under a seeded 20% fault plan, killed halfway, with expiring tokens: it converges'
 	@echo 'make molecule              molecule scenarios under extensions/molecule (if any)'
 	@echo 'make simulator             run the simulator in the foreground on port $(SIM_PORT), credentials in sim-credentials.json'
@@ -55,6 +79,9 @@ help:
 
 test:
 	@bash tests/utils/run_all.sh
+
+test-matrix:
+	@bash tests/utils/run_all.sh --matrix $(or $(CORE),$(MATRIX_CORES))
 
 # The README's main command: see demo/run_demo.sh.
 demo: venv
@@ -64,11 +91,15 @@ demo: venv
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: tests/requirements.txt requirements.txt
+$(VENV)/.installed: $(VENV_DEPENDS)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r tests/requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(addprefix -r ,$(REQUIREMENTS))
 	@$(BIN)/python -c 'import ansible; print("ansible-core", ansible.__version__)'
 	@touch $@
+
+# The main .venv, for what runs from it whatever CORE says (the simulator).
+main-venv:
+	@$(MAKE) --no-print-directory --silent venv CORE= VENV=$(MAIN_VENV)
 
 # Copy of the work tree in an ansible_collections/acronis/cyber_platform path.
 collection: venv
@@ -133,8 +164,11 @@ release-test: venv
 changelog-lint: venv
 	$(BIN)/antsibull-changelog lint
 
-integration: collection
-	@bash tests/utils/run_integration.sh $(COLLECTION_DIR) $(PY_VERSION) $(TARGET)
+integration: collection main-venv
+	@bash tests/utils/run_integration.sh $(COLLECTION_DIR) $(PY_VERSION) $(INTEGRATION_TARGETS)
+
+onboarding: venv main-venv
+	@VENV_BIN=$(MAIN_VENV)/bin bash tests/utils/onboarding_paths.sh $(BIN)
 
 # Faults, a run killed halfway and tokens that expire mid-run, through the onboarding playbook (10 customers).
 chaos: venv

@@ -17,13 +17,18 @@
 #
 # DEMO_LATENCY=SECONDS (default 0) delays every API request of the simulator
 # by that much, as the network to a real data center would (e.g. 0.05);
-# DEMO_CUSTOMERS=FILE onboards other customers.
+# DEMO_CUSTOMERS=FILE onboards other customers; DEMO_ANSIBLE_ARGS adds options
+# to every ansible-playbook command (e.g. -vvv); DEMO_WORK=DIR works in DIR
+# instead of .demo/.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 venv_bin=${VENV_BIN:-$repo/.venv/bin}
-work=$repo/.demo
+# ANSIBLE_BIN=DIR runs the ansible commands from another installation (the ansible-core matrix of `make test`);
+# the simulator and the helper scripts keep running from VENV_BIN.
+ansible_bin=${ANSIBLE_BIN:-$venv_bin}
+work=${DEMO_WORK:-$repo/.demo}
 customers=${DEMO_CUSTOMERS:-playbooks/inventory/customers.yml}
 latency=${DEMO_LATENCY:-0}
 forks=${DEMO_FORKS:-5}
@@ -84,8 +89,9 @@ report() {  # report LABEL: print what the simulator saw during the step
     echo "simulator log for $1: $requests HTTP requests, $writes writes"
 }
 
+read -r -a extra_args <<<"${DEMO_ANSIBLE_ARGS:-}"
 playbook() {
-    "$venv_bin/ansible-playbook" "$@"
+    "$ansible_bin/ansible-playbook" "$@" "${extra_args[@]}"
 }
 
 # --- 2. API client -------------------------------------------------------------
@@ -98,7 +104,7 @@ creds=(-e "acronis_credentials_file=$work/api_client.json")
 
 # --- 3. preview ----------------------------------------------------------------
 onboard=(playbooks/onboard_customers.yml -i "$customers" --forks "$forks" "${creds[@]}")
-hosts=$("$venv_bin/ansible-inventory" -i "$customers" --list \
+hosts=$("$ansible_bin/ansible-inventory" -i "$customers" --list \
     | "$venv_bin/python" -c 'import json, sys; print(len(json.load(sys.stdin)["customers"]["hosts"]))')
 step "3/7 Previewing the onboarding of $hosts customers (one inventory host each): --check --diff (nothing exists yet)"
 playbook "${onboard[@]}" --check --diff
