@@ -40,13 +40,11 @@ import traceback
 
 from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as module_warnings
-from ansible.module_utils.common.json import AnsibleJSONEncoder
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.plugins.loader import filter_loader, test_loader
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
-from ansible.vars.clean import remove_internal_keys
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import one_line
 from ansible_collections.acronis.cyber_platform.plugins.plugin_utils.ansible_core import (
@@ -57,15 +55,31 @@ from ansible_collections.acronis.cyber_platform.plugins.plugin_utils.ansible_cor
     unsupported_message,
 )
 
-# ansible-core 2.19 reworked how a module's arguments and result are serialised ("profiles"), gave the result a
-# hook (AnsibleModule._record_module_result), and made the module side's warnings depend on a controller flag.
-# Those are internals: they are used on 2.19 and later only, and when a later release moves one of them, direct
-# execution steps aside (the module runs as a module, the reason shown at -vvv). Before 2.19 the module prints its
-# result and exits, as it does in a module process, and the printed JSON is read back.
+# Direct execution calls into ansible-core where no public API reaches: how a module's arguments are handed to
+# it and its result read back, and where its warnings are kept. Each release from 2.16 to 2.19 is tested
+# (`make test` runs the example onboarding on each, both ways); on a later release, whose internals changed again
+# (2.21 returns task results as objects), the modules run as module processes, and -vvv says why.
+#
+# - 2.16 to 2.18: the module prints its result and exits, as it would to AnsiballZ; the printed JSON is read back.
+# - 2.19: arguments and results go through serialisation profiles, the result through the hook ansible-core
+#   keeps for this use (AnsibleModule._record_module_result), and the module side's warnings are collected only
+#   while ansible.module_utils._internal.is_controller is off. Where one of these is missing, the module path.
+TESTED_UP_TO = (2, 19)
+
+
+def untested_release(running, version):
+    """Why direct execution steps aside on an ansible-core newer than those tested, or None."""
+    if running > TESTED_UP_TO:
+        return "direct execution is tested up to ansible-core %d.%d, and this is %s" % (TESTED_UP_TO + (version,))
+    return None
+
+
 # True where ansible-core has the 2.19 result hook and serialisation profiles (and so the internals below).
 RESULT_HOOK = False
-DIRECT_UNAVAILABLE = None
-if RUNNING >= (2, 19):
+DIRECT_UNAVAILABLE = untested_release(RUNNING, ANSIBLE_CORE_VERSION)
+module_internal = _traceback = Direction = get_module_encoder = Templar = AnsibleJSONEncoder = None
+remove_internal_keys = None
+if DIRECT_UNAVAILABLE is None and RUNNING >= (2, 19):
     try:
         from ansible.module_utils import _internal as module_internal
         from ansible.module_utils._internal import _traceback
@@ -73,15 +87,17 @@ if RUNNING >= (2, 19):
         from ansible.template import Templar
         RESULT_HOOK = hasattr(basic.AnsibleModule, "_record_module_result")
     except ImportError as exc:
-        module_internal = _traceback = Direction = get_module_encoder = Templar = None
         DIRECT_UNAVAILABLE = "ansible-core %s no longer has what direct execution uses (%s)" % (
             ANSIBLE_CORE_VERSION, one_line(exc))
-else:
-    module_internal = _traceback = Direction = get_module_encoder = Templar = None
+elif DIRECT_UNAVAILABLE is None:
+    from ansible.module_utils.common.json import AnsibleJSONEncoder  # noqa: F811 pylint: disable=function-redefined
+
+if DIRECT_UNAVAILABLE is None:
+    from ansible.vars.clean import remove_internal_keys  # noqa: F811 pylint: disable=function-redefined
 
 try:
     from ansible._internal._errors._captured import AnsibleModuleCapturedError, CapturedErrorSummary
-except ImportError:  # before 2.19 a module's failure has no "Module failed:" prefix to replace
+except ImportError:  # before 2.19 (and after) a module's failure has no "Module failed:" prefix to replace
     AnsibleModuleCapturedError = CapturedErrorSummary = None
 
 display = Display()

@@ -202,6 +202,18 @@ def test_a_core_without_the_internals_direct_execution_uses_runs_the_module_path
     assert "no longer has what direct execution uses" in _action()._why_not_direct({})
 
 
+@pytest.mark.parametrize("running, version", [((2, 20), "2.20.1"), ((2, 21), "2.21.5"), ((3, 0), "3.0.0")])
+def test_a_release_newer_than_those_tested_runs_the_module_path(running, version):
+    # 2.21 returns task results as objects and moved remove_internal_keys: nothing of the direct path is tried there.
+    reason = direct.untested_release(running, version)
+    assert reason == "direct execution is tested up to ansible-core 2.19, and this is %s" % version
+
+
+@pytest.mark.parametrize("running", [(2, 16), (2, 18), (2, 19)])
+def test_the_tested_releases_run_in_the_worker(running):
+    assert direct.untested_release(running, "%d.%d.0" % running) is None
+
+
 def test_an_ansible_core_older_than_the_range_gets_one_line(monkeypatch):
     monkeypatch.setattr(direct, "unsupported_message", lambda: ansible_core.unsupported_message("2.15.13"))
     result = _action().run(task_vars={})
