@@ -15,7 +15,12 @@ Configurations, in one run:
 - the uri baseline at the same forks;
 - the floor: benchmarks/ansible_floor.yml, as many tasks per host as the
   onboarding role runs, each doing nothing (what any path pays Ansible);
-- the in-process path, and the floor, at forks 1, 5, 10 and 20 (--scaling-forks).
+- the in-process path, and the floor, at forks 1, 5, 10 and 20 (--scaling-forks);
+- with --cores 2.16,2.17,2.18,2.19: the in-process path, the module path and
+  the floor at --forks on each of those ansible-core releases (the matrix
+  environments of `make venv CORE=2.16`, .venv-2.16/; the main .venv for the
+  release it has), in the same run; the uri baseline and the scaling rows
+  run on the main .venv's release only.
 
 After each run it reads the simulator's request log (GET /_sim/requests, then
 DELETE) and prints: seconds, seconds per customer, requests per customer
@@ -36,6 +41,7 @@ Run from the repository root with the virtual environment of `make venv`:
 
     .venv/bin/python benchmarks/onboarding.py                    # N = 50
     .venv/bin/python benchmarks/onboarding.py -n 5 --latency 0.05
+    .venv/bin/python benchmarks/onboarding.py --latency 0.05 --cores 2.16,2.17,2.18,2.19
 
 It prints figures; it is not a test and never fails on a threshold (it does
 fail when a run fails, or when the no-op run writes or reports a change).
@@ -119,8 +125,25 @@ class Simulator:
         self.log.close()
 
 
-def run_playbook(env, inventory_file, playbook, forks):
-    cmd = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", inventory_file,
+def core_of(bin_dir):
+    """The ansible-core release (major.minor) installed beside bin_dir's python."""
+    version = subprocess.run([os.path.join(bin_dir, "python"), "-c", "import ansible.release; print(ansible.release.__version__)"],
+                             stdout=subprocess.PIPE, text=True, check=True).stdout.strip()
+    return ".".join(version.split(".")[:2])
+
+
+def bin_dir_of(core, main_core):
+    """The bin directory of the environment that has ansible-core ``core`` (the main .venv, or .venv-CORE)."""
+    if core == main_core:
+        return os.path.dirname(sys.executable)
+    bin_dir = os.path.join(REPO, ".venv-%s" % core, "bin")
+    if not os.path.exists(os.path.join(bin_dir, "ansible-playbook")):
+        raise SystemExit("no ansible-core %s environment in %s: run `make venv CORE=%s` first" % (core, bin_dir, core))
+    return bin_dir
+
+
+def run_playbook(env, inventory_file, playbook, forks, bin_dir):
+    cmd = [os.path.join(bin_dir, "ansible-playbook"), "-i", inventory_file,
            playbook, "--forks", str(forks)]
     start = time.monotonic()
     proc = subprocess.run(cmd, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
@@ -132,8 +155,10 @@ def run_playbook(env, inventory_file, playbook, forks):
     return took, sum(int(r[2]) for r in recap)
 
 
-def measure(label, n, forks, latency, workdir, direct=True, uri=False, floor=False):
-    """Rows (label, forks, run, seconds, requests, writes, server seconds) of one configuration."""
+def measure(label, n, forks, latency, workdir, direct=True, uri=False, floor=False, bin_dir=None):
+    """Rows (core, label, forks, run, seconds, requests, writes, server seconds) of one configuration."""
+    bin_dir = bin_dir or os.path.dirname(sys.executable)
+    core = core_of(bin_dir)
     inventory_file = os.path.join(workdir, "customers-%d.json" % n)
     with open(inventory_file, "w") as handle:
         json.dump(inventory(n), handle)
@@ -157,9 +182,9 @@ def measure(label, n, forks, latency, workdir, direct=True, uri=False, floor=Fal
             playbook = os.path.join(REPO, "playbooks", "onboard_customers.yml")
             runs = [("first run", playbook), ("no-op run", playbook)]
         for run, playbook in runs:
-            took, changed = run_playbook(env, inventory_file, playbook, forks)
+            took, changed = run_playbook(env, inventory_file, playbook, forks, bin_dir)
             requests, writes, server = sim.take_log()
-            rows.append((label, forks, run, took, requests, writes, server))
+            rows.append((core, label, forks, run, took, requests, writes, server))
             if run == "no-op run" and (writes or changed):
                 raise SystemExit("the no-op run reported changed=%d and sent %d writes" % (changed, writes))
     finally:
@@ -174,8 +199,13 @@ def main():
     parser.add_argument("--scaling-forks", default="1,5,10,20", help="forks of the scaling rows (default 1,5,10,20; empty: none)")
     parser.add_argument("--latency", type=float, default=0.0,
                         help="seconds of simulator latency on every request (passed as --latency when not zero)")
+    parser.add_argument("--cores", default="",
+                        help="ansible-core releases to compare, e.g. 2.16,2.17,2.18,2.19 (default: the main .venv's only)")
     args = parser.parse_args()
     n = args.n
+    main_core = core_of(os.path.dirname(sys.executable))
+    other_cores = [c.strip() for c in args.cores.split(",") if c.strip() and c.strip() != main_core]
+    other_bins = dict((core, bin_dir_of(core, main_core)) for core in other_cores)
     workdir = tempfile.mkdtemp(prefix="acronis-bench-")
     link_dir = os.path.join(workdir, "collections", "ansible_collections", "acronis")
     os.makedirs(link_dir)
@@ -190,32 +220,39 @@ def main():
             if forks != args.forks:
                 rows += measure("in-process", n, forks, args.latency, workdir)
                 rows += measure("ansible floor", n, forks, args.latency, workdir, floor=True)
+        for core in other_cores:
+            rows += measure("in-process", n, args.forks, args.latency, workdir, bin_dir=other_bins[core])
+            rows += measure("module path", n, args.forks, args.latency, workdir, direct=False, bin_dir=other_bins[core])
+            rows += measure("ansible floor", n, args.forks, args.latency, workdir, floor=True, bin_dir=other_bins[core])
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
-    def seconds(label, forks, run):
+    def seconds(core, label, forks, run):
         for row in rows:
-            if row[:3] == (label, forks, run):
-                return row[3]
+            if row[:4] == (core, label, forks, run):
+                return row[4]
         return None
 
-    uri_first = seconds("uri playbook", args.forks, "first run")
-    module = dict((run, seconds("module path", args.forks, run)) for run in ("first run", "no-op run"))
-    print("%d customers, simulator latency %g s, ACRONIS_DIRECT_EXECUTION=false for the module path" % (n, args.latency))
-    print("%-13s %5s  %-10s %8s %7s %9s %7s %8s %11s %11s %11s" % (
-        "path", "forks", "run", "seconds", "s/cust", "req/cust", "writes", "server", "uri/this", "module/this",
+    uri_first = seconds(main_core, "uri playbook", args.forks, "first run")
+    print("%d customers, simulator latency %g s, ACRONIS_DIRECT_EXECUTION=false for the module path; "
+          "ansible-core %s unless the core column says otherwise" % (n, args.latency, main_core))
+    print("%-5s %-13s %5s  %-10s %8s %7s %9s %7s %8s %11s %11s %11s" % (
+        "core", "path", "forks", "run", "seconds", "s/cust", "req/cust", "writes", "server", "uri/this", "module/this",
         "this/floor"))
-    for label, forks, run, took, requests, writes, server in sorted(rows, key=lambda r: (r[0] != "in-process", r[0], r[1], r[2])):
+    order = [main_core] + other_cores
+    for core, label, forks, run, took, requests, writes, server in sorted(
+            rows, key=lambda r: (order.index(r[0]), r[1] != "in-process", r[1], r[2], r[3])):
         vs_uri = "%.1fx" % (uri_first / took) if uri_first else "-"
-        vs_module = "%.1fx" % (module[run] / took) if module.get(run) and forks == args.forks else "-"
-        floor = seconds("ansible floor", forks, "no request")
+        module = seconds(core, "module path", args.forks, run)
+        vs_module = "%.1fx" % (module / took) if module and forks == args.forks else "-"
+        floor = seconds(core, "ansible floor", forks, "no request")
         vs_floor = "%.1fx" % (took / floor) if floor and label != "ansible floor" else "-"
-        print("%-13s %5d  %-10s %8.1f %7.2f %9.2f %7d %7.0f%% %11s %11s %11s" % (
-            label, forks, run, took, took / n, requests / float(n), writes, 100.0 * server / took, vs_uri, vs_module,
-            vs_floor))
+        print("%-5s %-13s %5d  %-10s %8.1f %7.2f %9.2f %7d %7.0f%% %11s %11s %11s" % (
+            core, label, forks, run, took, took / n, requests / float(n), writes, 100.0 * server / took, vs_uri,
+            vs_module, vs_floor))
     print("ansible floor: benchmarks/ansible_floor.yml, five tasks per host that send nothing.")
     print("uri/this: the uri playbook's first run over this row's time; module/this: the module path's time "
-          "(same run, forks %d) over this row's; server: the sum of the requests' durations in the simulator's "
+          "(same run, same core, forks %d) over this row's; server: the sum of the requests' durations in the simulator's "
           "log over the wall time; this/floor: this row's time over the floor's at the same forks." % args.forks)
 
 
