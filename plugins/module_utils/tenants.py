@@ -43,8 +43,8 @@ CONTACT_FIELDS = ("email", "firstname", "lastname", "phone", "address1", "addres
 MFA_ON = frozenset(("enabled", "setup_required"))
 
 # A name conflict among siblings (POST /tenants, PUT /tenants/{id}).
-ERROR_NAME_EXISTS = 1004
-ERROR_VERSION_OUTDATED = 1001
+ERROR_TENANT_NAME_CONFLICT = 1004
+ERROR_VERSION_MISMATCH = 1001
 ERROR_TENANT_LOCKED = 1012
 
 SEARCH_LIMIT = 100
@@ -484,7 +484,7 @@ class TenantTask:
         try:
             return update_tenant(self.client, tenant["id"], tenant["version"], body)
         except AcronisError as exc:
-            if not (exc.has_code(ERROR_VERSION_OUTDATED) or exc.conflict):
+            if not (exc.has_code(ERROR_VERSION_MISMATCH) or exc.conflict):
                 raise api_failure(exc, "update %s" % self.label)
         try:
             fresh = get_tenant(self.client, tenant["id"])
@@ -549,7 +549,7 @@ class TenantTask:
             self.posted = not adopted
             return tenant, True
         except AcronisError as exc:
-            if not exc.has_code(ERROR_NAME_EXISTS):
+            if not exc.has_code(ERROR_TENANT_NAME_CONFLICT):
                 raise api_failure(exc, "create %s under parent %s" % (self.label, parent_id))
             error = exc
         # The name is taken: the search index had not caught up with an earlier run (or someone else's create).

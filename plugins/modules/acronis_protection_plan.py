@@ -31,7 +31,6 @@ options:
     description: ID of the customer tenant that owns the plan.
     type: str
     required: true
-    aliases: [customer_id]
   name:
     description: Name of the plan; it identifies the plan within the customer.
     type: str
@@ -426,7 +425,7 @@ def run(module):
 def main():
     AcronisModule(
         argument_spec=dict(
-            tenant_id=dict(type="str", required=True, aliases=["customer_id"]),
+            tenant_id=dict(type="str", required=True),
             name=dict(type="str", required=True),
             state=dict(type="str", choices=["present", "absent"], default="present"),
             enabled=dict(type="bool"),

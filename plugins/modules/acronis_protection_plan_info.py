@@ -25,7 +25,6 @@ options:
     description: ID of the customer tenant.
     type: str
     required: true
-    aliases: [customer_id]
   name:
     description: Only the plan with this name.
     type: str
@@ -130,7 +129,7 @@ def run(module):
 def main():
     AcronisModule(
         argument_spec=dict(
-            tenant_id=dict(type="str", required=True, aliases=["customer_id"]),
+            tenant_id=dict(type="str", required=True),
             name=dict(type="str"),
             id=dict(type="str"),
             limit=dict(type="int", default=100),

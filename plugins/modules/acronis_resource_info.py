@@ -26,7 +26,6 @@ options:
     description: ID of the customer tenant.
     type: str
     required: true
-    aliases: [customer_id]
   type:
     description: Only resources of these kinds.
     type: list
@@ -171,7 +170,7 @@ def run(module):
 def main():
     AcronisModule(
         argument_spec=dict(
-            tenant_id=dict(type="str", required=True, aliases=["customer_id"]),
+            tenant_id=dict(type="str", required=True),
             type=dict(type="list", elements="str", choices=["machine", "virtual_machine", "group"]),
             name=dict(type="list", elements="str"),
             id=dict(type="list", elements="str"),

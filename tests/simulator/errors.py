@@ -4,23 +4,24 @@ from flask import jsonify
 
 DOMAIN = "PlatformAccountServer"
 
-# Error codes documented by Acronis (developer.acronis.com error-codes page).
-INTERNAL = 1000
-VERSION_MISMATCH = 1001
-ACCESS_DENIED = 1002
-PARENT_DISABLED = 1003
-TENANT_NAME_CONFLICT = 1004
-TENANT_NOT_FOUND = 1005
-DELETE_NOT_DISABLED = 1006
-MOVE_UNDER_CHILD = 1007
-MOVE_WITHIN_CUSTOMER = 1008
-TENANT_LOCKED = 1012
-MOVE_UNDER_DISABLED = 1013
-USER_DISABLED = 1018
-OFFERING_ITEM_NOT_AVAILABLE = 1021
-HARD_QUOTA_EXCEEDED = 1022
-OFFERING_ITEM_DEPENDENCY = 1023
-BUSINESS_RULES = 1027
+# Error codes documented by Acronis (developer.acronis.com error-codes page), named as that page names them;
+# plugins/module_utils uses the same names for the codes it handles.
+ERROR_INTERNAL = 1000
+ERROR_VERSION_MISMATCH = 1001
+ERROR_ACCESS_DENIED = 1002
+ERROR_PARENT_DISABLED = 1003
+ERROR_TENANT_NAME_CONFLICT = 1004
+ERROR_TENANT_NOT_FOUND = 1005
+ERROR_DELETE_NOT_DISABLED = 1006
+ERROR_MOVE_UNDER_CHILD = 1007
+ERROR_MOVE_WITHIN_CUSTOMER = 1008
+ERROR_TENANT_LOCKED = 1012
+ERROR_MOVE_UNDER_DISABLED = 1013
+ERROR_USER_DISABLED = 1018
+ERROR_OFFERING_ITEM_NOT_AVAILABLE = 1021
+ERROR_HARD_QUOTA_EXCEEDED = 1022
+ERROR_OFFERING_ITEM_DEPENDENCY = 1023
+ERROR_BUSINESS_RULES = 1027
 
 
 class ApiError(Exception):
@@ -81,19 +82,19 @@ def unauthorized(message="Unauthorized"):
     return ApiError(401, message)
 
 
-def forbidden(message="Access denied.", code=ACCESS_DENIED, **kwargs):
+def forbidden(message="Access denied.", code=ERROR_ACCESS_DENIED, **kwargs):
     """403: the caller may not touch this object."""
     return ApiError(403, message, code=code, **kwargs)
 
 
 def not_found(kind, object_id):
     """404 for an unknown (or deleted) object."""
-    code = TENANT_NOT_FOUND if kind == "tenant" else 404
+    code = ERROR_TENANT_NOT_FOUND if kind == "tenant" else 404
     return ApiError(404, "The %s was not found." % kind, code=code, context={"id": object_id})
 
 
 def version_conflict(kind, object_id, current):
     """409/1001: the version sent is not the current one."""
-    return ApiError(409, "The version is outdated.", code=VERSION_MISMATCH,
+    return ApiError(409, "The version is outdated.", code=ERROR_VERSION_MISMATCH,
                     info="The %s %s has version %s; reload it and retry." % (kind, object_id, current),
                     context={"id": object_id})

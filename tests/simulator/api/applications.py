@@ -74,7 +74,7 @@ def bind(application_id, tenant_id):
         parent = state.tenants[record["parent_id"]]
         if application_id not in parent["_apps"]:
             raise errors.forbidden("The application is not available in the parent tenant.",
-                                   code=errors.OFFERING_ITEM_NOT_AVAILABLE, context={"id": application_id})
+                                   code=errors.ERROR_OFFERING_ITEM_NOT_AVAILABLE, context={"id": application_id})
         if application_id not in record["_apps"]:
             record["_apps"].append(application_id)
     return "", 204

@@ -100,14 +100,14 @@ def _item_key(state, item):
         raise bad_request("Each offering item must be an object.")
     app, name, infra_id = item.get("application_id"), item.get("name"), item.get("infra_id")
     if (app, name) not in state.catalog.names:
-        raise bad_request("Offering item '%s' does not exist." % name, code=errors.OFFERING_ITEM_NOT_AVAILABLE,
+        raise bad_request("Offering item '%s' does not exist." % name, code=errors.ERROR_OFFERING_ITEM_NOT_AVAILABLE,
                           context={"name": name, "application_id": app})
     if (app, name) in _INFRA_NAMES and not infra_id:
         raise bad_request("Offering item '%s' needs its infra_id." % name, context={"name": name})
     key = catalog.item_key(app, name, infra_id if (app, name) in _INFRA_NAMES else None)
     if key not in state.catalog.items:
         raise bad_request("Offering item '%s' does not exist for infra %s." % (name, infra_id),
-                          code=errors.OFFERING_ITEM_NOT_AVAILABLE, context={"name": name, "infra_id": infra_id})
+                          code=errors.ERROR_OFFERING_ITEM_NOT_AVAILABLE, context={"name": name, "infra_id": infra_id})
     return key
 
 
@@ -120,7 +120,7 @@ def _quota(item, current, name):
         raise bad_request("quota must be an object.")
     version = as_int(sent.get("version", 0), "quota.version")
     if version != current["version"]:
-        raise ApiError(409, "The version is outdated.", code=errors.VERSION_MISMATCH,
+        raise ApiError(409, "The version is outdated.", code=errors.ERROR_VERSION_MISMATCH,
                        info="The quota of offering item '%s' has version %s." % (name, current["version"]),
                        context={"name": name})
     new = {"value": sent.get("value"), "overage": sent.get("overage")}
@@ -145,7 +145,7 @@ def put_offering_items(tenant_id):
         if record["id"] == principal().scope_root or _is_root(record):
             raise errors.forbidden("A tenant's own offering items are set by its parent.")
         if record["_hidden"] and record["owner_id"]:
-            raise bad_request("Offering items cannot be set on a personal tenant.", code=errors.BUSINESS_RULES)
+            raise bad_request("Offering items cannot be set on a personal tenant.", code=errors.ERROR_BUSINESS_RULES)
         items = body.get("offering_items")
         if not isinstance(items, list):
             raise bad_request("Field 'offering_items' must be a list.")
@@ -161,7 +161,7 @@ def put_offering_items(tenant_id):
             old = new_states.get(key) or {"status": 0, "quota": None, "locked": False}
             if status == 1 and not enabled(parent, key):
                 raise bad_request("Offering item '%s' is not enabled for the parent tenant." % name,
-                                  code=errors.OFFERING_ITEM_NOT_AVAILABLE, context={"name": name})
+                                  code=errors.ERROR_OFFERING_ITEM_NOT_AVAILABLE, context={"name": name})
             current_quota = old.get("quota") or {"value": None, "overage": None, "version": 0}
             quota = _quota(item, current_quota, name) if status == 1 else None
             if quota is not None and quota is not current_quota:
@@ -185,7 +185,7 @@ def _one_storage_per_type(states):
         group = (item["application_id"], item["usage_name"])
         if seen.setdefault(group, item["infra_id"]) != item["infra_id"]:
             raise bad_request("A customer can use only one storage of each type ('%s')." % item["usage_name"],
-                              code=errors.BUSINESS_RULES, context={"usage_name": item["usage_name"]})
+                              code=errors.ERROR_BUSINESS_RULES, context={"usage_name": item["usage_name"]})
 
 
 def _after_items_change(state, record):

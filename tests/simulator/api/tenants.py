@@ -32,7 +32,7 @@ MAX_UUIDS = 100
 def name_conflict(state, parent_id, name):
     """409/1004 with the body the Postman tutorial shows."""
     existing = state.tenants[state.child_by_name(parent_id, name)]
-    return ApiError(409, "The tenant with this name already exists.", code=errors.TENANT_NAME_CONFLICT,
+    return ApiError(409, "The tenant with this name already exists.", code=errors.ERROR_TENANT_NAME_CONFLICT,
                     addition=[{"existed_group_id": existing["_numeric_id"]}],
                     context={"existed_group_id": existing["_numeric_id"]})
 
@@ -41,14 +41,14 @@ def check_lock(record):
     """Locked tenants refuse changes from anyone but the lock owner's tenant (1012)."""
     lock = record["update_lock"]
     if lock["enabled"] and principal().tenant_id != lock["owner_id"]:
-        raise errors.forbidden("The tenant is locked for updates.", code=errors.TENANT_LOCKED,
+        raise errors.forbidden("The tenant is locked for updates.", code=errors.ERROR_TENANT_LOCKED,
                                context={"id": record["id"]})
 
 
 def _check_kind_under(parent, kind):
     if kind not in CHILD_KINDS.get(parent["kind"], ()):
         raise bad_request("A tenant of kind '%s' cannot be created under a '%s'." % (kind, parent["kind"]),
-                          code=errors.BUSINESS_RULES)
+                          code=errors.ERROR_BUSINESS_RULES)
 
 
 # Acronis documents no limit for tenant names; the simulator enforces the collection's own rule
@@ -82,9 +82,9 @@ def create_tenant():
             raise bad_request("Field 'parent_id' must be a tenant id.")
         parent = writable_tenant(parent_id)
         if parent["_hidden"] and parent["owner_id"]:
-            raise bad_request("Tenants cannot be created under a personal tenant.", code=errors.BUSINESS_RULES)
+            raise bad_request("Tenants cannot be created under a personal tenant.", code=errors.ERROR_BUSINESS_RULES)
         if not parent["enabled"]:
-            raise bad_request("The parent tenant is disabled.", code=errors.PARENT_DISABLED,
+            raise bad_request("The parent tenant is disabled.", code=errors.ERROR_PARENT_DISABLED,
                               context={"id": parent_id})
         _check_kind_under(parent, kind)
         if state.child_by_name(parent_id, name):
@@ -211,7 +211,7 @@ def _tenant_changes(state, record, body):
         changes["name"] = name
     if "kind" in body and body["kind"] != record["kind"]:
         if {body["kind"], record["kind"]} != {"partner", "folder"}:
-            raise bad_request("The kind can change only between partner and folder.", code=errors.BUSINESS_RULES,
+            raise bad_request("The kind can change only between partner and folder.", code=errors.ERROR_BUSINESS_RULES,
                               context={"id": record["id"]})
         changes["kind"] = body["kind"]
     if "parent_id" in body and body["parent_id"] != record["parent_id"]:
@@ -233,7 +233,7 @@ def _tenant_changes(state, record, body):
     if isinstance(settings, dict) and "enhanced_security" in settings:
         wanted = as_bool(settings["enhanced_security"], "settings.enhanced_security")
         if record["_enhanced_security"] and not wanted:
-            raise bad_request("Enhanced security cannot be turned off.", code=errors.BUSINESS_RULES,
+            raise bad_request("Enhanced security cannot be turned off.", code=errors.ERROR_BUSINESS_RULES,
                               context={"id": record["id"]})
         changes["enhanced_security"] = wanted
     return changes
@@ -244,11 +244,11 @@ def _check_move(state, record, new_parent_id, name, kind):
         raise errors.forbidden("The caller's own tenant cannot be moved.")
     new_parent = writable_tenant(new_parent_id)
     if state.in_subtree(new_parent_id, record["id"]):
-        raise bad_request("A tenant cannot be moved under itself or its children.", code=errors.MOVE_UNDER_CHILD)
+        raise bad_request("A tenant cannot be moved under itself or its children.", code=errors.ERROR_MOVE_UNDER_CHILD)
     if record["kind"] == "unit" or new_parent["kind"] in ("customer", "unit"):
-        raise bad_request("Tenants cannot be moved within a customer.", code=errors.MOVE_WITHIN_CUSTOMER)
+        raise bad_request("Tenants cannot be moved within a customer.", code=errors.ERROR_MOVE_WITHIN_CUSTOMER)
     if not new_parent["enabled"]:
-        raise bad_request("A tenant cannot be moved under a disabled tenant.", code=errors.MOVE_UNDER_DISABLED)
+        raise bad_request("A tenant cannot be moved under a disabled tenant.", code=errors.ERROR_MOVE_UNDER_DISABLED)
     _check_kind_under(new_parent, kind)
     if state.child_by_name(new_parent_id, name):
         raise name_conflict(state, new_parent_id, name)
@@ -285,8 +285,8 @@ def delete_tenant(tenant_id):
         check_lock(record)
         check_version("tenant", record, request.args.get("version"))
         if record["enabled"]:
-            raise ApiError(400, "It is prohibited to delete a non-disabled tenant.", code=errors.DELETE_NOT_DISABLED,
-                           addition=[{"id": tenant_id}], context={"id": tenant_id})
+            raise ApiError(400, "It is prohibited to delete a non-disabled tenant.",
+                           code=errors.ERROR_DELETE_NOT_DISABLED, addition=[{"id": tenant_id}], context={"id": tenant_id})
         state.delete_tenant(record)
     return "", 204
 
@@ -350,7 +350,7 @@ def update_pricing(tenant_id):
             raise bad_request("mode must be trial, production or suspended.")
         if mode == "trial" and current != "trial":
             raise bad_request("Switching from production back to trial is not allowed.",
-                              code=errors.BUSINESS_RULES, context={"id": tenant_id})
+                              code=errors.ERROR_BUSINESS_RULES, context={"id": tenant_id})
         changed = mode != current or ("currency" in body and body["currency"] != record.get("_currency"))
         if mode != current:
             record["pricing_mode"] = mode
@@ -393,6 +393,6 @@ def update_mfa(tenant_id):
             raise bad_request("Field 'enabled' is required.")
         enabled = as_bool(body["enabled"], "enabled")
         if record["kind"] == "unit":
-            raise bad_request("Units inherit the MFA status of their customer.", code=errors.BUSINESS_RULES)
+            raise bad_request("Units inherit the MFA status of their customer.", code=errors.ERROR_BUSINESS_RULES)
         record["mfa_status"] = "enabled" if enabled else "disabled"
         return jsonify(_mfa_view(state, record))

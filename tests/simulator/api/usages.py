@@ -13,7 +13,7 @@ from flask import Blueprint, jsonify, request
 from .. import catalog
 from ..auth import visible_tenant
 from ..context import world
-from ..errors import HARD_QUOTA_EXCEEDED, ApiError, bad_request, not_found
+from ..errors import ERROR_HARD_QUOTA_EXCEEDED, ApiError, bad_request, not_found
 
 bp = Blueprint("usages", __name__)
 
@@ -70,7 +70,7 @@ def check_quota(state, tenant_id, key, quota):
     used = usage_value(state, tenant_id, key)
     if used > hard:
         item = catalog.CATALOG[key]
-        raise ApiError(400, "Hard quota exceeded.", code=HARD_QUOTA_EXCEEDED,
+        raise ApiError(400, "Hard quota exceeded.", code=ERROR_HARD_QUOTA_EXCEEDED,
                        info="The quota %s (overage %s) of offering item '%s' is below the current usage %s."
                             % (quota["value"], quota.get("overage"), item["name"], used),
                        context={"id": tenant_id, "name": item["name"]}, usage=used)

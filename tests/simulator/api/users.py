@@ -47,7 +47,7 @@ def create_user():
     with state.lock:
         tenant = writable_tenant(body.get("tenant_id", ""))
         if tenant["_hidden"]:
-            raise bad_request("Users cannot be created in a personal tenant.", code=errors.BUSINESS_RULES)
+            raise bad_request("Users cannot be created in a personal tenant.", code=errors.ERROR_BUSINESS_RULES)
         login = body.get("login")
         problem = login_problem(login)
         if problem:
