@@ -33,7 +33,7 @@ author:
 extends_documentation_fragment:
   - ansible.builtin.constructed
   - ansible.builtin.inventory_cache
-  - acronis.cyber_platform.plugin_connection
+  - acronis.cyber_platform.connection.plugins
 options:
   plugin:
     description: The name of this plugin; makes the file an inventory source of this plugin.

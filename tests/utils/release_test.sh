@@ -47,7 +47,7 @@ echo "== 2. what the artifact holds"
 tar -tzf "$tarball" | sed 's#^\./##; s#/$##' | sort >"$out/contents.txt"
 for wanted in MANIFEST.json FILES.json README.md meta/runtime.yml meta/execution-environment.yml requirements.txt bindep.txt \
     plugins/inventory/tenants.py plugins/modules/acronis_tenant.py plugins/module_utils/client.py \
-    plugins/doc_fragments/connection.py plugins/doc_fragments/plugin_connection.py \
+    plugins/action/acronis_tenant.py plugins/doc_fragments/connection.py \
     roles/tenant_onboarding/meta/argument_specs.yml roles/tenant_onboarding/tasks/main.yml \
     playbooks/onboard_customers.yml playbooks/inventory/localhost.yml playbooks/inventory/acronis_tenants.yml \
     playbooks/inventory/customers.yml extensions/awx/credential_type_inputs.yml extensions/awx/credential_type_injectors.yml \
