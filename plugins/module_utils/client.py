@@ -41,7 +41,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
     AcronisOutcomeUnknown,
     AcronisTransportError,
 )
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.token_cache import TokenCache
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.token_cache import TokenCache, default_cache_dir
 
 # Keep in step with galaxy.yml (a unit test checks it).
 COLLECTION_VERSION = "0.1.0"
@@ -542,3 +542,34 @@ class AcronisClient:
         if content[:2] == b"\x1f\x8b":
             content = gzip.decompress(content)
         return content
+
+
+def client_from_options(get_option, read_only=False, shared=False, **overrides):
+    """The client the connection options describe: the one way modules and the inventory plugin build it.
+
+    ``get_option(name)`` gives an option of the ``connection`` doc fragment: ``module.params.get`` for a module,
+    a plugin's own ``get_option``. ``read_only``: every write raises ``AcronisCheckModeWrite`` (check mode, the
+    inventory). ``shared``: the session and token live in this process's memory, shared with every client of
+    the same API client (``shared_memory``; a module's worker runs many tasks). ``overrides`` replace the
+    arguments given to ``AcronisClient`` (``login`` and ``password`` instead of the API client).
+    """
+    cache_dir = None
+    if get_option("token_cache"):
+        cache_dir = get_option("token_cache_dir") or default_cache_dir()
+    options = dict(
+        client_id=get_option("client_id"),
+        client_secret=get_option("client_secret"),
+        validate_certs=get_option("validate_certs"),
+        timeout=get_option("timeout"),
+        backoff_retries=get_option("backoff_retries"),
+        backoff_delay=get_option("backoff_delay"),
+        backoff_max_delay=get_option("backoff_max_delay"),
+        token_cache_dir=cache_dir,
+        token_renew_margin=get_option("token_renew_margin"),
+        read_only=read_only,
+    )
+    options.update(overrides)
+    if shared and options.get("login") is None and options["client_id"] and options["client_secret"]:
+        options["memory"] = shared_memory(get_option("base_url"), options["client_id"], options["client_secret"],
+                                          options["validate_certs"])
+    return AcronisClient(get_option("base_url"), **options)

@@ -20,11 +20,9 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
-    AcronisClient,
-    shared_memory,
+    client_from_options,
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.token_cache import default_cache_dir
 
 MASK = "********"
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -173,27 +171,8 @@ class AcronisModule(AnsibleModule):
 
     def make_client(self, **overrides):
         """A client built from the connection options; read-only in check mode."""
-        params = self.params
-        cache_dir = None
-        if params["token_cache"]:
-            cache_dir = params["token_cache_dir"] or default_cache_dir()
-        options = dict(
-            client_id=params["client_id"],
-            client_secret=params["client_secret"],
-            validate_certs=params["validate_certs"],
-            timeout=params["timeout"],
-            backoff_retries=params["backoff_retries"],
-            backoff_delay=params["backoff_delay"],
-            backoff_max_delay=params["backoff_max_delay"],
-            token_cache_dir=cache_dir,
-            token_renew_margin=params["token_renew_margin"],
-            read_only=self.check_mode,
-        )
-        options.update(overrides)
-        if options.get("login") is None and options["client_id"] and options["client_secret"]:
-            options["memory"] = shared_memory(params["base_url"], options["client_id"], options["client_secret"],
-                                              options["validate_certs"])
-        return AcronisClient(params["base_url"], **options)
+        overrides.setdefault("read_only", self.check_mode)
+        return client_from_options(self.params.get, shared=True, **overrides)
 
     @property
     def client(self):

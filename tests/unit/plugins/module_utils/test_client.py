@@ -749,6 +749,43 @@ def test_clients_without_a_memory_issue_their_own_tokens(http, tokens, make_clie
     assert tokens.issued == 2
 
 
+# ------------------------------------------------- the client the connection options describe
+
+CONNECTION = {"base_url": BASE_URL + "/api/2", "client_id": "cid", "client_secret": "secret", "validate_certs": False,
+              "timeout": 12.5, "backoff_retries": 3, "backoff_delay": 0.5, "backoff_max_delay": 4.0,
+              "token_cache": True, "token_cache_dir": None, "token_renew_margin": 60}
+
+
+def test_client_from_options_takes_every_connection_option(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    client = client_module.client_from_options(CONNECTION.get)
+    assert (client.root_url, client.client_id, client.validate_certs, client.timeout) == (BASE_URL, "cid", False, 12.5)
+    assert (client.backoff_retries, client.backoff_delay, client.backoff_max_delay) == (3, 0.5, 4.0)
+    assert client.token_renew_margin == 60 and not client.read_only
+    assert client._cache.directory == str(tmp_path / "acronis.cyber_platform" / "tokens")
+
+
+def test_client_from_options_without_token_cache_and_read_only():
+    client = client_module.client_from_options(dict(CONNECTION, token_cache=False).get, read_only=True)
+    assert client._cache is None and client.read_only
+
+
+def test_client_from_options_shares_memory_only_when_asked(http, tokens, clock):
+    http.get(API + "/users/me", json={"id": "me"})
+    client_module.shared_memory(BASE_URL + "/api/2", "cid", "secret", False).clear()
+    options = dict(CONNECTION, token_cache=False).get
+    client_module.client_from_options(options, shared=True, clock=clock).get("/users/me")
+    client_module.client_from_options(options, shared=True, clock=clock).get("/users/me")
+    client_module.client_from_options(options, clock=clock).get("/users/me")
+    assert tokens.issued == 2
+
+
+def test_client_from_options_overrides_replace_the_api_client():
+    client = client_module.client_from_options(CONNECTION.get, shared=True, login="admin", password="pw",
+                                               client_id=None, client_secret=None)
+    assert client.client_id is None and client.read_only is False
+
+
 # ------------------------------------------------- lost answers resolved by reading
 
 def test_create_whose_answer_was_lost_adopts_the_object_it_finds(http, tokens, make_client, sleeps):
