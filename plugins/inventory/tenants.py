@@ -170,7 +170,6 @@ compose:
 '''
 
 import fnmatch
-import re
 
 from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.module_utils.basic import missing_required_lib
@@ -179,28 +178,28 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import (
     HAS_REQUESTS,
-    AcronisClient,
+    client_from_options,
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_connection
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.token_cache import default_cache_dir
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.tenants import list_subtree
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import UUID_RE, check_connection
 from ansible_collections.acronis.cyber_platform.plugins.plugin_utils.ansible_core import (
     trust_as_template,
     unsupported_message,
 )
 
-TENANTS_PATH = "/tenants"
 CONFIG_SUFFIXES = ("acronis.yml", "acronis.yaml", "acronis_tenants.yml", "acronis_tenants.yaml")
-UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 # Fields of the API's tenant object that say nothing about the tenant itself.
 SKIPPED_FIELDS = ("contacts", "barrier", "offering_items")
 
-
-def read_subtree(client, root_id, page_size):
-    """Every live tenant of the subtree of ``root_id`` (root included), cursor-paged."""
-    params = {"subtree_root_id": root_id, "lod": "full", "limit": page_size}
-    return list(client.paginate(TENANTS_PATH, params=params))
+# The choices of group_by: each gives the group of a tenant (whose parent tenant is ``parent``, or None), or None.
+GROUP_BY = {
+    "kind": lambda tenant, parent: "kind_%s" % tenant["kind"] if tenant.get("kind") else None,
+    "parent": lambda tenant, parent: "parent_%s" % parent["name"] if parent and parent.get("name") else None,
+    "pricing_mode": lambda tenant, parent: (
+        "pricing_mode_%s" % tenant["pricing_mode"] if tenant.get("pricing_mode") else None),
+}
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
@@ -235,19 +234,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             check_connection(options)
         except AcronisFailure as failure:
             raise AnsibleParserError("The acronis.cyber_platform.tenants inventory: %s" % failure.msg)
-        cache_dir = None
-        if self.get_option("token_cache"):
-            cache_dir = self.get_option("token_cache_dir") or default_cache_dir()
-        return AcronisClient(
-            base_url, client_id=client_id, client_secret=client_secret,
-            validate_certs=self.get_option("validate_certs"), timeout=self.get_option("timeout"),
-            backoff_retries=self.get_option("backoff_retries"), backoff_delay=self.get_option("backoff_delay"),
-            backoff_max_delay=self.get_option("backoff_max_delay"), token_cache_dir=cache_dir,
-            token_renew_margin=self.get_option("token_renew_margin"), read_only=True,
-        )
+        return client_from_options(self.get_option, read_only=True)
 
     def _fetch(self):
-        """The tenants of the subtree, as the API returns them, and the root's id."""
+        """The tenants of the subtree as the API returns them, each with its ``depth`` (the root: 0), and the root's id."""
         root_id = self.get_option("root_tenant_id")
         if root_id and not UUID_RE.match(root_id):
             raise AnsibleParserError("root_tenant_id must be a tenant ID like 6e6d758d-8e74-3ae3-ac84-50eb0dff12eb, got %r." % root_id)
@@ -258,7 +248,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         try:
             if not root_id:
                 root_id = client.client_tenant_id()
-            tenants = read_subtree(client, root_id, page_size)
+            tenants = list_subtree(client, root_id, page_size=page_size)
         except AcronisError as exc:
             raise AnsibleParserError("Could not read the tenants under %s: %s" % (root_id or "the API client's tenant", to_native(exc)))
         return {"root_id": root_id, "tenants": tenants}
@@ -298,17 +288,6 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _populate(self, data):
         root_id = data["root_id"]
         by_id = dict((t["id"], t) for t in data["tenants"])
-        depth = {}
-
-        def depth_of(tenant_id, seen=()):
-            if tenant_id not in depth:
-                tenant = by_id.get(tenant_id)
-                if tenant is None or tenant_id == root_id or tenant_id in seen:
-                    depth[tenant_id] = 0
-                else:
-                    depth[tenant_id] = depth_of(tenant.get("parent_id"), seen + (tenant_id,)) + 1
-            return depth[tenant_id]
-
         selected = [t for t in data["tenants"] if self._selected(t, root_id)]
         names = self._host_names(selected)
         prefix = self.get_option("vars_prefix")
@@ -318,21 +297,20 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         for tenant in selected:
             host = self.inventory.add_host(names[tenant["id"]])
             parent = by_id.get(tenant.get("parent_id"))
-            host_vars = dict((prefix + key, value) for key, value in tenant.items() if key not in SKIPPED_FIELDS)
+            host_vars = dict((prefix + key, value) for key, value in tenant.items()
+                             if key not in SKIPPED_FIELDS and key != "depth")
             host_vars[prefix + "parent_name"] = parent.get("name") if parent else None
-            host_vars[prefix + "depth"] = depth_of(tenant["id"])
+            host_vars[prefix + "depth"] = tenant["depth"]
             host_vars["ansible_connection"] = "local"
             # Like playbooks/inventory/localhost.yml: the Python that runs Ansible has requests.
             host_vars["ansible_python_interpreter"] = trust_as_template("{{ ansible_playbook_python }}")
             for key, value in host_vars.items():
                 self.inventory.set_variable(host, key, value)
 
-            if "kind" in group_by and tenant.get("kind"):
-                self._add_to_group(host, "kind_%s" % tenant["kind"])
-            if "parent" in group_by and parent is not None and parent.get("name"):
-                self._add_to_group(host, "parent_%s" % parent["name"])
-            if "pricing_mode" in group_by and tenant.get("pricing_mode"):
-                self._add_to_group(host, "pricing_mode_%s" % tenant["pricing_mode"])
+            for choice, group_of in GROUP_BY.items():
+                group = group_of(tenant, parent) if choice in group_by else None
+                if group:
+                    self._add_to_group(host, group)
 
             all_vars = self.inventory.get_host(host).get_vars()
             self._set_composite_vars(self.get_option("compose"), all_vars, host, strict=strict)
@@ -364,6 +342,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             root_id = self.get_option("root_tenant_id")
             if data is not None and root_id and data.get("root_id") != root_id:
                 # The file now names another subtree than the one cached.
+                data = None
+                update_cache = True
+            if data is not None and any("depth" not in tenant for tenant in data.get("tenants") or ()):
+                # Cached by an earlier version of the plugin, which kept no depths.
                 data = None
                 update_cache = True
         if data is None:

@@ -159,16 +159,20 @@ def list_children(client, parent_id, lod="full"):
     return client.paginate("/tenants", params={"parent_id": parent_id, "lod": lod})
 
 
-def list_subtree(client, root_id, depth=None, include_root=True, lod="full"):
+def list_subtree(client, root_id, depth=None, include_root=True, lod="full", page_size=None):
     """The tenants of a subtree, parents before children, each with a ``depth`` key added.
 
     ``depth`` 1 means the children of ``root_id``; None means the whole subtree.
-    One cursor-paged ``GET /tenants?subtree_root_id=`` serves any depth.
+    One cursor-paged ``GET /tenants?subtree_root_id=`` serves any depth, ``page_size`` tenants a page
+    (the service's default if None).
     """
     levels = {root_id: 0}
     result = []
     pending = []
-    for tenant in client.paginate("/tenants", params={"subtree_root_id": root_id, "lod": lod}):
+    params = {"subtree_root_id": root_id, "lod": lod}
+    if page_size:
+        params["limit"] = page_size
+    for tenant in client.paginate("/tenants", params=params):
         pending.append(tenant)
     # The service sorts by level; do not rely on it more than needed.
     progress = True

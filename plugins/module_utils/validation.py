@@ -32,6 +32,8 @@ QUOTA_MAX = 2 ** 63 - 1
 LOGIN_RE = re.compile(r"^[A-Za-z0-9.@_\-+:!#$%^*={}'`/?]{3,}$")
 LOGIN_CHARACTERS = "ASCII letters, digits and . @ _ - + : ! # $ % ^ * = { } ' ` / ?"
 
+UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
 # Tenant (and other object) names: Acronis documents no limit, so this rule is the
 # collection's own, chosen to be safe: 1 to 255 characters, no control characters,
 # no leading or trailing whitespace. The simulator enforces the same.

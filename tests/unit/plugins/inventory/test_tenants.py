@@ -274,6 +274,34 @@ def test_the_cache_serves_the_second_run_without_requests(tmp_path, api):
     assert len(api.calls) == calls * 2
 
 
+def test_a_cache_written_without_depths_is_read_again(tmp_path, api):
+    # An earlier version of the plugin cached the tenants as the API returned them, without their depth.
+    path = write_source(tmp_path, cache=True, cache_plugin="ansible.builtin.jsonfile",
+                        cache_connection=str(tmp_path / "cache"))
+    parse(path)
+    calls = len(api.calls)
+
+    def without_depths(value):
+        if isinstance(value, dict):
+            return dict((k, without_depths(v)) for k, v in value.items() if k != "depth")
+        if isinstance(value, list):
+            return [without_depths(item) for item in value]
+        return value
+
+    for entry in (tmp_path / "cache").iterdir():
+        cached = json.loads(entry.read_text())
+        assert 'depth' in entry.read_text()
+        if "__payload__" in cached:  # ansible-core 2.19 and later: the value as JSON inside the JSON
+            cached["__payload__"] = json.dumps(without_depths(json.loads(cached["__payload__"])))
+        entry.write_text(json.dumps(without_depths(cached)))
+        assert 'depth' not in entry.read_text()
+    inventory = parse(path)
+    assert len(api.calls) == calls * 2
+    assert host_vars(inventory, "Acme Lab")["acronis_depth"] == 3
+    parse(path)
+    assert len(api.calls) == calls * 2
+
+
 def test_cache_disabled_reads_every_time(tmp_path, api):
     path = write_source(tmp_path)
     parse(path)
