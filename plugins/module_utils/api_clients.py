@@ -13,8 +13,13 @@ import os
 import tempfile
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import AcronisClient
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisAPIError, AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure, api_failure, placeholder_id
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
+    AcronisAPIError,
+    AcronisError,
+    AcronisFailure,
+    api_failure,
+)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import placeholder_id
 
 # Keys of the credentials file: Acronis's api_client.json plus the data center.
 CREDENTIALS_KEYS = ("client_id", "client_secret", "tenant_id", "base_url")

@@ -23,8 +23,10 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.client impo
     AcronisClient,
     shared_memory,
 )
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
+# plugins/inventory/tenants.py imports AcronisFailure from here too; it is to import it from errors.py.
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError, AcronisFailure
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.token_cache import default_cache_dir
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 
 MASK = "********"
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -44,25 +46,6 @@ class LongestFirst(set):
 
     def __iter__(self):
         return iter(sorted(set.__iter__(self), key=len, reverse=True))
-
-
-class AcronisFailure(Exception):
-    """The one exception a module's helpers raise to fail the task.
-
-    ``msg`` is the sentence a person reads; ``result`` holds what the task
-    returns beside it (the partial result, the API's ``error``).
-    ``AcronisModule.execute`` turns it into the failure.
-    """
-
-    def __init__(self, msg, **result):
-        super(AcronisFailure, self).__init__(msg)
-        self.msg = msg
-        self.result = result
-
-
-def api_failure(exc, action, **result):
-    """The failure for an ``AcronisError``: what we tried, and what the API said."""
-    return AcronisFailure("Failed to %s: %s" % (action, exc), error=exc.to_dict(), **result)
 
 
 def connection_argument_spec():
@@ -109,7 +92,6 @@ class AcronisModule(AnsibleModule):
     def fail_json(self, msg=None, **kwargs):
         if getattr(self, "_acronis_validating", False) and msg and "dictionary requested" in msg:
             # ansible-core's message for a value that is not a dictionary does not name the option.
-            from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
             msg = validation.shape_problem(self.argument_spec, getattr(self, "_acronis_raw_params", None)) or msg
         self._mask_longest_first()
         super(AcronisModule, self).fail_json(msg=msg, **kwargs)
@@ -134,8 +116,6 @@ class AcronisModule(AnsibleModule):
             raise AcronisFailure("client_id and client_secret are required: set them as options, in "
                                  "module_defaults, as ACRONIS_CLIENT_ID and ACRONIS_CLIENT_SECRET, or in a "
                                  "credentials_file")
-        # Imported here: validation builds on this module's AcronisFailure.
-        from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
         validation.check_connection(self.params)
         validation.raw_strings(self, *[name for name, spec in self.argument_spec.items()
                                        if spec.get("type", "str") in ("str", "path")])

@@ -17,7 +17,8 @@ import itertools
 import re
 import time
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure, UUID_RE
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import UUID_RE
 
 TASKS_PATH = "/api/task_manager/v2/tasks"
 ACTIVITIES_PATH = "/api/task_manager/v2/activities"

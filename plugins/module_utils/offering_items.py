@@ -16,12 +16,13 @@ is meant, what would be left after a purge).
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisAPIError, AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
+    AcronisAPIError,
+    AcronisError,
     AcronisFailure,
     api_failure,
-    is_placeholder_id,
 )
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import is_placeholder_id
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import cap_list, check_quota
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.tenants import TENANT_KINDS, get_tenant

@@ -22,7 +22,7 @@ import copy
 import re
 import uuid
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure, api_failure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, api_failure
 
 RESOURCES = "/api/resource_management/v4/resources"
 RESOURCE_STATUSES = "/api/resource_management/v4/resource_statuses"

@@ -22,10 +22,12 @@ import time
 
 from ansible.module_utils.common.text.converters import to_native
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
+    AcronisError,
     AcronisFailure,
     api_failure,
+)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
     compare,
     is_placeholder_id,
     make_diff,

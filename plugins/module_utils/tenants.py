@@ -18,10 +18,12 @@ import calendar
 import datetime
 import time
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
+    AcronisError,
     AcronisFailure,
     api_failure,
+)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
     compare,
     make_diff,
     merge,

@@ -22,12 +22,12 @@ import re
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
     AcronisAPIError,
     AcronisError,
+    AcronisFailure,
     AcronisOutcomeUnknown,
+    api_failure,
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
     MASK,
-    AcronisFailure,
-    api_failure,
     compare,
     is_placeholder_id,
     make_diff,

@@ -16,7 +16,7 @@ __metaclass__ = type
 import difflib
 import re
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
 
 # How many alternatives a message lists before "and N more".
 CAP = 8

@@ -153,12 +153,14 @@ next_cursor:
 '''
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import agents
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
+    AcronisError,
+    AcronisFailure,
+    api_failure,
+)
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
     UUID_RE,
-    AcronisFailure,
     AcronisModule,
-    api_failure,
     is_placeholder_id,
 )
 

@@ -105,9 +105,16 @@ disabled:
   sample: [Cyber Files Cloud]
 '''
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
+    AcronisError,
+    AcronisFailure,
+    api_failure,
+)
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
-    UUID_RE, AcronisFailure, AcronisModule, api_failure, is_placeholder_id)
+    UUID_RE,
+    AcronisModule,
+    is_placeholder_id,
+)
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import applications as apps
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.tenants import get_tenant
 

@@ -253,13 +253,12 @@ edition_switch:
     warnings: []
 '''
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
+    AcronisError,
     AcronisFailure,
-    AcronisModule,
     api_failure,
-    is_placeholder_id,
 )
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule, is_placeholder_id
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import offering_items as oi
 
 

@@ -99,8 +99,12 @@ editions:
   sample: [per_gigabyte, per_workload]
 '''
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure, AcronisModule, api_failure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
+    AcronisError,
+    AcronisFailure,
+    api_failure,
+)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import cap_list
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import offering_items as oi
 

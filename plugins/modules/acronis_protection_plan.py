@@ -236,9 +236,18 @@ started:
 import copy
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import protection
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
+    AcronisError,
+    AcronisFailure,
+    api_failure,
+)
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
-    UUID_RE, AcronisFailure, AcronisModule, api_failure, is_placeholder_id, make_diff, placeholder_id)
+    UUID_RE,
+    AcronisModule,
+    is_placeholder_id,
+    make_diff,
+    placeholder_id,
+)
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_name
 
 

@@ -154,12 +154,14 @@ diff:
 '''
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import agents
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
+    AcronisError,
+    AcronisFailure,
+    api_failure,
+)
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
     UUID_RE,
-    AcronisFailure,
     AcronisModule,
-    api_failure,
     is_placeholder_id,
     placeholder_id,
 )

@@ -101,9 +101,12 @@ service_user:
       sample: service_user_1
 '''
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
-    UUID_RE, AcronisFailure, AcronisModule, api_failure)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
+    AcronisError,
+    AcronisFailure,
+    api_failure,
+)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import UUID_RE, AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import applications as apps
 
 

@@ -159,13 +159,12 @@ tenants:
             version: 0
 '''
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
+    AcronisError,
     AcronisFailure,
-    AcronisModule,
     api_failure,
-    is_placeholder_id,
 )
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule, is_placeholder_id
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants
 
 

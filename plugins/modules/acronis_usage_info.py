@@ -150,12 +150,12 @@ usages:
       sample: {status: 1, quota: {value: 50, overage: 5, version: 1}}
 '''
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
+    AcronisError,
     AcronisFailure,
-    AcronisModule,
     api_failure,
 )
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import reports
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.tenants import list_subtree
 

@@ -304,13 +304,8 @@ password_set:
   sample: false
 '''
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
-    AcronisModule,
-    api_failure,
-    compare,
-    merge,
-)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError, api_failure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule, compare, merge
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import users
 
 

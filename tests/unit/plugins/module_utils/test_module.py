@@ -20,12 +20,12 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
     AcronisAPIError,
     AcronisCheckModeWrite,
     AcronisError,
+    AcronisFailure,
+    api_failure,
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
     UUID_RE,
-    AcronisFailure,
     AcronisModule,
-    api_failure,
     compare,
     is_placeholder_id,
     make_diff,

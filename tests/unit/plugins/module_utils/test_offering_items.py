@@ -11,7 +11,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import offering_items as oi
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
 
 APP = "6e6d758d-8e74-3ae3-ac84-50eb0dff12eb"
 PARENT = "5c1d5e8a-0000-4000-8000-000000000001"

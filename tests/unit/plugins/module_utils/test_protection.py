@@ -14,8 +14,11 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import protection
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisAPIError, AcronisCheckModeWrite
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
+    AcronisAPIError,
+    AcronisCheckModeWrite,
+    AcronisFailure,
+)
 from ansible_collections.acronis.cyber_platform.tests.unit.plugins.module_utils.conftest import BASE_URL, api_calls
 
 RESOURCES_URL = BASE_URL + "/api/resource_management/v4/resources"

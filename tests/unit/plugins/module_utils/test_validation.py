@@ -17,7 +17,8 @@ from ansible.module_utils import basic
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import reports, validation
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import transport_reason
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure, AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import (
     cap_list,
     check_connection,

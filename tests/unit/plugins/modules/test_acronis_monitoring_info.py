@@ -13,7 +13,7 @@ import time
 import pytest
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import monitoring
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
 from ansible_collections.acronis.cyber_platform.plugins.modules import (
     acronis_activity_info, acronis_alert_info, acronis_task_info)
 from ansible_collections.acronis.cyber_platform.tests.unit.plugins.modules.conftest import (

@@ -15,7 +15,7 @@ import pytest
 import requests_mock
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import AcronisClient
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
 from ansible_collections.acronis.cyber_platform.plugins.modules import acronis_protection_plan_info as plan_info
 from ansible_collections.acronis.cyber_platform.plugins.modules import acronis_resource_info as resource_info
 
