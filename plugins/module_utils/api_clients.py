@@ -19,7 +19,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
     AcronisFailure,
     api_failure,
 )
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import placeholder_id
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import placeholder_id
 
 # Keys of the credentials file: Acronis's api_client.json plus the data center.
 CREDENTIALS_KEYS = ("client_id", "client_secret", "tenant_id", "base_url")

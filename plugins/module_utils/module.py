@@ -3,13 +3,12 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""What every module of the collection shares: options, client, comparison, diff."""
+"""The module class every module of the collection runs in: connection options, client, failures."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
-import hashlib
 import json
 import re
 import traceback
@@ -24,13 +23,12 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.client impo
     shared_memory,
 )
 # plugins/inventory/tenants.py imports AcronisFailure from here too; it is to import it from errors.py.
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_placeholder_id
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError, AcronisFailure
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.token_cache import default_cache_dir
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 
-MASK = "********"
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-PLACEHOLDER_PREFIX = "00000000-0000-0000-c4ec-"
 ANSIBLE_CORE = tuple(int(part) for part in re.findall(r"\d+", ANSIBLE_CORE_VERSION)[:2])
 # ansible-core 2.19 and later put a traceback given to fail_json in the result only when tracebacks are shown.
 TRACEBACK_FILTERED = ANSIBLE_CORE >= (2, 19)
@@ -235,119 +233,3 @@ def one_line(exc):
         text = "no value for %r" % (exc.args[0],)
     text = text or "no detail given"
     return text if len(text) <= 300 else text[:300] + "..."
-
-
-# ---------------------------------------------------------------- comparing
-
-def _as_bool(value):
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    return value
-
-
-def _as_number(value):
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return value
-    return value
-
-
-def values_equal(wanted, current):
-    """Equality that forgives what the API does with types ("3" for 3, "false" for False)."""
-    if isinstance(wanted, bool) or isinstance(current, bool):
-        return _as_bool(wanted) == _as_bool(current)
-    if isinstance(wanted, (int, float)) or isinstance(current, (int, float)):
-        return _as_number(wanted) == _as_number(current)
-    return wanted == current
-
-
-def compare(desired, current):
-    """The part of ``desired`` that differs from ``current``.
-
-    ``None`` in ``desired`` means "leave it as it is". Nested dicts are compared
-    key by key with the same rule; lists are compared as they are (sort them
-    first where order means nothing).
-    """
-    current = current or {}
-    changes = {}
-    for key, wanted in desired.items():
-        if wanted is None:
-            continue
-        have = current.get(key)
-        if isinstance(wanted, dict) and isinstance(have, dict):
-            nested = compare(wanted, have)
-            if nested:
-                changes[key] = nested
-        elif isinstance(wanted, dict):
-            nested = compare(wanted, {})
-            if nested:
-                changes[key] = nested
-        elif not values_equal(wanted, have):
-            changes[key] = wanted
-    return changes
-
-
-def merge(current, changes):
-    """``current`` with ``changes`` laid over it, nested dicts merged key by key."""
-    result = copy.deepcopy(current or {})
-    for key, value in changes.items():
-        if isinstance(value, dict) and isinstance(result.get(key), dict):
-            result[key] = merge(result[key], value)
-        else:
-            result[key] = copy.deepcopy(value)
-    return result
-
-
-def _pick(source, shape):
-    """The values of ``source`` at the keys of ``shape``, recursively."""
-    source = source or {}
-    picked = {}
-    for key, value in shape.items():
-        if isinstance(value, dict) and value and isinstance(source.get(key), dict):
-            picked[key] = _pick(source[key], value)
-        else:
-            picked[key] = copy.deepcopy(source.get(key))
-    return picked
-
-
-def mask_secrets(value, secrets):
-    """A copy of ``value`` where every key named in ``secrets`` holds a mask."""
-    if isinstance(value, dict):
-        return dict((k, MASK if k in secrets and v is not None else mask_secrets(v, secrets)) for k, v in value.items())
-    if isinstance(value, list):
-        return [mask_secrets(v, secrets) for v in value]
-    return value
-
-
-def make_diff(current, changes, secrets=()):
-    """Ansible's ``diff``: before and after of the changed fields only, secrets masked.
-
-    ``current`` is None for an object that does not exist yet (before is empty),
-    and ``changes`` is None for one that is going away (after is empty).
-    """
-    if current is None:
-        return {"before": {}, "after": mask_secrets(changes or {}, secrets)}
-    if changes is None:
-        return {"before": mask_secrets(current, secrets), "after": {}}
-    return {
-        "before": mask_secrets(_pick(current, changes), secrets),
-        "after": mask_secrets(_pick(merge(current, changes), changes), secrets),
-    }
-
-
-# ------------------------------------------------------ check-mode placeholders
-
-def placeholder_id(kind, name):
-    """The id a check-mode run gives an object it would create (see docs/developing.md)."""
-    digest = hashlib.sha1(("%s:%s" % (kind, name)).encode("utf-8")).hexdigest()
-    return PLACEHOLDER_PREFIX + digest[:12]
-
-
-def is_placeholder_id(value):
-    return isinstance(value, str) and value.startswith(PLACEHOLDER_PREFIX)

@@ -22,7 +22,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
     AcronisFailure,
     api_failure,
 )
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import is_placeholder_id
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_placeholder_id
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import cap_list, check_quota
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.tenants import TENANT_KINDS, get_tenant

@@ -27,7 +27,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
     AcronisFailure,
     api_failure,
 )
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import (
     compare,
     is_placeholder_id,
     make_diff,

@@ -23,7 +23,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
     AcronisFailure,
     api_failure,
 )
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import (
     compare,
     make_diff,
     merge,

@@ -26,7 +26,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
     AcronisOutcomeUnknown,
     api_failure,
 )
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import (
     MASK,
     compare,
     is_placeholder_id,

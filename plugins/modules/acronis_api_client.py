@@ -191,7 +191,8 @@ diff:
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError, api_failure
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule, make_diff
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import make_diff
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import api_clients
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_name
 

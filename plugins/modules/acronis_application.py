@@ -110,11 +110,8 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
     AcronisFailure,
     api_failure,
 )
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
-    UUID_RE,
-    AcronisModule,
-    is_placeholder_id,
-)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_placeholder_id
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import UUID_RE, AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import applications as apps
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.tenants import get_tenant
 

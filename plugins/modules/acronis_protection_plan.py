@@ -241,13 +241,12 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
     AcronisFailure,
     api_failure,
 )
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
-    UUID_RE,
-    AcronisModule,
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import (
     is_placeholder_id,
     make_diff,
     placeholder_id,
 )
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import UUID_RE, AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_name
 
 

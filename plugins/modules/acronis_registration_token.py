@@ -159,12 +159,8 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
     AcronisFailure,
     api_failure,
 )
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
-    UUID_RE,
-    AcronisModule,
-    is_placeholder_id,
-    placeholder_id,
-)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_placeholder_id, placeholder_id
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import UUID_RE, AcronisModule
 
 
 def _check_options(module):

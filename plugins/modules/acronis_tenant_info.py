@@ -164,7 +164,8 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
     AcronisFailure,
     api_failure,
 )
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule, is_placeholder_id
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_placeholder_id
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants
 
 

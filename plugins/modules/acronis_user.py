@@ -305,7 +305,8 @@ password_set:
 '''
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError, api_failure
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule, compare, merge
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import compare, merge
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import users
 
 

@@ -23,9 +23,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
     AcronisFailure,
     api_failure,
 )
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
-    UUID_RE,
-    AcronisModule,
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import (
     compare,
     is_placeholder_id,
     make_diff,
@@ -33,6 +31,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.module impo
     placeholder_id,
     values_equal,
 )
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import UUID_RE, AcronisModule
 from ansible_collections.acronis.cyber_platform.tests.unit.plugins.module_utils.conftest import API, BASE_URL
 
 try:
