@@ -23,12 +23,10 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.client impo
     shared_memory,
 )
 # plugins/inventory/tenants.py imports AcronisFailure from here too; it is to import it from errors.py.
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_placeholder_id
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError, AcronisFailure
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.token_cache import default_cache_dir
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 
-UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 ANSIBLE_CORE = tuple(int(part) for part in re.findall(r"\d+", ANSIBLE_CORE_VERSION)[:2])
 # ansible-core 2.19 and later put a traceback given to fail_json in the result only when tracebacks are shown.
 TRACEBACK_FILTERED = ANSIBLE_CORE >= (2, 19)
@@ -207,23 +205,9 @@ class AcronisModule(AnsibleModule):
                                % (self._name, one_line(exc)), **details)
         self.exit_json(**result)
 
-    def check_uuid(self, value, what):
-        """Reject a malformed id before any request; placeholders pass only in check mode.
-
-        Raises ``AcronisFailure``, which ``execute`` turns into the task's failure.
-        """
-        check_uuid(value, what, self.check_mode)
-
-
-def check_uuid(value, what, check_mode=False):
-    """Raise ``AcronisFailure`` for an id that is not a UUID, or a placeholder outside check mode."""
-    if value is None:
-        return
-    if is_placeholder_id(value) and not check_mode:
-        raise AcronisFailure("%s %s is a check-mode placeholder for an object that was not created; "
-                             "run without --check to create it first" % (what, value))
-    if not isinstance(value, str) or not UUID_RE.match(value):
-        raise AcronisFailure("%s must be a UUID like 6e6d758d-8e74-3ae3-ac84-50eb0dff12eb, got %r" % (what, value))
+    def check_uuid(self, value, what, of=None):
+        """``validation.check_uuid`` in this task's mode: a placeholder id passes only in check mode."""
+        validation.check_uuid(value, what, self.check_mode, of=of)
 
 
 def one_line(exc):

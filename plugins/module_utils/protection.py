@@ -23,6 +23,7 @@ import re
 import uuid
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, api_failure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import is_uuid
 
 RESOURCES = "/api/resource_management/v4/resources"
 RESOURCE_STATUSES = "/api/resource_management/v4/resource_statuses"
@@ -39,7 +40,6 @@ RESOURCE_TYPES = {"machine": MACHINE, "virtual_machine": "resource.virtual_machi
 
 PAGE_SIZE = 100
 MAX_IDS_PER_REQUEST = 100   # the reference's limit for id lists (context items, filters)
-UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 TIME_RE = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 COMPRESSIONS = ("normal", "high", "max")
@@ -144,7 +144,7 @@ def resource_statuses(client, context_ids=None):
 def resolve_resources(client, references):
     """(ids, problems): resource ids for ``references`` (ids, or machine and group names)."""
     ids, problems = [], []
-    names = [r for r in references if not UUID_RE.match(r)]
+    names = [r for r in references if not is_uuid(r)]
     by_name = {}
     if names:
         found, _truncated = list_resources(client, types=[MACHINE, "resource.virtual_machine", GROUP], names=names,
@@ -154,7 +154,7 @@ def resolve_resources(client, references):
                 if key:
                     by_name.setdefault(key.lower(), set()).add(resource["id"])
     for reference in references:
-        if UUID_RE.match(reference):
+        if is_uuid(reference):
             ids.append(reference.lower())
             continue
         matches = by_name.get(reference.lower(), set())

@@ -128,7 +128,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils import moni
 def run(module):
     p = module.params
     limit = monitoring.check_limit(p["limit"])
-    query = monitoring.alert_params(p)
+    query = monitoring.alert_params(p, module.check_mode)
     try:
         alerts, truncated = monitoring.read_bounded(module.client, monitoring.ALERTS_PATH, query, limit)
     except AcronisError as exc:

@@ -111,7 +111,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
     api_failure,
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_placeholder_id
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import UUID_RE, AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import applications as apps
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.tenants import get_tenant
 
@@ -137,11 +137,7 @@ def run(module):
     p = module.params
     tenant_id, state, purge = p["tenant_id"], p["state"], p["purge"]
     new_tenant = is_placeholder_id(tenant_id) and module.check_mode
-    if is_placeholder_id(tenant_id) and not module.check_mode:
-        raise AcronisFailure("tenant_id %s is a check-mode placeholder for a tenant that was not created; run "
-                             "without --check to create it first." % tenant_id)
-    if not UUID_RE.match(tenant_id):
-        raise AcronisFailure("tenant_id must be a UUID like 6e6d758d-8e74-3ae3-ac84-50eb0dff12eb, got %r." % tenant_id)
+    module.check_uuid(tenant_id, "tenant_id")
     if state == "disabled" and purge and p["applications"]:
         raise AcronisFailure("With state=disabled and purge=true every application but the platform is disabled; "
                              "leave applications empty.")

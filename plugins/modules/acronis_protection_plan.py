@@ -246,8 +246,8 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import
     make_diff,
     placeholder_id,
 )
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import UUID_RE, AcronisModule
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_name
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_name, is_uuid
 
 
 def comparable(plan, resources):
@@ -268,12 +268,7 @@ def check_options(module):
         check_name(p["name"], "name")
     elif not p["name"].strip():
         raise AcronisFailure("Protection plan: option name must not be empty.")
-    tenant_id = p["tenant_id"]
-    if is_placeholder_id(tenant_id) and not module.check_mode:
-        raise AcronisFailure("%s: tenant_id %s is a check-mode placeholder for a tenant that was not created; run "
-                             "without --check to create it first." % (where, tenant_id))
-    if not UUID_RE.match(tenant_id):
-        raise AcronisFailure("%s: tenant_id must be the UUID of a customer tenant, got %r." % (where, tenant_id))
+    module.check_uuid(p["tenant_id"], "%s: tenant_id" % where, of="a customer tenant")
     problems = protection.backup_settings_problems(p["backup"] or {})
     if p["purge_resources"] and p["resources"] is None:
         problems.append("purge_resources needs resources (the list to keep; [] revokes the plan from all)")
@@ -329,7 +324,7 @@ def run(module):
     wanted_ids = None
     if p["resources"] is not None:
         if client is None:
-            wanted_ids = [r if UUID_RE.match(r) else placeholder_id("resource", r) for r in p["resources"]]
+            wanted_ids = [r if is_uuid(r) else placeholder_id("resource", r) for r in p["resources"]]
         else:
             try:
                 wanted_ids, problems = protection.resolve_resources(client, p["resources"])

@@ -160,22 +160,18 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
     api_failure,
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_placeholder_id, placeholder_id
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import UUID_RE, AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import is_uuid
 
 
 def _check_options(module):
     p = module.params
     if not p["tenant_id"] and not p["user"]:
         raise AcronisFailure("Set tenant_id (the tenant the token is for) or user (whose personal tenant it is for).")
-    for name in ("tenant_id", "user"):
-        value = p[name]
-        if value and is_placeholder_id(value) and not module.check_mode:
-            raise AcronisFailure("%s %s is a check-mode placeholder for an object that was not created; run without "
-                                 "--check to create it first." % (name, value))
-    if p["tenant_id"] and not UUID_RE.match(p["tenant_id"]):
-        raise AcronisFailure("tenant_id must be a tenant UUID like 6e6d758d-8e74-3ae3-ac84-50eb0dff12eb, got %r."
-                             % p["tenant_id"])
-    if p["user"] and not UUID_RE.match(p["user"]) and not p["tenant_id"]:
+    module.check_uuid(p["tenant_id"], "tenant_id")
+    if is_uuid(p["user"]):
+        module.check_uuid(p["user"], "user")
+    if p["user"] and not is_uuid(p["user"]) and not p["tenant_id"]:
         raise AcronisFailure("User '%s' is a login: set tenant_id to the tenant the user belongs to, or give the "
                              "user's ID." % p["user"])
     if not 1 <= p["expires_in"] <= agents.MAX_EXPIRES_IN:
@@ -205,7 +201,7 @@ def _token_tenant(module):
     except AcronisError as exc:
         raise api_failure(exc, "read user %s" % p["user"])
     if user is None:
-        where = " in tenant %s" % p["tenant_id"] if p["tenant_id"] and not UUID_RE.match(p["user"]) else ""
+        where = " in tenant %s" % p["tenant_id"] if p["tenant_id"] and not is_uuid(p["user"]) else ""
         raise AcronisFailure("User '%s' was not found%s; check user and tenant_id." % (p["user"], where))
     if not user.get("personal_tenant_id"):
         raise AcronisFailure("User '%s' has no personal tenant (only users of customers and units have one); create "

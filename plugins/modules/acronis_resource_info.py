@@ -117,7 +117,7 @@ truncated:
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import protection
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError, AcronisFailure
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import UUID_RE, AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 
 
 def _protection(status):
@@ -129,9 +129,9 @@ def _protection(status):
 
 def run(module):
     p = module.params
-    bad = [value for value in [p["tenant_id"]] + list(p["id"] or []) if not UUID_RE.match(value)]
-    if bad:
-        raise AcronisFailure("Resources: options tenant_id and id take UUIDs; %s is not one." % ", ".join(bad))
+    module.check_uuid(p["tenant_id"], "Resources: option tenant_id", of="a customer tenant")
+    for resource_id in p["id"] or []:
+        module.check_uuid(resource_id, "Resources: each of option id")
     if not 1 <= p["limit"] <= 1000:
         raise AcronisFailure("Resources: option limit must be from 1 to 1000, got %d." % p["limit"])
     client = module.client.scoped(p["tenant_id"])

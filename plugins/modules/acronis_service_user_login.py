@@ -106,7 +106,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
     AcronisFailure,
     api_failure,
 )
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import UUID_RE, AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import applications as apps
 
 
@@ -115,8 +115,7 @@ def run(module):
     code, tenant_id, external_id = p["vendor_app_code"].strip(), p["tenant_id"], p["external_id"].strip()
     if not code or not external_id:
         raise AcronisFailure("Options vendor_app_code and external_id must not be empty.")
-    if not UUID_RE.match(tenant_id):
-        raise AcronisFailure("tenant_id must be a UUID like 6e6d758d-8e74-3ae3-ac84-50eb0dff12eb, got %r." % tenant_id)
+    module.check_uuid(tenant_id, "tenant_id")
     service_user = dict(vendor_app_code=code, tenant_id=tenant_id, external_id=external_id)
     if module.check_mode:
         return dict(changed=False, login_url=None, service_user=service_user)

@@ -154,7 +154,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils import moni
 def run(module):
     p = module.params
     limit = monitoring.check_limit(p["limit"])
-    query = monitoring.task_params(p, ("id", "task_ids"))
+    query = monitoring.task_params(p, ("id", "task_ids"), module.check_mode)
     try:
         tasks, truncated = monitoring.read_bounded(module.client, monitoring.TASKS_PATH, query, limit)
     except AcronisError as exc:

@@ -31,7 +31,8 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import
     placeholder_id,
     values_equal,
 )
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import UUID_RE, AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import UUID_RE
 from ansible_collections.acronis.cyber_platform.tests.unit.plugins.module_utils.conftest import API, BASE_URL
 
 try:

@@ -12,6 +12,7 @@ import pytest
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import offering_items as oi
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_uuid
 
 APP = "6e6d758d-8e74-3ae3-ac84-50eb0dff12eb"
 PARENT = "5c1d5e8a-0000-4000-8000-000000000001"
@@ -84,7 +85,6 @@ class FakeModule:
         self.params = dict({"tenant_id": None, "parent_id": None, "kind": None}, **p)
 
     def check_uuid(self, value, what):
-        from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import check_uuid
         check_uuid(value, what, self.check_mode)
 
 

@@ -25,6 +25,8 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation 
     check_login,
     check_name,
     check_quota,
+    check_uuid,
+    is_uuid,
 )
 from ansible_collections.acronis.cyber_platform.tests.unit.plugins.module_utils.conftest import BASE_URL
 
@@ -321,3 +323,23 @@ def test_a_string_for_a_dict_option_names_the_option(build):
     with pytest.raises(FailJson) as info:
         build({"contact": "a@b.c"}, dict(contact=dict(type="dict", options=dict(email=dict(type="str")))))
     assert info.value.kwargs["msg"] == "Option contact must be a dictionary (key: value pairs), got a str ('a@b.c')."
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("6e6d758d-8e74-3ae3-ac84-50eb0dff12eb", True), ("6E6D758D-8E74-3AE3-AC84-50EB0DFF12EB", True),
+    ("jdoe-acme", False), ("6e6d758d8e743ae3ac8450eb0dff12eb", False), (None, False), (["x"], False),
+])
+def test_is_uuid_tells_an_id_from_a_name(value, expected):
+    assert is_uuid(value) is expected
+
+
+def test_check_uuid_names_the_option_and_what_the_id_must_name():
+    check_uuid(None, "tenant_id")
+    with pytest.raises(AcronisFailure) as info:
+        check_uuid("my-customer", "Protection plan 'Nightly': tenant_id", of="a customer tenant")
+    assert info.value.msg == ("Protection plan 'Nightly': tenant_id must be the UUID of a customer tenant, like "
+                              "6e6d758d-8e74-3ae3-ac84-50eb0dff12eb, got 'my-customer'")
+    with pytest.raises(AcronisFailure) as info:
+        check_uuid("00000000-0000-0000-c4ec-0123456789ab", "tenant_id", of="a customer tenant")
+    assert "placeholder for a customer tenant that was not created" in info.value.msg
+    check_uuid("00000000-0000-0000-c4ec-0123456789ab", "tenant_id", check_mode=True)
