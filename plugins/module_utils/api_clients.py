@@ -15,9 +15,8 @@ import tempfile
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import AcronisClient
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
     AcronisAPIError,
-    AcronisError,
     AcronisFailure,
-    api_failure,
+    failing_to,
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import placeholder_id
 
@@ -181,10 +180,8 @@ def ensure_present(module, client, tenant_id):
                      "tenant_id": tenant_id, "type": "api_client",
                      "token_endpoint_auth_method": "client_secret_basic", "data": {"client_name": p["client_name"]}}
         return True, predicted, None
-    try:
+    with failing_to("create API client %r for tenant %s" % (p["client_name"], tenant_id)):
         created = create_api_client(client, tenant_id, p["client_name"])
-    except AcronisError as exc:
-        raise api_failure(exc, "create API client %r for tenant %s" % (p["client_name"], tenant_id))
     secret = created.get("client_secret")
     if p["dest"]:
         try:

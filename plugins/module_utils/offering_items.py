@@ -20,7 +20,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
     AcronisAPIError,
     AcronisError,
     AcronisFailure,
-    api_failure,
+    failing_to,
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_placeholder_id
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants
@@ -274,7 +274,7 @@ def check_quotas(client, tenant_id, parent_id, plan):
                or hard_limit(after["quota"]) < hard_limit(before["quota"])]
     set_value = [(key, base, after) for key, base, before, after, entry in plan
                  if "quota" in entry and after["status"] == 1]
-    try:
+    with failing_to("check the quotas of tenant %s against its parent and its usage" % tenant_id):
         if set_value and not is_placeholder_id(parent_id):
             try:
                 parent_items = dict((item_key(i), i) for i in tenant_items(client, parent_id))
@@ -299,8 +299,6 @@ def check_quotas(client, tenant_id, parent_id, plan):
                     raise AcronisFailure("the quota of offering item %s (value %s, overage %s) is below the "
                                          "tenant's current usage (%s)" % (item_label(base), after["quota"]["value"],
                                                                           after["quota"]["overage"] or 0, value))
-    except AcronisError as exc:
-        raise api_failure(exc, "check the quotas of tenant %s against its parent and its usage" % tenant_id)
     return bool(lowered)
 
 
@@ -438,15 +436,12 @@ def switch_task_edition(module, tenant_id, current):
     switch = {"application_id": app_id, "from": editions, "to": target, "warnings": []}
     if editions == [target]:
         return dict(changed=False, offering_items=current, changed_items=[], edition_switch=switch)
-    action = "switch tenant %s to edition '%s'" % (tenant_id, target)
     items = current
-    try:
+    with failing_to("switch tenant %s to edition '%s'" % (tenant_id, target)):
         switch["warnings"] = check_edition_switch(client, tenant_id, target, app_id)
         if not module.check_mode:
             reply = switch_edition(client, tenant_id, target, app_id)
             items = reply or tenant_items(client, tenant_id)
-    except AcronisError as exc:
-        raise api_failure(exc, action)
     result = dict(changed=True, offering_items=items, changed_items=[], edition_switch=switch)
     if module._diff:
         result["diff"] = {"before": {"edition": editions}, "after": {"edition": [target]}}

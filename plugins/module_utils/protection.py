@@ -18,11 +18,12 @@ policies (``id``, ``type``, ``enabled``, ``settings_schema``, ``settings``).
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import contextlib
 import copy
 import re
 import uuid
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, api_failure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError, AcronisFailure, api_failure
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import is_uuid
 
 RESOURCES = "/api/resource_management/v4/resources"
@@ -86,12 +87,17 @@ DEFAULT_BACKUP_SETTINGS = {
 }
 
 
-def read_failure(exc, tenant_id, action):
-    """The failure for the first read of a task: a 403 there means the tenant is not a customer the client manages."""
-    if getattr(exc, "status", None) == 403:
-        return AcronisFailure("Failed to %s: HTTP 403; plans and resources live in customer tenants, so tenant_id must "
-                              "be a customer that the API client manages (%s)." % (action, exc), error=exc.to_dict())
-    return api_failure(exc, action)
+@contextlib.contextmanager
+def failing_to_read(action):
+    """``failing_to`` for the first read of a task, where a 403 means the tenant is not a customer the client manages."""
+    try:
+        yield
+    except AcronisError as exc:
+        if exc.status == 403:
+            raise AcronisFailure("Failed to %s: HTTP 403; plans and resources live in customer tenants, so tenant_id "
+                                 "must be a customer that the API client manages (%s)." % (action, exc),
+                                 error=exc.to_dict())
+        raise api_failure(exc, action)
 
 
 def or_list(values):

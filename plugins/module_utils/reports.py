@@ -26,6 +26,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
     AcronisError,
     AcronisFailure,
     api_failure,
+    failing_to,
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import (
     compare,
@@ -385,6 +386,19 @@ def pick_stored(module, stored, wanted_format, report_id):
                          "download" % (report_id, len(stored), wanted_format), stored=stored)
 
 
+def wait_for_report(module, report):
+    """The stored files of a one-time report once all are saved; one that failed or is late fails the task."""
+    p = module.params
+    failed = "Failed to get the one-time %s report of tenant %s: %%s" % (p["kind"], p["tenant_id"])
+    with failing_to("wait for report %s of tenant %s" % (report["id"], p["tenant_id"]), report=report):
+        try:
+            return wait_until_saved(module.client, report["id"], p["wait_timeout"], p["poll_interval"])
+        except ReportFailed as exc:
+            raise AcronisFailure(failed % exc, report=report, stored=exc.stored, last_status=STATUS_FAILED)
+        except ReportTimeout as exc:
+            raise AcronisFailure(failed % exc, report=report, stored=exc.stored, last_status=exc.last_status)
+
+
 def ensure_once_report(module):
     """schedule=once: the report downloaded to dest (no request at all when dest is there and force is off)."""
     client = module.client
@@ -417,35 +431,23 @@ def ensure_once_report(module):
 
     if module.check_mode:
         if not is_placeholder_id(p["tenant_id"]):
-            try:
+            with failing_to("read tenant %s" % p["tenant_id"]):
                 tenant = get_tenant(client, p["tenant_id"])
-            except AcronisError as exc:
-                raise api_failure(exc, "read tenant %s" % p["tenant_id"])
             if tenant is None:
                 raise AcronisFailure("tenant %s was not found" % p["tenant_id"])
         result["report"] = dict(body, id=placeholder_id("report", dest), version=1)
         result.update(before)
         return result
 
-    action = "create a one-time %s report for tenant %s" % (p["kind"], p["tenant_id"])
-    try:
+    with failing_to("create a one-time %s report for tenant %s" % (p["kind"], p["tenant_id"]), report=None):
         # The reports there before the create: a lost answer is resolved by the one that is new.
         known = set(list_report_ids(client, p["tenant_id"]))
         report = create_report(client, body, lambda: find_new_report(client, p["tenant_id"], body, known))[0]
-        result["report"] = report
-        action = "wait for report %s of tenant %s" % (report["id"], p["tenant_id"])
-        stored = wait_until_saved(client, report["id"], p["wait_timeout"], p["poll_interval"])
-        item = pick_stored(module, stored, body["parameters"]["formats"][0], report["id"])
-        action = "download stored report %s of report %s" % (item.get("id"), report["id"])
+    result["report"] = report
+    stored = wait_for_report(module, report)
+    item = pick_stored(module, stored, body["parameters"]["formats"][0], report["id"])
+    with failing_to("download stored report %s of report %s" % (item.get("id"), report["id"]), report=report):
         content = download_stored(client, report["id"], item["id"])
-    except ReportFailed as exc:
-        raise AcronisFailure("Failed to get the one-time %s report of tenant %s: %s" % (p["kind"], p["tenant_id"], exc),
-                             report=result.get("report"), stored=exc.stored, last_status=STATUS_FAILED)
-    except ReportTimeout as exc:
-        raise AcronisFailure("Failed to get the one-time %s report of tenant %s: %s" % (p["kind"], p["tenant_id"], exc),
-                             report=result.get("report"), stored=exc.stored, last_status=exc.last_status)
-    except AcronisError as exc:
-        raise api_failure(exc, action, report=result.get("report"))
 
     write_atomically(module, dest, content)
     module.set_fs_attributes_if_different(file_args, True)
@@ -511,10 +513,8 @@ def ensure_monthly_report(module):
 
     matches = []
     if not is_placeholder_id(tenant_id):
-        try:
+        with failing_to("read the reports of tenant %s" % tenant_id):
             matches = find_scheduled_reports(client, tenant_id, "monthly", p["kind"])
-        except AcronisError as exc:
-            raise api_failure(exc, "read the reports of tenant %s" % tenant_id)
 
     if p["state"] == "absent":
         result["deleted"] = [report["id"] for report in matches]
@@ -524,10 +524,8 @@ def ensure_monthly_report(module):
                 result["diff"] = make_diff(matches[0], None)
         if not module.check_mode:
             for report in matches:
-                try:
+                with failing_to("delete %s (%s)" % (what, report["id"]), **result):
                     delete_report(client, report["id"], report["version"])
-                except AcronisError as exc:
-                    raise api_failure(exc, "delete %s (%s)" % (what, report["id"]), **result)
         return result
 
     if len(matches) > 1:
@@ -544,11 +542,9 @@ def ensure_monthly_report(module):
         if module.check_mode:
             result["report"] = dict(body, id=placeholder_id("report", "%s:monthly:%s" % (tenant_id, p["kind"])), version=1)
         else:
-            try:
+            with failing_to("create " + what):
                 result["report"] = create_report(
                     client, body, lambda: find_new_report(client, tenant_id, body, set()))[0]
-            except AcronisError as exc:
-                raise api_failure(exc, "create " + what)
         return result
 
     report = matches[0]
@@ -563,8 +559,6 @@ def ensure_monthly_report(module):
         if module.check_mode:
             result["report"] = merge(report, changes)
         else:
-            try:
+            with failing_to("update %s (%s)" % (what, report["id"])):
                 result["report"] = update_report(client, report["id"], report_put_body(report, current, changes))
-            except AcronisError as exc:
-                raise api_failure(exc, "update %s (%s)" % (what, report["id"]))
     return result

@@ -25,6 +25,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
     AcronisFailure,
     AcronisOutcomeUnknown,
     api_failure,
+    failing_to,
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import (
     MASK,
@@ -272,7 +273,7 @@ def locate_for_task(module):
     p = module.params
     client = module.client
     login = p["login"]
-    try:
+    with failing_to("look up user '%s'" % login):
         if is_placeholder_id(p["tenant_id"]) or p["tenant_created"]:
             user = None
         else:
@@ -283,8 +284,6 @@ def locate_for_task(module):
         if p["tenant_created"] and not module.check_mode and p["state"] == "present":
             return None
         free = login_is_free(client, login)
-    except AcronisError as exc:
-        raise api_failure(exc, "look up user '%s'" % login)
     if not free:
         if p["state"] == "absent":
             module.warn("login '%s' belongs to a user of another tenant than %s; that user was left alone"
@@ -339,10 +338,8 @@ def create_for_task(module, desired):
     body = {"tenant_id": p["tenant_id"], "login": p["login"]}
     body.update(dict((k, v) for k, v in desired.items() if v is not None))
     if not is_placeholder_id(p["tenant_id"]) and not p["tenant_created"]:
-        try:
+        with failing_to("read tenant %s of user '%s'" % (p["tenant_id"], p["login"])):
             tenant = tenants.get_tenant(client, p["tenant_id"])
-        except AcronisError as exc:
-            raise api_failure(exc, "read tenant %s of user '%s'" % (p["tenant_id"], p["login"]))
         if tenant is None:
             raise AcronisFailure("cannot create user '%s': tenant %s does not exist" % (p["login"], p["tenant_id"]))
         if not tenant.get("enabled", True):
@@ -370,15 +367,13 @@ def activate(module, user, created):
                                             or p["update_password"] == "until_activated" and not user.get("activated"))
     if module.check_mode or not (send or set_pw):
         return send, set_pw
-    try:
+    with failing_to("activate user '%s'" % p["login"], changed=True, user=user):
         if send and send_activation_email(module.client, user["id"]) is None:
             module.warn("The answer to the activation e-mail request for user '%s' was lost: the e-mail may or may "
                         "not have been sent. It is not requested again, so that the user never gets two; if it "
                         "does not arrive, send it again (activation_email: until_activated)" % p["login"])
         if set_pw:
             set_password(module.client, user["id"], p["password"])
-    except AcronisError as exc:
-        raise api_failure(exc, "activate user '%s'" % p["login"], changed=True, user=user)
     return send, set_pw
 
 
@@ -388,13 +383,11 @@ def remove_for_task(module, user):
     if user is None:
         return result
     if not module.check_mode:
-        try:
+        with failing_to("delete user '%s'" % module.params["login"]):
             version = user["version"]
             if user.get("enabled"):
                 version = update_user(module.client, user["id"], version, {"enabled": False})["version"]
             delete_user(module.client, user["id"], version)
-        except AcronisError as exc:
-            raise api_failure(exc, "delete user '%s'" % module.params["login"])
     result["changed"] = True
     if module._diff:
         result["diff"] = make_diff(comparable_user(user), None)
@@ -414,10 +407,8 @@ def roles_for_task(module, user, created, current, failure_result):
     if created:
         current = []
     elif current is None:
-        try:
+        with failing_to("read the roles of user %s" % who, **failure_result):
             current = get_access_policies(module.client, user["id"])
-        except AcronisError as exc:
-            raise api_failure(exc, "read the roles of user %s" % who, **failure_result)
     return converge_roles(module, user["id"], user.get("tenant_id") or p["tenant_id"], current, p["roles"],
                           p["purge_roles"], "present", who, **failure_result)
 
@@ -580,12 +571,9 @@ def converge_roles(module, user_id, home, current, roles, purge, state, who, **f
     changed = bool(added or removed)
     items = keep + [new_policy(user_id, role_id, tenant_id) for role_id, tenant_id in added]
     if changed and not module.check_mode:
-        try:
+        what = ", ".join(["+" + policy_label(k) for k in added] + ["-" + policy_label(k) for k in removed])
+        with failing_to("set the roles of user %s (%s)" % (who, what), **failure_result):
             items = put_access_policies(module.client, user_id, [policy_for_put(c) for c in keep] + items[len(keep):])
-        except AcronisError as exc:
-            raise api_failure(exc, "set the roles of user %s (%s)" % (
-                who, ", ".join(["+" + policy_label(k) for k in added] + ["-" + policy_label(k) for k in removed])),
-                **failure_result)
     before = sorted(policy_label(policy_key(c)) for c in current)
     after = sorted([policy_label(policy_key(c)) for c in keep] + [policy_label(k) for k in added])
     return changed, items, before, after

@@ -147,11 +147,7 @@ user_id:
   sample: 0f9a3c6e-3b52-4c61-8e1d-6b0b0b7a4d21
 '''
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
-    AcronisError,
-    AcronisFailure,
-    api_failure,
-)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import users
 
@@ -163,11 +159,9 @@ def run(module):
     who = p["user_id"] or (p["user"] or {}).get("id") or "'%s'" % p["login"]
 
     # Current state: the user and its roles (none for a user created in this run, or one that would be).
-    try:
+    with failing_to("read the roles of user %s" % who):
         user, user_id = users.policy_user(module)
         current = users.get_access_policies(client, user_id) if user is not None and not p["user_created"] else []
-    except AcronisError as exc:
-        raise api_failure(exc, "read the roles of user %s" % who)
     home = (user or p["user"] or {}).get("tenant_id") or p["tenant_id"]
     if home is None and p["state"] == "present" and any(r["tenant_id"] is None for r in p["roles"]):
         raise AcronisFailure("user %s would be created by an earlier task: set roles[].tenant_id" % who)

@@ -138,7 +138,7 @@ truncated:
   sample: false
 '''
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError, api_failure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import monitoring
 
@@ -147,10 +147,8 @@ def run(module):
     p = module.params
     limit = monitoring.check_limit(p["limit"])
     query = monitoring.task_params(p, ("taskId", "task_ids"), module.check_mode)
-    try:
+    with failing_to("read the activities of the Task Manager"):
         activities, truncated = monitoring.read_bounded(module.client, monitoring.ACTIVITIES_PATH, query, limit)
-    except AcronisError as exc:
-        raise api_failure(exc, "read the activities of the Task Manager")
     return dict(changed=False, activities=activities, truncated=truncated)
 
 

@@ -153,11 +153,7 @@ next_cursor:
 '''
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import agents
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
-    AcronisError,
-    AcronisFailure,
-    api_failure,
-)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_placeholder_id
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 
@@ -184,10 +180,8 @@ def run(module):
     params = agents.agent_query(tenant_id=p["tenant_id"], hostname=p["hostname"], hostname_match=p["hostname_match"],
                                 os_family=p["os_family"], online=p["online"], up_to_date=p["up_to_date"],
                                 units=p["units"], order=p["order"])
-    try:
+    with failing_to("list agents%s" % (" of tenant %s" % p["tenant_id"] if p["tenant_id"] else "")):
         found, cursor = agents.list_agents(module.client, params, p["limit"], p["page_size"], after=p["after"])
-    except AcronisError as exc:
-        raise api_failure(exc, "list agents%s" % (" of tenant %s" % p["tenant_id"] if p["tenant_id"] else ""))
     return dict(changed=False, agents=found, count=len(found), next_cursor=cursor)
 
 

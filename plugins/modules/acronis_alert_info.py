@@ -120,7 +120,7 @@ truncated:
   sample: false
 '''
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError, api_failure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import monitoring
 
@@ -129,10 +129,8 @@ def run(module):
     p = module.params
     limit = monitoring.check_limit(p["limit"])
     query = monitoring.alert_params(p, module.check_mode)
-    try:
+    with failing_to("read the alerts of the Alert Manager"):
         alerts, truncated = monitoring.read_bounded(module.client, monitoring.ALERTS_PATH, query, limit)
-    except AcronisError as exc:
-        raise api_failure(exc, "read the alerts of the Alert Manager")
     return dict(changed=False, alerts=alerts, truncated=truncated)
 
 

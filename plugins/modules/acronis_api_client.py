@@ -190,7 +190,7 @@ diff:
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError, api_failure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import make_diff
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import api_clients
@@ -209,7 +209,9 @@ def run(module):
     result = dict(changed=False)
     if p["dest"]:
         result["dest"] = p["dest"]
-    try:
+    with failing_to("%s %s for tenant %s as administrator %r"
+                    % ("delete" if p["state"] == "absent" else "find or create", what,
+                       p["tenant_id"] or "(the administrator's own)", p["login"])):
         by_id = p["state"] == "absent" and (p["api_client_id"] or not p["client_name"])
         tenant_id = p["tenant_id"] or (None if by_id else api_clients.own_tenant_id(client))
         if p["state"] == "absent":
@@ -219,10 +221,6 @@ def run(module):
                 result["diff"] = {"before": {"client_ids": removed}, "after": {}}
             return result
         changed, api_client, secret = api_clients.ensure_present(module, client, tenant_id)
-    except AcronisError as exc:
-        raise api_failure(exc, "%s %s for tenant %s as administrator %r"
-                          % ("delete" if p["state"] == "absent" else "find or create", what,
-                             p["tenant_id"] or "(the administrator's own)", p["login"]))
     if secret is not None and p["return_secret"]:
         api_client = dict(api_client, client_secret=secret)
     result.update(changed=changed, api_client=api_client)

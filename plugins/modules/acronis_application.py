@@ -108,7 +108,7 @@ disabled:
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
     AcronisError,
     AcronisFailure,
-    api_failure,
+    failing_to,
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_placeholder_id
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
@@ -144,10 +144,8 @@ def run(module):
     if not p["applications"] and not purge:
         raise AcronisFailure("Set applications (names or IDs), or purge=true.")
     client = module.client
-    try:
+    with failing_to("read the applications of the platform"):
         catalog = apps.list_applications(client)
-    except AcronisError as exc:
-        raise api_failure(exc, "read the applications of the platform")
     wanted = apps.resolve(catalog, p["applications"])
     platform = [app for app in catalog if app.get("type") == apps.PLATFORM_TYPE]
     if state == "disabled" and any(app in platform for app in wanted):
@@ -156,10 +154,8 @@ def run(module):
 
     # current state
     by_id = dict((app["id"], app) for app in catalog)
-    try:
+    with failing_to("read the applications of tenant %s" % tenant_id):
         current_ids = [a["id"] for a in platform] if new_tenant else apps.tenant_application_ids(client, tenant_id)
-    except AcronisError as exc:
-        raise api_failure(exc, "read the applications of tenant %s" % tenant_id)
     current = [by_id.get(i, {"id": i, "name": i, "type": None}) for i in current_ids]
 
     # desired state
@@ -173,10 +169,8 @@ def run(module):
         to_disable = [app for app in targets if app["id"] in current_ids and app not in platform]
 
     if to_enable and not new_tenant:
-        try:
+        with failing_to("read the applications of the parent of tenant %s" % tenant_id):
             parent_ids = _parent_application_ids(client, tenant_id)
-        except AcronisError as exc:
-            raise api_failure(exc, "read the applications of the parent of tenant %s" % tenant_id)
         missing = [app for app in to_enable if parent_ids is not None and app["id"] not in parent_ids]
         if missing:
             raise AcronisFailure("Tenant %s: the parent tenant does not have %s, so it cannot be enabled here; "
@@ -189,17 +183,13 @@ def run(module):
     # act
     if changed and not module.check_mode:
         for app in to_enable:
-            try:
+            with failing_to("enable %s for tenant %s" % (app["name"], tenant_id),
+                            enabled=_names(to_enable[:to_enable.index(app)]), disabled=[]):
                 apps.enable(client, app["id"], tenant_id)
-            except AcronisError as exc:
-                raise api_failure(exc, "enable %s for tenant %s" % (app["name"], tenant_id),
-                                  enabled=_names(to_enable[:to_enable.index(app)]), disabled=[])
         for app in to_disable:
-            try:
+            with failing_to("disable %s for tenant %s" % (app["name"], tenant_id),
+                            enabled=_names(to_enable), disabled=_names(to_disable[:to_disable.index(app)])):
                 apps.disable(client, app["id"], tenant_id)
-            except AcronisError as exc:
-                raise api_failure(exc, "disable %s for tenant %s" % (app["name"], tenant_id),
-                                  enabled=_names(to_enable), disabled=_names(to_disable[:to_disable.index(app)]))
 
     after = [by_id.get(i, {"id": i, "name": i, "type": None}) for i in after_ids]
     result = dict(changed=changed, applications=after, enabled=_names(to_enable), disabled=_names(to_disable))

@@ -253,11 +253,7 @@ edition_switch:
     warnings: []
 '''
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
-    AcronisError,
-    AcronisFailure,
-    api_failure,
-)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_placeholder_id
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import offering_items as oi
@@ -272,7 +268,7 @@ def run(module):
     edition = p["edition"]
 
     # Current state: the tenant's parent and kind, its items, and what the parent offers (when it matters).
-    try:
+    with failing_to("read the offering items of tenant %s" % tenant_id):
         parent_id, kind, current = oi.tenant_facts(module, tenant_id)
         if p["target_edition"]:
             if placeholder:
@@ -291,8 +287,6 @@ def run(module):
                 available = oi.one_storage_per_type(available)
         if p["tenant_created"]:
             current = oi.disabled_copies(available, tenant_id)
-    except AcronisError as exc:
-        raise api_failure(exc, "read the offering items of tenant %s" % tenant_id)
     if offering_id != parent_id:
         module.warn("parent_id %s is a check-mode placeholder too: the items are predicted from what tenant %s "
                     "offers, as if the parent had them all" % (parent_id, offering_id))
@@ -307,12 +301,10 @@ def run(module):
     # Act: one PUT with the items that change.
     reply = []
     if plan and not module.check_mode:
-        try:
+        with failing_to("update the offering items of tenant %s (%s)"
+                        % (tenant_id, ", ".join(oi.item_label(base) for key, base, b, a, e in plan))):
             reply = oi.put_items(client, tenant_id, [entry for key, base, before, after, entry in plan],
                                  check_usage=lowering)
-        except AcronisError as exc:
-            raise api_failure(exc, "update the offering items of tenant %s (%s)"
-                              % (tenant_id, ", ".join(oi.item_label(base) for key, base, b, a, e in plan)))
     return oi.plan_result(module, current, plan, edition, reply)
 
 

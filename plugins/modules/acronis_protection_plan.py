@@ -236,11 +236,7 @@ started:
 import copy
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import protection
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
-    AcronisError,
-    AcronisFailure,
-    api_failure,
-)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import (
     is_placeholder_id,
     make_diff,
@@ -293,18 +289,14 @@ def run(module):
         client, plans = None, []
     else:
         client = module.client.scoped(p["tenant_id"])
-        try:
+        with protection.failing_to_read("read the plans of tenant %s" % p["tenant_id"]):
             plans, _truncated = protection.list_plans(client, name=name)
-        except AcronisError as exc:
-            raise protection.read_failure(exc, p["tenant_id"], "read the plans of tenant %s" % p["tenant_id"])
     if len(plans) > 1:
         raise AcronisFailure("Tenant %s has %d protection plans named %r (%s); rename or delete all but one." % (
             p["tenant_id"], len(plans), name, ", ".join(pl[0]["id"] for pl in plans)))
     current = protection.plan_view(plans[0]) if plans else None
-    try:
+    with failing_to("read the resources of %s" % where):
         current_resources = protection.applications(client, current["id"]) if current else {}
-    except AcronisError as exc:
-        raise api_failure(exc, "read the resources of %s" % where)
     before = comparable(current, current_resources)
 
     # ---------------------------------------------------------- absent
@@ -314,10 +306,8 @@ def run(module):
         current["resources"] = sorted(current_resources)
         result.update(changed=True, plan=current, diff=make_diff(before, None))
         if not module.check_mode:
-            try:
+            with failing_to("delete %s" % where, **result):
                 protection.delete_plan(client, current["id"])
-            except AcronisError as exc:
-                raise api_failure(exc, "delete %s" % where, **result)
         return result
 
     # ---------------------------------------------------------- desired state
@@ -326,11 +316,9 @@ def run(module):
         if client is None:
             wanted_ids = [r if is_uuid(r) else placeholder_id("resource", r) for r in p["resources"]]
         else:
-            try:
+            with failing_to("look up the resources of %s" % where):
                 wanted_ids, problems = protection.resolve_resources(client, p["resources"])
                 missing = protection.missing_resources(client, [i for i in wanted_ids if i not in current_resources])
-            except AcronisError as exc:
-                raise api_failure(exc, "look up the resources of %s" % where)
             problems += ["no resource has the id %s" % i for i in missing]
             if problems:
                 raise AcronisFailure("%s: option resources: %s; nothing was changed." % (
@@ -361,10 +349,8 @@ def run(module):
             plan = {"id": plan_id, "name": name, "enabled": enabled, "tenant_id": None,
                     "policies": [dict(child, id=placeholder_id("policy", "%s/%s" % (plan_id, protection.BACKUP)))]}
         else:
-            try:
+            with failing_to("create %s" % where, **result):
                 policies = protection.create_plan(client, name, enabled, [child])
-            except AcronisError as exc:
-                raise api_failure(exc, "create %s" % where, **result)
             plan = protection.plan_view(policies)
     else:
         plan = copy.deepcopy(current)
@@ -387,11 +373,9 @@ def run(module):
         if changes:
             result["changed"] = True
             if not module.check_mode:
-                try:
+                with failing_to("update %s" % where, **result):
                     for policy_id, fields in changes:
                         protection.patch_policy(client, policy_id, fields)
-                except AcronisError as exc:
-                    raise api_failure(exc, "update %s" % where, **result)
 
     # ---------------------------------------------------------- resources and run
     plan["resources"] = final_resources
@@ -399,13 +383,11 @@ def run(module):
     if to_apply or to_revoke:
         result["changed"] = True
     if not module.check_mode:
-        try:
+        with failing_to("apply or revoke %s" % where, **result):
             if to_apply:
                 protection.apply_plan(client, plan["id"], to_apply)
             if to_revoke:
                 protection.revoke_plan(client, plan["id"], to_revoke)
-        except AcronisError as exc:
-            raise api_failure(exc, "apply or revoke %s" % where, **result)
     if p["run"]:
         idle = [i for i in final_resources
                 if (current_resources.get(i) or {}).get("running", {}).get("state") != "running"]
@@ -413,10 +395,8 @@ def run(module):
         if idle:
             result["changed"] = True
             if not module.check_mode:
-                try:
+                with failing_to("start %s" % where, **result):
                     protection.run_plan(client, plan["id"], idle)
-                except AcronisError as exc:
-                    raise api_failure(exc, "start %s" % where, **result)
     if result["changed"]:
         after = comparable(plan, final_resources)
         if before is None:

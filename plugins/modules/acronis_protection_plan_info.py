@@ -101,7 +101,7 @@ truncated:
 '''
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import protection
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError, AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 
 
@@ -112,11 +112,9 @@ def run(module):
     if not 1 <= p["limit"] <= 1000:
         raise AcronisFailure("Protection plans: option limit must be from 1 to 1000, got %d." % p["limit"])
     client = module.client.scoped(p["tenant_id"])
-    try:
+    with protection.failing_to_read("read the protection plans of tenant %s" % p["tenant_id"]):
         found, truncated = protection.list_plans(client, name=p["name"], plan_id=p["id"], with_applied=True,
                                                  limit=p["limit"])
-    except AcronisError as exc:
-        raise protection.read_failure(exc, p["tenant_id"], "read the protection plans of tenant %s" % p["tenant_id"])
     plans = []
     for policies in found:
         plan = protection.plan_view(policies)

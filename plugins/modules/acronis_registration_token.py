@@ -154,11 +154,7 @@ diff:
 '''
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import agents
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
-    AcronisError,
-    AcronisFailure,
-    api_failure,
-)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_placeholder_id, placeholder_id
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import is_uuid
@@ -196,10 +192,8 @@ def _token_tenant(module):
         return p["tenant_id"]
     if is_placeholder_id(p["user"]) or is_placeholder_id(p["tenant_id"]):
         return None
-    try:
+    with failing_to("read user %s" % p["user"]):
         user = agents.resolve_user(module.client, p["user"], p["tenant_id"])
-    except AcronisError as exc:
-        raise api_failure(exc, "read user %s" % p["user"])
     if user is None:
         where = " in tenant %s" % p["tenant_id"] if p["tenant_id"] and not is_uuid(p["user"]) else ""
         raise AcronisFailure("User '%s' was not found%s; check user and tenant_id." % (p["user"], where))
@@ -214,21 +208,17 @@ def run(module):
     min_validity = _check_options(module)
     scopes = p["scopes"] if p["scopes"] is not None else ([agents.PERSONAL_SCOPE] if p["user"] else [])
     tenant_id = _token_tenant(module)
-    try:
+    with failing_to("read the registration tokens of tenant %s" % tenant_id):
         current = [] if tenant_id is None or is_placeholder_id(tenant_id) else agents.list_tokens(module.client,
                                                                                                   tenant_id)
-    except AcronisError as exc:
-        raise api_failure(exc, "read the registration tokens of tenant %s" % tenant_id)
 
     if p["state"] == "absent":
         doomed = [t for t in current if p["scopes"] is None or agents.same_scopes(t, p["scopes"])]
         if not module.check_mode:
             for token in doomed:
-                try:
+                with failing_to("revoke registration token %s of tenant %s" % (token["id"], tenant_id),
+                                removed=[t["id"] for t in doomed[:doomed.index(token)]]):
                     agents.delete_token(module.client, token["id"])
-                except AcronisError as exc:
-                    raise api_failure(exc, "revoke registration token %s of tenant %s" % (token["id"], tenant_id),
-                                      removed=[t["id"] for t in doomed[:doomed.index(token)]])
         result = dict(changed=bool(doomed), token=None, registration_token={}, removed=[t["id"] for t in doomed])
         if doomed and module._diff:
             result["diff"] = {"before": {"tokens": [agents.token_facts(t, tenant_id) for t in doomed]},
@@ -247,11 +237,9 @@ def run(module):
                    "expires_at": None, "scopes": list(scopes)}
         token = None
     else:
-        try:
+        with failing_to("create a registration token for tenant %s" % tenant_id):
             reply = agents.create_token(module.client, tenant_id, p["expires_in"], scopes,
                                         known_ids=set(t.get("id") for t in current))
-        except AcronisError as exc:
-            raise api_failure(exc, "create a registration token for tenant %s" % tenant_id)
         created, token = agents.token_facts(reply, tenant_id), reply.get("token")
     result = dict(changed=True, reused=False, token=token, registration_token=created)
     if module._diff:

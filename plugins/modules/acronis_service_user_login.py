@@ -101,11 +101,7 @@ service_user:
       sample: service_user_1
 '''
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
-    AcronisError,
-    AcronisFailure,
-    api_failure,
-)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import applications as apps
 
@@ -119,10 +115,8 @@ def run(module):
     service_user = dict(vendor_app_code=code, tenant_id=tenant_id, external_id=external_id)
     if module.check_mode:
         return dict(changed=False, login_url=None, service_user=service_user)
-    try:
+    with failing_to("log the service user '%s' of CyberApp '%s' in to tenant %s" % (external_id, code, tenant_id)):
         url = apps.service_user_login_url(module.client, code, tenant_id, external_id)
-    except AcronisError as exc:
-        raise api_failure(exc, "log the service user '%s' of CyberApp '%s' in to tenant %s" % (external_id, code, tenant_id))
     return dict(changed=False, login_url=url, service_user=service_user)
 
 

@@ -300,6 +300,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
     AcronisError,
     AcronisFailure,
     api_failure,
+    failing_to,
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants
@@ -352,19 +353,15 @@ class TenantTask:
     def parent_id(self):
         if self.params["parent_id"]:
             return self.params["parent_id"]
-        try:
+        with failing_to("authenticate as API client %s and read its tenant" % self.params["client_id"]):
             return self.client.client_tenant_id()
-        except AcronisError as exc:
-            raise api_failure(exc, "authenticate as API client %s and read its tenant" % self.params["client_id"])
 
     def lookup(self, parent_id, authoritative):
         """The existing tenant, or None."""
         p = self.params
         if p["id"]:
-            try:
+            with failing_to("read %s" % self.label):
                 tenant = tenants.get_tenant(self.client, p["id"])
-            except AcronisError as exc:
-                raise api_failure(exc, "read %s" % self.label)
             if tenant is None and p["state"] == "present":
                 raise AcronisFailure("Tenant %s does not exist (or is not visible to this API client); "
                                      "to create a tenant, give its name and parent_id instead of id" % p["id"])
@@ -372,10 +369,8 @@ class TenantTask:
                 raise AcronisFailure("Tenant %s is under parent %s, not %s; moving tenants is not supported"
                                      % (p["id"], tenant["parent_id"], p["parent_id"]))
             return tenant
-        try:
+        with failing_to("look up %s under parent %s" % (self.label, parent_id)):
             return tenants.find_child_or_fail(self.client, parent_id, p["name"], self.label, authoritative=authoritative)
-        except AcronisError as exc:
-            raise api_failure(exc, "look up %s under parent %s" % (self.label, parent_id))
 
     # ------------------------------------------------------------- validation
 
@@ -408,10 +403,8 @@ class TenantTask:
         lock = tenant.get("update_lock") or {}
         if not lock.get("enabled"):
             return
-        try:
+        with failing_to("find the tenant of the API client"):
             own = self.client.client_tenant_id()
-        except AcronisError as exc:
-            raise api_failure(exc, "find the tenant of the API client")
         if lock.get("owner_id") in (None, own):
             return
         raise AcronisFailure(
@@ -471,7 +464,7 @@ class TenantTask:
         except AcronisError as exc:
             if not (exc.has_code(tenants.ERROR_VERSION_OUTDATED) or exc.conflict):
                 raise api_failure(exc, "update %s" % self.label)
-        try:
+        with failing_to("update %s (after reading it again on a version conflict)" % self.label):
             fresh = tenants.get_tenant(self.client, tenant["id"])
             if fresh is None:
                 raise AcronisFailure("Tenant %s disappeared while it was being updated" % tenant["id"])
@@ -479,8 +472,6 @@ class TenantTask:
             if not body:
                 return fresh
             return tenants.update_tenant(self.client, fresh["id"], fresh["version"], body)
-        except AcronisError as exc:
-            raise api_failure(exc, "update %s (after reading it again on a version conflict)" % self.label)
 
     def apply(self, tenant, changes, extras):
         """Send the changes: unlock first, then fields, pricing, MFA, and lock last. ``tenant`` is not modified."""
@@ -499,7 +490,8 @@ class TenantTask:
                                       if k in tenants.CONTACT_FIELDS and v is not None)
         if changes:
             tenant = self.put(tenant, changes)
-        try:
+        # The failure returns the tenant as far as it got: the block fills it in as each write succeeds.
+        with failing_to("update %s" % self.label, tenant=tenant):
             if "pricing_mode" in extras:
                 pricing = tenants.set_pricing_mode(self.client, tenant["id"], extras["pricing_mode"])
                 tenant["pricing_mode"] = pricing.get("mode", extras["pricing_mode"])
@@ -508,8 +500,6 @@ class TenantTask:
             if "mfa_status" in extras:
                 status = tenants.set_mfa(self.client, tenant["id"], extras["mfa_status"] == "enabled")
                 tenant["mfa_status"] = status.get("mfa_status", extras["mfa_status"])
-        except AcronisError as exc:
-            raise api_failure(exc, "update %s" % self.label, tenant=tenant)
         if lock is not None:
             tenant = merge(self.put(tenant, {"update_lock": lock}),
                            dict((k, tenant[k]) for k in ("pricing_mode", "mfa_status", "production_start_date")
@@ -538,10 +528,8 @@ class TenantTask:
                 raise api_failure(exc, "create %s under parent %s" % (self.label, parent_id))
             error = exc
         # The name is taken: the search index had not caught up with an earlier run (or someone else's create).
-        try:
+        with failing_to("look up %s after a name conflict" % self.label):
             tenant = tenants.resolve_created_tenant(self.client, parent_id, p["name"])
-        except AcronisError as exc:
-            raise api_failure(exc, "look up %s after a name conflict" % self.label)
         if tenant is None:
             raise AcronisFailure(
                 "Cannot create %s under parent %s: the service says the name is taken (%s), but no tenant "
@@ -553,10 +541,8 @@ class TenantTask:
     def delete(self, tenant):
         """Disable, then delete with the current version, the tenant (and its subtree, deepest first)."""
         if self.params["remove_subtree"]:
-            try:
+            with failing_to("list the subtree of %s" % self.label):
                 victims = tenants.list_subtree(self.client, tenant["id"])
-            except AcronisError as exc:
-                raise api_failure(exc, "list the subtree of %s" % self.label)
             victims.sort(key=lambda t: -t["depth"])
         else:
             victims = [tenant]
@@ -571,7 +557,7 @@ class TenantTask:
 
     def delete_one(self, victim):
         label = "tenant %r (%s)" % (victim.get("name"), victim["id"])
-        try:
+        with failing_to("delete %s" % label):
             current = victim
             if current.get("update_lock", {}).get("enabled") and self.params["update_lock"] is False:
                 current = self.put(current, {"update_lock": {"enabled": False}})
@@ -585,8 +571,6 @@ class TenantTask:
                 fresh = tenants.get_tenant(self.client, current["id"])
                 if fresh is not None:
                     tenants.delete_tenant(self.client, fresh["id"], fresh["version"])
-        except AcronisError as exc:
-            raise api_failure(exc, "delete %s" % label)
 
     # ------------------------------------------------------------ the outcomes
 

@@ -304,7 +304,7 @@ password_set:
   sample: false
 '''
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError, api_failure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import compare, merge
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import users
@@ -331,10 +331,8 @@ def run(module):
         before, created = users.comparable_user(user), False
         changes = compare(desired, before)
         if changes and not module.check_mode:
-            try:
+            with failing_to("update user '%s'" % login):
                 user = users.update_user(client, user["id"], user["version"], users.user_put_body(user, changes))
-            except AcronisError as exc:
-                raise api_failure(exc, "update user '%s'" % login)
         elif changes:
             user = merge(user, changes)
     # Roles before the activation, so that an administrator's first login already has them.
@@ -344,10 +342,8 @@ def run(module):
         # A password activates the user; a user this task created needs no second read to know it.
         user = dict(user, activated=True)
     elif set_pw and not module.check_mode:
-        try:
+        with failing_to("read user '%s' after setting the password" % login, changed=True):
             user = users.get_user(client, user["id"]) or user
-        except AcronisError as exc:
-            raise api_failure(exc, "read user '%s' after setting the password" % login, changed=True)
     return users.user_result(module, user, before, changes, created, sent, set_pw, roles)
 
 
