@@ -15,7 +15,7 @@ import requests
 
 from ansible.module_utils import basic
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils import reports, validation
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import transport_reason
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
@@ -28,6 +28,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation 
     check_uuid,
     is_uuid,
 )
+from ansible_collections.acronis.cyber_platform.plugins.modules import acronis_report
 from ansible_collections.acronis.cyber_platform.tests.unit.plugins.module_utils.conftest import BASE_URL
 
 try:
@@ -261,7 +262,7 @@ def test_cap_list_puts_the_closest_values_first():
 ])
 def test_bad_report_periods_are_refused(period, words):
     with pytest.raises(AcronisFailure) as info:
-        reports.check_period(period)
+        acronis_report.check_period(period)
     for word in words:
         assert word in info.value.msg
 
@@ -273,19 +274,19 @@ def test_bad_report_periods_are_refused(period, words):
     {"start": "2023-01-01", "end": "2024-01-01"},   # 366 days, the most the service takes
 ])
 def test_good_report_periods_pass(period):
-    reports.check_period(period)
+    acronis_report.check_period(period)
 
 
 def test_a_dest_in_a_directory_that_cannot_be_written_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(reports.os, "access", lambda path, mode: False)
+    monkeypatch.setattr(acronis_report.os, "access", lambda path, mode: False)
     with pytest.raises(AcronisFailure) as info:
-        reports.check_dest_writable(str(tmp_path / "report.csv"))
+        acronis_report.check_dest_writable(str(tmp_path / "report.csv"))
     assert "Option dest" in info.value.msg and str(tmp_path) in info.value.msg and "not writable" in info.value.msg
 
 
 def test_a_dest_that_can_be_written_passes(tmp_path):
-    reports.check_dest_writable(str(tmp_path / "report.csv"))
-    reports.check_dest_writable(None)
+    acronis_report.check_dest_writable(str(tmp_path / "report.csv"))
+    acronis_report.check_dest_writable(None)
 
 
 # ------------------------------------------------------------ values that are not dictionaries
