@@ -180,8 +180,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.client impo
     HAS_REQUESTS,
     client_from_options,
 )
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError, AcronisFailure
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.tenants import list_subtree
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import UUID_RE, check_connection
 from ansible_collections.acronis.cyber_platform.plugins.plugin_utils.ansible_core import (

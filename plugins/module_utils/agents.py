@@ -25,6 +25,7 @@ import time
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import users
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisTransportError
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import is_uuid
 
 AGENTS_PATH = "/api/agent_manager/v2/agents"
 TOKENS_PATH = "/tenants/{tenant_id}/registration_tokens"
@@ -36,7 +37,6 @@ SCOPE_RE = re.compile(r"^urn:acronis\.com:(tenant-id:[0-9a-fA-F-]*:backup_agent_
                       r":policy_management:[0-9a-fA-F-]{36}\|[0-9a-fA-F-]{36}:apply_revoke)$")
 OS_FAMILIES = ("UNKNOWN", "WINDOWS", "LINUX", "MACOSX", "SOLARIS")
 HOSTNAME_MATCH = {"exact": "%s", "starts_with": "hlike(%s)", "contains": "like(%s)", "ends_with": "tlike(%s)"}
-UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _STAMP = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?$")
 
 
@@ -113,7 +113,7 @@ def token_facts(token, tenant_id):
 
 def resolve_user(client, user, tenant_id):
     """The user named by id, or by login inside ``tenant_id``; None when not found."""
-    if UUID_RE.match(user):
+    if is_uuid(user):
         return users.get_user(client, user)
     if tenant_id is None:
         return None

@@ -8,7 +8,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
 
 PLATFORM_TYPE = "platform"
 SERVICE_USER_LOGIN_PATH = "/api/application_manager/v2/application/{vendor_app_code}/service_user:login"

@@ -3,16 +3,19 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Exceptions raised by the Acronis API client.
+"""The collection's exceptions: what the API client raises, and the failure of a task.
 
-Modules catch ``AcronisError`` and nothing lower: every failure of the HTTP
-layer (an error reply, a dropped connection, a write refused in check mode)
-arrives as one of these, carrying what a person needs to understand it.
+Every failure of the HTTP layer (an error reply, a dropped connection, a write
+refused in check mode) arrives as an ``AcronisError``, carrying what a person
+needs to understand it. A module's helpers turn one into an ``AcronisFailure``
+that names what they tried, with ``failing_to``; ``AcronisModule.execute``
+turns that into the task's failure.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import contextlib
 from http.client import responses as HTTP_REASONS
 
 
@@ -158,3 +161,38 @@ class AcronisAPIError(AcronisError):
         if snippet:
             message = "%s (response body: %s)" % (message, snippet)
         return cls(status, message, method=method, path=path)
+
+
+# ------------------------------------------------------------ the task's failure
+
+class AcronisFailure(Exception):
+    """The one exception a module's helpers raise to fail the task.
+
+    ``msg`` is the sentence a person reads; ``result`` holds what the task
+    returns beside it (the partial result, the API's ``error``).
+    ``AcronisModule.execute`` turns it into the failure.
+    """
+
+    def __init__(self, msg, **result):
+        super(AcronisFailure, self).__init__(msg)
+        self.msg = msg
+        self.result = result
+
+
+def api_failure(exc, action, **result):
+    """The failure for an ``AcronisError``: what we tried, and what the API said."""
+    return AcronisFailure("Failed to %s: %s" % (action, exc), error=exc.to_dict(), **result)
+
+
+@contextlib.contextmanager
+def failing_to(action, **result):
+    """Turn an ``AcronisError`` raised in the block into ``api_failure(exc, action, **result)``.
+
+    ``action`` says what the block tries ("update tenant 'Acme'"); ``result`` is what the task returns
+    beside the failure (what it did before). Both are taken when the block starts: a step that changes
+    them opens a block of its own. An ``AcronisFailure`` raised in the block passes unchanged.
+    """
+    try:
+        yield
+    except AcronisError as exc:
+        raise api_failure(exc, action, **result)

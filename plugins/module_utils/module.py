@@ -3,13 +3,12 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""What every module of the collection shares: options, client, comparison, diff."""
+"""The module class every module of the collection runs in: connection options, client, failures."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
-import hashlib
 import json
 import re
 import traceback
@@ -22,11 +21,9 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.client impo
     REQUESTS_IMPORT_ERROR,
     client_from_options,
 )
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError, AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 
-MASK = "********"
-UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-PLACEHOLDER_PREFIX = "00000000-0000-0000-c4ec-"
 ANSIBLE_CORE = tuple(int(part) for part in re.findall(r"\d+", ANSIBLE_CORE_VERSION)[:2])
 # ansible-core 2.19 and later put a traceback given to fail_json in the result only when tracebacks are shown.
 TRACEBACK_FILTERED = ANSIBLE_CORE >= (2, 19)
@@ -42,25 +39,6 @@ class LongestFirst(set):
 
     def __iter__(self):
         return iter(sorted(set.__iter__(self), key=len, reverse=True))
-
-
-class AcronisFailure(Exception):
-    """The one exception a module's helpers raise to fail the task.
-
-    ``msg`` is the sentence a person reads; ``result`` holds what the task
-    returns beside it (the partial result, the API's ``error``).
-    ``AcronisModule.execute`` turns it into the failure.
-    """
-
-    def __init__(self, msg, **result):
-        super(AcronisFailure, self).__init__(msg)
-        self.msg = msg
-        self.result = result
-
-
-def api_failure(exc, action, **result):
-    """The failure for an ``AcronisError``: what we tried, and what the API said."""
-    return AcronisFailure("Failed to %s: %s" % (action, exc), error=exc.to_dict(), **result)
 
 
 def connection_argument_spec():
@@ -107,7 +85,6 @@ class AcronisModule(AnsibleModule):
     def fail_json(self, msg=None, **kwargs):
         if getattr(self, "_acronis_validating", False) and msg and "dictionary requested" in msg:
             # ansible-core's message for a value that is not a dictionary does not name the option.
-            from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
             msg = validation.shape_problem(self.argument_spec, getattr(self, "_acronis_raw_params", None)) or msg
         self._mask_longest_first()
         super(AcronisModule, self).fail_json(msg=msg, **kwargs)
@@ -132,8 +109,6 @@ class AcronisModule(AnsibleModule):
             raise AcronisFailure("client_id and client_secret are required: set them as options, in "
                                  "module_defaults, as ACRONIS_CLIENT_ID and ACRONIS_CLIENT_SECRET, or in a "
                                  "credentials_file")
-        # Imported here: validation builds on this module's AcronisFailure.
-        from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
         validation.check_connection(self.params)
         validation.raw_strings(self, *[name for name, spec in self.argument_spec.items()
                                        if spec.get("type", "str") in ("str", "path")])
@@ -208,23 +183,9 @@ class AcronisModule(AnsibleModule):
                                % (self._name, one_line(exc)), **details)
         self.exit_json(**result)
 
-    def check_uuid(self, value, what):
-        """Reject a malformed id before any request; placeholders pass only in check mode.
-
-        Raises ``AcronisFailure``, which ``execute`` turns into the task's failure.
-        """
-        check_uuid(value, what, self.check_mode)
-
-
-def check_uuid(value, what, check_mode=False):
-    """Raise ``AcronisFailure`` for an id that is not a UUID, or a placeholder outside check mode."""
-    if value is None:
-        return
-    if is_placeholder_id(value) and not check_mode:
-        raise AcronisFailure("%s %s is a check-mode placeholder for an object that was not created; "
-                             "run without --check to create it first" % (what, value))
-    if not isinstance(value, str) or not UUID_RE.match(value):
-        raise AcronisFailure("%s must be a UUID like 6e6d758d-8e74-3ae3-ac84-50eb0dff12eb, got %r" % (what, value))
+    def check_uuid(self, value, what, of=None):
+        """``validation.check_uuid`` in this task's mode: a placeholder id passes only in check mode."""
+        validation.check_uuid(value, what, self.check_mode, of=of)
 
 
 def one_line(exc):
@@ -234,119 +195,3 @@ def one_line(exc):
         text = "no value for %r" % (exc.args[0],)
     text = text or "no detail given"
     return text if len(text) <= 300 else text[:300] + "..."
-
-
-# ---------------------------------------------------------------- comparing
-
-def _as_bool(value):
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    return value
-
-
-def _as_number(value):
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return value
-    return value
-
-
-def values_equal(wanted, current):
-    """Equality that forgives what the API does with types ("3" for 3, "false" for False)."""
-    if isinstance(wanted, bool) or isinstance(current, bool):
-        return _as_bool(wanted) == _as_bool(current)
-    if isinstance(wanted, (int, float)) or isinstance(current, (int, float)):
-        return _as_number(wanted) == _as_number(current)
-    return wanted == current
-
-
-def compare(desired, current):
-    """The part of ``desired`` that differs from ``current``.
-
-    ``None`` in ``desired`` means "leave it as it is". Nested dicts are compared
-    key by key with the same rule; lists are compared as they are (sort them
-    first where order means nothing).
-    """
-    current = current or {}
-    changes = {}
-    for key, wanted in desired.items():
-        if wanted is None:
-            continue
-        have = current.get(key)
-        if isinstance(wanted, dict) and isinstance(have, dict):
-            nested = compare(wanted, have)
-            if nested:
-                changes[key] = nested
-        elif isinstance(wanted, dict):
-            nested = compare(wanted, {})
-            if nested:
-                changes[key] = nested
-        elif not values_equal(wanted, have):
-            changes[key] = wanted
-    return changes
-
-
-def merge(current, changes):
-    """``current`` with ``changes`` laid over it, nested dicts merged key by key."""
-    result = copy.deepcopy(current or {})
-    for key, value in changes.items():
-        if isinstance(value, dict) and isinstance(result.get(key), dict):
-            result[key] = merge(result[key], value)
-        else:
-            result[key] = copy.deepcopy(value)
-    return result
-
-
-def _pick(source, shape):
-    """The values of ``source`` at the keys of ``shape``, recursively."""
-    source = source or {}
-    picked = {}
-    for key, value in shape.items():
-        if isinstance(value, dict) and value and isinstance(source.get(key), dict):
-            picked[key] = _pick(source[key], value)
-        else:
-            picked[key] = copy.deepcopy(source.get(key))
-    return picked
-
-
-def mask_secrets(value, secrets):
-    """A copy of ``value`` where every key named in ``secrets`` holds a mask."""
-    if isinstance(value, dict):
-        return dict((k, MASK if k in secrets and v is not None else mask_secrets(v, secrets)) for k, v in value.items())
-    if isinstance(value, list):
-        return [mask_secrets(v, secrets) for v in value]
-    return value
-
-
-def make_diff(current, changes, secrets=()):
-    """Ansible's ``diff``: before and after of the changed fields only, secrets masked.
-
-    ``current`` is None for an object that does not exist yet (before is empty),
-    and ``changes`` is None for one that is going away (after is empty).
-    """
-    if current is None:
-        return {"before": {}, "after": mask_secrets(changes or {}, secrets)}
-    if changes is None:
-        return {"before": mask_secrets(current, secrets), "after": {}}
-    return {
-        "before": mask_secrets(_pick(current, changes), secrets),
-        "after": mask_secrets(_pick(merge(current, changes), changes), secrets),
-    }
-
-
-# ------------------------------------------------------ check-mode placeholders
-
-def placeholder_id(kind, name):
-    """The id a check-mode run gives an object it would create (see docs/developing.md)."""
-    digest = hashlib.sha1(("%s:%s" % (kind, name)).encode("utf-8")).hexdigest()
-    return PLACEHOLDER_PREFIX + digest[:12]
-
-
-def is_placeholder_id(value):
-    return isinstance(value, str) and value.startswith(PLACEHOLDER_PREFIX)

@@ -17,7 +17,8 @@ import itertools
 import re
 import time
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure, UUID_RE
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_uuid
 
 TASKS_PATH = "/api/task_manager/v2/tasks"
 ACTIVITIES_PATH = "/api/task_manager/v2/activities"
@@ -127,11 +128,9 @@ def check_limit(limit):
     return limit
 
 
-def check_uuids(values, option):
+def check_uuids(values, option, check_mode):
     for value in values or []:
-        if not UUID_RE.match(value):
-            raise AcronisFailure("Option %s must hold IDs like 6e6d758d-8e74-3ae3-ac84-50eb0dff12eb, got %r."
-                                 % (option, value))
+        check_uuid(value, "each of option %s" % option, check_mode)
 
 
 def one_of(values):
@@ -167,10 +166,10 @@ def read_bounded(client, path, params, limit):
     return records[:limit], len(records) > limit
 
 
-def task_params(params, id_option, now=None):
+def task_params(params, id_option, check_mode=False, now=None):
     """The Task Manager query of acronis_task_info / acronis_activity_info."""
     for option in ("tenant_ids", "policy_ids", "resource_ids"):
-        check_uuids(params.get(option), option)
+        check_uuids(params.get(option), option, check_mode)
     query = {}
     add_window(query, "completedAt", time_window(params, "completed", now), rfc3339)
     add_window(query, "startedAt", time_window(params, "started", now), rfc3339)
@@ -185,9 +184,9 @@ def task_params(params, id_option, now=None):
     return query
 
 
-def alert_params(params, now=None):
+def alert_params(params, check_mode=False, now=None):
     """The Alert Manager query of acronis_alert_info."""
-    check_uuids(params.get("tenant_ids"), "tenant_ids")
+    check_uuids(params.get("tenant_ids"), "tenant_ids", check_mode)
     if params.get("severity") and params.get("min_severity"):
         raise AcronisFailure("Options severity and min_severity both filter the severity; set only one.")
     query = {}

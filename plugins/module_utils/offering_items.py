@@ -16,15 +16,14 @@ is meant, what would be left after a purge).
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisAPIError, AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
+    AcronisAPIError,
+    AcronisError,
     AcronisFailure,
-    api_failure,
-    is_placeholder_id,
+    failing_to,
 )
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_placeholder_id
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import cap_list, check_quota
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.tenants import TENANT_KINDS, get_tenant
 
 ALL_EDITIONS = "*"
 
@@ -193,37 +192,6 @@ def wanted_quota(spec):
     return wanted
 
 
-def resolve_present(p, parent_id, available, current_by_key, kind, edition):
-    """{key: (item, wanted quota)} for state=present, validated against what the parent offers."""
-    wanted = {}
-    explicit = {}
-    for spec in p["items"]:
-        matches = find_items(available, spec, edition)
-        if not matches:
-            offered = sorted(set(item_label(i) for i in available if in_edition(i, edition)))
-            raise AcronisFailure("offering item %s is not offered by the parent tenant %s to a %s in edition '%s'; "
-                                 "available: %s" % (spec_label(spec), parent_id, kind, edition,
-                                                    cap_list(offered, near=spec.get("name") or spec.get("usage_name"))))
-        if len(matches) > 1:
-            raise AcronisFailure("offering item %s matches several items: %s; name it with name, infra_id, "
-                                 "application_id or edition" % (spec_label(spec),
-                                                                cap_list(item_label(i) for i in matches)))
-        item = matches[0]
-        wanted[item_key(item)] = (item, wanted_quota(spec))
-        if item.get("infra_id"):
-            explicit[usage_group(item)] = item["infra_id"]
-    if p["all_available"]:
-        pool = [i for i in available if in_edition(i, edition)]
-        if kind == "customer":
-            keep = dict((usage_group(c), c["infra_id"]) for c in current_by_key.values()
-                        if c.get("infra_id") and int(c.get("status") or 0) == 1)
-            keep.update(explicit)
-            pool = one_storage_per_type(pool, keep)
-        for item in pool:
-            wanted.setdefault(item_key(item), (item, {}))
-    return wanted
-
-
 def plan_changes(wanted, disable, current_by_key):
     """[(key, base item, new state, put entry)] for the items whose state differs."""
     plan = []
@@ -273,7 +241,7 @@ def check_quotas(client, tenant_id, parent_id, plan):
                or hard_limit(after["quota"]) < hard_limit(before["quota"])]
     set_value = [(key, base, after) for key, base, before, after, entry in plan
                  if "quota" in entry and after["status"] == 1]
-    try:
+    with failing_to("check the quotas of tenant %s against its parent and its usage" % tenant_id):
         if set_value and not is_placeholder_id(parent_id):
             try:
                 parent_items = dict((item_key(i), i) for i in tenant_items(client, parent_id))
@@ -298,8 +266,6 @@ def check_quotas(client, tenant_id, parent_id, plan):
                     raise AcronisFailure("the quota of offering item %s (value %s, overage %s) is below the "
                                          "tenant's current usage (%s)" % (item_label(base), after["quota"]["value"],
                                                                           after["quota"]["overage"] or 0, value))
-    except AcronisError as exc:
-        raise api_failure(exc, "check the quotas of tenant %s against its parent and its usage" % tenant_id)
     return bool(lowered)
 
 
@@ -318,175 +284,3 @@ def apply_plan(current, plan, edition, reply_items):
     for item in reply_items:
         result[item_key(item)] = item
     return [i for i in result.values() if in_edition(i, edition)]
-
-
-# ------------------------------------------------ the acronis_offering_items task
-
-def validate_options(module):
-    """Refuse, before any request, options that cannot work together."""
-    p = module.params
-    module.check_uuid(p["tenant_id"], "tenant_id")
-    module.check_uuid(p["parent_id"], "parent_id")
-    module.check_uuid(p["target_application_id"], "target_application_id")
-    for spec in p["items"]:
-        module.check_uuid(spec["infra_id"], "items[].infra_id")
-        module.check_uuid(spec["application_id"], "items[].application_id")
-        quota = spec.get("quota")
-        if quota and p["state"] == "absent":
-            raise AcronisFailure("items[].quota cannot be set with state=absent: a disabled item has no quota")
-        if quota:
-            for key in ("value", "overage"):
-                check_quota(quota[key], "items[].quota.%s of item %s" % (key, spec_label(spec)))
-            if quota["unlimited"] and quota["value"] is not None:
-                raise AcronisFailure("item %s: set either quota.value or quota.unlimited, not both" % spec_label(spec))
-    if p["all_available"] and p["state"] == "absent":
-        raise AcronisFailure("all_available needs state=present")
-    if p["target_edition"] and (p["items"] or p["all_available"] or p["purge"]):
-        raise AcronisFailure("target_edition switches an edition on its own; "
-                             "run items, all_available and purge in another task")
-    if p["tenant"] is not None:
-        validate_tenant_hint(module)
-
-
-def validate_tenant_hint(module):
-    """The ``tenant`` option: a tenant object with its id, parent and kind, that agrees with the other options."""
-    p = module.params
-    tenant = p["tenant"]
-    missing = [key for key in ("id", "parent_id", "kind") if not tenant.get(key)]
-    if missing:
-        raise AcronisFailure("option tenant must be a tenant as acronis_tenant returns it, with id, parent_id and "
-                             "kind; it has no %s" % ", ".join(missing))
-    module.check_uuid(tenant["id"], "tenant.id")
-    module.check_uuid(tenant["parent_id"], "tenant.parent_id")
-    if tenant["kind"] not in TENANT_KINDS:
-        raise AcronisFailure("tenant.kind must be one of %s, got %r" % (", ".join(TENANT_KINDS), tenant["kind"]))
-    for option, key in (("tenant_id", "id"), ("parent_id", "parent_id"), ("kind", "kind")):
-        if p[option] is not None and p[option] != tenant[key]:
-            raise AcronisFailure("option %s (%s) is not the %s of option tenant (%s); set one of them"
-                                 % (option, p[option], key, tenant[key]))
-
-
-def tenant_facts(module, tenant_id):
-    """(parent_id, kind, current items) of the task's tenant: read, or known from the options.
-
-    The items are not read for a placeholder (check mode) nor for a tenant the caller says was just
-    created (``tenant_created``): those have every item disabled, which ``disabled_copies`` fills in.
-    """
-    p = module.params
-    tenant = p["tenant"]
-    placeholder = is_placeholder_id(tenant_id)
-    if tenant is not None:
-        parent_id, kind = tenant["parent_id"], tenant["kind"]
-    elif placeholder:
-        if not (p["parent_id"] and p["kind"]):
-            raise AcronisFailure("tenant_id %s is a check-mode placeholder: set parent_id and kind so that the "
-                                 "items can be checked against the parent" % tenant_id)
-        parent_id, kind = p["parent_id"], p["kind"]
-    else:
-        found = get_tenant(module.client, tenant_id)
-        if found is None:
-            raise AcronisFailure("tenant %s does not exist" % tenant_id)
-        parent_id, kind = found["parent_id"], found["kind"]
-    current = []
-    if not placeholder and not p["tenant_created"]:
-        current = tenant_items(module.client, tenant_id)
-    return parent_id, kind, current
-
-
-def disabled_copies(available, tenant_id):
-    """The items of a tenant created in this run: what its parent offers it, every one disabled."""
-    items = []
-    for item in available:
-        copy = dict((k, v) for k, v in item.items() if k != "quota")
-        copy.update(status=0, tenant_id=tenant_id)
-        items.append(copy)
-    return items
-
-
-def settled(p, current, edition):
-    """True when every item of the task is one of the tenant's items, already enabled as asked.
-
-    Then what the parent offers need not be read: an enabled item is one the parent offers, and an
-    entry that names exactly one of the tenant's items names exactly one of the parent's.
-    """
-    if p["state"] != "present" or p["all_available"] or not p["items"]:
-        return False
-    wanted = {}
-    for spec in p["items"]:
-        matches = find_items(current, spec, edition)
-        if len(matches) != 1 or int(matches[0].get("status") or 0) != 1:
-            return False
-        wanted[item_key(matches[0])] = (matches[0], wanted_quota(spec))
-    return not plan_changes(wanted, [], dict((item_key(i), i) for i in current))
-
-
-def switch_task_edition(module, tenant_id, current):
-    """``target_edition``: the service's own edition switch, checked first; the task's result."""
-    p = module.params
-    client = module.client
-    target = p["target_edition"]
-    app_id = p["target_application_id"]
-    enabled = [i for i in current if int(i.get("status") or 0) == 1 and i.get("edition")]
-    if app_id is None:
-        apps = sorted(set(i["application_id"] for i in enabled))
-        if len(apps) != 1:
-            raise AcronisFailure("set target_application_id: tenant %s has %s application with an edition (%s)"
-                                 % (tenant_id, "no" if not apps else "more than one", ", ".join(apps)))
-        app_id = apps[0]
-    editions = sorted(set(i["edition"] for i in enabled if i["application_id"] == app_id))
-    switch = {"application_id": app_id, "from": editions, "to": target, "warnings": []}
-    if editions == [target]:
-        return dict(changed=False, offering_items=current, changed_items=[], edition_switch=switch)
-    action = "switch tenant %s to edition '%s'" % (tenant_id, target)
-    items = current
-    try:
-        switch["warnings"] = check_edition_switch(client, tenant_id, target, app_id)
-        if not module.check_mode:
-            reply = switch_edition(client, tenant_id, target, app_id)
-            items = reply or tenant_items(client, tenant_id)
-    except AcronisError as exc:
-        raise api_failure(exc, action)
-    result = dict(changed=True, offering_items=items, changed_items=[], edition_switch=switch)
-    if module._diff:
-        result["diff"] = {"before": {"edition": editions}, "after": {"edition": [target]}}
-    return result
-
-
-def desired_items(module, available, current, kind, edition, parent_id):
-    """(wanted, disable): {key: (item, quota)} to enable, and the keys to disable."""
-    p = module.params
-    current_by_key = dict((item_key(i), i) for i in current)
-    wanted, disable = {}, []
-    if p["state"] == "present":
-        wanted = resolve_present(p, parent_id, available, current_by_key, kind, edition)
-    else:
-        for spec in p["items"]:
-            matches = find_items(current, spec, edition)
-            if not matches:
-                module.warn("offering item %s is not among the items of tenant %s; nothing to disable"
-                            % (spec_label(spec), p["tenant_id"] or (p["tenant"] or {}).get("id")))
-            disable.extend(item_key(i) for i in matches)
-    if p["purge"]:
-        keep = set(wanted) if p["state"] == "present" else set()
-        disable.extend(key for key, item in current_by_key.items()
-                       if key not in keep and key not in disable and in_edition(item, edition))
-    return wanted, disable
-
-
-def check_edition(edition, available, current, parent_id, tenant_id):
-    """An edition that neither the parent offers nor the tenant has is an error."""
-    if edition != ALL_EDITIONS and (available or current):
-        known = editions_of(available + current)
-        if edition not in known:
-            raise AcronisFailure("edition '%s' is neither offered by the parent tenant %s nor used by tenant %s; "
-                                 "known editions: %s" % (edition, parent_id, tenant_id, cap_list(known)))
-
-
-def plan_result(module, current, plan, edition, reply):
-    """The task's result for a plan of item changes."""
-    labels = [item_label(base) for key, base, before, after, entry in plan]
-    result = dict(changed=bool(plan), offering_items=apply_plan(current, plan, edition, reply), changed_items=labels)
-    if module._diff:
-        result["diff"] = {"before": dict((item_label(base), b) for key, base, b, a, e in plan),
-                          "after": dict((item_label(base), a) for key, base, b, a, e in plan)}
-    return result

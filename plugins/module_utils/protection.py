@@ -18,11 +18,13 @@ policies (``id``, ``type``, ``enabled``, ``settings_schema``, ``settings``).
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import contextlib
 import copy
 import re
 import uuid
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure, api_failure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError, AcronisFailure, api_failure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import is_uuid
 
 RESOURCES = "/api/resource_management/v4/resources"
 RESOURCE_STATUSES = "/api/resource_management/v4/resource_statuses"
@@ -39,7 +41,6 @@ RESOURCE_TYPES = {"machine": MACHINE, "virtual_machine": "resource.virtual_machi
 
 PAGE_SIZE = 100
 MAX_IDS_PER_REQUEST = 100   # the reference's limit for id lists (context items, filters)
-UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 TIME_RE = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 COMPRESSIONS = ("normal", "high", "max")
@@ -86,12 +87,17 @@ DEFAULT_BACKUP_SETTINGS = {
 }
 
 
-def read_failure(exc, tenant_id, action):
-    """The failure for the first read of a task: a 403 there means the tenant is not a customer the client manages."""
-    if getattr(exc, "status", None) == 403:
-        return AcronisFailure("Failed to %s: HTTP 403; plans and resources live in customer tenants, so tenant_id must "
-                              "be a customer that the API client manages (%s)." % (action, exc), error=exc.to_dict())
-    return api_failure(exc, action)
+@contextlib.contextmanager
+def failing_to_read(action):
+    """``failing_to`` for the first read of a task, where a 403 means the tenant is not a customer the client manages."""
+    try:
+        yield
+    except AcronisError as exc:
+        if exc.status == 403:
+            raise AcronisFailure("Failed to %s: HTTP 403; plans and resources live in customer tenants, so tenant_id "
+                                 "must be a customer that the API client manages (%s)." % (action, exc),
+                                 error=exc.to_dict())
+        raise api_failure(exc, action)
 
 
 def or_list(values):
@@ -144,7 +150,7 @@ def resource_statuses(client, context_ids=None):
 def resolve_resources(client, references):
     """(ids, problems): resource ids for ``references`` (ids, or machine and group names)."""
     ids, problems = [], []
-    names = [r for r in references if not UUID_RE.match(r)]
+    names = [r for r in references if not is_uuid(r)]
     by_name = {}
     if names:
         found, _truncated = list_resources(client, types=[MACHINE, "resource.virtual_machine", GROUP], names=names,
@@ -154,7 +160,7 @@ def resolve_resources(client, references):
                 if key:
                     by_name.setdefault(key.lower(), set()).add(resource["id"])
     for reference in references:
-        if UUID_RE.match(reference):
+        if is_uuid(reference):
             ids.append(reference.lower())
             continue
         matches = by_name.get(reference.lower(), set())

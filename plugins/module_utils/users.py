@@ -4,8 +4,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """Users, their access policies (roles) and search: the API operations shared by
-``acronis_user``, ``acronis_user_info``, ``acronis_access_policy`` and
-``acronis_search_info``.
+``acronis_user``, ``acronis_user_info``, ``acronis_access_policy``, ``acronis_search_info``
+and ``acronis_registration_token``, and the ``roles`` option of the first two.
 
 A user is addressed by login. Logins are unique across the whole platform, but
 the API has no "get user by login": ``GET /users/check_login`` says whether a
@@ -17,25 +17,18 @@ details, 100 at a time, stopping at the first batch that holds it).
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import re
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
     AcronisAPIError,
     AcronisError,
-    AcronisOutcomeUnknown,
-)
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
-    MASK,
     AcronisFailure,
+    AcronisOutcomeUnknown,
     api_failure,
-    compare,
-    is_placeholder_id,
-    make_diff,
-    merge,
-    placeholder_id,
+    failing_to,
 )
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import compare, is_placeholder_id
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_login
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_uuid
 
 # The role enum of the API specification (components.schemas.userRole).
 ROLES = (
@@ -52,10 +45,10 @@ def role_options():
     return dict(role_id=dict(type="str", required=True, choices=list(ROLES)), tenant_id=dict(type="str"))
 
 
-def check_role_tenants_are_uuids(module, roles):
-    """Refuse, before any request, a ``roles[].tenant_id`` that is not a UUID."""
+def check_role_tenant_ids(roles, check_mode):
+    """Refuse, before any request, a ``roles[].tenant_id`` that is not a UUID (a placeholder only in check mode)."""
     for role in roles or []:
-        module.check_uuid(role["tenant_id"], "roles[].tenant_id")
+        check_uuid(role["tenant_id"], "roles[].tenant_id", check_mode)
 
 
 # The notification enum of the API specification (components.schemas.userNotifications).
@@ -68,9 +61,6 @@ NOTIFICATIONS = (
 # Contact fields of a user the modules manage (userPost.contact / contactPut).
 CONTACT_FIELDS = ("email", "firstname", "lastname", "phone", "title", "address1", "address2", "city", "state",
                   "zipcode", "country")
-
-# An e-mail address: something, one @, something with a dot, no spaces.
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 NIL_UUID = "00000000-0000-0000-0000-000000000000"
 BATCH = 100
@@ -228,299 +218,20 @@ def new_policy(user_id, role_id, tenant_id):
             "trustee_id": user_id, "trustee_type": "user", "version": 0}
 
 
-# ------------------------------------------------------------------ search
-
-def search(client, text, tenant_id=None, limit=None):
-    """``GET /search``: tenants and users whose properties contain ``text``."""
-    params = {"text": text}
-    if tenant_id:
-        params["tenant"] = tenant_id
-    if limit:
-        params["limit"] = limit
-    body = client.get("/search", params=params) or {}
-    return list(body.get("items") or [])
-
-
-# ----------------------------------------------------------- the acronis_user task
-
-def validate_user_options(module):
-    """Refuse, before any request, what cannot work."""
-    p = module.params
-    check_login(p["login"])
-    module.check_uuid(p["tenant_id"], "tenant_id")
-    email = (p["contact"] or {}).get("email")
-    if email is not None and not EMAIL_RE.match(email):
-        raise AcronisFailure("contact.email %r of user '%s' is not a valid e-mail address" % (email, p["login"]))
-    check_role_tenants_are_uuids(module, p["roles"])
-    if p["purge_roles"] and p["roles"] is None:
-        raise AcronisFailure("purge_roles needs roles: set the roles user '%s' keeps" % p["login"])
-    if p["roles"] is not None and p["state"] == "absent":
-        raise AcronisFailure("roles needs state=present: a user who is deleted loses their roles with them")
-    if p["password"] is not None and p["activation_email"] != "never":
-        raise AcronisFailure("activate user '%s' either with a password or with the activation e-mail, not both"
-                             % p["login"])
-
-
-def locate_for_task(module):
-    """The user of the task's tenant with the task's login, or None; fails when another tenant has the login.
-
-    The tenant's users are read first, so that an existing user costs no login check. The login check
-    (``GET /users/check_login``) is left out for a tenant the caller says was just created
-    (``tenant_created``) outside check mode: it has no users, and the create itself answers whether the
-    login is free.
-    """
-    p = module.params
-    client = module.client
-    login = p["login"]
-    try:
-        if is_placeholder_id(p["tenant_id"]) or p["tenant_created"]:
-            user = None
-        else:
-            # A task that names roles reads them with the user, in the same request.
-            user = find_in_tenant(client, p["tenant_id"], login, with_access_policies=p.get("roles") is not None)
-        if user is not None:
-            return user
-        if p["tenant_created"] and not module.check_mode and p["state"] == "present":
-            return None
-        free = login_is_free(client, login)
-    except AcronisError as exc:
-        raise api_failure(exc, "look up user '%s'" % login)
-    if not free:
-        if p["state"] == "absent":
-            module.warn("login '%s' belongs to a user of another tenant than %s; that user was left alone"
-                        % (login, p["tenant_id"]))
-            return None
-        raise login_elsewhere(login, p["tenant_id"])
-    return None
-
-
-def login_elsewhere(login, tenant_id, **result):
-    return AcronisFailure("login '%s' is already taken by a user of another tenant than %s; "
-                          "logins are unique across the platform" % (login, tenant_id), **result)
-
-
-def desired_user(params, user):
-    """What the task asks for, in the API's shape; None means 'leave it as it is'."""
-    notifications = params["notifications"]
-    if notifications is not None:
-        base = [] if params["purge_notifications"] else list((user or {}).get("notifications") or [])
-        notifications = sorted(set(base) | set(notifications))
-    contact = dict((k, v) for k, v in (params["contact"] or {}).items() if v is not None)
-    return {"contact": contact or None, "enabled": params["enabled"], "language": params["language"],
-            "notifications": notifications}
-
-
-def comparable_user(user):
-    """The managed part of a user, with lists in a stable order."""
-    return {"contact": dict(user.get("contact") or {}), "enabled": user.get("enabled"),
-            "language": user.get("language"), "notifications": sorted(user.get("notifications") or [])}
-
-
-def user_put_body(user, changes):
-    """The PUT body: the changed fields; a changed contact is sent whole, as the service replaces it."""
-    body = dict((k, v) for k, v in changes.items() if k != "contact")
-    if "contact" in changes:
-        contact = merge(user.get("contact") or {}, changes["contact"])
-        body["contact"] = dict((k, v) for k, v in contact.items()
-                               if k in tenants.CONTACT_FIELDS and v != [])
-    return body
-
-
-def create_for_task(module, desired):
-    """Create the user (or predict it in check mode); returns the user.
-
-    The tenant is read first (it must exist and be enabled), except for a tenant the caller says was
-    just created (``tenant_created``).
-    """
-    p = module.params
-    client = module.client
-    if not (desired["contact"] or {}).get("email"):
-        raise AcronisFailure("contact.email is required to create user '%s'" % p["login"])
-    body = {"tenant_id": p["tenant_id"], "login": p["login"]}
-    body.update(dict((k, v) for k, v in desired.items() if v is not None))
-    if not is_placeholder_id(p["tenant_id"]) and not p["tenant_created"]:
-        try:
-            tenant = tenants.get_tenant(client, p["tenant_id"])
-        except AcronisError as exc:
-            raise api_failure(exc, "read tenant %s of user '%s'" % (p["tenant_id"], p["login"]))
-        if tenant is None:
-            raise AcronisFailure("cannot create user '%s': tenant %s does not exist" % (p["login"], p["tenant_id"]))
-        if not tenant.get("enabled", True):
-            raise AcronisFailure("cannot create user '%s': tenant '%s' (%s) is disabled"
-                                 % (p["login"], tenant.get("name"), p["tenant_id"]))
-    if module.check_mode:
-        predicted = dict(body, id=placeholder_id("user", p["login"].casefold()), activated=False,
-                         personal_tenant_id=None)
-        predicted.setdefault("enabled", True)
-        return predicted
-    try:
-        return create_user(client, body)[0]
-    except AcronisError as exc:
-        if exc.conflict and p["tenant_created"]:
-            raise login_elsewhere(p["login"], p["tenant_id"], error=exc.to_dict())
-        raise api_failure(exc, "create user '%s' in tenant %s" % (p["login"], p["tenant_id"]))
-
-
-def activate(module, user, created):
-    """Send the activation e-mail or set the password when the options ask for it; returns (sent, set)."""
-    p = module.params
-    send = (p["activation_email"] == "on_create" and created
-            or p["activation_email"] == "until_activated") and not user.get("activated")
-    set_pw = p["password"] is not None and (created or p["update_password"] == "always"
-                                            or p["update_password"] == "until_activated" and not user.get("activated"))
-    if module.check_mode or not (send or set_pw):
-        return send, set_pw
-    try:
-        if send and send_activation_email(module.client, user["id"]) is None:
-            module.warn("The answer to the activation e-mail request for user '%s' was lost: the e-mail may or may "
-                        "not have been sent. It is not requested again, so that the user never gets two; if it "
-                        "does not arrive, send it again (activation_email: until_activated)" % p["login"])
-        if set_pw:
-            set_password(module.client, user["id"], p["password"])
-    except AcronisError as exc:
-        raise api_failure(exc, "activate user '%s'" % p["login"], changed=True, user=user)
-    return send, set_pw
-
-
-def remove_for_task(module, user):
-    """Disable, then delete, the user when it exists; the task's result."""
-    result = dict(changed=False, user={}, activation_email_sent=False, password_set=False, created=False)
-    if user is None:
-        return result
-    if not module.check_mode:
-        try:
-            version = user["version"]
-            if user.get("enabled"):
-                version = update_user(module.client, user["id"], version, {"enabled": False})["version"]
-            delete_user(module.client, user["id"], version)
-        except AcronisError as exc:
-            raise api_failure(exc, "delete user '%s'" % module.params["login"])
-    result["changed"] = True
-    if module._diff:
-        result["diff"] = make_diff(comparable_user(user), None)
-    return result
-
-
-def roles_for_task(module, user, created, current, failure_result):
-    """The roles of the acronis_user task (see converge_roles), or None when the task names none.
-
-    ``current`` are the user's access policies as locate_for_task read them with the user (None: not read).
-    ``failure_result`` goes into a failure: what the task did before it (a user created, for example).
-    """
-    p = module.params
-    if p["roles"] is None:
-        return None
-    who = "'%s'" % p["login"]
-    if created:
-        current = []
-    elif current is None:
-        try:
-            current = get_access_policies(module.client, user["id"])
-        except AcronisError as exc:
-            raise api_failure(exc, "read the roles of user %s" % who, **failure_result)
-    return converge_roles(module, user["id"], user.get("tenant_id") or p["tenant_id"], current, p["roles"],
-                          p["purge_roles"], "present", who, **failure_result)
-
-
-def user_result(module, user, before, changes, created, sent, set_pw, roles=None):
-    """The task's result for a user that exists (or would) after the task; ``roles`` as roles_for_task gives them."""
-    roles_changed = bool(roles and roles[0])
-    result = dict(changed=bool(created or changes or sent or set_pw or roles_changed), user=user, created=created,
-                  activation_email_sent=sent, password_set=set_pw)
-    if roles is not None:
-        result["access_policies"] = roles[1]
-    if module._diff:
-        after_changes = dict(changes)
-        if set_pw:
-            after_changes["password"] = MASK
-        if sent:
-            after_changes["activation_email"] = "sent"
-        result["diff"] = make_diff(before, after_changes, secrets=("password",))
-        if roles_changed:
-            if before is not None:
-                result["diff"]["before"]["roles"] = roles[2]
-            result["diff"]["after"]["roles"] = roles[3]
-    return result
-
-
-# -------------------------------------------------- the acronis_access_policy task
-
-def validate_policy_options(module):
-    """Refuse, before any request, what cannot work."""
-    p = module.params
-    check_login(p["login"])
-    module.check_uuid(p["user_id"], "user_id")
-    module.check_uuid(p["tenant_id"], "tenant_id")
-    check_role_tenants_are_uuids(module, p["roles"])
-    if p["purge"] and p["state"] == "absent":
-        raise AcronisFailure("purge needs state=present")
-    user = p["user"]
-    if user is not None:
-        missing = [key for key in ("id", "tenant_id") if not user.get(key)]
-        if missing:
-            raise AcronisFailure("option user must be a user as acronis_user returns it, with id and tenant_id; "
-                                 "it has no %s" % ", ".join(missing))
-        module.check_uuid(user["id"], "user.id")
-        module.check_uuid(user["tenant_id"], "user.tenant_id")
-        if p["tenant_id"] is not None and p["tenant_id"] != user["tenant_id"]:
-            raise AcronisFailure("option tenant_id (%s) is not the tenant_id of option user (%s); set one of them"
-                                 % (p["tenant_id"], user["tenant_id"]))
-
-
-def policy_user(module):
-    """(user, user_id) of the task: the user is None for one that would be created in check mode.
-
-    A ``user`` given as an option is not read again.
-    """
-    p = module.params
-    client = module.client
-    if p["user"] is not None:
-        user = p["user"]
-        return (None if is_placeholder_id(user["id"]) else user), user["id"]
-    if p["user_id"]:
-        if is_placeholder_id(p["user_id"]):
-            return None, p["user_id"]
-        user = get_user(client, p["user_id"])
-        if user is None:
-            if p["state"] == "absent":
-                return None, p["user_id"]
-            raise AcronisFailure("user %s does not exist; check user_id, or create the user first" % p["user_id"])
-        return user, user["id"]
-    if is_placeholder_id(p["tenant_id"]):
-        if not login_is_free(client, p["login"]):
-            raise AcronisFailure("login '%s' is already taken by a user of another tenant than %s"
-                                 % (p["login"], p["tenant_id"]))
-        return None, placeholder_id("user", p["login"].casefold())
-    where, user = locate(client, p["login"], p["tenant_id"])
-    if where == "here":
-        return user, user["id"]
-    if where == "free":
-        if p["state"] == "absent":
-            return None, None
-        raise AcronisFailure("user '%s' does not exist in tenant %s; check login and tenant_id, or create the "
-                             "user first" % (p["login"], p["tenant_id"]))
-    if p["state"] == "absent":
-        module.warn("login '%s' belongs to a user of another tenant than %s; that user's roles were left alone"
-                    % (p["login"], p["tenant_id"]))
-        return None, None
-    raise AcronisFailure("login '%s' belongs to a user of another tenant than %s; set the tenant_id of that user"
-                         % (p["login"], p["tenant_id"]))
-
-
 def policy_label(key):
     return "%s@%s" % key
 
 
-def policy_plan(p, current, home):
+def policy_plan(roles, purge, state, current, home):
     """(keep, added, removed): the current policies kept, the (role, tenant) pairs to add, those that go."""
     listed = []
-    for role in p["roles"]:
+    for role in roles:
         key = (role["role_id"], role["tenant_id"] or home)
         if key not in listed:
             listed.append(key)
     current_keys = [policy_key(c) for c in current]
-    if p["state"] == "present":
-        keep = [c for c in current if policy_key(c) in listed or not p["purge"]]
+    if state == "present":
+        keep = [c for c in current if policy_key(c) in listed or not purge]
         added = [k for k in listed if k not in current_keys]
     else:
         keep = [c for c in current if policy_key(c) not in listed]
@@ -568,24 +279,36 @@ def check_role_tenants(client, added, home, who):
                                  % (role_id, who, tenant_id, home))
 
 
-def converge_roles(module, user_id, home, current, roles, purge, state, who, **failure_result):
+def set_user_roles(client, user_id, home, current, roles, purge, state, who, check_mode=False, **failure_result):
     """Make the roles of user ``user_id`` (of tenant ``home``) what ``roles`` asks, with one PUT of the whole set.
 
-    ``current`` are the user's access policies now: [] for a user created in this run, or one that would be.
+    The roles of acronis_user and acronis_access_policy. ``roles`` are the ``roles`` option's entries, ``state``
+    says whether they are granted or revoked, ``purge`` whether the others go. ``current`` are the user's access
+    policies now: [] for a user created in this run, or one that would be. Nothing is written in check mode.
     Returns (changed, the policies after, the role labels before, the role labels after). ``failure_result``
     goes into the failure of the PUT (changed=True after a create, for example).
     """
-    keep, added, removed = policy_plan(dict(roles=roles, purge=purge, state=state), current, home)
-    check_role_tenants(module.client, added, home, who)
+    keep, added, removed = policy_plan(roles, purge, state, current, home)
+    check_role_tenants(client, added, home, who)
     changed = bool(added or removed)
     items = keep + [new_policy(user_id, role_id, tenant_id) for role_id, tenant_id in added]
-    if changed and not module.check_mode:
-        try:
-            items = put_access_policies(module.client, user_id, [policy_for_put(c) for c in keep] + items[len(keep):])
-        except AcronisError as exc:
-            raise api_failure(exc, "set the roles of user %s (%s)" % (
-                who, ", ".join(["+" + policy_label(k) for k in added] + ["-" + policy_label(k) for k in removed])),
-                **failure_result)
+    if changed and not check_mode:
+        what = ", ".join(["+" + policy_label(k) for k in added] + ["-" + policy_label(k) for k in removed])
+        with failing_to("set the roles of user %s (%s)" % (who, what), **failure_result):
+            items = put_access_policies(client, user_id, [policy_for_put(c) for c in keep] + items[len(keep):])
     before = sorted(policy_label(policy_key(c)) for c in current)
     after = sorted([policy_label(policy_key(c)) for c in keep] + [policy_label(k) for k in added])
     return changed, items, before, after
+
+
+# ------------------------------------------------------------------ search
+
+def search(client, text, tenant_id=None, limit=None):
+    """``GET /search``: tenants and users whose properties contain ``text``."""
+    params = {"text": text}
+    if tenant_id:
+        params["tenant"] = tenant_id
+    if limit:
+        params["limit"] = limit
+    body = client.get("/search", params=params) or {}
+    return list(body.get("items") or [])

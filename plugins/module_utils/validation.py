@@ -16,7 +16,8 @@ __metaclass__ = type
 import difflib
 import re
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_placeholder_id
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
 
 # How many alternatives a message lists before "and N more".
 CAP = 8
@@ -32,7 +33,9 @@ QUOTA_MAX = 2 ** 63 - 1
 LOGIN_RE = re.compile(r"^[A-Za-z0-9.@_\-+:!#$%^*={}'`/?]{3,}$")
 LOGIN_CHARACTERS = "ASCII letters, digits and . @ _ - + : ! # $ % ^ * = { } ' ` / ?"
 
+# The id of every object of the platform (tenants, users, plans, resources...), in either case.
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+UUID_EXAMPLE = "6e6d758d-8e74-3ae3-ac84-50eb0dff12eb"
 
 # Tenant (and other object) names: Acronis documents no limit, so this rule is the
 # collection's own, chosen to be safe: 1 to 255 characters, no control characters,
@@ -101,6 +104,27 @@ def check_login(value, what="login"):
     problem = login_problem(value, what)
     if problem:
         raise AcronisFailure("Option %s." % problem)
+
+
+def is_uuid(value):
+    """True when ``value`` is an id rather than a name (a login, a machine's name)."""
+    return isinstance(value, str) and UUID_RE.match(value) is not None
+
+
+def check_uuid(value, what, check_mode=False, of=None):
+    """Raise ``AcronisFailure`` for an id that is not a UUID, or a placeholder outside check mode; None passes.
+
+    ``what`` names the option (``parent_id``, ``roles[].tenant_id``); ``of`` says what the id must name
+    when the option's name does not (``a customer tenant``).
+    """
+    if value is None:
+        return
+    if is_placeholder_id(value) and not check_mode:
+        raise AcronisFailure("%s %s is a check-mode placeholder for %s that was not created; "
+                             "run without --check to create it first" % (what, value, of or "an object"))
+    if not is_uuid(value):
+        raise AcronisFailure("%s must be %s like %s, got %r"
+                             % (what, "the UUID of %s," % of if of else "a UUID", UUID_EXAMPLE, value))
 
 
 def check_quota(value, what):

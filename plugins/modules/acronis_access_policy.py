@@ -147,34 +147,92 @@ user_id:
   sample: 0f9a3c6e-3b52-4c61-8e1d-6b0b0b7a4d21
 '''
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
-    AcronisFailure,
-    AcronisModule,
-    api_failure,
-)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_placeholder_id, placeholder_id
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_login
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import users
+
+
+def check_options(module):
+    """Refuse, before any request, what cannot work."""
+    p = module.params
+    check_login(p["login"])
+    module.check_uuid(p["user_id"], "user_id")
+    module.check_uuid(p["tenant_id"], "tenant_id")
+    users.check_role_tenant_ids(p["roles"], module.check_mode)
+    if p["purge"] and p["state"] == "absent":
+        raise AcronisFailure("purge needs state=present")
+    user = p["user"]
+    if user is not None:
+        missing = [key for key in ("id", "tenant_id") if not user.get(key)]
+        if missing:
+            raise AcronisFailure("option user must be a user as acronis_user returns it, with id and tenant_id; "
+                                 "it has no %s" % ", ".join(missing))
+        module.check_uuid(user["id"], "user.id")
+        module.check_uuid(user["tenant_id"], "user.tenant_id")
+        if p["tenant_id"] is not None and p["tenant_id"] != user["tenant_id"]:
+            raise AcronisFailure("option tenant_id (%s) is not the tenant_id of option user (%s); set one of them"
+                                 % (p["tenant_id"], user["tenant_id"]))
+
+
+def find_user(module):
+    """(user, user_id) of the task: the user is None for one that would be created in check mode.
+
+    A ``user`` given as an option is not read again.
+    """
+    p = module.params
+    client = module.client
+    if p["user"] is not None:
+        user = p["user"]
+        return (None if is_placeholder_id(user["id"]) else user), user["id"]
+    if p["user_id"]:
+        if is_placeholder_id(p["user_id"]):
+            return None, p["user_id"]
+        user = users.get_user(client, p["user_id"])
+        if user is None:
+            if p["state"] == "absent":
+                return None, p["user_id"]
+            raise AcronisFailure("user %s does not exist; check user_id, or create the user first" % p["user_id"])
+        return user, user["id"]
+    if is_placeholder_id(p["tenant_id"]):
+        if not users.login_is_free(client, p["login"]):
+            raise AcronisFailure("login '%s' is already taken by a user of another tenant than %s"
+                                 % (p["login"], p["tenant_id"]))
+        return None, placeholder_id("user", p["login"].casefold())
+    where, user = users.locate(client, p["login"], p["tenant_id"])
+    if where == "here":
+        return user, user["id"]
+    if where == "free":
+        if p["state"] == "absent":
+            return None, None
+        raise AcronisFailure("user '%s' does not exist in tenant %s; check login and tenant_id, or create the "
+                             "user first" % (p["login"], p["tenant_id"]))
+    if p["state"] == "absent":
+        module.warn("login '%s' belongs to a user of another tenant than %s; that user's roles were left alone"
+                    % (p["login"], p["tenant_id"]))
+        return None, None
+    raise AcronisFailure("login '%s' belongs to a user of another tenant than %s; set the tenant_id of that user"
+                         % (p["login"], p["tenant_id"]))
 
 
 def run(module):
     p = module.params
-    users.validate_policy_options(module)
+    check_options(module)
     client = module.client
     who = p["user_id"] or (p["user"] or {}).get("id") or "'%s'" % p["login"]
 
     # Current state: the user and its roles (none for a user created in this run, or one that would be).
-    try:
-        user, user_id = users.policy_user(module)
+    with failing_to("read the roles of user %s" % who):
+        user, user_id = find_user(module)
         current = users.get_access_policies(client, user_id) if user is not None and not p["user_created"] else []
-    except AcronisError as exc:
-        raise api_failure(exc, "read the roles of user %s" % who)
     home = (user or p["user"] or {}).get("tenant_id") or p["tenant_id"]
     if home is None and p["state"] == "present" and any(r["tenant_id"] is None for r in p["roles"]):
         raise AcronisFailure("user %s would be created by an earlier task: set roles[].tenant_id" % who)
 
     # Desired state, compared with the current one; act: one PUT with the whole set.
-    changed, items, before, after = users.converge_roles(module, user_id, home, current, p["roles"], p["purge"],
-                                                         p["state"], who)
+    changed, items, before, after = users.set_user_roles(client, user_id, home, current, p["roles"], p["purge"],
+                                                         p["state"], who, check_mode=module.check_mode)
     result = dict(changed=changed, access_policies=items, user_id=user_id)
     if module._diff:
         result["diff"] = {"before": {"roles": before}, "after": {"roles": after}}

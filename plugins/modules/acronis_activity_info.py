@@ -138,19 +138,17 @@ truncated:
   sample: false
 '''
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule, api_failure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import failing_to
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import monitoring
 
 
 def run(module):
     p = module.params
     limit = monitoring.check_limit(p["limit"])
-    query = monitoring.task_params(p, ("taskId", "task_ids"))
-    try:
+    query = monitoring.task_params(p, ("taskId", "task_ids"), module.check_mode)
+    with failing_to("read the activities of the Task Manager"):
         activities, truncated = monitoring.read_bounded(module.client, monitoring.ACTIVITIES_PATH, query, limit)
-    except AcronisError as exc:
-        raise api_failure(exc, "read the activities of the Task Manager")
     return dict(changed=False, activities=activities, truncated=truncated)
 
 

@@ -153,14 +153,9 @@ next_cursor:
 '''
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import agents
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
-    UUID_RE,
-    AcronisFailure,
-    AcronisModule,
-    api_failure,
-    is_placeholder_id,
-)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_placeholder_id
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 
 MAX_LIMIT = 10000
 MAX_PAGE_SIZE = 1000
@@ -173,24 +168,20 @@ def run(module):
         raise AcronisFailure("limit must be from 1 to %d, got %d." % (MAX_LIMIT, p["limit"]))
     if not 1 <= p["page_size"] <= MAX_PAGE_SIZE:
         raise AcronisFailure("page_size must be from 1 to %d, got %d." % (MAX_PAGE_SIZE, p["page_size"]))
-    if p["tenant_id"] and not UUID_RE.match(p["tenant_id"]):
-        raise AcronisFailure("tenant_id must be a tenant UUID like 6e6d758d-8e74-3ae3-ac84-50eb0dff12eb, got %r."
-                             % p["tenant_id"])
     if p["after"]:
         given = [name for name in FILTERS if p[name] not in (None, [])]
         if given:
             raise AcronisFailure("after continues an earlier listing with its filters and order; do not set %s "
                                  "with it." % ", ".join(given))
-    if p["tenant_id"] and is_placeholder_id(p["tenant_id"]):
+    if is_placeholder_id(p["tenant_id"]):
         # A tenant that a check-mode run would create has no agents yet.
         return dict(changed=False, agents=[], count=0, next_cursor=None)
+    module.check_uuid(p["tenant_id"], "tenant_id")
     params = agents.agent_query(tenant_id=p["tenant_id"], hostname=p["hostname"], hostname_match=p["hostname_match"],
                                 os_family=p["os_family"], online=p["online"], up_to_date=p["up_to_date"],
                                 units=p["units"], order=p["order"])
-    try:
+    with failing_to("list agents%s" % (" of tenant %s" % p["tenant_id"] if p["tenant_id"] else "")):
         found, cursor = agents.list_agents(module.client, params, p["limit"], p["page_size"], after=p["after"])
-    except AcronisError as exc:
-        raise api_failure(exc, "list agents%s" % (" of tenant %s" % p["tenant_id"] if p["tenant_id"] else ""))
     return dict(changed=False, agents=found, count=len(found), next_cursor=cursor)
 
 

@@ -120,19 +120,17 @@ truncated:
   sample: false
 '''
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule, api_failure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import failing_to
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import monitoring
 
 
 def run(module):
     p = module.params
     limit = monitoring.check_limit(p["limit"])
-    query = monitoring.alert_params(p)
-    try:
+    query = monitoring.alert_params(p, module.check_mode)
+    with failing_to("read the alerts of the Alert Manager"):
         alerts, truncated = monitoring.read_bounded(module.client, monitoring.ALERTS_PATH, query, limit)
-    except AcronisError as exc:
-        raise api_failure(exc, "read the alerts of the Alert Manager")
     return dict(changed=False, alerts=alerts, truncated=truncated)
 
 

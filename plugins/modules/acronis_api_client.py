@@ -188,16 +188,122 @@ diff:
       client_secret: "********"
 '''
 
+import os
+
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
-    AcronisModule,
-    api_failure,
-    make_diff,
-)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import make_diff, placeholder_id
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import api_clients
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_name
+
+
+SECRETS = ("client_secret", "registration_access_token")
+
+
+def summary(api_client):
+    """What the diff shows of a client."""
+    return {"client_id": api_client.get("client_id"), "tenant_id": api_client.get("tenant_id"),
+            "client_name": (api_client.get("data") or {}).get("client_name")}
+
+
+def same_url(left, right):
+    def norm(url):
+        url = (url or "").rstrip("/")
+        return url[:-len("/api/2")] if url.endswith("/api/2") else url
+    return norm(left) == norm(right)
+
+
+def working_client_in_dest(module, client, tenant_id):
+    """The API client whose working credentials ``dest`` holds for this tenant and data center, or None."""
+    p = module.params
+    saved = api_clients.read_credentials(p["dest"]) if p["dest"] else None
+    if not saved or not saved.get("client_id") or not saved.get("client_secret"):
+        return None
+    if saved.get("tenant_id") != tenant_id or not same_url(saved.get("base_url") or p["base_url"], p["base_url"]):
+        return None
+    works = api_clients.credentials_work(p["base_url"], saved["client_id"], saved["client_secret"],
+                                         validate_certs=p["validate_certs"], timeout=p["timeout"])
+    if not works:
+        return None
+    found = api_clients.get_api_client(client, saved["client_id"])
+    return found if found is not None and found.get("tenant_id") == tenant_id else None
+
+
+def check_dest_writable(module):
+    """Fail before creating anything when the credentials could not be saved."""
+    dest = module.params["dest"]
+    if not dest:
+        return
+    directory = os.path.dirname(os.path.abspath(dest))
+    if module.check_mode and not os.path.exists(directory):
+        # An earlier task of the same play (ansible.builtin.file) creates it, but not in check mode.
+        module.warn("The directory %s of dest does not exist yet; it must exist when the task runs for real"
+                    % directory)
+        return
+    if not os.path.isdir(directory) or not os.access(directory, os.W_OK | os.X_OK):
+        raise AcronisFailure("Cannot write the credentials file %s: its directory %s does not exist or is not "
+                             "writable. Nothing was created" % (dest, directory))
+    if os.path.isdir(dest):
+        raise AcronisFailure("dest %s is a directory; give the path of a file" % dest)
+
+
+def ensure_present(module, client, tenant_id):
+    """(changed, api client, its secret or None): the client of this name, created when missing."""
+    p = module.params
+    dest_client = working_client_in_dest(module, client, tenant_id)
+    if dest_client is not None:
+        return False, dest_client, None
+    existing = api_clients.find_api_clients(client, tenant_id, p["client_name"])
+    if existing:
+        if p["dest"]:
+            module.warn("API client %r (%s) already exists for tenant %s, but %s does not hold its working "
+                        "credentials, and its secret cannot be read back. Delete it (state=absent) and run "
+                        "again to get a new one" % (p["client_name"], existing[0]["client_id"], tenant_id, p["dest"]))
+        return False, existing[0], None
+    check_dest_writable(module)
+    if module.check_mode:
+        predicted = {"client_id": placeholder_id("api_client", "%s/%s" % (tenant_id, p["client_name"])),
+                     "tenant_id": tenant_id, "type": "api_client",
+                     "token_endpoint_auth_method": "client_secret_basic", "data": {"client_name": p["client_name"]}}
+        return True, predicted, None
+    with failing_to("create API client %r for tenant %s" % (p["client_name"], tenant_id)):
+        created = api_clients.create_api_client(client, tenant_id, p["client_name"])
+    secret = created.get("client_secret")
+    if p["dest"]:
+        try:
+            api_clients.write_credentials(p["dest"], {"client_id": created["client_id"], "client_secret": secret,
+                                                      "tenant_id": created["tenant_id"], "base_url": p["base_url"]})
+        except (IOError, OSError) as exc:
+            raise AcronisFailure("API client %r (%s) was created but its credentials could not be written to %s: "
+                                 "%s. Delete it with state=absent and run again"
+                                 % (p["client_name"], created["client_id"], p["dest"], exc.strerror or exc))
+    shown = dict((k, v) for k, v in created.items() if k not in SECRETS)
+    return True, shown, secret
+
+
+def ensure_absent(module, client, tenant_id):
+    """The ids of the API clients deleted (or that would be, in check mode)."""
+    p = module.params
+    saved = api_clients.read_credentials(p["dest"]) if p["dest"] else None
+    if p["api_client_id"] or not p["client_name"]:
+        client_id = p["api_client_id"] or (saved or {}).get("client_id")
+        if not client_id:
+            return []
+        module.check_uuid(client_id, "api_client_id" if p["api_client_id"] else "client_id in %s" % p["dest"])
+        found = api_clients.get_api_client(client, client_id)
+        victims = [found] if found is not None else []
+    else:
+        victims = api_clients.find_api_clients(client, tenant_id, p["client_name"])
+    removed = [v["client_id"] for v in victims]
+    if module.check_mode:
+        return removed
+    for victim in victims:
+        api_clients.delete_api_client(client, victim["client_id"])
+    if saved and saved.get("client_id") in removed:
+        os.unlink(p["dest"])
+    return removed
 
 
 def run(module):
@@ -212,27 +318,25 @@ def run(module):
     result = dict(changed=False)
     if p["dest"]:
         result["dest"] = p["dest"]
-    try:
+    with failing_to("%s %s for tenant %s as administrator %r"
+                    % ("delete" if p["state"] == "absent" else "find or create", what,
+                       p["tenant_id"] or "(the administrator's own)", p["login"])):
         by_id = p["state"] == "absent" and (p["api_client_id"] or not p["client_name"])
         tenant_id = p["tenant_id"] or (None if by_id else api_clients.own_tenant_id(client))
         if p["state"] == "absent":
-            removed = api_clients.ensure_absent(module, client, tenant_id)
+            removed = ensure_absent(module, client, tenant_id)
             result.update(changed=bool(removed), api_client={}, removed=removed)
             if removed and module._diff:
                 result["diff"] = {"before": {"client_ids": removed}, "after": {}}
             return result
-        changed, api_client, secret = api_clients.ensure_present(module, client, tenant_id)
-    except AcronisError as exc:
-        raise api_failure(exc, "%s %s for tenant %s as administrator %r"
-                          % ("delete" if p["state"] == "absent" else "find or create", what,
-                             p["tenant_id"] or "(the administrator's own)", p["login"]))
+        changed, api_client, secret = ensure_present(module, client, tenant_id)
     if secret is not None and p["return_secret"]:
         api_client = dict(api_client, client_secret=secret)
     result.update(changed=changed, api_client=api_client)
     if changed and module._diff:
-        after = api_clients.summary(api_client)
+        after = summary(api_client)
         after["client_secret"] = "new"
-        result["diff"] = make_diff(None, after, secrets=api_clients.SECRETS)
+        result["diff"] = make_diff(None, after, secrets=SECRETS)
     return result
 
 

@@ -105,9 +105,13 @@ disabled:
   sample: [Cyber Files Cloud]
 '''
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
-    UUID_RE, AcronisFailure, AcronisModule, api_failure, is_placeholder_id)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
+    AcronisError,
+    AcronisFailure,
+    failing_to,
+)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_placeholder_id
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import applications as apps
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.tenants import get_tenant
 
@@ -129,80 +133,102 @@ def _parent_application_ids(client, tenant_id):
         raise
 
 
-def run(module):
+def check_options(module):
+    """Refuse, before any request, what cannot work."""
     p = module.params
-    tenant_id, state, purge = p["tenant_id"], p["state"], p["purge"]
-    new_tenant = is_placeholder_id(tenant_id) and module.check_mode
-    if is_placeholder_id(tenant_id) and not module.check_mode:
-        raise AcronisFailure("tenant_id %s is a check-mode placeholder for a tenant that was not created; run "
-                             "without --check to create it first." % tenant_id)
-    if not UUID_RE.match(tenant_id):
-        raise AcronisFailure("tenant_id must be a UUID like 6e6d758d-8e74-3ae3-ac84-50eb0dff12eb, got %r." % tenant_id)
-    if state == "disabled" and purge and p["applications"]:
+    module.check_uuid(p["tenant_id"], "tenant_id")
+    if p["state"] == "disabled" and p["purge"] and p["applications"]:
         raise AcronisFailure("With state=disabled and purge=true every application but the platform is disabled; "
                              "leave applications empty.")
-    if not p["applications"] and not purge:
+    if not p["applications"] and not p["purge"]:
         raise AcronisFailure("Set applications (names or IDs), or purge=true.")
-    client = module.client
-    try:
-        catalog = apps.list_applications(client)
-    except AcronisError as exc:
-        raise api_failure(exc, "read the applications of the platform")
+
+
+def read_catalog(module):
+    """(catalog, wanted, platform): the platform's applications, those the options name, the platform's own."""
+    p = module.params
+    with failing_to("read the applications of the platform"):
+        catalog = apps.list_applications(module.client)
     wanted = apps.resolve(catalog, p["applications"])
     platform = [app for app in catalog if app.get("type") == apps.PLATFORM_TYPE]
-    if state == "disabled" and any(app in platform for app in wanted):
+    if p["state"] == "disabled" and any(app in platform for app in wanted):
         raise AcronisFailure("The platform application cannot be disabled for a tenant; remove %s from applications."
                              % ", ".join(repr(app["name"]) for app in wanted if app in platform))
+    return catalog, wanted, platform
 
-    # current state
-    by_id = dict((app["id"], app) for app in catalog)
-    try:
-        current_ids = [a["id"] for a in platform] if new_tenant else apps.tenant_application_ids(client, tenant_id)
-    except AcronisError as exc:
-        raise api_failure(exc, "read the applications of tenant %s" % tenant_id)
-    current = [by_id.get(i, {"id": i, "name": i, "type": None}) for i in current_ids]
 
-    # desired state
-    if state == "enabled":
+def application_changes(p, wanted, platform, current, current_ids):
+    """(to enable, to disable): what state and purge ask, compared with the tenant's applications."""
+    if p["state"] == "enabled":
         to_enable = [app for app in wanted if app["id"] not in current_ids]
         keep = set(app["id"] for app in wanted + platform)
-        to_disable = [app for app in current if app["id"] not in keep] if purge else []
+        to_disable = [app for app in current if app["id"] not in keep] if p["purge"] else []
     else:
         to_enable = []
-        targets = current if purge else wanted
+        targets = current if p["purge"] else wanted
         to_disable = [app for app in targets if app["id"] in current_ids and app not in platform]
+    return to_enable, to_disable
 
+
+def check_parent_has(client, tenant_id, to_enable):
+    """Refuse, before any write, an application that the tenant's parent does not have."""
+    with failing_to("read the applications of the parent of tenant %s" % tenant_id):
+        parent_ids = _parent_application_ids(client, tenant_id)
+    missing = [app for app in to_enable if parent_ids is not None and app["id"] not in parent_ids]
+    if missing:
+        raise AcronisFailure("Tenant %s: the parent tenant does not have %s, so it cannot be enabled here; "
+                             "enable it for the parent first." % (tenant_id, ", ".join(_names(missing))))
+
+
+def ensure_enabled(module, tenant_id, to_enable):
+    """The names of the applications enabled (in check mode, that would be)."""
+    if not module.check_mode:
+        for app in to_enable:
+            with failing_to("enable %s for tenant %s" % (app["name"], tenant_id),
+                            enabled=_names(to_enable[:to_enable.index(app)]), disabled=[]):
+                apps.enable(module.client, app["id"], tenant_id)
+    return _names(to_enable)
+
+
+def ensure_disabled(module, tenant_id, to_disable, enabled):
+    """The names of the applications disabled (in check mode, that would be); ``enabled`` went before them."""
+    if not module.check_mode:
+        for app in to_disable:
+            with failing_to("disable %s for tenant %s" % (app["name"], tenant_id),
+                            enabled=enabled, disabled=_names(to_disable[:to_disable.index(app)])):
+                apps.disable(module.client, app["id"], tenant_id)
+    return _names(to_disable)
+
+
+def run(module):
+    p = module.params
+    check_options(module)
+    tenant_id = p["tenant_id"]
+    new_tenant = is_placeholder_id(tenant_id) and module.check_mode
+    catalog, wanted, platform = read_catalog(module)
+
+    # Current state: the tenant's applications (a tenant that check mode would create has the platform's).
+    by_id = dict((app["id"], app) for app in catalog)
+    if new_tenant:
+        current_ids = [a["id"] for a in platform]
+    else:
+        with failing_to("read the applications of tenant %s" % tenant_id):
+            current_ids = apps.tenant_application_ids(module.client, tenant_id)
+    current = [by_id.get(i, {"id": i, "name": i, "type": None}) for i in current_ids]
+
+    # Desired state, compared with the current one; the parent must have what is to be enabled.
+    to_enable, to_disable = application_changes(p, wanted, platform, current, current_ids)
     if to_enable and not new_tenant:
-        try:
-            parent_ids = _parent_application_ids(client, tenant_id)
-        except AcronisError as exc:
-            raise api_failure(exc, "read the applications of the parent of tenant %s" % tenant_id)
-        missing = [app for app in to_enable if parent_ids is not None and app["id"] not in parent_ids]
-        if missing:
-            raise AcronisFailure("Tenant %s: the parent tenant does not have %s, so it cannot be enabled here; "
-                                 "enable it for the parent first." % (tenant_id, ", ".join(_names(missing))))
+        check_parent_has(module.client, tenant_id, to_enable)
+
+    # Act: enable, then disable, one application at a time.
+    enabled = ensure_enabled(module, tenant_id, to_enable)
+    disabled = ensure_disabled(module, tenant_id, to_disable, enabled)
 
     after_ids = [i for i in current_ids if i not in set(app["id"] for app in to_disable)]
     after_ids += [app["id"] for app in to_enable]
-    changed = bool(to_enable or to_disable)
-
-    # act
-    if changed and not module.check_mode:
-        for app in to_enable:
-            try:
-                apps.enable(client, app["id"], tenant_id)
-            except AcronisError as exc:
-                raise api_failure(exc, "enable %s for tenant %s" % (app["name"], tenant_id),
-                                  enabled=_names(to_enable[:to_enable.index(app)]), disabled=[])
-        for app in to_disable:
-            try:
-                apps.disable(client, app["id"], tenant_id)
-            except AcronisError as exc:
-                raise api_failure(exc, "disable %s for tenant %s" % (app["name"], tenant_id),
-                                  enabled=_names(to_enable), disabled=_names(to_disable[:to_disable.index(app)]))
-
     after = [by_id.get(i, {"id": i, "name": i, "type": None}) for i in after_ids]
-    result = dict(changed=changed, applications=after, enabled=_names(to_enable), disabled=_names(to_disable))
+    result = dict(changed=bool(enabled or disabled), applications=after, enabled=enabled, disabled=disabled)
     if module._diff:
         result["diff"] = {"before": {"applications": sorted(_names(current))},
                           "after": {"applications": sorted(_names(after))}}

@@ -253,67 +253,269 @@ edition_switch:
     warnings: []
 '''
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
-    AcronisFailure,
-    AcronisModule,
-    api_failure,
-    is_placeholder_id,
-)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_placeholder_id
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import cap_list, check_quota
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import offering_items as oi
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants
+
+
+def check_options(module):
+    """Refuse, before any request, options that cannot work together."""
+    p = module.params
+    module.check_uuid(p["tenant_id"], "tenant_id")
+    module.check_uuid(p["parent_id"], "parent_id")
+    module.check_uuid(p["target_application_id"], "target_application_id")
+    for spec in p["items"]:
+        module.check_uuid(spec["infra_id"], "items[].infra_id")
+        module.check_uuid(spec["application_id"], "items[].application_id")
+        quota = spec.get("quota")
+        if quota and p["state"] == "absent":
+            raise AcronisFailure("items[].quota cannot be set with state=absent: a disabled item has no quota")
+        if quota:
+            for key in ("value", "overage"):
+                check_quota(quota[key], "items[].quota.%s of item %s" % (key, oi.spec_label(spec)))
+            if quota["unlimited"] and quota["value"] is not None:
+                raise AcronisFailure("item %s: set either quota.value or quota.unlimited, not both" % oi.spec_label(spec))
+    if p["all_available"] and p["state"] == "absent":
+        raise AcronisFailure("all_available needs state=present")
+    if p["target_edition"] and (p["items"] or p["all_available"] or p["purge"]):
+        raise AcronisFailure("target_edition switches an edition on its own; "
+                             "run items, all_available and purge in another task")
+    if p["tenant"] is not None:
+        validate_tenant_hint(module)
+
+
+def validate_tenant_hint(module):
+    """The ``tenant`` option: a tenant object with its id, parent and kind, that agrees with the other options."""
+    p = module.params
+    tenant = p["tenant"]
+    missing = [key for key in ("id", "parent_id", "kind") if not tenant.get(key)]
+    if missing:
+        raise AcronisFailure("option tenant must be a tenant as acronis_tenant returns it, with id, parent_id and "
+                             "kind; it has no %s" % ", ".join(missing))
+    module.check_uuid(tenant["id"], "tenant.id")
+    module.check_uuid(tenant["parent_id"], "tenant.parent_id")
+    if tenant["kind"] not in tenants.TENANT_KINDS:
+        raise AcronisFailure("tenant.kind must be one of %s, got %r" % (", ".join(tenants.TENANT_KINDS), tenant["kind"]))
+    for option, key in (("tenant_id", "id"), ("parent_id", "parent_id"), ("kind", "kind")):
+        if p[option] is not None and p[option] != tenant[key]:
+            raise AcronisFailure("option %s (%s) is not the %s of option tenant (%s); set one of them"
+                                 % (option, p[option], key, tenant[key]))
+
+
+def tenant_facts(module, tenant_id):
+    """(parent_id, kind, current items) of the task's tenant: read, or known from the options.
+
+    The items are not read for a placeholder (check mode) nor for a tenant the caller says was just
+    created (``tenant_created``): those have every item disabled, which ``disabled_copies`` fills in.
+    """
+    p = module.params
+    tenant = p["tenant"]
+    placeholder = is_placeholder_id(tenant_id)
+    if tenant is not None:
+        parent_id, kind = tenant["parent_id"], tenant["kind"]
+    elif placeholder:
+        if not (p["parent_id"] and p["kind"]):
+            raise AcronisFailure("tenant_id %s is a check-mode placeholder: set parent_id and kind so that the "
+                                 "items can be checked against the parent" % tenant_id)
+        parent_id, kind = p["parent_id"], p["kind"]
+    else:
+        found = tenants.get_tenant(module.client, tenant_id)
+        if found is None:
+            raise AcronisFailure("tenant %s does not exist" % tenant_id)
+        parent_id, kind = found["parent_id"], found["kind"]
+    current = []
+    if not placeholder and not p["tenant_created"]:
+        current = oi.tenant_items(module.client, tenant_id)
+    return parent_id, kind, current
+
+
+def disabled_copies(available, tenant_id):
+    """The items of a tenant created in this run: what its parent offers it, every one disabled."""
+    items = []
+    for item in available:
+        copy = dict((k, v) for k, v in item.items() if k != "quota")
+        copy.update(status=0, tenant_id=tenant_id)
+        items.append(copy)
+    return items
+
+
+def settled(p, current, edition):
+    """True when every item of the task is one of the tenant's items, already enabled as asked.
+
+    Then what the parent offers need not be read: an enabled item is one the parent offers, and an
+    entry that names exactly one of the tenant's items names exactly one of the parent's.
+    """
+    if p["state"] != "present" or p["all_available"] or not p["items"]:
+        return False
+    wanted = {}
+    for spec in p["items"]:
+        matches = oi.find_items(current, spec, edition)
+        if len(matches) != 1 or int(matches[0].get("status") or 0) != 1:
+            return False
+        wanted[oi.item_key(matches[0])] = (matches[0], oi.wanted_quota(spec))
+    return not oi.plan_changes(wanted, [], dict((oi.item_key(i), i) for i in current))
+
+
+def ensure_edition(module, tenant_id, current):
+    """``target_edition``: the service's own edition switch, checked first; the task's result."""
+    p = module.params
+    if is_placeholder_id(tenant_id):
+        raise AcronisFailure("tenant_id %s is a check-mode placeholder: an edition switch needs an "
+                             "existing tenant" % tenant_id)
+    client = module.client
+    target = p["target_edition"]
+    app_id = p["target_application_id"]
+    enabled = [i for i in current if int(i.get("status") or 0) == 1 and i.get("edition")]
+    if app_id is None:
+        apps = sorted(set(i["application_id"] for i in enabled))
+        if len(apps) != 1:
+            raise AcronisFailure("set target_application_id: tenant %s has %s application with an edition (%s)"
+                                 % (tenant_id, "no" if not apps else "more than one", ", ".join(apps)))
+        app_id = apps[0]
+    editions = sorted(set(i["edition"] for i in enabled if i["application_id"] == app_id))
+    switch = {"application_id": app_id, "from": editions, "to": target, "warnings": []}
+    if editions == [target]:
+        return dict(changed=False, offering_items=current, changed_items=[], edition_switch=switch)
+    items = current
+    with failing_to("switch tenant %s to edition '%s'" % (tenant_id, target)):
+        switch["warnings"] = oi.check_edition_switch(client, tenant_id, target, app_id)
+        if not module.check_mode:
+            reply = oi.switch_edition(client, tenant_id, target, app_id)
+            items = reply or oi.tenant_items(client, tenant_id)
+    result = dict(changed=True, offering_items=items, changed_items=[], edition_switch=switch)
+    if module._diff:
+        result["diff"] = {"before": {"edition": editions}, "after": {"edition": [target]}}
+    return result
+
+
+def resolve_present(p, parent_id, available, current_by_key, kind, edition):
+    """{key: (item, wanted quota)} for state=present, validated against what the parent offers."""
+    wanted = {}
+    explicit = {}
+    for spec in p["items"]:
+        matches = oi.find_items(available, spec, edition)
+        if not matches:
+            offered = sorted(set(oi.item_label(i) for i in available if oi.in_edition(i, edition)))
+            raise AcronisFailure("offering item %s is not offered by the parent tenant %s to a %s in edition '%s'; "
+                                 "available: %s" % (oi.spec_label(spec), parent_id, kind, edition,
+                                                    cap_list(offered, near=spec.get("name") or spec.get("usage_name"))))
+        if len(matches) > 1:
+            raise AcronisFailure("offering item %s matches several items: %s; name it with name, infra_id, "
+                                 "application_id or edition" % (oi.spec_label(spec),
+                                                                cap_list(oi.item_label(i) for i in matches)))
+        item = matches[0]
+        wanted[oi.item_key(item)] = (item, oi.wanted_quota(spec))
+        if item.get("infra_id"):
+            explicit[oi.usage_group(item)] = item["infra_id"]
+    if p["all_available"]:
+        pool = [i for i in available if oi.in_edition(i, edition)]
+        if kind == "customer":
+            keep = dict((oi.usage_group(c), c["infra_id"]) for c in current_by_key.values()
+                        if c.get("infra_id") and int(c.get("status") or 0) == 1)
+            keep.update(explicit)
+            pool = oi.one_storage_per_type(pool, keep)
+        for item in pool:
+            wanted.setdefault(oi.item_key(item), (item, {}))
+    return wanted
+
+
+def desired_items(module, available, current, kind, edition, parent_id):
+    """(wanted, disable): {key: (item, quota)} to enable, and the keys to disable."""
+    p = module.params
+    current_by_key = dict((oi.item_key(i), i) for i in current)
+    wanted, disable = {}, []
+    if p["state"] == "present":
+        wanted = resolve_present(p, parent_id, available, current_by_key, kind, edition)
+    else:
+        for spec in p["items"]:
+            matches = oi.find_items(current, spec, edition)
+            if not matches:
+                module.warn("offering item %s is not among the items of tenant %s; nothing to disable"
+                            % (oi.spec_label(spec), p["tenant_id"] or (p["tenant"] or {}).get("id")))
+            disable.extend(oi.item_key(i) for i in matches)
+    if p["purge"]:
+        keep = set(wanted) if p["state"] == "present" else set()
+        disable.extend(key for key, item in current_by_key.items()
+                       if key not in keep and key not in disable and oi.in_edition(item, edition))
+    return wanted, disable
+
+
+def check_edition(edition, available, current, parent_id, tenant_id):
+    """An edition that neither the parent offers nor the tenant has is an error."""
+    if edition != oi.ALL_EDITIONS and (available or current):
+        known = oi.editions_of(available + current)
+        if edition not in known:
+            raise AcronisFailure("edition '%s' is neither offered by the parent tenant %s nor used by tenant %s; "
+                                 "known editions: %s" % (edition, parent_id, tenant_id, cap_list(known)))
+
+
+def plan_result(module, current, plan, edition, reply):
+    """The task's result for a plan of item changes."""
+    labels = [oi.item_label(base) for key, base, before, after, entry in plan]
+    result = dict(changed=bool(plan), offering_items=oi.apply_plan(current, plan, edition, reply), changed_items=labels)
+    if module._diff:
+        result["diff"] = {"before": dict((oi.item_label(base), b) for key, base, b, a, e in plan),
+                          "after": dict((oi.item_label(base), a) for key, base, b, a, e in plan)}
+    return result
+
+
+def parent_offer(module, parent_id, kind, is_settled):
+    """(offering_id, available): the tenant whose offer stands for the parent's, and what it offers a child
+    of this kind ([] when the task does not need it)."""
+    p = module.params
+    # A parent that an earlier check-mode task would create offers, at most, what the API client's
+    # own tenant has: the prediction assumes the parent gets those items too.
+    offering_id = parent_id if not is_placeholder_id(parent_id) else module.client.client_tenant_id()
+    available = []
+    if p["state"] == "present" and not is_settled:
+        available = oi.available_for_child(module.client, offering_id, kind)
+        if offering_id != parent_id and kind == "unit":
+            # A unit's parent is a customer (or a unit under one), which has one infrastructure per usage.
+            available = oi.one_storage_per_type(available)
+    return offering_id, available
+
+
+def ensure_items(module, tenant_id, parent_id, current, plan):
+    """The task's result for ``plan``: its quotas checked, then the items that change set with one PUT."""
+    p = module.params
+    known_tenant = None if is_placeholder_id(tenant_id) or p["tenant_created"] else tenant_id
+    lowering = oi.check_quotas(module.client, known_tenant, parent_id, plan)
+    reply = []
+    if plan and not module.check_mode:
+        with failing_to("update the offering items of tenant %s (%s)"
+                        % (tenant_id, ", ".join(oi.item_label(base) for key, base, b, a, e in plan))):
+            reply = oi.put_items(module.client, tenant_id, [entry for key, base, before, after, entry in plan],
+                                 check_usage=lowering)
+    return plan_result(module, current, plan, p["edition"], reply)
 
 
 def run(module):
     p = module.params
-    oi.validate_options(module)
-    client = module.client
+    check_options(module)
     tenant_id = p["tenant"]["id"] if p["tenant"] is not None else p["tenant_id"]
-    placeholder = is_placeholder_id(tenant_id)
     edition = p["edition"]
 
     # Current state: the tenant's parent and kind, its items, and what the parent offers (when it matters).
-    try:
-        parent_id, kind, current = oi.tenant_facts(module, tenant_id)
+    with failing_to("read the offering items of tenant %s" % tenant_id):
+        parent_id, kind, current = tenant_facts(module, tenant_id)
         if p["target_edition"]:
-            if placeholder:
-                raise AcronisFailure("tenant_id %s is a check-mode placeholder: an edition switch needs an "
-                                     "existing tenant" % tenant_id)
-            return oi.switch_task_edition(module, tenant_id, current)
-        settled = oi.settled(p, current, edition)
-        # A parent that an earlier check-mode task would create offers, at most, what the API client's
-        # own tenant has: the prediction assumes the parent gets those items too.
-        offering_id = parent_id if not is_placeholder_id(parent_id) else client.client_tenant_id()
-        available = []
-        if p["state"] == "present" and not settled:
-            available = oi.available_for_child(client, offering_id, kind)
-            if offering_id != parent_id and kind == "unit":
-                # A unit's parent is a customer (or a unit under one), which has one infrastructure per usage.
-                available = oi.one_storage_per_type(available)
+            return ensure_edition(module, tenant_id, current)
+        is_settled = settled(p, current, edition)
+        offering_id, available = parent_offer(module, parent_id, kind, is_settled)
         if p["tenant_created"]:
-            current = oi.disabled_copies(available, tenant_id)
-    except AcronisError as exc:
-        raise api_failure(exc, "read the offering items of tenant %s" % tenant_id)
+            current = disabled_copies(available, tenant_id)
     if offering_id != parent_id:
         module.warn("parent_id %s is a check-mode placeholder too: the items are predicted from what tenant %s "
                     "offers, as if the parent had them all" % (parent_id, offering_id))
-    oi.check_edition(edition, available, current, parent_id, tenant_id)
+    check_edition(edition, available, current, parent_id, tenant_id)
 
-    # Desired state, compared with the current one; quotas validated before any write.
-    wanted, disable = oi.desired_items(module, current if settled else available, current, kind, edition,
-                                       parent_id)
+    # Desired state, compared with the current one; then the act, quotas validated before it.
+    wanted, disable = desired_items(module, current if is_settled else available, current, kind, edition, parent_id)
     plan = oi.plan_changes(wanted, disable, dict((oi.item_key(i), i) for i in current))
-    lowering = oi.check_quotas(client, None if placeholder or p["tenant_created"] else tenant_id, parent_id, plan)
-
-    # Act: one PUT with the items that change.
-    reply = []
-    if plan and not module.check_mode:
-        try:
-            reply = oi.put_items(client, tenant_id, [entry for key, base, before, after, entry in plan],
-                                 check_usage=lowering)
-        except AcronisError as exc:
-            raise api_failure(exc, "update the offering items of tenant %s (%s)"
-                              % (tenant_id, ", ".join(oi.item_label(base) for key, base, b, a, e in plan)))
-    return oi.plan_result(module, current, plan, edition, reply)
+    return ensure_items(module, tenant_id, parent_id, current, plan)
 
 
 def main():

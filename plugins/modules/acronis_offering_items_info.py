@@ -99,8 +99,8 @@ editions:
   sample: [per_gigabyte, per_workload]
 '''
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure, AcronisModule, api_failure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import cap_list
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import offering_items as oi
 
@@ -108,13 +108,11 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils import offe
 def run(module):
     p = module.params
     module.check_uuid(p["tenant_id"], "tenant_id")
-    try:
+    with failing_to("list the offering items of tenant %s" % p["tenant_id"]):
         if p["scope"] == "tenant":
             items = oi.tenant_items(module.client, p["tenant_id"])
         else:
             items = oi.available_for_child(module.client, p["tenant_id"], p["kind"])
-    except AcronisError as exc:
-        raise api_failure(exc, "list the offering items of tenant %s" % p["tenant_id"])
     known = oi.editions_of(items)
     if p["edition"] != oi.ALL_EDITIONS and p["edition"] not in known:
         where = "tenant %s" % p["tenant_id"] if p["scope"] == "tenant" else \

@@ -235,10 +235,14 @@ started:
 import copy
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import protection
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
-    UUID_RE, AcronisFailure, AcronisModule, api_failure, is_placeholder_id, make_diff, placeholder_id)
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_name
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import (
+    is_placeholder_id,
+    make_diff,
+    placeholder_id,
+)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_name, is_uuid
 
 
 def comparable(plan, resources):
@@ -259,12 +263,7 @@ def check_options(module):
         check_name(p["name"], "name")
     elif not p["name"].strip():
         raise AcronisFailure("Protection plan: option name must not be empty.")
-    tenant_id = p["tenant_id"]
-    if is_placeholder_id(tenant_id) and not module.check_mode:
-        raise AcronisFailure("%s: tenant_id %s is a check-mode placeholder for a tenant that was not created; run "
-                             "without --check to create it first." % (where, tenant_id))
-    if not UUID_RE.match(tenant_id):
-        raise AcronisFailure("%s: tenant_id must be the UUID of a customer tenant, got %r." % (where, tenant_id))
+    module.check_uuid(p["tenant_id"], "%s: tenant_id" % where, of="a customer tenant")
     problems = protection.backup_settings_problems(p["backup"] or {})
     if p["purge_resources"] and p["resources"] is None:
         problems.append("purge_resources needs resources (the list to keep; [] revokes the plan from all)")
@@ -274,151 +273,187 @@ def check_options(module):
         raise AcronisFailure("%s: %s." % (where, "; ".join(problems)))
 
 
-def run(module):
-    p = module.params
-    check_options(module)
-    name = p["name"]
-    where = "protection plan %r of tenant %s" % (name, p["tenant_id"])
-    subject = where[0].upper() + where[1:]
-    result = dict(changed=False, plan=None, applied=[], revoked=[], started=[])
-    wanted_settings = protection.backup_settings(p["backup"], p["settings"])
-    wanted_backup_enabled = (p["backup"] or {}).get("enabled")
+def sentence(text):
+    return text[0].upper() + text[1:]
 
-    # ---------------------------------------------------------- current state
-    if is_placeholder_id(p["tenant_id"]):
-        client, plans = None, []
-    else:
-        client = module.client.scoped(p["tenant_id"])
-        try:
-            plans, _truncated = protection.list_plans(client, name=name)
-        except AcronisError as exc:
-            raise protection.read_failure(exc, p["tenant_id"], "read the plans of tenant %s" % p["tenant_id"])
+
+def read_plan(client, p, where):
+    """(plan, {resource id: application}): the plan of this name (None when there is none) and where it is applied.
+
+    ``client`` is None for a tenant that an earlier check-mode task would create: it has no plans.
+    """
+    if client is None:
+        return None, {}
+    with protection.failing_to_read("read the plans of tenant %s" % p["tenant_id"]):
+        plans, _truncated = protection.list_plans(client, name=p["name"])
     if len(plans) > 1:
         raise AcronisFailure("Tenant %s has %d protection plans named %r (%s); rename or delete all but one." % (
-            p["tenant_id"], len(plans), name, ", ".join(pl[0]["id"] for pl in plans)))
-    current = protection.plan_view(plans[0]) if plans else None
-    try:
-        current_resources = protection.applications(client, current["id"]) if current else {}
-    except AcronisError as exc:
-        raise api_failure(exc, "read the resources of %s" % where)
-    before = comparable(current, current_resources)
+            p["tenant_id"], len(plans), p["name"], ", ".join(pl[0]["id"] for pl in plans)))
+    if not plans:
+        return None, {}
+    current = protection.plan_view(plans[0])
+    with failing_to("read the resources of %s" % where):
+        return current, protection.applications(client, current["id"])
 
-    # ---------------------------------------------------------- absent
-    if p["state"] == "absent":
-        if current is None:
-            return result
-        current["resources"] = sorted(current_resources)
-        result.update(changed=True, plan=current, diff=make_diff(before, None))
-        if not module.check_mode:
-            try:
-                protection.delete_plan(client, current["id"])
-            except AcronisError as exc:
-                raise api_failure(exc, "delete %s" % where, **result)
-        return result
 
-    # ---------------------------------------------------------- desired state
-    wanted_ids = None
-    if p["resources"] is not None:
-        if client is None:
-            wanted_ids = [r if UUID_RE.match(r) else placeholder_id("resource", r) for r in p["resources"]]
-        else:
-            try:
-                wanted_ids, problems = protection.resolve_resources(client, p["resources"])
-                missing = protection.missing_resources(client, [i for i in wanted_ids if i not in current_resources])
-            except AcronisError as exc:
-                raise api_failure(exc, "look up the resources of %s" % where)
-            problems += ["no resource has the id %s" % i for i in missing]
-            if problems:
-                raise AcronisFailure("%s: option resources: %s; nothing was changed." % (
-                    subject, "; ".join(problems)))
-    backup = None
-    if current is not None:
-        backup = next((pol for pol in current["policies"] if pol["type"] == protection.BACKUP), None)
-        if backup is None and (wanted_settings or wanted_backup_enabled is not None):
-            raise AcronisFailure("%s has no machine backup policy, so options backup and settings cannot change it; "
-                                 "delete the plan and let this module create it." % subject)
+def wanted_resources(client, references, applied, where):
+    """The ids of the resources the plan is to be applied to (None: as it is), each checked to exist."""
+    if references is None:
+        return None
+    if client is None:
+        return [r if is_uuid(r) else placeholder_id("resource", r) for r in references]
+    with failing_to("look up the resources of %s" % where):
+        wanted_ids, problems = protection.resolve_resources(client, references)
+        missing = protection.missing_resources(client, [i for i in wanted_ids if i not in applied])
+    problems += ["no resource has the id %s" % i for i in missing]
+    if problems:
+        raise AcronisFailure("%s: option resources: %s; nothing was changed." % (sentence(where), "; ".join(problems)))
+    return wanted_ids
 
-    to_apply = [i for i in (wanted_ids or []) if i not in current_resources]
-    to_revoke = sorted(i for i in current_resources if p["purge_resources"] and i not in (wanted_ids or []))
-    final_resources = sorted(set(current_resources) - set(to_revoke) | set(to_apply))
-    if p["run"] and not final_resources:
+
+def check_backup_policy(current, wanted_settings, backup_option, where):
+    """Refuse backup options for an existing plan that has no machine backup policy to change."""
+    if current is None or any(pol["type"] == protection.BACKUP for pol in current["policies"]):
+        return
+    if wanted_settings or (backup_option or {}).get("enabled") is not None:
+        raise AcronisFailure("%s has no machine backup policy, so options backup and settings cannot change it; "
+                             "delete the plan and let this module create it." % sentence(where))
+
+
+def resource_changes(p, wanted_ids, applied, where):
+    """(to apply, to revoke, the resources after): what resources and purge_resources ask of the plan."""
+    to_apply = [i for i in (wanted_ids or []) if i not in applied]
+    to_revoke = sorted(i for i in applied if p["purge_resources"] and i not in (wanted_ids or []))
+    resources = sorted(set(applied) - set(to_revoke) | set(to_apply))
+    if p["run"] and not resources:
         raise AcronisFailure("%s: run=true but the plan is applied to no resource; give resources to apply it to."
-                             % subject)
+                             % sentence(where))
+    return to_apply, to_revoke, resources
 
-    # ---------------------------------------------------------- create or update
+
+def ensure_absent(module, client, current, applied, where):
+    """The task's result for state=absent: the plan deleted (its applications go with it) when there is one."""
+    result = dict(changed=False, plan=None, applied=[], revoked=[], started=[])
     if current is None:
-        settings = protection.deep_merge(protection.DEFAULT_BACKUP_SETTINGS, wanted_settings)
-        enabled = p["enabled"] is not False
-        backup_enabled = wanted_backup_enabled is not False
-        child = {"type": protection.BACKUP, "enabled": backup_enabled, "settings_schema": "2.0", "settings": settings}
-        result["changed"] = True
-        if module.check_mode:
-            plan_id = placeholder_id("protection_plan", "%s/%s" % (p["tenant_id"], name))
-            plan = {"id": plan_id, "name": name, "enabled": enabled, "tenant_id": None,
-                    "policies": [dict(child, id=placeholder_id("policy", "%s/%s" % (plan_id, protection.BACKUP)))]}
-        else:
-            try:
-                policies = protection.create_plan(client, name, enabled, [child])
-            except AcronisError as exc:
-                raise api_failure(exc, "create %s" % where, **result)
-            plan = protection.plan_view(policies)
-    else:
-        plan = copy.deepcopy(current)
-        changes = []    # (policy id, fields): one PATCH each
-        if p["enabled"] is not None and p["enabled"] != current["enabled"]:
-            changes.append((plan["id"], {"enabled": p["enabled"]}))
-            plan["enabled"] = p["enabled"]
-        if backup is not None:
-            child_change = {}
-            if wanted_backup_enabled is not None and wanted_backup_enabled != backup.get("enabled"):
-                child_change["enabled"] = wanted_backup_enabled
-            wanted_here = protection.backup_settings(p["backup"], p["settings"], current=backup.get("settings"))
-            delta = protection.settings_changes(wanted_here, backup.get("settings") or {})
-            if delta:
-                child_change["settings"] = protection.deep_merge(backup.get("settings") or {}, delta)
-            if child_change:
-                changes.append((backup["id"], child_change))
-                target = next(pol for pol in plan["policies"] if pol["id"] == backup["id"])
-                target.update(child_change)
-        if changes:
-            result["changed"] = True
-            if not module.check_mode:
-                try:
-                    for policy_id, fields in changes:
-                        protection.patch_policy(client, policy_id, fields)
-                except AcronisError as exc:
-                    raise api_failure(exc, "update %s" % where, **result)
-
-    # ---------------------------------------------------------- resources and run
-    plan["resources"] = final_resources
-    result.update(plan=plan, applied=to_apply, revoked=to_revoke)
-    if to_apply or to_revoke:
-        result["changed"] = True
+        return result
+    before = comparable(current, applied)
+    current["resources"] = sorted(applied)
+    result.update(changed=True, plan=current, diff=make_diff(before, None))
     if not module.check_mode:
-        try:
+        with failing_to("delete %s" % where, **result):
+            protection.delete_plan(client, current["id"])
+    return result
+
+
+def ensure_created(module, client, wanted_settings, where, result):
+    """The new plan, with one machine backup policy: the default settings with the options laid over them."""
+    p = module.params
+    settings = protection.deep_merge(protection.DEFAULT_BACKUP_SETTINGS, wanted_settings)
+    enabled = p["enabled"] is not False
+    backup_enabled = (p["backup"] or {}).get("enabled") is not False
+    child = {"type": protection.BACKUP, "enabled": backup_enabled, "settings_schema": "2.0", "settings": settings}
+    if module.check_mode:
+        plan_id = placeholder_id("protection_plan", "%s/%s" % (p["tenant_id"], p["name"]))
+        return {"id": plan_id, "name": p["name"], "enabled": enabled, "tenant_id": None,
+                "policies": [dict(child, id=placeholder_id("policy", "%s/%s" % (plan_id, protection.BACKUP)))]}
+    with failing_to("create %s" % where, **result):
+        policies = protection.create_plan(client, p["name"], enabled, [child])
+    return protection.plan_view(policies)
+
+
+def ensure_enabled(module, client, plan, where, result):
+    """Whether the plan was (or would be) enabled or disabled as the option ``enabled`` asks."""
+    wanted = module.params["enabled"]
+    if wanted is None or wanted == plan["enabled"]:
+        return False
+    if not module.check_mode:
+        with failing_to("update %s" % where, **dict(result, changed=True)):
+            protection.patch_policy(client, plan["id"], {"enabled": wanted})
+    plan["enabled"] = wanted
+    return True
+
+
+def ensure_backup_settings(module, client, plan, where, result):
+    """Whether the plan's machine backup policy was (or would be) switched or set as the options ask."""
+    p = module.params
+    backup = next((pol for pol in plan["policies"] if pol["type"] == protection.BACKUP), None)
+    if backup is None:
+        return False
+    change = {}
+    wanted_enabled = (p["backup"] or {}).get("enabled")
+    if wanted_enabled is not None and wanted_enabled != backup.get("enabled"):
+        change["enabled"] = wanted_enabled
+    wanted = protection.backup_settings(p["backup"], p["settings"], current=backup.get("settings"))
+    delta = protection.settings_changes(wanted, backup.get("settings") or {})
+    if delta:
+        change["settings"] = protection.deep_merge(backup.get("settings") or {}, delta)
+    if not change:
+        return False
+    if not module.check_mode:
+        with failing_to("update %s" % where, **dict(result, changed=True)):
+            protection.patch_policy(client, backup["id"], change)
+    backup.update(change)
+    return True
+
+
+def ensure_resources(module, client, plan, to_apply, to_revoke, where, result):
+    """Whether the plan was (or would be) applied to or revoked from resources."""
+    if not (to_apply or to_revoke):
+        return False
+    if not module.check_mode:
+        with failing_to("apply or revoke %s" % where, **dict(result, changed=True)):
             if to_apply:
                 protection.apply_plan(client, plan["id"], to_apply)
             if to_revoke:
                 protection.revoke_plan(client, plan["id"], to_revoke)
-        except AcronisError as exc:
-            raise api_failure(exc, "apply or revoke %s" % where, **result)
-    if p["run"]:
-        idle = [i for i in final_resources
-                if (current_resources.get(i) or {}).get("running", {}).get("state") != "running"]
-        result["started"] = idle
-        if idle:
-            result["changed"] = True
-            if not module.check_mode:
-                try:
-                    protection.run_plan(client, plan["id"], idle)
-                except AcronisError as exc:
-                    raise api_failure(exc, "start %s" % where, **result)
+    return True
+
+
+def ensure_run(module, client, plan, resources, applied, where, result):
+    """The resources a run of the plan was (or would be) started on: those where it is not running already."""
+    if not module.params["run"]:
+        return []
+    idle = [i for i in resources if (applied.get(i) or {}).get("running", {}).get("state") != "running"]
+    if idle and not module.check_mode:
+        with failing_to("start %s" % where, **dict(result, changed=True, started=idle)):
+            protection.run_plan(client, plan["id"], idle)
+    return idle
+
+
+def run(module):
+    p = module.params
+    check_options(module)
+    where = "protection plan %r of tenant %s" % (p["name"], p["tenant_id"])
+    client = None if is_placeholder_id(p["tenant_id"]) else module.client.scoped(p["tenant_id"])
+
+    # Current state: the plan of this name and the resources it is applied to.
+    current, applied = read_plan(client, p, where)
+    if p["state"] == "absent":
+        return ensure_absent(module, client, current, applied, where)
+
+    # Desired state, checked before any write.
+    wanted_settings = protection.backup_settings(p["backup"], p["settings"])
+    wanted_ids = wanted_resources(client, p["resources"], applied, where)
+    check_backup_policy(current, wanted_settings, p["backup"], where)
+    to_apply, to_revoke, resources = resource_changes(p, wanted_ids, applied, where)
+
+    # Act, one aspect at a time: each step says what it changed; a failure returns what was done before it.
+    result = dict(changed=False, plan=None, applied=[], revoked=[], started=[])
+    if current is None:
+        result["changed"] = True
+        plan = ensure_created(module, client, wanted_settings, where, result)
+    else:
+        plan = copy.deepcopy(current)
+        result["changed"] |= ensure_enabled(module, client, plan, where, result)
+        result["changed"] |= ensure_backup_settings(module, client, plan, where, result)
+    plan["resources"] = resources
+    result.update(plan=plan, applied=to_apply, revoked=to_revoke)
+    result["changed"] |= ensure_resources(module, client, plan, to_apply, to_revoke, where, result)
+    result["started"] = ensure_run(module, client, plan, resources, applied, where, result)
+    result["changed"] |= bool(result["started"])
     if result["changed"]:
-        after = comparable(plan, final_resources)
-        if before is None:
-            result["diff"] = make_diff(None, after)
-        else:
-            result["diff"] = {"before": before, "after": after}
+        before, after = comparable(current, applied), comparable(plan, resources)
+        result["diff"] = make_diff(None, after) if before is None else {"before": before, "after": after}
     return result
 
 

@@ -100,24 +100,20 @@ truncated:
 '''
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import protection
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
-    UUID_RE, AcronisFailure, AcronisModule)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 
 
 def run(module):
     p = module.params
-    for option in ("tenant_id", "id"):
-        if p[option] is not None and not UUID_RE.match(p[option]):
-            raise AcronisFailure("Protection plans: option %s must be a UUID, got %r." % (option, p[option]))
+    module.check_uuid(p["tenant_id"], "Protection plans: option tenant_id", of="a customer tenant")
+    module.check_uuid(p["id"], "Protection plans: option id")
     if not 1 <= p["limit"] <= 1000:
         raise AcronisFailure("Protection plans: option limit must be from 1 to 1000, got %d." % p["limit"])
     client = module.client.scoped(p["tenant_id"])
-    try:
+    with protection.failing_to_read("read the protection plans of tenant %s" % p["tenant_id"]):
         found, truncated = protection.list_plans(client, name=p["name"], plan_id=p["id"], with_applied=True,
                                                  limit=p["limit"])
-    except AcronisError as exc:
-        raise protection.read_failure(exc, p["tenant_id"], "read the protection plans of tenant %s" % p["tenant_id"])
     plans = []
     for policies in found:
         plan = protection.plan_view(policies)

@@ -154,30 +154,20 @@ diff:
 '''
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import agents
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
-    UUID_RE,
-    AcronisFailure,
-    AcronisModule,
-    api_failure,
-    is_placeholder_id,
-    placeholder_id,
-)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_placeholder_id, placeholder_id
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import is_uuid
 
 
-def _check_options(module):
+def check_options(module):
     p = module.params
     if not p["tenant_id"] and not p["user"]:
         raise AcronisFailure("Set tenant_id (the tenant the token is for) or user (whose personal tenant it is for).")
-    for name in ("tenant_id", "user"):
-        value = p[name]
-        if value and is_placeholder_id(value) and not module.check_mode:
-            raise AcronisFailure("%s %s is a check-mode placeholder for an object that was not created; run without "
-                                 "--check to create it first." % (name, value))
-    if p["tenant_id"] and not UUID_RE.match(p["tenant_id"]):
-        raise AcronisFailure("tenant_id must be a tenant UUID like 6e6d758d-8e74-3ae3-ac84-50eb0dff12eb, got %r."
-                             % p["tenant_id"])
-    if p["user"] and not UUID_RE.match(p["user"]) and not p["tenant_id"]:
+    module.check_uuid(p["tenant_id"], "tenant_id")
+    if is_uuid(p["user"]):
+        module.check_uuid(p["user"], "user")
+    if p["user"] and not is_uuid(p["user"]) and not p["tenant_id"]:
         raise AcronisFailure("User '%s' is a login: set tenant_id to the tenant the user belongs to, or give the "
                              "user's ID." % p["user"])
     if not 1 <= p["expires_in"] <= agents.MAX_EXPIRES_IN:
@@ -195,19 +185,17 @@ def _check_options(module):
     return min_validity
 
 
-def _token_tenant(module):
+def token_tenant(module):
     """The tenant the token is for (a user's personal tenant), or None when check mode cannot know it yet."""
     p = module.params
     if not p["user"]:
         return p["tenant_id"]
     if is_placeholder_id(p["user"]) or is_placeholder_id(p["tenant_id"]):
         return None
-    try:
+    with failing_to("read user %s" % p["user"]):
         user = agents.resolve_user(module.client, p["user"], p["tenant_id"])
-    except AcronisError as exc:
-        raise api_failure(exc, "read user %s" % p["user"])
     if user is None:
-        where = " in tenant %s" % p["tenant_id"] if p["tenant_id"] and not UUID_RE.match(p["user"]) else ""
+        where = " in tenant %s" % p["tenant_id"] if p["tenant_id"] and not is_uuid(p["user"]) else ""
         raise AcronisFailure("User '%s' was not found%s; check user and tenant_id." % (p["user"], where))
     if not user.get("personal_tenant_id"):
         raise AcronisFailure("User '%s' has no personal tenant (only users of customers and units have one); create "
@@ -215,53 +203,68 @@ def _token_tenant(module):
     return user["personal_tenant_id"]
 
 
-def run(module):
+def ensure_absent(module, tenant_id, current):
+    """The task's result for state=absent: the tokens of these scopes (all without scopes) revoked."""
     p = module.params
-    min_validity = _check_options(module)
-    scopes = p["scopes"] if p["scopes"] is not None else ([agents.PERSONAL_SCOPE] if p["user"] else [])
-    tenant_id = _token_tenant(module)
-    try:
-        current = [] if tenant_id is None or is_placeholder_id(tenant_id) else agents.list_tokens(module.client,
-                                                                                                  tenant_id)
-    except AcronisError as exc:
-        raise api_failure(exc, "read the registration tokens of tenant %s" % tenant_id)
+    doomed = [t for t in current if p["scopes"] is None or agents.same_scopes(t, p["scopes"])]
+    if not module.check_mode:
+        for token in doomed:
+            with failing_to("revoke registration token %s of tenant %s" % (token["id"], tenant_id),
+                            removed=[t["id"] for t in doomed[:doomed.index(token)]]):
+                agents.delete_token(module.client, token["id"])
+    result = dict(changed=bool(doomed), token=None, registration_token={}, removed=[t["id"] for t in doomed])
+    if doomed and module._diff:
+        result["diff"] = {"before": {"tokens": [agents.token_facts(t, tenant_id) for t in doomed]},
+                          "after": {"tokens": []}}
+    return result
 
-    if p["state"] == "absent":
-        doomed = [t for t in current if p["scopes"] is None or agents.same_scopes(t, p["scopes"])]
-        if not module.check_mode:
-            for token in doomed:
-                try:
-                    agents.delete_token(module.client, token["id"])
-                except AcronisError as exc:
-                    raise api_failure(exc, "revoke registration token %s of tenant %s" % (token["id"], tenant_id),
-                                      removed=[t["id"] for t in doomed[:doomed.index(token)]])
-        result = dict(changed=bool(doomed), token=None, registration_token={}, removed=[t["id"] for t in doomed])
-        if doomed and module._diff:
-            result["diff"] = {"before": {"tokens": [agents.token_facts(t, tenant_id) for t in doomed]},
-                              "after": {"tokens": []}}
-        return result
 
+def reusable_token(module, current, scopes, min_validity):
+    """The token of ``current`` that lasts longest among those the task may reuse, or None."""
+    p = module.params
     matching = [] if p["force"] else [t for t in current if agents.reusable(t, scopes, p["expires_in"], min_validity)]
-    if matching:
-        best = max(matching, key=lambda t: agents.timestamp(t["expires_at"]))
-        return dict(changed=False, reused=True, token=best["token"],
-                    registration_token=agents.token_facts(best, tenant_id))
-    wanted = {"tenant_id": tenant_id, "expires_in": p["expires_in"], "scopes": list(scopes)}
+    if not matching:
+        return None
+    return max(matching, key=lambda t: agents.timestamp(t["expires_at"]))
+
+
+def ensure_created(module, tenant_id, current, scopes):
+    """(facts, value): the new token (in check mode, a prediction with a placeholder id and no value)."""
+    p = module.params
     if module.check_mode:
         key = "%s:%s" % (tenant_id or p["user"], ",".join(sorted(scopes)))
-        created = {"id": placeholder_id("registration_token", key), "tenant_id": tenant_id, "created_at": None,
-                   "expires_at": None, "scopes": list(scopes)}
-        token = None
-    else:
-        try:
-            reply = agents.create_token(module.client, tenant_id, p["expires_in"], scopes,
-                                        known_ids=set(t.get("id") for t in current))
-        except AcronisError as exc:
-            raise api_failure(exc, "create a registration token for tenant %s" % tenant_id)
-        created, token = agents.token_facts(reply, tenant_id), reply.get("token")
+        return {"id": placeholder_id("registration_token", key), "tenant_id": tenant_id, "created_at": None,
+                "expires_at": None, "scopes": list(scopes)}, None
+    with failing_to("create a registration token for tenant %s" % tenant_id):
+        reply = agents.create_token(module.client, tenant_id, p["expires_in"], scopes,
+                                    known_ids=set(t.get("id") for t in current))
+    return agents.token_facts(reply, tenant_id), reply.get("token")
+
+
+def run(module):
+    p = module.params
+    min_validity = check_options(module)
+    scopes = p["scopes"] if p["scopes"] is not None else ([agents.PERSONAL_SCOPE] if p["user"] else [])
+
+    # Current state: the tenant the token is for, and its tokens that have not expired.
+    tenant_id = token_tenant(module)
+    current = []
+    if tenant_id is not None and not is_placeholder_id(tenant_id):
+        with failing_to("read the registration tokens of tenant %s" % tenant_id):
+            current = agents.list_tokens(module.client, tenant_id)
+    if p["state"] == "absent":
+        return ensure_absent(module, tenant_id, current)
+
+    # Desired state: a token that lasts long enough; one is reused, or a new one created.
+    best = reusable_token(module, current, scopes, min_validity)
+    if best is not None:
+        return dict(changed=False, reused=True, token=best["token"],
+                    registration_token=agents.token_facts(best, tenant_id))
+    created, token = ensure_created(module, tenant_id, current, scopes)
     result = dict(changed=True, reused=False, token=token, registration_token=created)
     if module._diff:
-        result["diff"] = {"before": {}, "after": wanted}
+        result["diff"] = {"before": {}, "after": {"tenant_id": tenant_id, "expires_in": p["expires_in"],
+                                                  "scopes": list(scopes)}}
     return result
 
 

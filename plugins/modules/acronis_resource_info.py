@@ -115,9 +115,8 @@ truncated:
 '''
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import protection
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
-    UUID_RE, AcronisFailure, AcronisModule)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 
 
 def _protection(status):
@@ -127,41 +126,44 @@ def _protection(status):
     return {"status": aggregate.get("status"), "plans": aggregate.get("names"), "policies": status.get("policies")}
 
 
-def run(module):
-    p = module.params
-    bad = [value for value in [p["tenant_id"]] + list(p["id"] or []) if not UUID_RE.match(value)]
-    if bad:
-        raise AcronisFailure("Resources: options tenant_id and id take UUIDs; %s is not one." % ", ".join(bad))
-    if not 1 <= p["limit"] <= 1000:
-        raise AcronisFailure("Resources: option limit must be from 1 to 1000, got %d." % p["limit"])
-    client = module.client.scoped(p["tenant_id"])
+def read_resources(client, p):
+    """(resources, truncated, statuses by resource id or None) as the options filter them."""
     types = [protection.RESOURCE_TYPES[t] for t in p["type"] or []]
     ids = [i.lower() for i in p["id"] or []] or None
     truncated = False
-    try:
-        statuses = None
-        if p["protection_status"]:
-            statuses = dict((rid, item) for rid, item in protection.resource_statuses(client, ids).items()
-                            if (item.get("aggregate") or {}).get("status") in p["protection_status"])
-            found = []
-            for batch in protection.chunks(sorted(statuses)):
-                page, _more = protection.list_resources(client, types=types, names=p["name"], ids=batch,
-                                                        include_attributes=p["include_attributes"], limit=len(batch))
-                found.extend(page)
-                if len(found) > p["limit"]:
-                    break
-            truncated = len(found) > p["limit"]
-            found = found[:p["limit"]]
-        elif ids is None or ids:
-            found, truncated = protection.list_resources(client, types=types, names=p["name"], ids=ids,
-                                                         include_attributes=p["include_attributes"], limit=p["limit"])
-        else:
-            found = []
-        if p["with_status"] and statuses is None:
-            machines = [r["id"] for r in found if r.get("type") != protection.GROUP]
-            statuses = protection.resource_statuses(client, machines) if machines else {}
-    except AcronisError as exc:
-        raise protection.read_failure(exc, p["tenant_id"], "read the resources of tenant %s" % p["tenant_id"])
+    statuses = None
+    if p["protection_status"]:
+        statuses = dict((rid, item) for rid, item in protection.resource_statuses(client, ids).items()
+                        if (item.get("aggregate") or {}).get("status") in p["protection_status"])
+        found = []
+        for batch in protection.chunks(sorted(statuses)):
+            page, _more = protection.list_resources(client, types=types, names=p["name"], ids=batch,
+                                                    include_attributes=p["include_attributes"], limit=len(batch))
+            found.extend(page)
+            if len(found) > p["limit"]:
+                break
+        truncated = len(found) > p["limit"]
+        found = found[:p["limit"]]
+    elif ids is None or ids:
+        found, truncated = protection.list_resources(client, types=types, names=p["name"], ids=ids,
+                                                     include_attributes=p["include_attributes"], limit=p["limit"])
+    else:
+        found = []
+    if p["with_status"] and statuses is None:
+        machines = [r["id"] for r in found if r.get("type") != protection.GROUP]
+        statuses = protection.resource_statuses(client, machines) if machines else {}
+    return found, truncated, statuses
+
+
+def run(module):
+    p = module.params
+    module.check_uuid(p["tenant_id"], "Resources: option tenant_id", of="a customer tenant")
+    for resource_id in p["id"] or []:
+        module.check_uuid(resource_id, "Resources: each of option id")
+    if not 1 <= p["limit"] <= 1000:
+        raise AcronisFailure("Resources: option limit must be from 1 to 1000, got %d." % p["limit"])
+    with protection.failing_to_read("read the resources of tenant %s" % p["tenant_id"]):
+        found, truncated, statuses = read_resources(module.client.scoped(p["tenant_id"]), p)
     for resource in found:
         resource["protection"] = _protection((statuses or {}).get(resource["id"])) if p["with_status"] else None
     return dict(changed=False, resources=found, truncated=truncated)

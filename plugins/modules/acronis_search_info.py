@@ -80,12 +80,8 @@ results:
       last_name: Doe
 '''
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
-    AcronisFailure,
-    AcronisModule,
-    api_failure,
-)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import users
 
 
@@ -95,11 +91,9 @@ def run(module):
     if p["limit"] < 1:
         raise AcronisFailure("limit must be 1 or more, got %d" % p["limit"])
     client = module.client
-    try:
+    with failing_to("search for %r" % p["text"]):
         tenant_id = p["tenant_id"] or client.client_tenant_id()
         results = users.search(client, p["text"], tenant_id=tenant_id, limit=p["limit"])
-    except AcronisError as exc:
-        raise api_failure(exc, "search for %r" % p["text"])
     if p["object_type"] != "any":
         results = [r for r in results if r.get("obj_type") == p["object_type"]]
     return dict(changed=False, results=results)

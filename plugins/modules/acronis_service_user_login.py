@@ -101,9 +101,8 @@ service_user:
       sample: service_user_1
 '''
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
-    UUID_RE, AcronisFailure, AcronisModule, api_failure)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import applications as apps
 
 
@@ -112,15 +111,12 @@ def run(module):
     code, tenant_id, external_id = p["vendor_app_code"].strip(), p["tenant_id"], p["external_id"].strip()
     if not code or not external_id:
         raise AcronisFailure("Options vendor_app_code and external_id must not be empty.")
-    if not UUID_RE.match(tenant_id):
-        raise AcronisFailure("tenant_id must be a UUID like 6e6d758d-8e74-3ae3-ac84-50eb0dff12eb, got %r." % tenant_id)
+    module.check_uuid(tenant_id, "tenant_id")
     service_user = dict(vendor_app_code=code, tenant_id=tenant_id, external_id=external_id)
     if module.check_mode:
         return dict(changed=False, login_url=None, service_user=service_user)
-    try:
+    with failing_to("log the service user '%s' of CyberApp '%s' in to tenant %s" % (external_id, code, tenant_id)):
         url = apps.service_user_login_url(module.client, code, tenant_id, external_id)
-    except AcronisError as exc:
-        raise api_failure(exc, "log the service user '%s' of CyberApp '%s' in to tenant %s" % (external_id, code, tenant_id))
     return dict(changed=False, login_url=url, service_user=service_user)
 
 

@@ -289,12 +289,373 @@ diff:
       mfa_status: enabled
 '''
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule, is_placeholder_id
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import (
+    compare,
+    is_placeholder_id,
+    make_diff,
+    merge,
+    placeholder_id,
+)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
+    AcronisError,
+    AcronisFailure,
+    api_failure,
+    failing_to,
+)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_name
 
 CONTACT_OPTIONS = ("email", "firstname", "lastname", "phone", "address1", "address2", "city", "state", "zipcode",
                    "country", "title", "website", "industry", "organization_size")
+
+
+# Options of acronis_tenant compared field by field with the tenant object.
+PLAIN_FIELDS = ("kind", "enabled", "customer_id", "internal_tag", "language", "ancestral_access")
+
+
+class TenantTask:
+    """One run of the module: what the user asked for, what exists, and what to do about it."""
+
+    def __init__(self, module):
+        self.module = module
+        self.params = module.params
+        self.client = module.client
+        self.label = "tenant %r" % (self.params["name"] or self.params["id"])
+        self.posted = False   # True once this task's POST /tenants was answered
+
+    # ------------------------------------------------------------ desired state
+
+    def desired_fields(self, addressed_by_id):
+        """The tenant fields the task names (None = leave as it is)."""
+        p = self.params
+        fields = dict((key, p[key]) for key in PLAIN_FIELDS)
+        if addressed_by_id:
+            fields["name"] = p["name"]
+        if p["contact"] is not None:
+            fields["contact"] = dict((k, v) for k, v in p["contact"].items() if v is not None)
+        if p["update_lock"] is not None:
+            fields["update_lock"] = {"enabled": p["update_lock"]}
+        return fields
+
+    def desired_extras(self):
+        """Properties that live outside the tenant object's PUT (pricing, MFA, enhanced security)."""
+        p = self.params
+        extras = {}
+        if p["pricing_mode"] is not None:
+            extras["pricing_mode"] = p["pricing_mode"]
+        if p["mfa_enabled"] is not None:
+            extras["mfa_status"] = "enabled" if p["mfa_enabled"] else "disabled"
+        return extras
+
+    # ----------------------------------------------------------------- lookup
+
+    def parent_id(self):
+        if self.params["parent_id"]:
+            return self.params["parent_id"]
+        with failing_to("authenticate as API client %s and read its tenant" % self.params["client_id"]):
+            return self.client.client_tenant_id()
+
+    def lookup(self, parent_id, authoritative):
+        """The existing tenant, or None."""
+        p = self.params
+        if p["id"]:
+            with failing_to("read %s" % self.label):
+                tenant = tenants.get_tenant(self.client, p["id"])
+            if tenant is None and p["state"] == "present":
+                raise AcronisFailure("Tenant %s does not exist (or is not visible to this API client); "
+                                     "to create a tenant, give its name and parent_id instead of id" % p["id"])
+            if tenant is not None and p["parent_id"] and tenant["parent_id"] != p["parent_id"]:
+                raise AcronisFailure("Tenant %s is under parent %s, not %s; moving tenants is not supported"
+                                     % (p["id"], tenant["parent_id"], p["parent_id"]))
+            return tenant
+        with failing_to("look up %s under parent %s" % (self.label, parent_id)):
+            return tenants.find_child_or_fail(self.client, parent_id, p["name"], self.label, authoritative=authoritative)
+
+    # ------------------------------------------------------------- validation
+
+    def validate_changes(self, tenant, changes, extras):
+        """Refuse, before any write, what the service would refuse or could not undo."""
+        name = tenant.get("name")
+        if "kind" in changes:
+            have, want = tenant.get("kind"), changes["kind"]
+            if not (have in tenants.CHANGEABLE_KINDS and want in tenants.CHANGEABLE_KINDS):
+                if self.params["id"]:
+                    where = "is a %s" % have
+                    advice = ""
+                else:
+                    where = "already exists under parent %s as a %s" % (tenant.get("parent_id"), have)
+                    advice = ". Choose another name, or delete that tenant first"
+                raise AcronisFailure(
+                    "Tenant %r (%s) %s; a tenant's kind can change only between partner and folder, so it "
+                    "cannot become a %s%s" % (name, tenant["id"], where, want, advice))
+        if extras.get("pricing_mode") == "trial" and tenant.get("pricing_mode") != "trial":
+            raise AcronisFailure(
+                "Tenant %r (%s) is in %s pricing mode; the switch from trial to production is one-way, so it "
+                "cannot go back to trial. Nothing was changed" % (name, tenant["id"], tenant.get("pricing_mode")))
+        if "mfa_status" in extras and merge(tenant, changes).get("kind") in ("folder", "unit"):
+            raise AcronisFailure(
+                "Tenant %r (%s) is a %s; two-factor authentication is managed on its partner or customer, "
+                "not on folders and units" % (name, tenant["id"], merge(tenant, changes).get("kind")))
+
+    def check_lock(self, tenant):
+        """Refuse, before any write, to change a tenant locked by another tenant (the service says 1012)."""
+        lock = tenant.get("update_lock") or {}
+        if not lock.get("enabled"):
+            return
+        with failing_to("find the tenant of the API client"):
+            own = self.client.client_tenant_id()
+        if lock.get("owner_id") in (None, own):
+            return
+        raise AcronisFailure(
+            "Tenant %r (%s) is locked for updates by tenant %s: the service refuses to change it "
+            "(error %s, tenant locked) for anyone but users of that tenant, and only they can unlock it "
+            "(update_lock: false). Nothing was changed"
+            % (tenant.get("name"), tenant["id"], lock.get("owner_id"), tenants.ERROR_TENANT_LOCKED))
+
+    def enhanced_security_change(self, tenant):
+        """{'enhanced_security': True} when it must be switched on; fails on a request to switch it off."""
+        wanted = self.params["enhanced_security"]
+        if wanted is None:
+            return {}
+        current = (tenant.get("settings") or {}).get("enhanced_security", tenant.get("enhanced_security"))
+        if current is None:
+            self.module.warn("The service does not report whether enhanced security is on for existing tenant %r, "
+                             "so enhanced_security was left as it is; it is applied when a tenant is created"
+                             % tenant.get("name"))
+            return {}
+        if current and not wanted:
+            raise AcronisFailure(
+                "Tenant %r (%s) has enhanced security on; it is one-way and cannot be switched off"
+                % (tenant.get("name"), tenant["id"]))
+        if wanted and not current:
+            return {"enhanced_security": True}
+        return {}
+
+    # -------------------------------------------------------------- compare
+
+    def plan(self, tenant, addressed_by_id, just_created=False):
+        """(field changes, extra changes) to bring an existing tenant to the desired state."""
+        changes = compare(self.desired_fields(addressed_by_id), tenant)
+        extras = {}
+        wanted = self.desired_extras()
+        if "pricing_mode" in wanted and wanted["pricing_mode"] != tenant.get("pricing_mode"):
+            extras["pricing_mode"] = wanted["pricing_mode"]
+        if "mfa_status" in wanted and (wanted["mfa_status"] == "enabled") != tenants.mfa_enabled(tenant):
+            extras["mfa_status"] = wanted["mfa_status"]
+        self.validate_changes(tenant, changes, extras)
+        es = {} if just_created else self.enhanced_security_change(tenant)
+        if es:
+            changes["settings"] = es
+        if changes or extras:
+            self.check_lock(tenant)
+        return changes, extras
+
+    # ------------------------------------------------------------------- act
+
+    def put(self, tenant, body):
+        """PUT the fields of ``body``; on an outdated version, read again and retry once.
+
+        An outdated version is also what the retry of a PUT whose answer was lost gets when the first
+        attempt was carried out: the tenant read again then already holds ``body``, and nothing is sent.
+        """
+        try:
+            return tenants.update_tenant(self.client, tenant["id"], tenant["version"], body)
+        except AcronisError as exc:
+            if not (exc.has_code(tenants.ERROR_VERSION_MISMATCH) or exc.conflict):
+                raise api_failure(exc, "update %s" % self.label)
+        with failing_to("update %s (after reading it again on a version conflict)" % self.label):
+            fresh = tenants.get_tenant(self.client, tenant["id"])
+            if fresh is None:
+                raise AcronisFailure("Tenant %s disappeared while it was being updated" % tenant["id"])
+            body = compare(body, fresh)
+            if not body:
+                return fresh
+            return tenants.update_tenant(self.client, fresh["id"], fresh["version"], body)
+
+    def apply(self, tenant, changes, extras):
+        """Send the changes: unlock first, then fields, pricing, MFA, and lock last. ``tenant`` is not modified."""
+        tenant = dict(tenant)
+        lock = changes.pop("update_lock", None)
+        if lock is not None and not lock["enabled"]:
+            tenant = self.put(tenant, {"update_lock": lock})
+            lock = None
+        if lock is not None and not extras:
+            changes["update_lock"] = lock
+            lock = None
+        if "contact" in changes:
+            # Send the whole contact, so that a service that replaces it keeps the fields left unset.
+            contact = merge(tenant.get("contact") or {}, changes["contact"])
+            changes["contact"] = dict((k, v) for k, v in contact.items()
+                                      if k in tenants.CONTACT_FIELDS and v is not None)
+        if changes:
+            tenant = self.put(tenant, changes)
+        # The failure returns the tenant as far as it got: the block fills it in as each write succeeds.
+        with failing_to("update %s" % self.label, tenant=tenant):
+            if "pricing_mode" in extras:
+                pricing = tenants.set_pricing_mode(self.client, tenant["id"], extras["pricing_mode"])
+                tenant["pricing_mode"] = pricing.get("mode", extras["pricing_mode"])
+                if "production_start_date" in pricing:
+                    tenant["production_start_date"] = pricing["production_start_date"]
+            if "mfa_status" in extras:
+                status = tenants.set_mfa(self.client, tenant["id"], extras["mfa_status"] == "enabled")
+                tenant["mfa_status"] = status.get("mfa_status", extras["mfa_status"])
+        if lock is not None:
+            tenant = merge(self.put(tenant, {"update_lock": lock}),
+                           dict((k, tenant[k]) for k in ("pricing_mode", "mfa_status", "production_start_date")
+                                if k in tenant))
+        return tenant
+
+    def create(self, parent_id):
+        """POST the tenant; a name conflict or a lost answer is resolved by reading, never by posting again."""
+        p = self.params
+        body = {"name": p["name"], "kind": p["kind"], "parent_id": parent_id}
+        for key in ("enabled", "customer_id", "internal_tag", "language", "ancestral_access"):
+            if p[key] is not None:
+                body[key] = p[key]
+        if p["contact"] is not None:
+            body["contact"] = dict((k, v) for k, v in p["contact"].items() if v is not None)
+        if p["enhanced_security"] is not None:
+            body["settings"] = {"enhanced_security": p["enhanced_security"]}
+        try:
+            tenant, adopted = tenants.create_tenant(self.client, body, parent_id=parent_id, name=p["name"])
+            # An adopted tenant is ours (its POST lost its answer), but it is not told to later tasks as new:
+            # a name conflict to a second attempt could also be an earlier run's tenant the search index missed.
+            self.posted = not adopted
+            return tenant, True
+        except AcronisError as exc:
+            if not exc.has_code(tenants.ERROR_TENANT_NAME_CONFLICT):
+                raise api_failure(exc, "create %s under parent %s" % (self.label, parent_id))
+            error = exc
+        # The name is taken: the search index had not caught up with an earlier run (or someone else's create).
+        with failing_to("look up %s after a name conflict" % self.label):
+            tenant = tenants.resolve_created_tenant(self.client, parent_id, p["name"])
+        if tenant is None:
+            raise AcronisFailure(
+                "Cannot create %s under parent %s: the service says the name is taken (%s), but no tenant "
+                "of that name is visible under that parent to this API client. The name belongs to a tenant "
+                "this module cannot see or manage; choose another name" % (self.label, parent_id, error),
+                error=error.to_dict())
+        return tenant, False
+
+    def delete(self, tenant):
+        """Disable, then delete with the current version, the tenant (and its subtree, deepest first)."""
+        if self.params["remove_subtree"]:
+            with failing_to("list the subtree of %s" % self.label):
+                victims = tenants.list_subtree(self.client, tenant["id"])
+            victims.sort(key=lambda t: -t["depth"])
+        else:
+            victims = [tenant]
+        for victim in victims:
+            self.check_lock(victim)
+        removed = [t["id"] for t in victims]
+        if self.module.check_mode:
+            return removed
+        for victim in victims:
+            self.delete_one(victim)
+        return removed
+
+    def delete_one(self, victim):
+        label = "tenant %r (%s)" % (victim.get("name"), victim["id"])
+        with failing_to("delete %s" % label):
+            current = victim
+            if current.get("update_lock", {}).get("enabled") and self.params["update_lock"] is False:
+                current = self.put(current, {"update_lock": {"enabled": False}})
+            if current.get("enabled"):
+                current = self.put(current, {"enabled": False})
+            try:
+                tenants.delete_tenant(self.client, current["id"], current["version"])
+            except AcronisError as exc:
+                if getattr(exc, "status", None) != 409:
+                    raise
+                fresh = tenants.get_tenant(self.client, current["id"])
+                if fresh is not None:
+                    tenants.delete_tenant(self.client, fresh["id"], fresh["version"])
+
+    # ------------------------------------------------------------ the outcomes
+
+    def result(self, changed, tenant, diff, **extra):
+        """The task's result; ``diff`` only in diff mode."""
+        result = dict(changed=changed, tenant=tenant, **extra)
+        if self.module._diff:
+            result["diff"] = diff
+        return result
+
+    def predict_under_placeholder(self):
+        """Check mode, for a tenant (or a parent) that an earlier check-mode task would have created."""
+        p = self.params
+        if p["state"] == "absent":
+            return dict(changed=False, tenant={}, removed=[], created=False)
+        if p["kind"] is None and not p["id"]:
+            raise AcronisFailure("kind is required to create %s" % self.label)
+        tenant = predicted_new_tenant(p, p["parent_id"])
+        if p["id"]:
+            tenant["id"] = p["id"]
+        return self.result(True, tenant, make_diff(None, tenant), created=not p["id"])
+
+    def ensure_absent(self, current):
+        """Delete the tenant (and its subtree with remove_subtree) when it exists."""
+        if current is None:
+            return dict(changed=False, tenant={}, removed=[], created=False)
+        if current.get("has_children") and not self.params["remove_subtree"]:
+            raise AcronisFailure("Tenant %r (%s) has child tenants; set remove_subtree=true to delete it with its "
+                                 "whole subtree" % (current["name"], current["id"]))
+        removed = self.delete(current)
+        before = dict((k, current.get(k)) for k in ("id", "name", "kind", "parent_id"))
+        return self.result(True, {}, make_diff(before, None), removed=removed, created=False)
+
+    def ensure_created(self, parent_id):
+        """Create the tenant under ``parent_id`` (predict it in check mode), then apply what POST cannot set."""
+        p = self.params
+        if p["kind"] is None:
+            raise AcronisFailure("kind is required to create %s under parent %s" % (self.label, parent_id))
+        if self.module.check_mode:
+            tenant = predicted_new_tenant(p, parent_id)
+            return self.result(True, tenant, make_diff(None, tenant), created=True)
+        current, created = self.create(parent_id)
+        changes, extras = self.plan(current, addressed_by_id=False, just_created=created)
+        tenant = self.apply(current, dict(changes), extras) if (changes or extras) else current
+        if created:
+            diff = make_diff(None, merge(predicted_new_tenant(p, parent_id), {"id": tenant["id"]}))
+        else:
+            diff = make_diff(current, merge(changes, extras))
+        # ``created`` tells later tasks that the tenant is new (no items, no users): only when the service said so.
+        return self.result(created or bool(changes or extras), tenant, diff, created=self.posted)
+
+    def ensure_updated(self, current):
+        """Bring an existing tenant to the desired state."""
+        changes, extras = self.plan(current, addressed_by_id=bool(self.params["id"]))
+        if not changes and not extras:
+            return dict(changed=False, tenant=current, created=False)
+        all_changes = merge(changes, extras)
+        # The diff is taken before apply(), which updates the tenant it is given in place.
+        diff = make_diff(current, all_changes)
+        if self.module.check_mode:
+            tenant = merge(current, all_changes)
+        else:
+            tenant = self.apply(current, dict(changes), extras)
+        return self.result(True, tenant, diff, created=False)
+
+
+def predicted_new_tenant(params, parent_id):
+    """The tenant a check-mode run would create, with a placeholder id."""
+    tenant = {
+        "id": placeholder_id("tenant", "%s/%s" % (parent_id, params["name"])),
+        "name": params["name"], "kind": params["kind"], "parent_id": parent_id,
+        "enabled": True if params["enabled"] is None else params["enabled"],
+    }
+    for key in ("customer_id", "internal_tag", "language", "ancestral_access"):
+        if params[key] is not None:
+            tenant[key] = params[key]
+    if params["contact"] is not None:
+        tenant["contact"] = dict((k, v) for k, v in params["contact"].items() if v is not None)
+    if params["update_lock"] is not None:
+        tenant["update_lock"] = {"enabled": params["update_lock"]}
+    if params["pricing_mode"] is not None:
+        tenant["pricing_mode"] = params["pricing_mode"]
+    if params["mfa_enabled"] is not None:
+        tenant["mfa_status"] = "enabled" if params["mfa_enabled"] else "disabled"
+    return tenant
 
 
 def run(module):
@@ -303,7 +664,7 @@ def run(module):
     module.check_uuid(p["parent_id"], "parent_id")
     if p["state"] == "present":
         check_name(p["name"], "name")
-    task = tenants.TenantTask(module)
+    task = TenantTask(module)
     if module.check_mode and (is_placeholder_id(p["id"]) or is_placeholder_id(p["parent_id"])):
         return task.predict_under_placeholder()
 

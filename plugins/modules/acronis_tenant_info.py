@@ -159,13 +159,9 @@ tenants:
             version: 0
 '''
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
-    AcronisFailure,
-    AcronisModule,
-    api_failure,
-    is_placeholder_id,
-)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_placeholder_id
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants
 
 
@@ -180,7 +176,7 @@ def run(module):
 
     client = module.client
     what = "tenant %r" % (p["name"] or p["id"]) if (p["name"] or p["id"]) else "the tenant of API client %s" % p["client_id"]
-    try:
+    with failing_to("read %s" % what):
         if p["name"]:
             parent_id = p["parent_id"] or client.client_tenant_id()
             tenant = tenants.find_child_or_fail(client, parent_id, p["name"], what, authoritative=True)
@@ -195,8 +191,6 @@ def run(module):
         else:
             found = tenants.list_subtree(client, tenant["id"], depth=p["depth"])
         result = [tenants.with_includes(client, t, p["include"]) for t in found]
-    except AcronisError as exc:
-        raise api_failure(exc, "read %s" % what)
     return dict(changed=False, tenants=result)
 
 

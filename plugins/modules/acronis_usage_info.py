@@ -150,12 +150,8 @@ usages:
       sample: {status: 1, quota: {value: 50, overage: 5, version: 1}}
 '''
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
-    AcronisFailure,
-    AcronisModule,
-    api_failure,
-)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import reports
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.tenants import list_subtree
 
@@ -165,7 +161,7 @@ def run(module):
     module.check_uuid(p["tenant_id"], "tenant_id")
     client = module.client
     usages = []
-    try:
+    with failing_to("read the usage of tenant %s%s" % (p["tenant_id"], " and its subtree" if p["subtree"] else "")):
         if not p["subtree"]:
             for usage in reports.get_tenant_usages(client, p["tenant_id"], p["usage_names"], p["editions"]):
                 usages.append(reports.usage_entry(usage, p["tenant_id"]))
@@ -177,8 +173,6 @@ def run(module):
             for tenant in tenants:
                 for usage in by_tenant.get(tenant["id"], []):
                     usages.append(reports.usage_entry(usage, tenant["id"], tenant.get("name")))
-    except AcronisError as exc:
-        raise api_failure(exc, "read the usage of tenant %s%s" % (p["tenant_id"], " and its subtree" if p["subtree"] else ""))
     return dict(changed=False, usages=usages)
 
 

@@ -304,55 +304,260 @@ password_set:
   sample: false
 '''
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
-    AcronisModule,
-    api_failure,
+import re
+
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import (
+    MASK,
     compare,
+    is_placeholder_id,
+    make_diff,
     merge,
+    placeholder_id,
 )
-from ansible_collections.acronis.cyber_platform.plugins.module_utils import users
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
+    AcronisError,
+    AcronisFailure,
+    api_failure,
+    failing_to,
+)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants, users
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_login
+
+
+# An e-mail address: something, one @, something with a dot, no spaces.
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def check_options(module):
+    """Refuse, before any request, what cannot work."""
+    p = module.params
+    check_login(p["login"])
+    module.check_uuid(p["tenant_id"], "tenant_id")
+    email = (p["contact"] or {}).get("email")
+    if email is not None and not EMAIL_RE.match(email):
+        raise AcronisFailure("contact.email %r of user '%s' is not a valid e-mail address" % (email, p["login"]))
+    users.check_role_tenant_ids(p["roles"], module.check_mode)
+    if p["purge_roles"] and p["roles"] is None:
+        raise AcronisFailure("purge_roles needs roles: set the roles user '%s' keeps" % p["login"])
+    if p["roles"] is not None and p["state"] == "absent":
+        raise AcronisFailure("roles needs state=present: a user who is deleted loses their roles with them")
+    if p["password"] is not None and p["activation_email"] != "never":
+        raise AcronisFailure("activate user '%s' either with a password or with the activation e-mail, not both"
+                             % p["login"])
+
+
+def find_user(module):
+    """The user of the task's tenant with the task's login, or None; fails when another tenant has the login.
+
+    The tenant's users are read first, so that an existing user costs no login check. The login check
+    (``GET /users/check_login``) is left out for a tenant the caller says was just created
+    (``tenant_created``) outside check mode: it has no users, and the create itself answers whether the
+    login is free.
+    """
+    p = module.params
+    client = module.client
+    login = p["login"]
+    with failing_to("look up user '%s'" % login):
+        if is_placeholder_id(p["tenant_id"]) or p["tenant_created"]:
+            user = None
+        else:
+            # A task that names roles reads them with the user, in the same request.
+            user = users.find_in_tenant(client, p["tenant_id"], login, with_access_policies=p.get("roles") is not None)
+        if user is not None:
+            return user
+        if p["tenant_created"] and not module.check_mode and p["state"] == "present":
+            return None
+        free = users.login_is_free(client, login)
+    if not free:
+        if p["state"] == "absent":
+            module.warn("login '%s' belongs to a user of another tenant than %s; that user was left alone"
+                        % (login, p["tenant_id"]))
+            return None
+        raise login_elsewhere(login, p["tenant_id"])
+    return None
+
+
+def login_elsewhere(login, tenant_id, **result):
+    return AcronisFailure("login '%s' is already taken by a user of another tenant than %s; "
+                          "logins are unique across the platform" % (login, tenant_id), **result)
+
+
+def desired_user(params, user):
+    """What the task asks for, in the API's shape; None means 'leave it as it is'."""
+    notifications = params["notifications"]
+    if notifications is not None:
+        base = [] if params["purge_notifications"] else list((user or {}).get("notifications") or [])
+        notifications = sorted(set(base) | set(notifications))
+    contact = dict((k, v) for k, v in (params["contact"] or {}).items() if v is not None)
+    return {"contact": contact or None, "enabled": params["enabled"], "language": params["language"],
+            "notifications": notifications}
+
+
+def comparable_user(user):
+    """The managed part of a user, with lists in a stable order."""
+    return {"contact": dict(user.get("contact") or {}), "enabled": user.get("enabled"),
+            "language": user.get("language"), "notifications": sorted(user.get("notifications") or [])}
+
+
+def user_put_body(user, changes):
+    """The PUT body: the changed fields; a changed contact is sent whole, as the service replaces it."""
+    body = dict((k, v) for k, v in changes.items() if k != "contact")
+    if "contact" in changes:
+        contact = merge(user.get("contact") or {}, changes["contact"])
+        body["contact"] = dict((k, v) for k, v in contact.items()
+                               if k in tenants.CONTACT_FIELDS and v != [])
+    return body
+
+
+def create(module, desired):
+    """Create the user (or predict it in check mode); returns the user.
+
+    The tenant is read first (it must exist and be enabled), except for a tenant the caller says was
+    just created (``tenant_created``).
+    """
+    p = module.params
+    client = module.client
+    if not (desired["contact"] or {}).get("email"):
+        raise AcronisFailure("contact.email is required to create user '%s'" % p["login"])
+    body = {"tenant_id": p["tenant_id"], "login": p["login"]}
+    body.update(dict((k, v) for k, v in desired.items() if v is not None))
+    if not is_placeholder_id(p["tenant_id"]) and not p["tenant_created"]:
+        with failing_to("read tenant %s of user '%s'" % (p["tenant_id"], p["login"])):
+            tenant = tenants.get_tenant(client, p["tenant_id"])
+        if tenant is None:
+            raise AcronisFailure("cannot create user '%s': tenant %s does not exist" % (p["login"], p["tenant_id"]))
+        if not tenant.get("enabled", True):
+            raise AcronisFailure("cannot create user '%s': tenant '%s' (%s) is disabled"
+                                 % (p["login"], tenant.get("name"), p["tenant_id"]))
+    if module.check_mode:
+        predicted = dict(body, id=placeholder_id("user", p["login"].casefold()), activated=False,
+                         personal_tenant_id=None)
+        predicted.setdefault("enabled", True)
+        return predicted
+    try:
+        return users.create_user(client, body)[0]
+    except AcronisError as exc:
+        if exc.conflict and p["tenant_created"]:
+            raise login_elsewhere(p["login"], p["tenant_id"], error=exc.to_dict())
+        raise api_failure(exc, "create user '%s' in tenant %s" % (p["login"], p["tenant_id"]))
+
+
+def ensure_absent(module, user):
+    """Disable, then delete, the user when it exists; the task's result."""
+    result = dict(changed=False, user={}, activation_email_sent=False, password_set=False, created=False)
+    if user is None:
+        return result
+    if not module.check_mode:
+        with failing_to("delete user '%s'" % module.params["login"]):
+            version = user["version"]
+            if user.get("enabled"):
+                version = users.update_user(module.client, user["id"], version, {"enabled": False})["version"]
+            users.delete_user(module.client, user["id"], version)
+    result["changed"] = True
+    if module._diff:
+        result["diff"] = make_diff(comparable_user(user), None)
+    return result
+
+
+def ensure_present(module, user):
+    """(user, changes, created): the user created, or updated where it differs from what the options ask."""
+    p = module.params
+    desired = desired_user(p, user)
+    if user is None:
+        return create(module, desired), dict((k, v) for k, v in desired.items() if v is not None), True
+    changes = compare(desired, comparable_user(user))
+    if changes and not module.check_mode:
+        with failing_to("update user '%s'" % p["login"]):
+            user = users.update_user(module.client, user["id"], user["version"], user_put_body(user, changes))
+    elif changes:
+        user = merge(user, changes)
+    return user, changes, False
+
+
+def ensure_roles(module, user, created, current, failure_result):
+    """The user's roles as ``users.set_user_roles`` makes them, or None when the task names none.
+
+    ``current`` are the user's access policies as find_user read them with the user (None: not read).
+    ``failure_result`` goes into a failure: what the task did before it (a user created, for example).
+    """
+    p = module.params
+    if p["roles"] is None:
+        return None
+    who = "'%s'" % p["login"]
+    if created:
+        current = []
+    elif current is None:
+        with failing_to("read the roles of user %s" % who, **failure_result):
+            current = users.get_access_policies(module.client, user["id"])
+    return users.set_user_roles(module.client, user["id"], user.get("tenant_id") or p["tenant_id"], current,
+                                p["roles"], p["purge_roles"], "present", who, check_mode=module.check_mode,
+                                **failure_result)
+
+
+def ensure_activated(module, user, created):
+    """(user, sent, set): the activation e-mail sent, or the password set, when the options ask for it."""
+    p = module.params
+    send = (p["activation_email"] == "on_create" and created
+            or p["activation_email"] == "until_activated") and not user.get("activated")
+    set_pw = p["password"] is not None and (created or p["update_password"] == "always"
+                                            or p["update_password"] == "until_activated" and not user.get("activated"))
+    if module.check_mode or not (send or set_pw):
+        return user, send, set_pw
+    with failing_to("activate user '%s'" % p["login"], changed=True, user=user):
+        if send and users.send_activation_email(module.client, user["id"]) is None:
+            module.warn("The answer to the activation e-mail request for user '%s' was lost: the e-mail may or may "
+                        "not have been sent. It is not requested again, so that the user never gets two; if it "
+                        "does not arrive, send it again (activation_email: until_activated)" % p["login"])
+        if set_pw:
+            users.set_password(module.client, user["id"], p["password"])
+    if set_pw and created:
+        # A password activates the user; a user this task created needs no second read to know it.
+        user = dict(user, activated=True)
+    elif set_pw:
+        with failing_to("read user '%s' after setting the password" % p["login"], changed=True):
+            user = users.get_user(module.client, user["id"]) or user
+    return user, send, set_pw
+
+
+def user_result(module, user, before, changes, created, sent, set_pw, roles=None):
+    """The task's result for a user that exists (or would) after the task; ``roles`` as ensure_roles gives them."""
+    roles_changed = bool(roles and roles[0])
+    result = dict(changed=bool(created or changes or sent or set_pw or roles_changed), user=user, created=created,
+                  activation_email_sent=sent, password_set=set_pw)
+    if roles is not None:
+        result["access_policies"] = roles[1]
+    if module._diff:
+        after_changes = dict(changes)
+        if set_pw:
+            after_changes["password"] = MASK
+        if sent:
+            after_changes["activation_email"] = "sent"
+        result["diff"] = make_diff(before, after_changes, secrets=("password",))
+        if roles_changed:
+            if before is not None:
+                result["diff"]["before"]["roles"] = roles[2]
+            result["diff"]["after"]["roles"] = roles[3]
+    return result
 
 
 def run(module):
     p = module.params
-    users.validate_user_options(module)
-    client = module.client
-    login = p["login"]
+    check_options(module)
 
     # Current state: the user of this tenant with this login (a login taken elsewhere fails here).
-    user = users.locate_for_task(module)
+    user = find_user(module)
     current_roles = user.pop("access_policies", None) if user else None
     if p["state"] == "absent":
-        return users.remove_for_task(module, user)
+        return ensure_absent(module, user)
 
-    # Desired state, compare, act.
-    desired = users.desired_user(p, user)
-    if user is None:
-        user = users.create_for_task(module, desired)
-        before, changes, created = None, dict((k, v) for k, v in desired.items() if v is not None), True
-    else:
-        before, created = users.comparable_user(user), False
-        changes = compare(desired, before)
-        if changes and not module.check_mode:
-            try:
-                user = users.update_user(client, user["id"], user["version"], users.user_put_body(user, changes))
-            except AcronisError as exc:
-                raise api_failure(exc, "update user '%s'" % login)
-        elif changes:
-            user = merge(user, changes)
-    # Roles before the activation, so that an administrator's first login already has them.
-    roles = users.roles_for_task(module, user, created, current_roles, dict(changed=bool(created or changes), user=user))
-    sent, set_pw = users.activate(module, user, created)
-    if set_pw and created and not module.check_mode:
-        # A password activates the user; a user this task created needs no second read to know it.
-        user = dict(user, activated=True)
-    elif set_pw and not module.check_mode:
-        try:
-            user = users.get_user(client, user["id"]) or user
-        except AcronisError as exc:
-            raise api_failure(exc, "read user '%s' after setting the password" % login, changed=True)
-    return users.user_result(module, user, before, changes, created, sent, set_pw, roles)
+    # Desired state, compared and applied: the user, then its roles, then its activation, so that an
+    # administrator's first login already has the roles.
+    before = comparable_user(user) if user is not None else None
+    user, changes, created = ensure_present(module, user)
+    roles = ensure_roles(module, user, created, current_roles, dict(changed=bool(created or changes), user=user))
+    user, sent, set_pw = ensure_activated(module, user, created)
+    return user_result(module, user, before, changes, created, sent, set_pw, roles)
 
 
 def main():

@@ -105,12 +105,8 @@ next_offset:
   sample: 50
 '''
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
-    AcronisFailure,
-    AcronisModule,
-    api_failure,
-)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import users
 
@@ -124,7 +120,7 @@ def run(module):
     client = module.client
     policies = p["with_access_policies"]
     next_offset = None
-    try:
+    with failing_to("read users"):
         if p["id"]:
             found = users.get_users(client, [p["id"]], with_access_policies=policies)
             total = len(found)
@@ -139,8 +135,6 @@ def run(module):
             found = users.get_users(client, ids[p["offset"]:end], with_access_policies=policies)
             found.sort(key=lambda u: (u.get("login") or "").casefold())
             next_offset = end if end < total else None
-    except AcronisError as exc:
-        raise api_failure(exc, "read users")
     return dict(changed=False, users=found, total=total, next_offset=next_offset)
 
 

@@ -4,7 +4,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """Error parsing: the Acronis envelope, the OAuth error of /idp/token, and
-bodies that are not JSON; what str() and to_dict() give a person."""
+bodies that are not JSON; what str() and to_dict() give a person; failing_to,
+which turns an error into the task's failure."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -15,8 +16,10 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
     AcronisAPIError,
     AcronisCheckModeWrite,
     AcronisError,
+    AcronisFailure,
     AcronisOutcomeUnknown,
     AcronisTransportError,
+    failing_to,
 )
 from ansible_collections.acronis.cyber_platform.tests.unit.plugins.module_utils.conftest import API, TOKEN_URL
 
@@ -202,3 +205,31 @@ def test_missing_reason_phrase_falls_back_to_the_standard_one():
     assert str(exc) == "GET /tenants: HTTP 504: Gateway Timeout"
     exc = AcronisAPIError.from_reply(404, {"error": {"code": 1005}}, "", "GET", "/tenants/x", reason=None)
     assert exc.message == "Not Found"
+
+
+def test_failing_to_says_what_was_tried_and_carries_the_result():
+    exc = AcronisAPIError(409, "The version is outdated.", method="PUT", path="/tenants/" + TENANT, code=1001)
+    with pytest.raises(AcronisFailure) as info:
+        with failing_to("update tenant 'Acme'", changed=True, tenant={"name": "Acme"}):
+            raise exc
+    assert info.value.msg == "Failed to update tenant 'Acme': %s" % exc
+    assert info.value.result == {"changed": True, "tenant": {"name": "Acme"}, "error": exc.to_dict()}
+    assert info.value.__context__ is exc
+
+
+def test_failing_to_lets_a_failure_and_other_errors_through():
+    failure = AcronisFailure("tenant 'Acme' has child tenants")
+    with pytest.raises(AcronisFailure) as info:
+        with failing_to("delete tenant 'Acme'"):
+            raise failure
+    assert info.value is failure
+    with pytest.raises(KeyError):
+        with failing_to("delete tenant 'Acme'"):
+            raise KeyError("id")
+
+
+def test_failing_to_returns_what_the_block_returns():
+    def read():
+        with failing_to("read tenant 'Acme'"):
+            return {"name": "Acme"}
+    assert read() == {"name": "Acme"}

@@ -24,6 +24,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils import (
     users,
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisAPIError, AcronisTransportError
+from ansible_collections.acronis.cyber_platform.plugins.modules import acronis_tenant
 from ansible_collections.acronis.cyber_platform.tests.unit.plugins.module_utils.conftest import (
     API,
     NOW,
@@ -101,7 +102,7 @@ class FakeModule:
 def test_tenant_update_committed_before_its_answer_was_lost_is_not_sent_again(client, http):
     http.put(API + "/tenants/" + TENANT, [dict(BAD_GATEWAY), dict(OUTDATED)])
     http.get(API + "/tenants/" + TENANT, json=tenant(version=2, enabled=False))
-    task = tenants.TenantTask(FakeModule(client))
+    task = acronis_tenant.TenantTask(FakeModule(client))
     result = task.put(tenant(version=1), {"enabled": False})
     assert result["version"] == 2 and result["enabled"] is False
     assert writes(http) == [("PUT", "/api/2/tenants/" + TENANT)] * 2

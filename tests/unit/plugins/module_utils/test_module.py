@@ -20,12 +20,10 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
     AcronisAPIError,
     AcronisCheckModeWrite,
     AcronisError,
-)
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import (
-    UUID_RE,
     AcronisFailure,
-    AcronisModule,
     api_failure,
+)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import (
     compare,
     is_placeholder_id,
     make_diff,
@@ -33,6 +31,8 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.module impo
     placeholder_id,
     values_equal,
 )
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import UUID_RE
 from ansible_collections.acronis.cyber_platform.tests.unit.plugins.module_utils.conftest import API, BASE_URL
 
 try:

@@ -14,8 +14,11 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import protection
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisAPIError, AcronisCheckModeWrite
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
+    AcronisAPIError,
+    AcronisCheckModeWrite,
+    AcronisFailure,
+)
 from ansible_collections.acronis.cyber_platform.tests.unit.plugins.module_utils.conftest import BASE_URL, api_calls
 
 RESOURCES_URL = BASE_URL + "/api/resource_management/v4/resources"
@@ -152,10 +155,15 @@ def test_bad_backup_options_are_named(backup, expected):
 
 def test_a_403_on_the_first_read_says_the_tenant_must_be_a_customer():
     exc = AcronisAPIError(403, "Forbidden", method="GET", path="/api/policy_management/v4/policies")
-    failure = protection.read_failure(exc, PLAN, "read the plans")
-    assert isinstance(failure, AcronisFailure)
+    with pytest.raises(AcronisFailure) as info:
+        with protection.failing_to_read("read the plans"):
+            raise exc
+    failure = info.value
     assert "must be a customer" in failure.msg and "HTTP 403" in failure.msg
-    other = protection.read_failure(AcronisAPIError(500, "Boom", method="GET", path="/x"), PLAN, "read the plans")
+    with pytest.raises(AcronisFailure) as info:
+        with protection.failing_to_read("read the plans"):
+            raise AcronisAPIError(500, "Boom", method="GET", path="/x")
+    other = info.value
     assert "must be a customer" not in other.msg and other.msg.startswith("Failed to read the plans")
 
 

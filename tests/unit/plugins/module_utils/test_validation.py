@@ -15,16 +15,20 @@ import requests
 
 from ansible.module_utils import basic
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils import reports, validation
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import transport_reason
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure, AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import (
     cap_list,
     check_connection,
     check_login,
     check_name,
     check_quota,
+    check_uuid,
+    is_uuid,
 )
+from ansible_collections.acronis.cyber_platform.plugins.modules import acronis_report
 from ansible_collections.acronis.cyber_platform.tests.unit.plugins.module_utils.conftest import BASE_URL
 
 try:
@@ -258,7 +262,7 @@ def test_cap_list_puts_the_closest_values_first():
 ])
 def test_bad_report_periods_are_refused(period, words):
     with pytest.raises(AcronisFailure) as info:
-        reports.check_period(period)
+        acronis_report.check_period(period)
     for word in words:
         assert word in info.value.msg
 
@@ -270,19 +274,19 @@ def test_bad_report_periods_are_refused(period, words):
     {"start": "2023-01-01", "end": "2024-01-01"},   # 366 days, the most the service takes
 ])
 def test_good_report_periods_pass(period):
-    reports.check_period(period)
+    acronis_report.check_period(period)
 
 
 def test_a_dest_in_a_directory_that_cannot_be_written_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(reports.os, "access", lambda path, mode: False)
+    monkeypatch.setattr(acronis_report.os, "access", lambda path, mode: False)
     with pytest.raises(AcronisFailure) as info:
-        reports.check_dest_writable(str(tmp_path / "report.csv"))
+        acronis_report.check_dest_writable(str(tmp_path / "report.csv"))
     assert "Option dest" in info.value.msg and str(tmp_path) in info.value.msg and "not writable" in info.value.msg
 
 
 def test_a_dest_that_can_be_written_passes(tmp_path):
-    reports.check_dest_writable(str(tmp_path / "report.csv"))
-    reports.check_dest_writable(None)
+    acronis_report.check_dest_writable(str(tmp_path / "report.csv"))
+    acronis_report.check_dest_writable(None)
 
 
 # ------------------------------------------------------------ values that are not dictionaries
@@ -320,3 +324,23 @@ def test_a_string_for_a_dict_option_names_the_option(build):
     with pytest.raises(FailJson) as info:
         build({"contact": "a@b.c"}, dict(contact=dict(type="dict", options=dict(email=dict(type="str")))))
     assert info.value.kwargs["msg"] == "Option contact must be a dictionary (key: value pairs), got a str ('a@b.c')."
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("6e6d758d-8e74-3ae3-ac84-50eb0dff12eb", True), ("6E6D758D-8E74-3AE3-AC84-50EB0DFF12EB", True),
+    ("jdoe-acme", False), ("6e6d758d8e743ae3ac8450eb0dff12eb", False), (None, False), (["x"], False),
+])
+def test_is_uuid_tells_an_id_from_a_name(value, expected):
+    assert is_uuid(value) is expected
+
+
+def test_check_uuid_names_the_option_and_what_the_id_must_name():
+    check_uuid(None, "tenant_id")
+    with pytest.raises(AcronisFailure) as info:
+        check_uuid("my-customer", "Protection plan 'Nightly': tenant_id", of="a customer tenant")
+    assert info.value.msg == ("Protection plan 'Nightly': tenant_id must be the UUID of a customer tenant, like "
+                              "6e6d758d-8e74-3ae3-ac84-50eb0dff12eb, got 'my-customer'")
+    with pytest.raises(AcronisFailure) as info:
+        check_uuid("00000000-0000-0000-c4ec-0123456789ab", "tenant_id", of="a customer tenant")
+    assert "placeholder for a customer tenant that was not created" in info.value.msg
+    check_uuid("00000000-0000-0000-c4ec-0123456789ab", "tenant_id", check_mode=True)

@@ -14,7 +14,8 @@ import pytest
 import requests_mock
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import AcronisClient
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_uuid
 from ansible_collections.acronis.cyber_platform.plugins.modules import acronis_agent_info as module_under_test
 
 BASE_URL = "https://dc.example.test"
@@ -32,6 +33,9 @@ class FakeModule:
         self.check_mode = False
         self._diff = False
         self.client = AcronisClient(BASE_URL, client_id="cid", client_secret="secret", backoff_retries=0)
+
+    def check_uuid(self, value, what, of=None):
+        check_uuid(value, what, self.check_mode, of=of)
 
 
 @pytest.fixture
@@ -71,7 +75,7 @@ def test_a_placeholder_tenant_has_no_agents_and_sends_nothing(http):
     ({"limit": 0}, "limit"),
     ({"limit": 10001}, "limit"),
     ({"page_size": 1001}, "page_size"),
-    ({"tenant_id": "acme"}, "tenant UUID"),
+    ({"tenant_id": "acme"}, "tenant_id must be a UUID like"),
     ({"after": "c1", "os_family": "LINUX"}, "os_family"),
 ])
 def test_bad_input_fails_before_any_request(http, params, words):

@@ -10,7 +10,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import placeholder_id
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import placeholder_id
 from ansible_collections.acronis.cyber_platform.plugins.modules import acronis_application
 from ansible_collections.acronis.cyber_platform.tests.unit.plugins.modules.conftest import API, TENANT, api_calls, writes
 

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import monitoring
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
 from ansible_collections.acronis.cyber_platform.plugins.modules import (
     acronis_activity_info, acronis_alert_info, acronis_task_info)
 from ansible_collections.acronis.cyber_platform.tests.unit.plugins.modules.conftest import (
@@ -110,7 +110,7 @@ def test_limit_bounds_the_read_and_says_it_was_truncated(run_module, http):
     ({"limit": 10001}, "limit must be from 1 to 10000"),
     ({"completed_within": "a week"}, "completed_within must be a duration"),
     ({"started_after": "May 1st"}, "started_after must be an RFC 3339"),
-    ({"tenant_ids": ["acme"]}, "tenant_ids must hold IDs"),
+    ({"tenant_ids": ["acme"]}, "each of option tenant_ids must be a UUID like"),
     ({"completed_within": "7d", "completed_after": "2024-05-01"}, "mutually exclusive"),
 ])
 def test_bad_input_fails_before_any_request(run_module, http, args, text):

@@ -17,7 +17,8 @@ import pytest
 import requests_mock
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import AcronisClient
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_uuid
 from ansible_collections.acronis.cyber_platform.plugins.modules import acronis_protection_plan as module_under_test
 
 BASE_URL = "https://dc.example.test"
@@ -44,6 +45,9 @@ class FakeModule:
         self.check_mode = check_mode
         self.client = AcronisClient(BASE_URL, client_id="cid", client_secret="secret", read_only=check_mode,
                                     sleep=lambda s: None, rng=random.Random(1), clock=lambda: 1700000000.0)
+
+    def check_uuid(self, value, what, of=None):
+        check_uuid(value, what, self.check_mode, of=of)
 
 
 @pytest.fixture

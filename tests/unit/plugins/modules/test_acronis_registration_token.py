@@ -15,7 +15,8 @@ import pytest
 import requests_mock
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import AcronisClient
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_uuid
 from ansible_collections.acronis.cyber_platform.plugins.modules import acronis_registration_token as module_under_test
 
 BASE_URL = "https://dc.example.test"
@@ -47,6 +48,9 @@ class FakeModule:
         self._diff = diff
         self.client = AcronisClient(BASE_URL, client_id="cid", client_secret="secret", read_only=check_mode,
                                     backoff_retries=0)
+
+    def check_uuid(self, value, what, of=None):
+        check_uuid(value, what, self.check_mode, of=of)
 
 
 @pytest.fixture
@@ -134,7 +138,7 @@ def test_absent_in_check_mode_writes_nothing(http):
 
 @pytest.mark.parametrize("params, words", [
     ({}, "Set tenant_id"),
-    ({"tenant_id": "acme"}, "tenant UUID"),
+    ({"tenant_id": "acme"}, "tenant_id must be a UUID like"),
     ({"user": "jdoe"}, "is a login"),
     ({"tenant_id": TENANT, "expires_in": 0}, "expires_in"),
     ({"tenant_id": TENANT, "expires_in": 366 * 86400}, "one year"),

@@ -15,7 +15,8 @@ import pytest
 import requests_mock
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import AcronisClient
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_uuid
 from ansible_collections.acronis.cyber_platform.plugins.modules import acronis_protection_plan_info as plan_info
 from ansible_collections.acronis.cyber_platform.plugins.modules import acronis_resource_info as resource_info
 
@@ -36,6 +37,9 @@ class FakeModule:
         self.check_mode = False
         self.client = AcronisClient(BASE_URL, client_id="cid", client_secret="secret", sleep=lambda s: None,
                                     rng=random.Random(1), clock=lambda: 1700000000.0)
+
+    def check_uuid(self, value, what, of=None):
+        check_uuid(value, what, self.check_mode, of=of)
 
 
 RESOURCE_OPTIONS = dict(tenant_id=CUSTOMER, type=None, name=None, id=None, protection_status=None,
@@ -80,7 +84,7 @@ def test_a_status_filter_reads_the_statuses_first(http):
 
 @pytest.mark.parametrize("params, words", [
     (dict(limit=0), "limit must be from 1 to 1000"),
-    (dict(id=["SRV-01"]), "SRV-01 is not one"),
+    (dict(id=["SRV-01"]), "option id must be a UUID like 6e6d758d-8e74-3ae3-ac84-50eb0dff12eb, got 'SRV-01'"),
 ])
 def test_resource_info_refuses_bad_input_before_any_request(http, params, words):
     with pytest.raises(AcronisFailure) as failure:

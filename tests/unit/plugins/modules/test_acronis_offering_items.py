@@ -10,8 +10,9 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils import offering_items as oi
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_uuid
+from ansible_collections.acronis.cyber_platform.plugins.modules import acronis_offering_items as module_under_test
 
 APP = "6e6d758d-8e74-3ae3-ac84-50eb0dff12eb"
 PARENT = "5c1d5e8a-0000-4000-8000-000000000001"
@@ -43,7 +44,7 @@ def spec(name=None, usage_name=None, infra_id=None, quota=None):
 def test_settled_when_every_item_is_enabled_as_asked():
     current = [item("pw_workstations", quota={"value": 10}), item("pw_servers", status=0)]
     p = params(items=[spec("pw_workstations", quota={"value": 10, "overage": None, "unlimited": False})])
-    assert oi.settled(p, current, "per_workload")
+    assert module_under_test.settled(p, current, "per_workload")
 
 
 @pytest.mark.parametrize("current, entry", [
@@ -55,7 +56,7 @@ def test_settled_when_every_item_is_enabled_as_asked():
      spec(usage_name="storage")),
 ])
 def test_not_settled_when_something_would_change_or_is_ambiguous(current, entry):
-    assert not oi.settled(params(items=[entry]), current, "per_workload")
+    assert not module_under_test.settled(params(items=[entry]), current, "per_workload")
 
 
 @pytest.mark.parametrize("p", [
@@ -64,13 +65,13 @@ def test_not_settled_when_something_would_change_or_is_ambiguous(current, entry)
     params(items=[]),
 ])
 def test_never_settled_for_what_needs_the_parent(p):
-    assert not oi.settled(p, [item("pw_workstations")], "per_workload")
+    assert not module_under_test.settled(p, [item("pw_workstations")], "per_workload")
 
 
 def test_disabled_copies_are_the_parent_offer_disabled_without_quota():
     available = [dict(item("pw_workstations", quota={"value": None}), tenant_id=PARENT),
                  dict(item("pw_storage", infra_id=HOSTED, usage_name="storage"), tenant_id=PARENT)]
-    copies = oi.disabled_copies(available, CHILD)
+    copies = module_under_test.disabled_copies(available, CHILD)
     assert [c["name"] for c in copies] == ["pw_workstations", "pw_storage"]
     assert all(c["status"] == 0 and c["tenant_id"] == CHILD and "quota" not in c for c in copies)
     assert copies[1]["infra_id"] == HOSTED
@@ -84,13 +85,12 @@ class FakeModule:
         self.params = dict({"tenant_id": None, "parent_id": None, "kind": None}, **p)
 
     def check_uuid(self, value, what):
-        from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import check_uuid
         check_uuid(value, what, self.check_mode)
 
 
 def test_tenant_hint_is_accepted_when_complete_and_consistent():
     tenant = {"id": CHILD, "parent_id": PARENT, "kind": "customer", "name": "Acme"}
-    oi.validate_tenant_hint(FakeModule(tenant=tenant, tenant_id=CHILD, kind="customer"))
+    module_under_test.validate_tenant_hint(FakeModule(tenant=tenant, tenant_id=CHILD, kind="customer"))
 
 
 @pytest.mark.parametrize("tenant, extra, words", [
@@ -104,6 +104,6 @@ def test_tenant_hint_is_accepted_when_complete_and_consistent():
 ])
 def test_tenant_hint_is_refused_when_incomplete_or_contradicted(tenant, extra, words):
     with pytest.raises(AcronisFailure) as info:
-        oi.validate_tenant_hint(FakeModule(tenant=tenant, **extra))
+        module_under_test.validate_tenant_hint(FakeModule(tenant=tenant, **extra))
     for word in words:
         assert word in info.value.msg
