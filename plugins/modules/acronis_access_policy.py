@@ -109,7 +109,7 @@ EXAMPLES = r'''
 - name: A backup user with exactly one role, in their personal tenant
   acronis.cyber_platform.acronis_access_policy:
     login: jdoe-acme
-    tenant_id: "{{ customer_id }}"
+    tenant_id: "{{ customer_tenant_id }}"
     roles:
       - role_id: backup_user
         tenant_id: "{{ jdoe.user.personal_tenant_id }}"

@@ -88,7 +88,7 @@ EXAMPLES = r'''
 
 - name: The Windows agents of one customer that are offline
   acronis.cyber_platform.acronis_agent_info:
-    tenant_id: "{{ customer_id }}"
+    tenant_id: "{{ customer_tenant_id }}"
     os_family: WINDOWS
     online: false
   register: offline

@@ -91,7 +91,7 @@ EXAMPLES = r'''
 
 - name: Errors and critical alerts of one customer, dismissed ones included
   acronis.cyber_platform.acronis_alert_info:
-    tenant_ids: ["{{ customer_id }}"]
+    tenant_ids: ["{{ customer_tenant_id }}"]
     min_severity: error
     dismissed: include
   register: serious

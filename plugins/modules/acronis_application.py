@@ -56,18 +56,18 @@ notes:
 EXAMPLES = r'''
 - name: Enable Cyber Protection for a customer
   acronis.cyber_platform.acronis_application:
-    tenant_id: "{{ customer_id }}"
+    tenant_id: "{{ customer_tenant_id }}"
     applications: [Cyber Protection]
 
 - name: Disable all applications for a customer
   acronis.cyber_platform.acronis_application:
-    tenant_id: "{{ customer_id }}"
+    tenant_id: "{{ customer_tenant_id }}"
     state: disabled
     purge: true
 
 - name: The customer has Cyber Protection and nothing else
   acronis.cyber_platform.acronis_application:
-    tenant_id: "{{ customer_id }}"
+    tenant_id: "{{ customer_tenant_id }}"
     applications: [Cyber Protection]
     purge: true
 '''

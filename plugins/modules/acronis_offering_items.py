@@ -169,7 +169,7 @@ EXAMPLES = r'''
 
 - name: Enable workstations with a quota of 20, and 1 TB of Acronis-hosted storage
   acronis.cyber_platform.acronis_offering_items:
-    tenant_id: "{{ customer_id }}"
+    tenant_id: "{{ customer_tenant_id }}"
     items:
       - name: pw_workstations
         quota:
@@ -183,7 +183,7 @@ EXAMPLES = r'''
 
 - name: Make the listed items the exact set of the edition
   acronis.cyber_platform.acronis_offering_items:
-    tenant_id: "{{ customer_id }}"
+    tenant_id: "{{ customer_tenant_id }}"
     edition: per_workload
     items:
       - name: pw_workstations
@@ -192,7 +192,7 @@ EXAMPLES = r'''
 
 - name: Switch a customer from per-workload to per-gigabyte (preview with --check --diff)
   acronis.cyber_platform.acronis_offering_items:
-    tenant_id: "{{ customer_id }}"
+    tenant_id: "{{ customer_tenant_id }}"
     target_edition: per_gigabyte
 '''
 

@@ -53,7 +53,7 @@ seealso:
 EXAMPLES = r'''
 - name: What does the customer have?
   acronis.cyber_platform.acronis_offering_items_info:
-    tenant_id: "{{ customer_id }}"
+    tenant_id: "{{ customer_tenant_id }}"
     status: enabled
   register: have
 

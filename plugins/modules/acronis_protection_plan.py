@@ -145,7 +145,7 @@ seealso:
 EXAMPLES = r'''
 - name: A nightly backup plan for the customer's servers
   acronis.cyber_platform.acronis_protection_plan:
-    tenant_id: "{{ customer_id }}"
+    tenant_id: "{{ customer_tenant_id }}"
     name: Servers nightly
     backup:
       compression: high
@@ -164,7 +164,7 @@ EXAMPLES = r'''
 
 - name: Exactly these machines, and back them up now
   acronis.cyber_platform.acronis_protection_plan:
-    tenant_id: "{{ customer_id }}"
+    tenant_id: "{{ customer_tenant_id }}"
     name: Servers nightly
     resources: [SRV-01]
     purge_resources: true
@@ -172,7 +172,7 @@ EXAMPLES = r'''
 
 - name: Delete the plan
   acronis.cyber_platform.acronis_protection_plan:
-    tenant_id: "{{ customer_id }}"
+    tenant_id: "{{ customer_tenant_id }}"
     name: Servers nightly
     state: absent
 '''

@@ -43,12 +43,12 @@ seealso:
 EXAMPLES = r'''
 - name: Every plan of a customer
   acronis.cyber_platform.acronis_protection_plan_info:
-    tenant_id: "{{ customer_id }}"
+    tenant_id: "{{ customer_tenant_id }}"
   register: plans
 
 - name: One plan, by name
   acronis.cyber_platform.acronis_protection_plan_info:
-    tenant_id: "{{ customer_id }}"
+    tenant_id: "{{ customer_tenant_id }}"
     name: Servers nightly
   register: nightly
 '''

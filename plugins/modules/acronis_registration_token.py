@@ -83,7 +83,7 @@ seealso:
 EXAMPLES = r'''
 - name: A token that binds the machines to a user, as Acronis's example does
   acronis.cyber_platform.acronis_registration_token:
-    tenant_id: "{{ customer_id }}"
+    tenant_id: "{{ customer_tenant_id }}"
     user: jdoe-acme
   register: registration
   no_log: true
@@ -96,16 +96,16 @@ EXAMPLES = r'''
 
 - name: A day-long token for a customer that also applies a protection plan
   acronis.cyber_platform.acronis_registration_token:
-    tenant_id: "{{ customer_id }}"
+    tenant_id: "{{ customer_tenant_id }}"
     expires_in: 86400
     scopes:
-      - "urn:acronis.com::policy_management:{{ customer_id }}|{{ plan_id }}:apply_revoke"
+      - "urn:acronis.com::policy_management:{{ customer_tenant_id }}|{{ plan_id }}:apply_revoke"
   register: customer_token
   no_log: true
 
 - name: Revoke every token of the customer
   acronis.cyber_platform.acronis_registration_token:
-    tenant_id: "{{ customer_id }}"
+    tenant_id: "{{ customer_tenant_id }}"
     state: absent
 '''
 

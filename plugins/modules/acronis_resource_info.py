@@ -65,13 +65,13 @@ seealso:
 EXAMPLES = r'''
 - name: The customer's machines and whether they are protected
   acronis.cyber_platform.acronis_resource_info:
-    tenant_id: "{{ customer_id }}"
+    tenant_id: "{{ customer_tenant_id }}"
     type: [machine]
   register: machines
 
 - name: The machines no plan protects
   acronis.cyber_platform.acronis_resource_info:
-    tenant_id: "{{ customer_id }}"
+    tenant_id: "{{ customer_tenant_id }}"
     protection_status: [not_protected]
   register: unprotected
 '''

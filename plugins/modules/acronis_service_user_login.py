@@ -61,7 +61,7 @@ EXAMPLES = r'''
 - name: Log the MDR analyst in to a customer
   acronis.cyber_platform.acronis_service_user_login:
     vendor_app_code: vendor.app
-    tenant_id: "{{ customer_id }}"
+    tenant_id: "{{ customer_tenant_id }}"
     external_id: service_user_1
   register: mdr_login
   no_log: true

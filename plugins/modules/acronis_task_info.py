@@ -111,7 +111,7 @@ EXAMPLES = r'''
 
 - name: Failed backups of one customer since the first of May
   acronis.cyber_platform.acronis_task_info:
-    tenant_ids: ["{{ customer_id }}"]
+    tenant_ids: ["{{ customer_tenant_id }}"]
     type: [backup]
     result: [error]
     completed_after: "2024-05-01"

@@ -58,7 +58,7 @@ seealso:
 EXAMPLES = r'''
 - name: Current storage usage of a customer
   acronis.cyber_platform.acronis_usage_info:
-    tenant_id: "{{ customer_id }}"
+    tenant_id: "{{ customer_tenant_id }}"
     usage_names: [storage]
   register: usage
 

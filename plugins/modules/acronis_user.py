@@ -222,7 +222,7 @@ EXAMPLES = r'''
 
 - name: Give a service account a password instead (set only when it is created)
   acronis.cyber_platform.acronis_user:
-    tenant_id: "{{ customer_id }}"
+    tenant_id: "{{ customer_tenant_id }}"
     login: svc-backup-acme
     contact:
       email: backup-ops@acme.example
@@ -231,13 +231,13 @@ EXAMPLES = r'''
 
 - name: Lock a user out without deleting them
   acronis.cyber_platform.acronis_user:
-    tenant_id: "{{ customer_id }}"
+    tenant_id: "{{ customer_tenant_id }}"
     login: jdoe-acme
     enabled: false
 
 - name: Offboard
   acronis.cyber_platform.acronis_user:
-    tenant_id: "{{ customer_id }}"
+    tenant_id: "{{ customer_tenant_id }}"
     login: jdoe-acme
     state: absent
 '''

@@ -59,13 +59,13 @@ EXAMPLES = r'''
 - name: One user and their roles
   acronis.cyber_platform.acronis_user_info:
     login: jdoe-acme
-    tenant_id: "{{ customer_id }}"
+    tenant_id: "{{ customer_tenant_id }}"
     with_access_policies: true
   register: found
 
 - name: The users of a customer, 50 at a time
   acronis.cyber_platform.acronis_user_info:
-    tenant_id: "{{ customer_id }}"
+    tenant_id: "{{ customer_tenant_id }}"
     limit: 50
     offset: "{{ item * 50 }}"
   loop: "{{ range(0, 4) | list }}"
