@@ -20,7 +20,8 @@ from .state import World
 
 LOG = logging.getLogger("acronis_simulator")
 _READ_METHODS = ("GET", "HEAD", "OPTIONS")
-_TOKEN_PATH = contract.API_PREFIX + "/idp/token"
+# POSTs that change nothing: issuing a token and introspecting one are not writes in the request log.
+_NOT_WRITES = (contract.API_PREFIX + "/idp/token", contract.API_PREFIX + "/idp/introspect_token")
 
 
 class Settings:  # pylint: disable=too-many-instance-attributes
@@ -322,7 +323,7 @@ def _after(response):
     if g.get("dropped"):
         status = 0
     body = response.get_data() if not response.direct_passthrough else b""
-    write = request.method not in _READ_METHODS and request.path != _TOKEN_PATH
+    write = request.method not in _READ_METHODS and request.path not in _NOT_WRITES
     simulator.log({"method": request.method, "path": request.path, "query": request.query_string.decode(),
                    "status": status, "bytes": len(body),
                    "duration_ms": round((time.monotonic() - g.started) * 1000, 3), "write": write,
