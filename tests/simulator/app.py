@@ -212,7 +212,11 @@ def _before():
     template = _template()
     operation = contract.operation(request.method, template) if template else None
     g.operation = operation
-    if operation is None or contract.requires_auth(operation):
+    if template is None:
+        service_op = service_contract.lookup(current_app, request.endpoint)
+        if service_op is None or not service_op.public:
+            authenticate(basic_allowed=False)
+    elif operation is None or contract.requires_auth(operation):
         authenticate(basic_allowed=operation is not None and contract.allows_basic_auth(operation))
     if template is not None:
         _normalise_and_validate(simulator, template, operation)
