@@ -20,7 +20,8 @@ from .state import World
 
 LOG = logging.getLogger("acronis_simulator")
 _READ_METHODS = ("GET", "HEAD", "OPTIONS")
-_TOKEN_PATH = contract.API_PREFIX + "/idp/token"
+# POSTs that change nothing: issuing a token and introspecting one are not writes in the request log.
+_NOT_WRITES = (contract.API_PREFIX + "/idp/token", contract.API_PREFIX + "/idp/introspect_token")
 
 
 class Settings:  # pylint: disable=too-many-instance-attributes
@@ -211,7 +212,11 @@ def _before():
     template = _template()
     operation = contract.operation(request.method, template) if template else None
     g.operation = operation
-    if operation is None or contract.requires_auth(operation):
+    if template is None:
+        service_op = service_contract.lookup(current_app, request.endpoint)
+        if service_op is None or not service_op.public:
+            authenticate(basic_allowed=False)
+    elif operation is None or contract.requires_auth(operation):
         authenticate(basic_allowed=operation is not None and contract.allows_basic_auth(operation))
     if template is not None:
         _normalise_and_validate(simulator, template, operation)
@@ -322,7 +327,7 @@ def _after(response):
     if g.get("dropped"):
         status = 0
     body = response.get_data() if not response.direct_passthrough else b""
-    write = request.method not in _READ_METHODS and request.path != _TOKEN_PATH
+    write = request.method not in _READ_METHODS and request.path not in _NOT_WRITES
     simulator.log({"method": request.method, "path": request.path, "query": request.query_string.decode(),
                    "status": status, "bytes": len(body),
                    "duration_ms": round((time.monotonic() - g.started) * 1000, 3), "write": write,
@@ -335,8 +340,8 @@ def _after(response):
 
 def _check_response(simulator, response):
     """Strict mode: a response that breaks the spec is a simulator bug: 500, logged, recorded."""
-    if request.url_rule is None:
-        return response
+    if request.url_rule is None or getattr(current_app.view_functions.get(request.endpoint), "omitted_reason", None):
+        return response     # unrouted (404/405), or left out on purpose (501, omissions.py)
     service_op = g.get("service_operation")
     if g.get("operation") is None and service_op is None:
         return response

@@ -35,33 +35,98 @@ class Principal:
 
 # --------------------------------------------------------------------- tokens
 
+# A refresh token (issued with scope offline_access) lives this long: the simulator's choice, the
+# specification gives no lifetime.
+REFRESH_TTL = 30 * 86400
 
-def issue_token(client, scope_root, expires_on=None):
-    """A signed access token (and id token) for a client; returns the token response body."""
+
+def issue_token(client, scope_root, expires_on=None, user=None, refresh=False):
+    """A signed access token and id token (and a refresh token when asked); returns the token response body.
+
+    A client's token (client credentials, jwt-bearer) acts in ``scope_root``. A user's token (password
+    grant) has ``sub`` the user, the user's tenant and roles, and ``client_id`` the client that
+    authenticated the request, or None when none did (the password grant does not need one).
+    Tokens issued together share ``gid``: revoking one revokes the others.
+    """
     settings = sim().settings
     now = int(time.time())
     if expires_on is None:
         expires_on = now + int(settings.token_ttl)
     state = world()
-    claims = {"iss": ISSUER, "sub": client["client_id"], "client_id": client["client_id"],
-              "tenant_id": client["tenant_id"], "scope_tenant_id": scope_root, "iat": now, "exp": expires_on,
-              "jti": state.new_id(), "scope": "urn:acronis.com:tenant-id:%s" % scope_root}
+    grant_id = state.new_id()
+    claims = {"iss": ISSUER, "iat": now, "exp": expires_on, "jti": grant_id, "gid": grant_id,
+              "client_id": client["client_id"] if client else None}
+    if user is not None:
+        claims.update({"sub": user["id"], "user_id": user["id"], "tenant_id": user["tenant_id"],
+                       "scope_tenant_id": scope_root,
+                       "roles": [{"role": policy["role_id"], "tenant_id": policy["tenant_id"]}
+                                 for policy in state.policies.get(user["id"], [])]})
+    else:
+        claims.update({"sub": client["client_id"], "tenant_id": client["tenant_id"], "scope_tenant_id": scope_root})
+    if claims["scope_tenant_id"]:
+        claims["scope"] = "urn:acronis.com:tenant-id:%s" % claims["scope_tenant_id"]
     access = jwt.encode(dict(claims, typ="access"), state.signing_key, algorithm=ALGORITHM)
     id_token = jwt.encode(dict(claims, typ="id"), state.signing_key, algorithm=ALGORITHM)
-    return {"access_token": access, "token_type": "bearer", "expires_on": expires_on,
+    body = {"access_token": access, "token_type": "bearer", "expires_on": expires_on,
             "expires_in": max(0, expires_on - now), "id_token": id_token}
+    if refresh:
+        body["refresh_token"] = jwt.encode(dict(claims, typ="refresh", jti=state.new_id(), exp=now + REFRESH_TTL),
+                                           state.signing_key, algorithm=ALGORITHM)
+    return body
 
 
-def decode_token(token):
-    """The claims of a valid access token, or None."""
+def read_token(token, verify_exp=True):
+    """The claims of a token the simulator signed (any type), or None; revocation is not checked."""
     try:
-        claims = jwt.decode(token, world().signing_key, algorithms=[ALGORITHM], issuer=ISSUER,
-                            options={"require": ["exp", "sub", "iat"]})
+        return jwt.decode(token, world().signing_key, algorithms=[ALGORITHM], issuer=ISSUER,
+                          options={"require": ["exp", "sub", "iat"], "verify_exp": verify_exp})
     except jwt.PyJWTError:
         return None
-    if claims.get("typ") != "access" or claims.get("jti") in world().revoked_tokens:
+
+
+def is_revoked(claims):
+    """True when the token, or the grant it was issued with, was revoked."""
+    revoked = world().revoked_tokens
+    return claims.get("jti") in revoked or claims.get("gid") in revoked
+
+
+def revoke(claims, whole_grant=True):
+    """Revoke a token: its whole grant (the access, id and refresh tokens issued together), or only itself."""
+    revoked = world().revoked_tokens
+    now = int(time.time())
+    for key in [key for key, until in revoked.items() if until < now]:
+        del revoked[key]        # past this time the tokens are refused as expired anyway
+    if whole_grant and claims.get("gid"):
+        revoked[claims["gid"]] = max(int(claims["exp"]), int(claims["iat"]) + REFRESH_TTL)
+    else:
+        revoked[claims["jti"]] = int(claims["exp"])
+
+
+def decode_token(token, kind="access"):
+    """The claims of a valid (signed, unexpired, not revoked) token of this kind, or None."""
+    claims = read_token(token)
+    if claims is None or claims.get("typ") != kind or is_revoked(claims):
         return None
     return claims
+
+
+def token_subject(state, claims):
+    """(client record or None, user record or None) of a token; raises 401 when they no longer may act."""
+    client = None
+    if claims.get("client_id"):
+        client = state.client(claims["client_id"])
+        if client is None or client["status"] != "enabled":
+            raise unauthorized("The API client of this token is disabled or deleted.")
+    if claims.get("user_id"):
+        user = state.user(claims["user_id"])
+        if user is None:
+            raise unauthorized("The user of this token no longer exists.")
+        if not user["enabled"]:
+            raise ApiError(401, "The user is disabled.", code=1018)
+        return client, user
+    if client is None:
+        raise unauthorized("The access token is not valid.")
+    return client, None
 
 
 def parse_basic(header):
@@ -101,14 +166,23 @@ def authenticate(basic_allowed=True):
 def _from_bearer(state, token):
     claims = decode_token(token)
     if claims is None:
-        try:
-            jwt.decode(token, state.signing_key, algorithms=[ALGORITHM], options={"verify_exp": False})
-        except jwt.PyJWTError as exc:
-            raise unauthorized("The access token is not valid.") from exc
+        unchecked = read_token(token, verify_exp=False)
+        if unchecked is None or unchecked.get("typ") != "access":
+            raise unauthorized("The access token is not valid.")
+        if is_revoked(unchecked):
+            raise unauthorized("The access token was revoked.")
         raise unauthorized("The access token has expired.")
-    client = state.client(claims["client_id"])
-    if client is None or client["status"] != "enabled":
-        raise unauthorized("The API client of this token is disabled or deleted.")
+    client, user = token_subject(state, claims)
+    if user is not None:
+        caller = user_principal(state, user, "bearer")
+        scoped = claims.get("scope_tenant_id")
+        if scoped:
+            if state.tenant(scoped) is None:
+                raise unauthorized("The tenant of this token no longer exists.")
+            if caller.scope_root is None or not state.in_subtree(scoped, caller.scope_root):
+                raise unauthorized("The token's tenant is no longer in the user's reach.")
+            caller.scope_root = scoped
+        return caller
     scope_root = claims.get("scope_tenant_id") or client["tenant_id"]
     if state.tenant(scope_root) is None:
         raise unauthorized("The tenant of this token no longer exists.")

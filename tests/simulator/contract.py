@@ -19,8 +19,9 @@ SPEC_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "openapi",
 # Operations of the full published specification that the subset omits (spec_deviations "missing_operation").
 EXTRACT_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "openapi",
                             "account-management-v2.extract.openapi.json")
-# The token endpoints answer OAuth-style errors ({"error", "error_description"}), every one listed.
-OAUTH_PATHS = ("/idp/token", "/idp/revoke_token", "/idp/introspect_token")
+# The token and revocation endpoints answer OAuth-style errors ({"error", "error_description"}), every one
+# listed; the introspection endpoint answers the official envelope (errorScheme), as its operation says.
+OAUTH_PATHS = ("/idp/token", "/idp/revoke_token")
 API_PREFIX = "/api/2"
 _VALIDATION_HOST = "http://simulator"
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options")

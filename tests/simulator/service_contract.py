@@ -24,13 +24,14 @@ from .errors import ApiError
 class ServiceOperation:
     """What one view of a service accepts and answers."""
 
-    def __init__(self, service, query=None, body=None, responses=None, source="", error=None):
+    def __init__(self, service, query=None, body=None, responses=None, source="", error=None, public=False):
         self.service = service
         self.query = query
         self.body = body
         self.responses = responses or {}
         self.source = source
         self.error = error or ApiError
+        self.public = public
 
     def request_violations(self, args, body, has_body):
         """Violations of the query string (a werkzeug MultiDict) and of the decoded JSON body."""
@@ -64,13 +65,15 @@ class ServiceOperation:
         return ["response %d: %s" % (status, text) for text in _violations(schema, decoded)]
 
 
-def operation(service, query=None, body=None, responses=None, source="", error=None):
+def operation(service, query=None, body=None, responses=None, source="", error=None, public=False):
     """Decorate a view with its contract (see the module docstring).
 
     ``responses`` maps each documented status to the schema of its body, or None for no body.
     ``error(status, message, info=..., violations=...)`` builds the service's error answer (ApiError by default).
+    ``public``: the operation needs no credentials (every other one is bearer-only).
     """
-    contract = ServiceOperation(service, query=query, body=body, responses=responses, source=source, error=error)
+    contract = ServiceOperation(service, query=query, body=body, responses=responses, source=source, error=error,
+                                public=public)
 
     def decorate(view):
         view.service_operation = contract

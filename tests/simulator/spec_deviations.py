@@ -197,10 +197,12 @@ DEVIATIONS = [
                   "POST /tenants documents; the published tenantPut omits it. It cannot be switched off.",
     },
     {
-        "kind": "parameter_schema", "operations": [("POST", "/idp/token")], "in": "header", "name": "Authorization",
+        "kind": "parameter_schema", "operations": [("POST", "/idp/token"), ("POST", "/idp/revoke_token")],
+        "in": "header", "name": "Authorization",
         "schema": {"type": "string", "pattern": "^(Basic|Bearer) \\S+$"},
         "reason": "The documented pattern requires base64 ending in '=', which most client_id:secret pairs "
-                  "do not produce; the service accepts any Basic credentials.",
+                  "do not produce; the service accepts any Basic credentials (RFC 7617), on the token and the "
+                  "revocation endpoints alike.",
     },
     {
         "kind": "parameter_schema", "operations": [("DELETE", "/registration_tokens/{token_id}")], "in": "path",

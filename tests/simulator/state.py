@@ -59,7 +59,7 @@ class World:
         self.registration_tokens = {}   # tenant id -> [token]
         self.ext = {}               # free room for blueprints (reports, usages, ...)
         self.activation_emails = []
-        self.revoked_tokens = set()
+        self.revoked_tokens = {}    # token or grant id -> Unix time after which forgetting it is harmless
         self.children = {}          # parent id -> [child id] in creation order (visible, not deleted)
         self.names = {}             # (parent id, lower-case name) -> tenant id
         self.hidden = {}            # parent id -> [hidden (personal) tenant id]
@@ -427,7 +427,7 @@ class World:
                 "clients": self.clients, "policies": self.policies,
                 "registration_tokens": self.registration_tokens, "ext": self.ext,
                 "activation_emails": self.activation_emails, "search_lag": self.search_lag,
-                "catalog": self.catalog.name,
+                "catalog": self.catalog.name, "revoked_tokens": self.revoked_tokens,
             }
 
     def load(self, data):
@@ -443,6 +443,7 @@ class World:
             for key in ("seq", "signing_key", "root_id", "partner_id", "admin", "api_client", "tenants", "users",
                         "clients", "policies", "registration_tokens", "ext", "activation_emails", "search_lag"):
                 setattr(self, key, data[key])
+            self.revoked_tokens = dict(data.get("revoked_tokens", {}))     # absent from older state files
             for record in sorted(self.tenants.values(), key=lambda t: t["_seq"]):
                 if record["deleted_at"] is None and not record["_hidden"] and record["parent_id"] != record["id"]:
                     self.children.setdefault(record["parent_id"], []).append(record["id"])

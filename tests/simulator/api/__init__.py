@@ -7,6 +7,8 @@ from .applications import bp as applications_bp
 from .clients import bp as clients_bp
 from .idp import bp as idp_bp
 from .impersonation import bp as impersonation_bp
+from .legacy import bp as legacy_bp
+from ..omissions import bp as omissions_bp
 from .locations import bp as locations_bp
 from .monitoring import bp as monitoring_bp
 from .offering_items import bp as offering_items_bp
@@ -20,4 +22,4 @@ from .users import bp as users_bp
 
 BLUEPRINTS = (admin_bp, idp_bp, impersonation_bp, clients_bp, tenants_bp, offering_items_bp, users_bp, search_bp,
               applications_bp, reports_bp, usages_bp, monitoring_bp, application_manager_bp, agents_bp, locations_bp,
-              resources_bp, policies_bp)
+              resources_bp, policies_bp, legacy_bp, omissions_bp)

@@ -1,4 +1,5 @@
-"""Task manager (/api/task_manager/v2/tasks, /activities) and alert manager (/api/alert_manager/v1/alerts).
+"""Task manager (/api/task_manager/v2/tasks, /tasks/{id}, /activities) and alert manager
+(/api/alert_manager/v1/alerts, /alerts/{id}, /types, /types/{id}).
 
 These services are outside the Account Management specification; their behaviour follows Acronis's
 developer documentation (the sources named in each view's contract, ``service_contract.operation``) and its
@@ -17,6 +18,13 @@ example scripts (seed 000's monitoring scripts and api-facts.md):
   order (filters sent again are ignored). ``after`` is absent on the last page, ``before`` on the first.
 - Records are generated, deterministic for a --seed: a few hundred tasks, activities and alerts per
   partner and customer tenant, spread over the last 30 days; a caller sees those of its subtree.
+- One task by its integer id (or its UUID); an unknown task, or one outside the caller's subtree, is 404.
+- Alerts are also created (``POST /alerts``: ``type`` is required and must be a registered alert type,
+  as the Alert Manager reference's 400 "incompatible with the alert type definition" says; severity and
+  category default to the type's), read and dismissed by id (``DELETE /alerts/{id}``: 204, the alert keeps
+  its record with ``deletedAt``, as dismissed alerts do in the list; dismissing it again is 404). Created
+  alerts and dismissals live in ``world.ext["alert_manager"]``. ``GET /types`` lists the registered alert
+  types (``{"items": [{id, severity, enabled, contextKeys, searchableDetails}]}``), ``GET /types/{id}`` one.
 """
 
 import datetime
@@ -29,9 +37,10 @@ import weakref
 from flask import Blueprint, g, jsonify, request
 
 from .. import service_contract as sc
+from ..auth import can_see
 from ..context import world
 from ..errors import ApiError
-from ..helpers import decode_cursor, encode_cursor
+from ..helpers import decode_cursor, encode_cursor, is_uuid
 
 bp = Blueprint("monitoring", __name__)
 
@@ -41,7 +50,9 @@ SPREAD_SECONDS = 30 * 86400
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 DISMISSED_SHARE = 0.08
-SEVERITIES = ("information", "warning", "error", "critical")     # in rising order (lt/gt compare by it)
+# In rising order (lt/gt compare by it); "ok" is the lowest severity a created alert may have (the Alert
+# Manager reference's enum: ok, information, warning, error, critical); generated alerts never have it.
+SEVERITIES = ("ok", "information", "warning", "error", "critical")
 
 _CACHE = weakref.WeakKeyDictionary()     # world -> {tenant id: {"tasks": [...], "activities": [...], "alerts": [...]}}
 
@@ -51,6 +62,17 @@ _ALERT_TYPES = (("BackupFailed", "Backup", "error"), ("BackupDidNotStart", "Back
                 ("NoBackupForXDays", "Backup", "warning"), ("BackupSucceededWithWarnings", "Backup", "warning"),
                 ("AgentOffline", "Monitoring", "critical"), ("StorageQuotaExceeded", "Quota", "error"),
                 ("MalwareDetected", "Security", "critical"), ("LicenseExpiresSoon", "Licensing", "information"))
+# The alert types the Alert Manager knows (GET /types): those generated alerts use, and the type Acronis's
+# samples create in their tests (DrStorageHardQuotaExceeds). Generated alerts draw from _ALERT_TYPES only, so
+# a seed's data does not change with this list.
+_REGISTERED_TYPES = _ALERT_TYPES + (("DrStorageHardQuotaExceeds", "Quota", "error"),)
+_CONTEXT_KEYS = {"Backup": ["resourceId", "planId"], "Monitoring": ["resourceId"], "Quota": ["tenantId"],
+                 "Security": ["resourceId"], "Licensing": ["tenantId"]}
+_SEARCHABLE = {"Backup": ["resourceName", "planName"], "Monitoring": ["resourceName"], "Quota": [],
+               "Security": ["resourceName"], "Licensing": []}
+ALERT_TYPES = {name: {"id": name, "severity": severity, "enabled": True, "contextKeys": _CONTEXT_KEYS[category],
+                      "searchableDetails": _SEARCHABLE[category], "_category": category}
+               for name, category, severity in _REGISTERED_TYPES}
 
 
 class MonitoringError(ApiError):
@@ -128,16 +150,35 @@ def _generate(state, tenant):
     return {"tasks": tasks, "activities": activities, "alerts": alerts}
 
 
+def _alert_store(state):
+    """Alerts created through the API ({tenant id: [alert]}) and dismissals of generated ones ({id: Unix time})."""
+    return state.ext.setdefault("alert_manager", {"created": {}, "dismissed": {}})
+
+
+def _dismissed_copy(record, moment):
+    copy = dict(record, updatedAt=_iso(moment), deletedAt=_iso(moment))
+    copy["_t"] = dict(record["_t"], updatedAt=moment, deletedAt=moment)
+    return copy
+
+
 def _records(state, scope_root, collection):
     cache = _CACHE.setdefault(state, {})
+    store = _alert_store(state) if collection == "alerts" else None
     result = []
-    for tenant_id in state.subtree(scope_root):
+    # Alerts may be created for users' personal tenants too: those are walked for created alerts only.
+    for tenant_id in state.subtree(scope_root, include_hidden=store is not None):
         tenant = state.tenants[tenant_id]
-        if tenant["kind"] not in ("partner", "customer"):
+        if store is not None:
+            result.extend(store["created"].get(tenant_id, []))
+        if tenant["kind"] not in ("partner", "customer") or (tenant["_hidden"] and tenant_id != scope_root):
             continue
         if tenant_id not in cache:
             cache[tenant_id] = _generate(state, tenant)
-        result.extend(cache[tenant_id][collection])
+        records = cache[tenant_id][collection]
+        if store is not None and store["dismissed"]:
+            dismissed = store["dismissed"]
+            records = [_dismissed_copy(r, dismissed[r["id"]]) if r["id"] in dismissed else r for r in records]
+        result.extend(records)
     return result
 
 
@@ -498,3 +539,201 @@ def list_activities():
 def list_alerts():
     """Alerts of the caller's subtree."""
     return _list(ALERTS)
+
+
+# ------------------------------------------------------------------ one task, one alert, alert types
+
+TASK_GUIDE = ("Acronis Task Manager API v2 reference (https://developer.acronis.com/doc/tasks/v2/reference: "
+              "GET /tasks/{task-id}, lod); Acronis's samples, TaskManager/how_to_get_task.py and "
+              "Tests/test_task_manager.py (GET /tasks/{id} of an id read from GET /tasks)")
+ALERT_REFERENCE = ("Acronis Alert Manager API v1 reference (https://developer.acronis.com/doc/alerts/v1/reference: "
+                   "POST /alerts 'Creates and activates an alert', 200 'ID of the created alert', 400 'Alert is "
+                   "invalid, e.g. incompatible with the alert type definition'; the payload's type, category, "
+                   "severity ok|information|warning|error|critical, id, createdAt, details, context, tenantID, "
+                   "_source, _sourceTimeStamp), the guide 'Reporting alerts' (the answer {\"id\"}); Acronis's "
+                   "samples, AlertManager/*.py and Tests/test_alert_manager.py (create with type "
+                   "DrStorageHardQuotaExceeds, GET and DELETE /alerts/{id}, 204; GET /types, GET /types/{id})")
+
+_TASK_ID = {"type": "string", "pattern": r"^([0-9]+|[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12})$"}
+_NO_QUERY = {"type": "object", "additionalProperties": False, "properties": {}}
+_ALERT_BODY = {
+    "type": "object", "required": ["type"],
+    "properties": {
+        "type": {"type": "string", "minLength": 1}, "category": {"type": "string", "minLength": 1},
+        "severity": {"enum": list(SEVERITIES)}, "id": sc.UUID,
+        "createdAt": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"},
+        "details": {"type": "object"}, "context": {"type": "object", "additionalProperties": {"type": "string"}},
+        "tenantID": {"type": "string", "minLength": 1}, "_source": {"type": "string"},
+        "_sourceTimeStamp": {"type": "integer"},
+    },
+}
+_CREATED = {"type": "object", "required": ["id"], "additionalProperties": False, "properties": {"id": sc.UUID}}
+_TYPE = {"type": "object", "required": ["id", "severity", "enabled", "contextKeys", "searchableDetails"],
+         "additionalProperties": False,
+         "properties": {"id": _TEXT, "severity": {"enum": list(SEVERITIES)}, "enabled": {"type": "boolean"},
+                        "contextKeys": {"type": "array", "items": _TEXT},
+                        "searchableDetails": {"type": "array", "items": _TEXT}}}
+
+
+def _scope_root(domain):
+    scope_root = g.principal.scope_root
+    if scope_root is None or world().tenant(scope_root) is None:
+        raise MonitoringError(domain, 403, "Forbidden", info="The caller sees no tenant.", code=403)
+    return scope_root
+
+
+def _require_write(domain):
+    if not g.principal.can_write:
+        raise MonitoringError(domain, 403, "Forbidden", info="The caller has read-only access.", code=403)
+
+
+@bp.route("/api/task_manager/v2/tasks/<task_id>", methods=["GET"])
+@sc.operation("task_manager",
+              query={"type": "object", "additionalProperties": False,
+                     "properties": {"lod": {"enum": ["tiny", "short", "long", "full", "debug"]}}},
+              responses=sc.with_errors({200: _TASK}, 404), source=TASK_GUIDE, error=_task_manager_error)
+def get_task(task_id):
+    """One task of the caller's subtree, by its integer id or its UUID."""
+    if not re.match(_TASK_ID["pattern"], task_id):
+        raise _task_manager_error(400, "Bad Request", info="A task id is an integer or a UUID, not '%s'." % task_id)
+    wanted = task_id.lower()
+    state = world()
+    with state.lock:
+        scope_root = _scope_root("TaskManager")
+        field = "uuid" if "-" in wanted else "id"
+        found = next((r for r in _records(state, scope_root, "tasks") if str(r[field]).lower() == wanted), None)
+    if found is None:
+        raise _task_manager_error(404, "Not Found", info="Task %s was not found." % task_id)
+    lod = "short" if request.args.get("lod") in ("tiny", "short") else None
+    return jsonify(_view(found, lod, TASKS))
+
+
+def _alert_tenant(state, body):
+    """The tenant record of a new alert: tenantID (UUID or integer id, in the caller's subtree) or the caller's."""
+    reference = body.get("tenantID")
+    if reference is None:
+        return state.tenants[_scope_root("AlertManager")]
+    if reference.isdigit():
+        record = next((t for t in state.tenants.values()
+                       if t["_numeric_id"] == int(reference) and t["deleted_at"] is None), None)
+    else:
+        record = state.tenant(reference.lower()) if is_uuid(reference.lower()) else None
+    if record is None:
+        raise _alert_manager_error(400, "Bad Request", info="Alert is invalid: unknown tenantID %s." % reference)
+    if not can_see(record["id"]):
+        raise _alert_manager_error(403, "Forbidden", info="The tenant %s is outside the caller's subtree." % reference)
+    return record
+
+
+@bp.route("/api/alert_manager/v1/alerts", methods=["POST"])
+@sc.operation("alert_manager", query=_NO_QUERY, body=_ALERT_BODY, responses=sc.with_errors({200: _CREATED}),
+              source=ALERT_REFERENCE, error=_alert_manager_error)
+def create_alert():
+    """Create and activate an alert of a registered type: 200 {"id"}."""
+    body = request.get_json()
+    alert_type = ALERT_TYPES.get(body["type"])
+    if alert_type is None:
+        raise _alert_manager_error(400, "Bad Request", info="Alert is invalid: '%s' is not a registered alert type "
+                                   "(GET /api/alert_manager/v1/types lists them)." % body["type"])
+    state = world()
+    with state.lock:
+        _scope_root("AlertManager")
+        _require_write("AlertManager")
+        tenant = _alert_tenant(state, body)
+        alert_id = (body.get("id") or state.new_id()).lower()
+        if body.get("id") and _id_taken(state, alert_id):
+            raise _alert_manager_error(400, "Bad Request", info="Alert is invalid: an alert with id %s exists."
+                                       % alert_id)
+        now = time.time()
+        created = _seconds(body["createdAt"], lambda message: _alert_manager_error(400, "Bad Request", info=message)) \
+            if body.get("createdAt") else now
+        own = _alert_store(state)["created"].setdefault(tenant["id"], [])
+        record = {"id": alert_id, "type": body["type"], "category": body.get("category", alert_type["_category"]),
+                  "severity": body.get("severity", alert_type["severity"]),
+                  "tenant": {"id": tenant["_numeric_id"], "uuid": tenant["id"], "name": tenant["name"]},
+                  "details": dict(body.get("details") or {}), "createdAt": _iso(created), "receivedAt": _iso(now),
+                  "updatedAt": _iso(now), "deletedAt": None,
+                  "_t": {"createdAt": created, "updatedAt": now, "deletedAt": None},
+                  "_n": ALERTS_PER_TENANT + len(own)}
+        if "context" in body:
+            record["context"] = dict(body["context"])
+        own.append(record)
+    return jsonify({"id": alert_id})
+
+
+def _id_taken(state, alert_id):
+    """True when a created alert, or a generated one the caller can see, has this id."""
+    created = (r for alerts in _alert_store(state)["created"].values() for r in alerts)
+    if any(r["id"].lower() == alert_id for r in created):
+        return True
+    return any(r["id"].lower() == alert_id for r in _records(state, _scope_root("AlertManager"), "alerts"))
+
+
+def _find_alert(state, alert_id):
+    """The alert of the caller's subtree with this id (dismissed ones too), or 404."""
+    wanted = alert_id.lower()
+    scope_root = _scope_root("AlertManager")
+    found = next((r for r in _records(state, scope_root, "alerts") if r["id"].lower() == wanted), None)
+    if found is None:
+        raise _alert_manager_error(404, "Not Found", info="Alert %s was not found." % alert_id)
+    return found
+
+
+@bp.route("/api/alert_manager/v1/alerts/<alert_id>", methods=["GET"])
+@sc.operation("alert_manager", query=_NO_QUERY, responses=sc.with_errors({200: _ALERT}, 404),
+              source=ALERT_REFERENCE, error=_alert_manager_error)
+def get_alert(alert_id):
+    """One alert, dismissed or not (a dismissed alert carries deletedAt)."""
+    state = world()
+    with state.lock:
+        return jsonify(_view(_find_alert(state, alert_id), None, ALERTS))
+
+
+@bp.route("/api/alert_manager/v1/alerts/<alert_id>", methods=["DELETE"])
+@sc.operation("alert_manager", query=_NO_QUERY, responses=sc.with_errors({204: None}, 404),
+              source=ALERT_REFERENCE, error=_alert_manager_error)
+def dismiss_alert(alert_id):
+    """Dismiss an active alert: 204; it is listed with show_deleted from then on. Unknown or dismissed: 404."""
+    state = world()
+    with state.lock:
+        record = _find_alert(state, alert_id)
+        _require_write("AlertManager")
+        if record["deletedAt"] is not None:
+            raise _alert_manager_error(404, "Not Found", info="Alert %s was already dismissed." % alert_id)
+        now = time.time()
+        store = _alert_store(state)
+        own = store["created"].get(record["tenant"]["uuid"], [])
+        if any(r is record for r in own):
+            record.update(updatedAt=_iso(now), deletedAt=_iso(now))
+            record["_t"].update(updatedAt=now, deletedAt=now)
+        else:
+            store["dismissed"][record["id"]] = now
+    return "", 204
+
+
+@bp.route("/api/alert_manager/v1/types", methods=["GET"])
+@sc.operation("alert_manager", query=_NO_QUERY,
+              responses=sc.with_errors({200: {"type": "object", "required": ["items"], "additionalProperties": False,
+                                              "properties": {"items": {"type": "array", "items": _TYPE}}}}),
+              source=ALERT_REFERENCE, error=_alert_manager_error)
+def list_alert_types():
+    """The registered alert types."""
+    _scope_root("AlertManager")
+    return jsonify({"items": [_type_view(item) for item in ALERT_TYPES.values()]})
+
+
+@bp.route("/api/alert_manager/v1/types/<type_id>", methods=["GET"])
+@sc.operation("alert_manager", query=_NO_QUERY, responses=sc.with_errors({200: _TYPE}, 404),
+              source=ALERT_REFERENCE, error=_alert_manager_error)
+def get_alert_type(type_id):
+    """One registered alert type, by its id (the type's name)."""
+    _scope_root("AlertManager")
+    item = ALERT_TYPES.get(type_id)
+    if item is None:
+        raise _alert_manager_error(404, "Not Found", info="Alert type %s was not found." % type_id)
+    return jsonify(_type_view(item))
+
+
+def _type_view(item):
+    return {key: (list(value) if isinstance(value, list) else value) for key, value in item.items()
+            if not key.startswith("_")}

@@ -1,4 +1,9 @@
-"""Offering items and editions: GET/PUT /tenants/{id}/offering_items, available_for_child, GET/PUT edition."""
+"""Offering items, their prices and editions: GET/PUT /tenants/{id}/offering_items, GET /tenants/offering_items
+(a subtree's items, batched), available_for_child, GET/PUT /tenants/{id}/offering_items/pricing, GET/PUT edition."""
+
+import datetime
+import re
+import time
 
 from flask import Blueprint, jsonify, request
 
@@ -6,7 +11,7 @@ from .. import catalog, errors
 from ..auth import principal, visible_tenant, writable_tenant
 from ..context import world
 from ..errors import ApiError, bad_request
-from ..helpers import as_int, json_body, now_iso
+from ..helpers import as_int, decode_cursor, json_body, now_iso, page, query_bool, query_int
 from .tenants import CREATABLE_KINDS, check_lock
 from .usages import check_quota
 from .views import offering_item_view
@@ -73,6 +78,150 @@ def list_offering_items(tenant_id):
                 continue
             items.append(view)
         return jsonify({"items": items, "timestamp": now_iso()})
+
+
+# ------------------------------------------------------------------ a subtree's items (FetchTenantOfferingItemsBatch)
+
+BATCH_LIMIT = 5000      # the specification's default page size
+_BATCH_FILTERS = ("subtree_root_tenant_id", "usage_names", "editions", "offering_items", "updated_since",
+                  "allow_deleted")
+
+
+def _csv(value):
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+def _since(value):
+    """updated_since as a datetime (RFC 3339; 400 otherwise)."""
+    try:
+        moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise bad_request("updated_since must be an RFC 3339 timestamp.") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.timezone.utc)
+
+
+def _levels(state, root_id):
+    """[(depth, tenant record)] of a live subtree, level by level (the specification: sorted by tenant level)."""
+    result, current, depth = [], [root_id], 0
+    while current:
+        result.extend((depth, state.tenants[tenant_id]) for tenant_id in current)
+        current = [child for tenant_id in current for child in state.visible_children(tenant_id)]
+        depth += 1
+    return result
+
+
+@bp.route("/tenants/offering_items", methods=["GET"])
+def offering_items_batch():
+    """The offering items of every tenant of a subtree, level by level, with cursor paging.
+
+    Filters: usage_names, editions (an item without edition matches any), offering_items (names),
+    updated_since (items changed after it). allow_deleted is accepted: the simulator never deletes an
+    offering item (it switches it off), and deleted tenants have left the subtree, so it changes nothing.
+    The specification requires subtree_root_tenant_id on every request, continuations included; the
+    filters a cursor carries win over those sent with it.
+    """
+    state = world()
+    args = request.args
+    after_key = None
+    if args.get("after"):
+        cursor = decode_cursor(args["after"])
+        filters, after_key = cursor.get("f", {}), cursor.get("k")
+        limit = query_int("limit", cursor.get("l", BATCH_LIMIT), minimum=1)
+    else:
+        filters = {key: args[key] for key in _BATCH_FILTERS if args.get(key) not in (None, "")}
+        limit = query_int("limit", BATCH_LIMIT, minimum=1)
+        query_bool("allow_deleted")
+    usage_names, editions, names = (_csv(filters.get(key)) for key in ("usage_names", "editions", "offering_items"))
+    since = _since(filters["updated_since"]) if filters.get("updated_since") else None
+    with state.lock:
+        visible_tenant(filters.get("subtree_root_tenant_id", ""))
+        rows = []
+        for depth, record in _levels(state, filters["subtree_root_tenant_id"]):
+            if since is not None and datetime.datetime.fromisoformat(record["updated_at"]) <= since:
+                continue
+            for index, key in enumerate(state.catalog.items):
+                if key not in record["_items"]:
+                    continue
+                item = catalog.CATALOG[key]
+                if usage_names and item["usage_name"] not in usage_names:
+                    continue
+                if editions and item["edition"] is not None and item["edition"] not in editions:
+                    continue
+                if names and item["name"] not in names:
+                    continue
+                view = offering_item_view(record, key)
+                view["deleted_at"] = None
+                rows.append(([depth, record["_seq"], index], view))
+        chunk, paging = page(rows, lambda row: row[0], limit, filters, after_key)
+        return jsonify({"items": [view for _key, view in chunk], "paging": paging, "timestamp": now_iso()})
+
+
+# ------------------------------------------------------------------ prices (FetchTenantOfferingItemsPrices)
+
+_PRICE = re.compile(r"^\d+(\.\d+)?$")
+
+
+def _prices(record):
+    """{item key: {"price", "version"}} (absent from records older than prices)."""
+    return record.setdefault("_prices", {})
+
+
+def _price_items(state, record):
+    items = []
+    for key in state.catalog.items:
+        price = _prices(record).get(key)
+        if price is None:
+            continue
+        item = catalog.CATALOG[key]
+        view = {"application_id": item["application_id"], "name": item["name"], "price": price["price"],
+                "version": price["version"]}
+        if item["infra_id"]:
+            view["infra_id"] = item["infra_id"]
+        items.append(view)
+    return items
+
+
+@bp.route("/tenants/<tenant_id>/offering_items/pricing", methods=["GET"])
+def get_offering_item_prices(tenant_id):
+    """The prices set for the tenant's offering items, in catalog order (none until some are set)."""
+    state = world()
+    with state.lock:
+        record = visible_tenant(tenant_id)
+        return jsonify({"items": _price_items(state, record)})
+
+
+@bp.route("/tenants/<tenant_id>/offering_items/pricing", methods=["PUT"])
+def put_offering_item_prices(tenant_id):
+    """Set prices of some offering items (a partial list; the others keep theirs); answers every price.
+
+    An item is named as PUT offering_items names it (application_id, name, infra_id for infra items) and
+    must be one the tenant can have (enabled in its parent); a price is a non-negative decimal string
+    ("0.05"). Each price changed gets a new version (milliseconds, as the specification's example). The
+    version sent is not compared: the operation documents no conflict.
+    """
+    body = json_body()
+    state = world()
+    with state.lock:
+        record = writable_tenant(tenant_id)
+        check_lock(record)
+        allowed = set(candidate_keys(state, record))
+        changes = {}
+        for item in body.get("items") or []:
+            key = _item_key(state, item)
+            if key not in allowed:
+                raise bad_request("Offering item '%s' is not available to this tenant." % item.get("name"),
+                                  code=errors.ERROR_OFFERING_ITEM_NOT_AVAILABLE, context={"name": item.get("name")})
+            if not isinstance(item.get("price"), str) or not _PRICE.match(item["price"]):
+                raise bad_request("The price of '%s' must be a non-negative decimal string such as \"0.05\"."
+                                  % item.get("name"), context={"name": item.get("name")})
+            changes[key] = item["price"]
+        prices = _prices(record)
+        for key, price in changes.items():
+            old = prices.get(key)
+            if old is None or old["price"] != price:
+                version = max(int(time.time() * 1000), (old or {"version": 0})["version"] + 1)
+                prices[key] = {"price": price, "version": version}
+        return jsonify({"items": _price_items(state, record)})
 
 
 @bp.route("/tenants/<tenant_id>/offering_items/available_for_child", methods=["GET"])

@@ -1,4 +1,5 @@
-"""Usages: GET /tenants/{tenant_id}/usages, GET /tenants/usages, and PUT/GET/DELETE /_sim/usage (admin).
+"""Usages: GET /tenants/{tenant_id}/usages, GET /tenants/usages, PUT /tenants/usages (usage reporting) and
+PUT/GET/DELETE /_sim/usage (admin).
 
 Usage values live in ``world.ext["usage"]``: ``{tenant id: {item key: {"value": n, "absolute_value": n}}}``,
 where the item key is ``catalog.item_key(application_id, name, infra_id)``. Tests seed them with
@@ -11,9 +12,10 @@ import datetime
 from flask import Blueprint, jsonify, request
 
 from .. import catalog
-from ..auth import visible_tenant
+from ..auth import can_see, principal, visible_tenant
 from ..context import world
-from ..errors import ERROR_HARD_QUOTA_EXCEEDED, ApiError, bad_request, not_found
+from ..errors import ERROR_HARD_QUOTA_EXCEEDED, ApiError, bad_request, forbidden, not_found
+from ..helpers import json_body
 
 bp = Blueprint("usages", __name__)
 
@@ -143,6 +145,85 @@ def tenants_usages():
                 usage.pop("tenant_id", None)
             result.append({"tenant": tenant_id, "usages": usages})
     return jsonify({"items": result})
+
+
+# ------------------------------------------------------------------ usage reporting (UpdateTenantsUsages)
+
+
+def _may_report(state):
+    """The specification: the trustee is registered in a tenant of kind root, or is a CyberApp's client (origin_id)."""
+    caller = principal()
+    if caller.kind == "client":
+        client = state.client(caller.id)
+        if client is not None and client.get("origin_id"):
+            return True
+    home = state.tenant(caller.tenant_id)
+    return home is not None and home["kind"] == "root"
+
+
+def _report_one(state, item):
+    """Apply one usage report; returns None or the ApiError that refused it."""
+    if item.get("resource_id") and not item.get("tenant_id"):
+        return bad_request("Per-resource usage reporting is not modelled by the simulator: it keeps usages per "
+                           "tenant; report per tenant (tenant_id with offering_item or usage_type).")
+    tenant_id = item.get("tenant_id")
+    if not tenant_id:
+        return bad_request("tenant_id is required for per-tenant reporting.")
+    record = state.tenant(tenant_id)
+    if record is None:
+        return not_found("tenant", tenant_id)
+    if not can_see(tenant_id):
+        return forbidden("Access to tenant %s is denied." % tenant_id, context={"id": tenant_id})
+    if item["usage_value"] < 0:
+        return bad_request("usage_value must not be negative.")
+    enabled = [key for key, item_state in record["_items"].items() if item_state.get("status") == 1]
+    if item.get("offering_item"):
+        keys = [key for key in enabled if catalog.CATALOG[key]["name"] == item["offering_item"]
+                and (catalog.CATALOG[key]["infra_id"] or None) == (item.get("infra_id") or None)]
+        wanted = "offering item '%s'%s" % (item["offering_item"],
+                                           " on infra %s" % item["infra_id"] if item.get("infra_id") else "")
+    elif item.get("usage_type"):
+        keys = [key for key in enabled if catalog.CATALOG[key]["usage_name"] == item["usage_type"]
+                and (not item.get("infra_id") or catalog.CATALOG[key]["infra_id"] == item["infra_id"])]
+        wanted = "usage '%s'" % item["usage_type"]
+    else:
+        return bad_request("offering_item or usage_type is required.")
+    if not keys:
+        return bad_request("The tenant has no enabled %s to report usage for." % wanted, context={"id": tenant_id})
+    if len(keys) > 1:
+        return bad_request("The %s matches %d enabled offering items; name the offering item (and infra_id)."
+                           % (wanted, len(keys)), context={"id": tenant_id})
+    _store(state).setdefault(tenant_id, {})[keys[0]] = {"value": item["usage_value"],
+                                                        "absolute_value": item["usage_value"]}
+    return None
+
+
+@bp.route("/api/2/tenants/usages", methods=["PUT"])
+def report_usages():
+    """Report usage values per tenant: 200 with one result per item, ``error`` set on those refused.
+
+    Per tenant, by offering item (``offering_item`` and ``infra_id`` for infra items) or by usage
+    (``usage_type``, when exactly one enabled item of the tenant has that usage): the value replaces the
+    tenant's own usage of that item, as ``PUT /_sim/usage`` does. Per-resource reporting
+    (``resource_id`` without ``tenant_id``) is answered with an error on that item: the simulator keeps
+    usages per tenant (omissions.py lists it). Only a CyberApp's client (origin_id) or a trustee of the
+    root tenant may report (403 otherwise), as the specification says.
+    """
+    body = json_body()
+    state = world()
+    with state.lock:
+        if not _may_report(state):
+            raise forbidden("Only a CyberApp's client (origin_id) or a trustee of the root tenant may report "
+                            "usages.")
+        results = []
+        for item in body.get("items") or []:
+            result = {key: item[key] for key in ("tenant_id", "resource_id", "usage_type", "offering_item",
+                                                 "infra_id") if item.get(key) is not None}
+            error = _report_one(state, item)
+            if error is not None:
+                result["error"] = error.body()
+            results.append(result)
+    return jsonify({"items": results})
 
 
 # ------------------------------------------------------------------ admin

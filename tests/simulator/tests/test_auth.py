@@ -29,8 +29,9 @@ def test_token_errors(simulator):
     assert bad.status_code == 401 and bad.json()["error"] == "access_denied"
     missing = requests.post(url, data={}, auth=(creds["client_id"], creds["client_secret"]), timeout=10)
     assert missing.status_code == 400
-    unsupported = requests.post(url, data={"grant_type": "password"}, timeout=10)
-    assert unsupported.status_code == 400 and unsupported.json()["error"] == "invalid_request"
+    no_login = requests.post(url, data={"grant_type": "password"}, timeout=10)
+    assert no_login.status_code == 400 and no_login.json()["error"] == "invalid_request"
+    assert "username and password" in no_login.json()["error_description"]
 
 
 def test_missing_forged_and_expired_tokens(simulator, api):

@@ -194,3 +194,107 @@ def test_the_catalog_cannot_change_at_run_time(simulator):
     response = requests.put(simulator.base_url + "/_sim/settings", json={"catalog": "rich"}, timeout=10)
     assert response.status_code == 400 and "--catalog" in response.json()["error"]["message"]
     assert requests.get(simulator.base_url + "/_sim/settings", timeout=10).json()["catalog"] == "sandbox"
+
+
+# ------------------------------------------------------------------ a subtree's items, batched
+
+
+def _batch(api, **params):
+    response = api.get("/tenants/offering_items", params=params)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_batch_of_a_subtree_level_by_level(simulator, api):
+    root = simulator.credentials["tenant_id"]
+    partner = create_tenant(api, root, "Batch partner")
+    enable_items(api, root, partner["id"], keep=lambda i: i["name"] in ("workstations", "storage"))
+    customer = create_tenant(api, partner["id"], "Batch customer", kind="customer")
+    enable_items(api, partner["id"], customer["id"], kind="customer",
+                 keep=lambda i: i["name"] == "workstations")
+    body = _batch(api, subtree_root_tenant_id=partner["id"])
+    assert "timestamp" in body
+    tenants = [item["tenant_id"] for item in body["items"]]
+    assert tenants == sorted(tenants, key=[partner["id"], customer["id"]].index)   # the partner's level first
+    assert {(i["tenant_id"], i["name"]) for i in body["items"]} >= {(partner["id"], "workstations"),
+                                                                    (partner["id"], "storage"),
+                                                                    (customer["id"], "workstations")}
+    assert all(i["deleted_at"] is None for i in body["items"])
+    only = _batch(api, subtree_root_tenant_id=partner["id"], offering_items="storage")
+    assert {i["name"] for i in only["items"]} == {"storage"}
+    by_usage = _batch(api, subtree_root_tenant_id=partner["id"], usage_names="workstations", editions="standard")
+    assert {(i["tenant_id"], i["usage_name"]) for i in by_usage["items"]} == {(partner["id"], "workstations"),
+                                                                              (customer["id"], "workstations")}
+    later = _batch(api, subtree_root_tenant_id=partner["id"], updated_since="2999-01-01T00:00:00Z")
+    assert later["items"] == []
+
+
+def test_batch_pages_with_a_cursor(simulator, api):
+    root = simulator.credentials["tenant_id"]
+    everything = _batch(api, subtree_root_tenant_id=root)["items"]
+    assert len(everything) > 3
+    first = _batch(api, subtree_root_tenant_id=root, limit=2)
+    assert len(first["items"]) == 2 and first["paging"]["cursors"]["after"]
+    seen = list(first["items"])
+    after = first["paging"]["cursors"]["after"]
+    while after:
+        # The specification requires subtree_root_tenant_id on every page; the cursor's filters win.
+        page = _batch(api, subtree_root_tenant_id=root, after=after)
+        seen += page["items"]
+        after = page["paging"]["cursors"].get("after")
+    assert seen == everything
+
+
+def test_batch_refusals(simulator, api):
+    root = simulator.credentials["tenant_id"]
+    assert api.get("/tenants/offering_items").status_code == 400
+    unknown = api.get("/tenants/offering_items", params={"subtree_root_tenant_id": "00000000-0000-4000-8000-000000000000"})
+    assert unknown.status_code == 404
+    above = api.get("/tenants/" + root).json()["parent_id"]
+    assert api.get("/tenants/offering_items", params={"subtree_root_tenant_id": above}).status_code == 403
+    assert api.get("/tenants/offering_items", params={"subtree_root_tenant_id": root, "limit": 0}).status_code == 400
+
+
+# ------------------------------------------------------------------ prices
+
+
+def test_prices_of_offering_items(simulator, api):
+    root = simulator.credentials["tenant_id"]
+    customer = create_tenant(api, root, "Priced customer", kind="customer")
+    url = "/tenants/%s/offering_items/pricing" % customer["id"]
+    assert api.get(url).json() == {"items": []}
+    body = {"items": [{"application_id": CP, "name": "workstations", "price": "12.50"},
+                      {"application_id": CP, "name": "storage", "infra_id": ACRONIS_STORAGE, "price": "0.05"}]}
+    response = api.put(url, json=body)
+    assert response.status_code == 200, response.text
+    prices = {(i["name"], i.get("infra_id")): i for i in response.json()["items"]}
+    assert prices[("workstations", None)]["price"] == "12.50"
+    assert prices[("storage", ACRONIS_STORAGE)]["price"] == "0.05"
+    version = prices[("workstations", None)]["version"]
+    assert version > 0
+    # A partial list changes only what it names; a changed price gets a newer version.
+    again = api.put(url, json={"items": [{"application_id": CP, "name": "workstations", "price": "13",
+                                          "version": version}]}).json()["items"]
+    assert {i["name"]: i["price"] for i in again} == {"workstations": "13", "storage": "0.05"}
+    assert [i["version"] for i in again if i["name"] == "workstations"][0] > version
+    assert api.get(url).json()["items"] == again
+
+
+def test_price_refusals(simulator, api):
+    root = simulator.credentials["tenant_id"]
+    customer = create_tenant(api, root, "Badly priced", kind="customer")
+    url = "/tenants/%s/offering_items/pricing" % customer["id"]
+    negative = api.put(url, json={"items": [{"application_id": CP, "name": "workstations", "price": "-1"}]})
+    assert negative.status_code == 400
+    unknown = api.put(url, json={"items": [{"application_id": CP, "name": "no_such_item", "price": "1"}]})
+    assert unknown.status_code == 400 and error_code(unknown) == 1021
+    no_infra = api.put(url, json={"items": [{"application_id": CP, "name": "storage", "price": "1"}]})
+    assert no_infra.status_code == 400
+    number = api.put(url, json={"items": [{"application_id": CP, "name": "workstations", "price": 1}]})
+    assert number.status_code == 400
+    assert api.get("/tenants/00000000-0000-4000-8000-000000000000/offering_items/pricing").status_code == 404
+    child = create_tenant(api, root, "Child partner without items")
+    grandchild = create_tenant(api, child["id"], "Grandchild", kind="customer")
+    unavailable = api.put("/tenants/%s/offering_items/pricing" % grandchild["id"],
+                          json={"items": [{"application_id": CP, "name": "workstations", "price": "1"}]})
+    assert unavailable.status_code == 400 and error_code(unavailable) == 1021

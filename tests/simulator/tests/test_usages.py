@@ -114,3 +114,58 @@ def test_admin_usage_errors_and_reads(simulator):
     assert requests.get(base, params={"tenant_id": root}, timeout=10).json()["usages"]
     assert requests.delete(base, timeout=10).status_code == 204
     assert requests.get(base, timeout=10).json() == {"tenants": {}}
+
+
+# ------------------------------------------------------------------ PUT /tenants/usages (usage reporting)
+
+
+def _cyber_app_session(simulator, api):
+    """A session with the token of a CyberApp's API client (a client with an origin_id)."""
+    client = api.post("/clients", json={"type": "api_client", "tenant_id": simulator.credentials["tenant_id"],
+                                        "token_endpoint_auth_method": "client_secret_basic",
+                                        "origin_id": "72403667-8e45-4dd9-bcbc-3e6047b98b3d"}).json()
+    token = requests.post(simulator.api_url + "/idp/token", data={"grant_type": "client_credentials"},
+                          auth=(client["client_id"], client["client_secret"]), timeout=10).json()["access_token"]
+    session = requests.Session()
+    session.headers["Authorization"] = "Bearer " + token
+    return session
+
+
+def test_a_cyber_app_reports_usage_per_tenant(simulator, api):
+    customer = _customer(api, simulator)
+    session = _cyber_app_session(simulator, api)
+    response = session.put(simulator.api_url + "/tenants/usages", timeout=10, json={"items": [
+        {"tenant_id": customer["id"], "offering_item": "workstations", "usage_value": 4},
+        {"tenant_id": customer["id"], "offering_item": "storage", "infra_id": STORAGE, "usage_value": 1024},
+        {"tenant_id": customer["id"], "usage_type": "servers", "usage_value": 2}]})
+    assert response.status_code == 200, response.text
+    assert all("error" not in item for item in response.json()["items"])
+    assert response.json()["items"][0] == {"tenant_id": customer["id"], "offering_item": "workstations"}
+    usages = _by_name(api.get("/tenants/%s/usages" % customer["id"]).json()["items"])
+    assert usages[("workstations", None)]["value"] == 4
+    assert usages[("storage", STORAGE)]["value"] == 1024
+    assert usages[("servers", None)]["value"] == 2
+
+
+def test_usage_reports_refused_item_by_item(simulator, api):
+    customer = _customer(api, simulator)
+    session = _cyber_app_session(simulator, api)
+    response = session.put(simulator.api_url + "/tenants/usages", timeout=10, json={"items": [
+        {"tenant_id": customer["id"], "offering_item": "workstations", "usage_value": 1},
+        {"tenant_id": "00000000-0000-4000-8000-000000000000", "offering_item": "workstations", "usage_value": 1},
+        {"resource_id": "res-1", "usage_type": "storage", "usage_value": 1},
+        {"tenant_id": customer["id"], "offering_item": "mobiles", "usage_value": 1},
+        {"tenant_id": customer["id"], "offering_item": "workstations", "usage_value": -1}]})
+    assert response.status_code == 200, response.text
+    items = response.json()["items"]
+    assert "error" not in items[0]
+    assert items[1]["error"]["error"]["code"] == 1005
+    assert "Per-resource usage reporting is not modelled" in items[2]["error"]["error"]["message"]
+    assert items[3]["error"]["error"]["code"] == 400 and items[4]["error"]["error"]["code"] == 400
+
+
+def test_only_cyber_apps_and_root_trustees_report_usage(simulator, api):
+    customer = _customer(api, simulator)
+    response = api.put("/tenants/usages", json={"items": [
+        {"tenant_id": customer["id"], "offering_item": "workstations", "usage_value": 1}]})
+    assert response.status_code == 403
