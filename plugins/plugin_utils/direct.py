@@ -5,9 +5,6 @@
 
 """The action plugin every module of the collection shares: it runs the module inside the task's worker.
 
-It is one file, ``plugins/action/acronis_tenant.py``; ``meta/runtime.yml`` routes every other module's action to
-it, and it runs the module the task names.
-
 A module of this collection only talks HTTP to the Acronis service; where the task runs on the controller,
 packaging it with AnsiballZ, starting a Python process and importing ansible and requests again costs far
 more than the requests it sends. So, as ansible.netcommon does for its modules ("direct execution"), the
@@ -45,7 +42,7 @@ from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as module_warnings
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
-from ansible.plugins.loader import filter_loader, module_loader, test_loader
+from ansible.plugins.loader import filter_loader, test_loader
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 
@@ -164,14 +161,8 @@ class ActionModule(ActionBase):
     # ------------------------------------------------------------ deciding
 
     def _module_name(self):
-        """The fully qualified name of the module the task names.
-
-        Found as ansible-core finds it (the task may use a short name through a ``collections`` list). Not the
-        task's ``resolved_action``: every module's action is routed to this one plugin (meta/runtime.yml), and
-        ansible-core records the plugin's name there.
-        """
-        module = module_loader.find_plugin_with_context(self._task.action, collection_list=self._task.collections)
-        name = module.resolved_fqcn if module.resolved else self._task.action
+        """The module's fully qualified name (the task may have used the short name through a collections list)."""
+        name = getattr(self._task, "resolved_action", None) or self._task.action
         if "." not in name:
             name = "%s.%s" % (COLLECTION, name)
         return name
@@ -239,39 +230,38 @@ def encode_arguments(module_args):
     return json.dumps({"ANSIBLE_MODULE_ARGS": module_args}, cls=AnsibleJSONEncoder, vault_to_text=True).encode("utf-8")
 
 
-def preload():
-    """Import, in the controller process, what every worker of the collection's tasks would otherwise import again.
+def preload(action_plugin_name):
+    """Import, in the controller process, what every worker of the module's tasks would otherwise import again.
 
-    Called by the collection's action plugin when it is imported. The strategy imports a task's action plugin
-    in the controller before it forks the task's workers (one per host), and a forked worker inherits what its
-    parent imported: every module of the collection with its module_utils (the one action plugin serves them
-    all), and the Jinja filter and test plugins of ansible-core, which each worker would otherwise load before
-    templating the task's arguments; on 2.19 and later also Jinja's lexer and the serialisation profile, which
-    the first template and the first result would build or import in each worker. A worker that imports the
-    action plugin itself (another strategy) only does here what it would do anyway.
+    Called by each action plugin of the collection when it is imported. The strategy imports a task's action
+    plugin in the controller before it forks the task's workers (one per host), and a forked worker inherits
+    what its parent imported: the module with its module_utils, and the Jinja filter and test plugins of
+    ansible-core, which each worker would otherwise load before templating the task's arguments; Jinja's
+    lexer and the serialisation profile, which the first template and the first result would build or
+    import in each worker. A worker that imports the action plugin itself (another strategy) only does
+    here what it would do anyway.
     """
-    if _PRELOADED_ONCE:
+    module_file = ActionModule._module_file("%s.%s" % (COLLECTION, action_plugin_name.rsplit(".", 1)[-1]))
+    try:
+        importlib.import_module(module_file)
+    except ImportError:  # no module of that name: the worker will say so, as without the preload
         return
-    modules_dir = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "modules")
-    for file_name in sorted(os.listdir(modules_dir)):
-        if file_name.endswith(".py") and not file_name.startswith("_"):
-            importlib.import_module(ActionModule._module_file("%s.%s" % (COLLECTION, file_name[:-3])))
-    # Both loaders keep what they found until a plugin directory is added, which empties them again.
-    for loader in (filter_loader, test_loader):
-        for _plugin in loader.all():
-            pass
-    if RESULT_HOOK:
-        # Jinja's lexer, which ansible-core 2.19 builds on the first template a process renders and keeps for
-        # all templates (its own note: "pre-generate the default cached lexer before forking").
-        Templar().template(trust_as_template("{{ 0 }}"))
-        # The serialisation profile of both directions, which ansible-core imports on first use.
-        for direction in (Direction.CONTROLLER_TO_MODULE, Direction.MODULE_TO_CONTROLLER):
-            get_module_encoder(PROFILE, direction)
-    _PRELOADED_ONCE.append(True)
+    if not _PRELOADED_ONCE:
+        # Both loaders keep what they found until a plugin directory is added, which empties them again.
+        for loader in (filter_loader, test_loader):
+            for _plugin in loader.all():
+                pass
+        if RESULT_HOOK:
+            # Jinja's lexer, which ansible-core 2.19 builds on the first template a process renders and keeps for
+            # all templates (its own note: "pre-generate the default cached lexer before forking").
+            Templar().template(trust_as_template("{{ 0 }}"))
+            # The serialisation profile of both directions, which ansible-core imports on first use.
+            for direction in (Direction.CONTROLLER_TO_MODULE, Direction.MODULE_TO_CONTROLLER):
+                get_module_encoder(PROFILE, direction)
+        _PRELOADED_ONCE.append(True)
 
 
-# Not empty once the controller holds what the action plugin preloads: the modules, the plugin caches, the lexer,
-# the profile.
+# Not empty once the controller holds what every action plugin shares: the plugin caches, the lexer, the profile.
 _PRELOADED_ONCE = []
 
 

@@ -9,7 +9,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import os
 import sys
 import types
 
@@ -167,28 +166,13 @@ class _Templar:
         return value
 
 
-def _action(transport="local", async_val=0, become=False, action="acronis.cyber_platform.acronis_tenant",
-            collections=None, resolved_action=None):
+def _action(transport="local", async_val=0, become=False, action="acronis.cyber_platform.acronis_tenant"):
     action_module = direct.ActionModule.__new__(direct.ActionModule)
     action_module._connection = types.SimpleNamespace(transport=transport, has_native_async=False)
-    action_module._task = types.SimpleNamespace(async_val=async_val, action=action, collections=collections or [],
-                                                resolved_action=resolved_action or action)
+    action_module._task = types.SimpleNamespace(async_val=async_val, action=action, resolved_action=action)
     action_module._play_context = types.SimpleNamespace(become=become)
     action_module._templar = _Templar()
     return action_module
-
-
-def test_the_module_is_the_one_the_task_names_not_the_action_plugin_it_was_routed_to():
-    # ansible-core records the routed plugin (acronis_tenant) as the task's resolved_action.
-    action_module = _action(action="acronis.cyber_platform.acronis_user",
-                            resolved_action="acronis.cyber_platform.acronis_tenant")
-    assert action_module._module_name() == "acronis.cyber_platform.acronis_user"
-
-
-def test_a_short_module_name_is_found_through_the_collections_of_the_task():
-    action_module = _action(action="acronis_user_info", collections=["acronis.cyber_platform"],
-                            resolved_action="acronis.cyber_platform.acronis_tenant")
-    assert action_module._module_name() == "acronis.cyber_platform.acronis_user_info"
 
 
 def test_a_local_task_runs_in_the_worker(monkeypatch):
@@ -271,21 +255,15 @@ def test_stand_in_failure_is_an_acronis_failure_message(stand_in):
     assert result["offering_items"] == []
 
 
-MODULES_DIR = os.path.join(os.path.dirname(os.path.abspath(direct.__file__)), "..", "modules")
-MODULE_IMPORTS = sorted("ansible_collections.acronis.cyber_platform.plugins.modules." + name[:-3]
-                        for name in os.listdir(MODULES_DIR) if name.endswith(".py") and not name.startswith("_"))
-
-
-def test_preload_imports_every_module_and_fills_the_jinja_plugin_caches(monkeypatch):
+def test_preload_imports_the_module_and_fills_the_jinja_plugin_caches(monkeypatch):
     from ansible.plugins.loader import filter_loader, test_loader
-    assert len(MODULE_IMPORTS) >= 21
-    for name in MODULE_IMPORTS:
-        monkeypatch.delitem(sys.modules, name, raising=False)
+    name = "ansible_collections.acronis.cyber_platform.plugins.modules.acronis_tenant_info"
+    monkeypatch.delitem(sys.modules, name, raising=False)
     monkeypatch.setattr(direct, "_PRELOADED_ONCE", [])
     filter_loader._clear_caches()
     test_loader._clear_caches()
-    direct.preload()
-    assert [name for name in MODULE_IMPORTS if name not in sys.modules] == []
+    direct.preload("ansible_collections.acronis.cyber_platform.plugins.action.acronis_tenant_info")
+    assert name in sys.modules
     assert "ansible.builtin.to_json" in filter_loader._cached_non_collection_wrappers
     assert "ansible.builtin.version" in test_loader._cached_non_collection_wrappers
 
@@ -298,14 +276,12 @@ def test_preload_builds_the_lexer_and_imports_the_serialisation_profile(monkeypa
         monkeypatch.delitem(sys.modules, name, raising=False)
     monkeypatch.setattr(AnsibleEnvironment, "_lexer_cache", type(AnsibleEnvironment._lexer_cache)(50))
     monkeypatch.setattr(direct, "_PRELOADED_ONCE", [])
-    direct.preload()
+    direct.preload("ansible_collections.acronis.cyber_platform.plugins.action.acronis_tenant_info")
     assert len(AnsibleEnvironment._lexer_cache) == 1
     assert all(name in sys.modules for name in profiles)
 
 
-def test_preload_happens_once(monkeypatch):
-    name = MODULE_IMPORTS[0]
-    monkeypatch.setattr(direct, "_PRELOADED_ONCE", [True])
-    monkeypatch.delitem(sys.modules, name, raising=False)
-    direct.preload()
-    assert name not in sys.modules
+def test_preload_of_an_action_without_a_module_does_nothing(monkeypatch):
+    monkeypatch.setattr(direct, "_PRELOADED_ONCE", [])
+    direct.preload("ansible_collections.acronis.cyber_platform.plugins.action.no_such_module")
+    assert direct._PRELOADED_ONCE == []
