@@ -352,6 +352,7 @@ def main():
         return_secret=dict(type="bool", default=False),
     )
     AcronisModule(argument_spec=argument_spec, requires_client_credentials=False, supports_check_mode=True,
+                  secret_returns=("api_client.client_secret",),
                   required_if=[("state", "present", ("client_name",)),
                                ("state", "absent", ("api_client_id", "client_name", "dest"), True)]).execute(run)
 
