@@ -131,8 +131,9 @@ options:
       - File the one-time report is downloaded to. Required with O(schedule=once); not valid with O(schedule=monthly).
       - Its directory must exist and a file must be creatable in it (a probe file is created and removed), and an
         existing O(dest) must be writable; this is checked before any request, in check mode too (where a directory
-        that does not exist yet only raises a warning, since an earlier task may create it). The file is written to a temporary file in that directory, then renamed, so a
-        reader never sees half a report, and a failed or timed-out report leaves no file behind.
+        that does not exist yet only raises a warning, since an earlier task may create it).
+      - The file is written to a temporary file in that directory, then renamed, so a reader never sees half a
+        report, and a failed or timed-out report leaves no file behind.
       - If the service sends the file gzipped, it is decompressed.
     type: path
   force:

@@ -124,8 +124,7 @@ def _secret_named_options(spec, where=""):
         label = where + name
         if any(is_secret_key(n) for n in [name] + list(option.get("aliases") or [])):
             yield label, option
-        for nested in _secret_named_options(option.get("options") or {}, label + "."):
-            yield nested
+        yield from _secret_named_options(option.get("options") or {}, label + ".")
 
 
 def test_the_walk_sees_every_module():
@@ -178,8 +177,8 @@ def plan_module(monkeypatch):
         monkeypatch.delenv(variable, raising=False)
 
     def build(args):
-        spec = dict(settings=dict(type="dict"), update_password=dict(type="str", choices=["always", "on_create"],
-                                                                      no_log=False))
+        choice = dict(type="str", choices=["always", "on_create"], no_log=False)
+        spec = dict(settings=dict(type="dict"), update_password=choice)
         args = dict(args, base_url="https://dc.example.test", client_id="cid", client_secret="Client-Secret-77")
         if patch_module_args is not None:
             with patch_module_args(args):
@@ -209,7 +208,11 @@ def test_result_failure_and_warnings_never_show_a_nested_secret(plan_module, mon
     printed = []
     # The warnings are ansible-core's global state: this test's warning must not reach the next test.
     monkeypatch.setattr(common_warnings, "_global_warnings", type(common_warnings._global_warnings)())
-    monkeypatch.setattr("sys.exit", lambda code=0: (_ for _ in ()).throw(Exited({})))
+
+    def leave(code=0):
+        raise Exited({})
+
+    monkeypatch.setattr("sys.exit", leave)
     # What ansible-core prints (before 2.19) or records (2.19 and later) after its own no_log masking.
     monkeypatch.setattr("builtins.print", lambda text="", **kw: printed.append(text))
     monkeypatch.setattr(basic.AnsibleModule, "_record_module_result",

@@ -400,7 +400,10 @@ def test_check_mode_warns_for_a_directory_an_earlier_task_may_create(tmp_path):
 
 def test_the_probe_is_what_refuses_when_permissions_say_yes(tmp_path, monkeypatch):
     """As root, os.access says yes to /proc; the probe file is what finds it cannot be written."""
-    monkeypatch.setattr(issue24.tempfile, "mkstemp", lambda **kw: (_ for _ in ()).throw(OSError(13, "denied")))
+    def denied(**kwargs):
+        raise OSError(13, "denied")
+
+    monkeypatch.setattr(issue24.tempfile, "mkstemp", denied)
     with pytest.raises(issue24.AcronisFailure) as info:
         issue24.check_destination(str(tmp_path / "out.json"))
     assert "not writable" in info.value.msg
