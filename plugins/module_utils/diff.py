@@ -11,6 +11,7 @@ __metaclass__ = type
 
 import copy
 import hashlib
+import re
 
 MASK = "********"
 PLACEHOLDER_PREFIX = "00000000-0000-0000-c4ec-"
@@ -95,17 +96,107 @@ def _pick(source, shape):
     return picked
 
 
-def mask_secrets(value, secrets):
-    """A copy of ``value`` where every key named in ``secrets`` holds a mask."""
+# ---------------------------------------------------------------- secrets
+#
+# The one rule of the collection for what is a secret, used by every module (AcronisModule masks
+# its result, failure and diff with it, and registers the secret values it finds in its options as
+# no_log values, so that ansible-core masks them everywhere, the invocation at -vvv included):
+#
+#   A key names a secret when its LAST word is password, passwd, passphrase, pwd, secret, token or
+#   key (or their plural). Words are split at "_", "-", ".", spaces and camelCase humps, case ignored:
+#   ``password``, ``client_secret``, ``access_token``, ``registration_access_token``, ``encryptionKey``,
+#   ``api_key``, ``vault.credentials.password``, ``encryption.password`` are secrets; ``token_renew_margin``,
+#   ``token_ttl``, ``key_id``, ``tokens_issued``, ``password_policy`` are not (their last word
+#   says what they are).
+#   Booleans and nulls under such a key are never masked (``return_secret: true`` holds no secret);
+#   anything else is: strings, numbers (a PIN), and whole lists or dicts.
+#
+# Every module's argument spec follows the same rule: an option so named is ``no_log=True`` unless it
+# is a boolean or takes one of fixed ``choices`` (``update_password: always``), which cannot hold a
+# secret (tests/unit/plugins/module_utils/test_secrets.py walks every module).
+
+SECRET_WORDS = frozenset(["password", "passwd", "passphrase", "pwd", "secret", "token", "key"])
+_WORD_RE = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+
+
+def key_words(key):
+    """The words of a key, lower case: ``encryptionKey`` -> ['encryption', 'key']."""
+    return [word.lower() for word in _WORD_RE.findall(str(key))]
+
+
+def is_secret_key(key):
+    """Whether a value under ``key`` is a secret (the rule above)."""
+    words = key_words(key)
+    if not words:
+        return False
+    last = words[-1]
+    return last in SECRET_WORDS or (last.endswith("s") and last[:-1] in SECRET_WORDS)
+
+
+def _holds_secret(key, value, secrets):
+    if value is None or isinstance(value, bool):
+        return False
+    return key in secrets or is_secret_key(key)
+
+
+def mask_secrets(value, secrets=(), keep=()):
+    """A copy of ``value`` where every key that names a secret holds a mask.
+
+    A secret is what the rule above says, and any key named in ``secrets``. ``keep`` lists the dotted
+    paths (``api_client.client_secret``) of secrets the task was asked to return, left as they are.
+    """
+    return _mask(value, secrets, keep, "")
+
+
+def _mask(value, secrets, keep, path):
     if isinstance(value, dict):
-        return dict((k, MASK if k in secrets and v is not None else mask_secrets(v, secrets)) for k, v in value.items())
-    if isinstance(value, list):
-        return [mask_secrets(v, secrets) for v in value]
+        masked = {}
+        for key, item in value.items():
+            where = "%s.%s" % (path, key) if path else str(key)
+            if where not in keep and _holds_secret(key, item, secrets):
+                masked[key] = MASK
+            else:
+                masked[key] = _mask(item, secrets, keep, where)
+        return masked
+    if isinstance(value, (list, tuple)):
+        return [_mask(item, secrets, keep, path) for item in value]
     return value
 
 
+def secret_values(value, secrets=()):
+    """Every string (or number) held under a key that names a secret, at any depth of ``value``."""
+    found = []
+
+    def leaves(item):
+        if isinstance(item, dict):
+            for nested in item.values():
+                leaves(nested)
+        elif isinstance(item, (list, tuple)):
+            for nested in item:
+                leaves(nested)
+        elif item is not None and not isinstance(item, bool):
+            text = str(item)
+            if text:
+                found.append(text)
+
+    def walk(item):
+        if isinstance(item, dict):
+            for key, nested in item.items():
+                if _holds_secret(key, nested, secrets):
+                    leaves(nested)
+                else:
+                    walk(nested)
+        elif isinstance(item, (list, tuple)):
+            for nested in item:
+                walk(nested)
+
+    walk(value)
+    return found
+
+
 def make_diff(current, changes, secrets=()):
-    """Ansible's ``diff``: before and after of the changed fields only, secrets masked.
+    """Ansible's ``diff``: before and after of the changed fields only, secrets masked (the rule above,
+    and the keys named in ``secrets``).
 
     ``current`` is None for an object that does not exist yet (before is empty),
     and ``changes`` is None for one that is going away (after is empty).

@@ -14,13 +14,14 @@ import re
 import traceback
 
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_CORE_VERSION
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib, remove_values
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
     client_from_options,
 )
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_secret_key, mask_secrets, secret_values
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError, AcronisFailure
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 
@@ -65,14 +66,21 @@ class AcronisModule(AnsibleModule):
 
     ``requires_client_credentials=False`` is for the one module that works
     with an administrator's login and password instead of an API client.
+
+    Secrets (``diff.is_secret_key``) are masked in everything the task returns, its failure included;
+    ``secret_returns`` lists the dotted paths of the secrets the module exists to return (``token``,
+    ``api_client.client_secret``), left as they are. Secret values found in the options at any depth
+    (``settings.vault.credentials.password``) become no_log values, masked by ansible-core everywhere.
     """
 
-    def __init__(self, argument_spec, requires_client_credentials=True, **kwargs):
+    def __init__(self, argument_spec, requires_client_credentials=True, secret_returns=(), **kwargs):
         spec = connection_argument_spec()
         spec.update(argument_spec)
+        self._acronis_secret_returns = tuple(secret_returns)
         self._acronis_validating = True
         super(AcronisModule, self).__init__(argument_spec=spec, **kwargs)
         self._acronis_validating = False
+        self.register_secrets()
         self._requires_client_credentials = requires_client_credentials
         self._client = None
 
@@ -86,12 +94,43 @@ class AcronisModule(AnsibleModule):
         if getattr(self, "_acronis_validating", False) and msg and "dictionary requested" in msg:
             # ansible-core's message for a value that is not a dictionary does not name the option.
             msg = validation.shape_problem(self.argument_spec, getattr(self, "_acronis_raw_params", None)) or msg
+        self.register_secrets()
         self._mask_longest_first()
-        super(AcronisModule, self).fail_json(msg=msg, **kwargs)
+        super(AcronisModule, self).fail_json(msg=msg, **self.mask_result(kwargs))
 
     def exit_json(self, **kwargs):
         self._mask_longest_first()
-        super(AcronisModule, self).exit_json(**kwargs)
+        super(AcronisModule, self).exit_json(**self.mask_result(kwargs))
+
+    def warn(self, warning, *args, **kwargs):
+        """ansible-core's warn with the no_log values masked first: 2.19 and later keep a warning as an
+        object that their own masking of the result does not look into."""
+        values = getattr(self, "no_log_values", None)
+        if values and isinstance(warning, str):
+            warning = remove_values(warning, LongestFirst(values))
+        super(AcronisModule, self).warn(warning, *args, **kwargs)
+
+    def mask_result(self, result):
+        """``result`` with every secret masked (diff.mask_secrets), but those the module exists to return."""
+        return mask_secrets(result, keep=getattr(self, "_acronis_secret_returns", ()))
+
+    def register_secrets(self):
+        """Make every secret value of the options a no_log value (ansible-core masks those in all output).
+
+        An option whose own name names a secret is no_log already; the walk adds what such keys hold deeper
+        down, in free-form dicts such as acronis_protection_plan's ``settings``. An option with fixed
+        ``choices`` or ``no_log=False`` (``update_password``) holds no secret, though its name may say so.
+        """
+        if getattr(self, "no_log_values", None) is None:
+            return
+        params = getattr(self, "params", None) or getattr(self, "_acronis_raw_params", None) or {}
+        spec = getattr(self, "argument_spec", None) or {}
+        for name, value in params.items():
+            option = spec.get(name) or {}
+            plain = option.get("choices") or option.get("no_log") is False or option.get("type") == "bool"
+            found = secret_values({name: value}) if is_secret_key(name) and not plain else secret_values(value)
+            for secret in found:
+                self.no_log_values.add(secret)
 
     def _mask_longest_first(self):
         if ANSIBLE_CORE < (2, 19):

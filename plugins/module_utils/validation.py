@@ -14,7 +14,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import difflib
+import os
 import re
+import tempfile
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_placeholder_id
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
@@ -82,6 +84,8 @@ def login_problem(value, what="login"):
         return "%s must be one string, got a %s (%s)" % (what, _type_name(value), _short(value))
     if len(value) < 3:
         return "%s %r is too short: a login has at least 3 characters" % (what, value)
+    if login_length_problem(value, what):  # issue 24: see LOGIN_MAX
+        return login_length_problem(value, what)
     if not LOGIN_RE.match(value):
         return "%s %r is not valid: a login may contain only %s" % (what, value, LOGIN_CHARACTERS)
     return None
@@ -227,3 +231,81 @@ def shape_problem(spec, raw, where=""):
                     return ("Option %s must be a list of dictionaries; element %d is a %s (%s)."
                             % (label, index + 1, _type_name(element), _short(element)))
     return None
+
+
+# =====================================================================================================
+# Issue 24 (safety-24): checks that let a task refuse before its first write - the length of a login,
+# and the destination file a module writes after it has created something on the service.
+# =====================================================================================================
+
+# The longest login accepted. Acronis documents none in what this collection builds on
+# (/work/shared/acronis-api: the account-management specification types ``login`` as a plain string
+# without maxLength, and api-facts.md gives only "login >=3 chars" and its characters), so this is the
+# collection's own rule, the same bound as NAME_MAX: 255 characters. A longer login (10,000 characters)
+# is refused before any request instead of being sent.
+LOGIN_MAX = 255
+
+
+def login_length_problem(value, what="login"):
+    """Why ``value`` is too long to be a login, or None."""
+    if isinstance(value, str) and len(value) > LOGIN_MAX:
+        return "%s has %d characters; a login has at most %d" % (what, len(value), LOGIN_MAX)
+    return None
+
+
+def check_destination(path, option="dest", check_mode=False, what="the file"):
+    """Refuse a destination file that could not be written, before anything is created; return a warning or None.
+
+    Run before the first write of a module that writes a file after creating something on the service
+    (acronis_api_client's credentials, whose secret cannot be read back; acronis_report's download), in
+    check mode too. The destination passes when it is not a directory, its directory exists and a file
+    can be created in it (proved with a probe file, created and removed at once: permissions alone say
+    nothing for root or on a read-only or virtual file system), and the file, when it exists, is writable.
+
+    In check mode a directory that does not exist yet passes with a warning (returned) when the nearest
+    existing directory above it is writable: an earlier task of the same play may create it.
+    """
+    if not path:
+        return None
+    dest = os.path.abspath(path)
+    if os.path.isdir(dest):
+        raise AcronisFailure("Option %s: %s is a directory; give the path of a file. Nothing was created."
+                             % (option, path))
+    directory = os.path.dirname(dest)
+    if not os.path.exists(directory):
+        above = directory
+        while not os.path.exists(above):
+            above = os.path.dirname(above)
+        if check_mode and _can_create_in(above):
+            return ("The directory %s of %s does not exist yet; it must exist when the task runs for real."
+                    % (directory, option))
+        raise AcronisFailure("Option %s: the directory %s does not exist, so %s could not be written; create it "
+                             "first (ansible.builtin.file) or choose another %s. Nothing was created."
+                             % (option, directory, what, option))
+    if not os.path.isdir(directory):
+        raise AcronisFailure("Option %s: %s is not a directory, so %s could not be written; choose another %s. "
+                             "Nothing was created." % (option, directory, what, option))
+    if not _can_create_in(directory):
+        raise AcronisFailure("Option %s: the directory %s is not writable by this user, so %s could not be "
+                             "written; choose another %s or fix its permissions. Nothing was created."
+                             % (option, directory, what, option))
+    if os.path.exists(dest) and not os.access(dest, os.W_OK):
+        raise AcronisFailure("Option %s: the file %s is not writable by this user; choose another %s or fix its "
+                             "permissions. Nothing was created." % (option, path, option))
+    return None
+
+
+def _can_create_in(directory):
+    """Whether a file can be created in ``directory``: a probe file, created and removed at once."""
+    if not os.path.isdir(directory) or not os.access(directory, os.W_OK | os.X_OK):
+        return False
+    try:
+        handle, probe = tempfile.mkstemp(dir=directory, prefix=".acronis-probe.")
+    except (IOError, OSError):
+        return False
+    os.close(handle)
+    try:
+        os.unlink(probe)
+    except (IOError, OSError):
+        pass
+    return True

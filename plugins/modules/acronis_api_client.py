@@ -65,7 +65,9 @@ options:
         temporary file renamed into place.
       - With O(state=present), a file that holds working credentials for the tenant means there is nothing to do.
       - With O(state=absent), the file is removed when it holds the ID of a client the task deleted.
-      - The directory must exist and be writable; this is checked before the client is created.
+      - The directory must exist and a file must be creatable in it (a probe file is created and removed), and an
+        existing O(dest) must be writable; this is checked before any request, in check mode too, so that a client
+        is never created whose secret could not be saved.
       - In check mode a directory that does not exist yet only raises a warning, since an earlier task may create it.
     type: path
   return_secret:
@@ -196,7 +198,11 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import make_diff, placeholder_id
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import api_clients
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_name
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import (
+    check_destination,
+    check_login,
+    check_name,
+)
 
 
 SECRETS = ("client_secret", "registration_access_token")
@@ -232,21 +238,10 @@ def working_client_in_dest(module, client, tenant_id):
 
 
 def check_dest_writable(module):
-    """Fail before creating anything when the credentials could not be saved."""
-    dest = module.params["dest"]
-    if not dest:
-        return
-    directory = os.path.dirname(os.path.abspath(dest))
-    if module.check_mode and not os.path.exists(directory):
-        # An earlier task of the same play (ansible.builtin.file) creates it, but not in check mode.
-        module.warn("The directory %s of dest does not exist yet; it must exist when the task runs for real"
-                    % directory)
-        return
-    if not os.path.isdir(directory) or not os.access(directory, os.W_OK | os.X_OK):
-        raise AcronisFailure("Cannot write the credentials file %s: its directory %s does not exist or is not "
-                             "writable. Nothing was created" % (dest, directory))
-    if os.path.isdir(dest):
-        raise AcronisFailure("dest %s is a directory; give the path of a file" % dest)
+    """Fail before creating anything when the credentials could not be saved (validation.check_destination)."""
+    warning = check_destination(module.params["dest"], "dest", module.check_mode, what="the credentials file")
+    if warning:
+        module.warn(warning)
 
 
 def ensure_present(module, client, tenant_id):
@@ -310,6 +305,7 @@ def run(module):
     p = module.params
     module.check_uuid(p["tenant_id"], "tenant_id")
     module.check_uuid(p["api_client_id"], "api_client_id")
+    check_login(p["login"])
     if p["state"] == "present":
         check_name(p["client_name"], "client_name")
     client = module.make_client(login=p["login"], password=p["password"], client_id=None, client_secret=None,
@@ -352,6 +348,7 @@ def main():
         return_secret=dict(type="bool", default=False),
     )
     AcronisModule(argument_spec=argument_spec, requires_client_credentials=False, supports_check_mode=True,
+                  secret_returns=("api_client.client_secret",),
                   required_if=[("state", "present", ("client_name",)),
                                ("state", "absent", ("api_client_id", "client_name", "dest"), True)]).execute(run)
 

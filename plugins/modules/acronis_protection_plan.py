@@ -114,6 +114,9 @@ options:
     description:
       - Any other machine backup settings, as the API names them (for example C(vss), C(cbt), C(alerts)), laid over
         O(backup). Dicts are merged key by key; a list replaces the plan's list.
+      - Every setting whose name ends in password, passphrase, secret, token or key (for example
+        C(vault.credentials.password) and C(encryption.password)) is a secret - it is masked in the diff, in the
+        result (RV(plan)) and in every message and output of the task, at any verbosity.
     type: dict
   resources:
     description:
@@ -239,6 +242,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import (
     is_placeholder_id,
     make_diff,
+    mask_secrets,
     placeholder_id,
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
@@ -453,7 +457,7 @@ def run(module):
     result["changed"] |= bool(result["started"])
     if result["changed"]:
         before, after = comparable(current, applied), comparable(plan, resources)
-        result["diff"] = make_diff(None, after) if before is None else {"before": before, "after": after}
+        result["diff"] = make_diff(None, after) if before is None else mask_secrets({"before": before, "after": after})
     return result
 
 

@@ -270,6 +270,7 @@ def run(module):
 
 def main():
     AcronisModule(
+        secret_returns=("token",),
         argument_spec=dict(
             tenant_id=dict(type="str", aliases=["tenant"]),
             user=dict(type="str"),

@@ -129,8 +129,11 @@ options:
   dest:
     description:
       - File the one-time report is downloaded to. Required with O(schedule=once); not valid with O(schedule=monthly).
-      - Its directory must exist. The file is written to a temporary file in that directory, then renamed, so a
-        reader never sees half a report, and a failed or timed-out report leaves no file behind.
+      - Its directory must exist and a file must be creatable in it (a probe file is created and removed), and an
+        existing O(dest) must be writable; this is checked before any request, in check mode too (where a directory
+        that does not exist yet only raises a warning, since an earlier task may create it).
+      - The file is written to a temporary file in that directory, then renamed, so a reader never sees half a
+        report, and a failed or timed-out report leaves no file behind.
       - If the service sends the file gzipped, it is decompressed.
     type: path
   force:
@@ -323,6 +326,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
     failing_to,
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_destination
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import reports, tenants
 
 
@@ -357,7 +361,9 @@ def check_options(module):
             raise AcronisFailure("poll_interval must be more than 0 seconds, got %s" % p["poll_interval"])
         if p["period"]:
             check_period(p["period"])
-        check_dest_writable(p["dest"])
+        warning = check_destination(p["dest"], "dest", module.check_mode, what="the report")
+        if warning:
+            module.warn(warning)
     else:
         wrong = [name for name in ONCE_ONLY if p[name] is not None]
         if p["force"]:
@@ -391,19 +397,6 @@ def check_period(period):
         raise AcronisFailure("Option period spans %d days (%s to %s); the service reports on at most %d days at "
                              "once. Split it into several reports." % (days + 1, period["start"], period["end"],
                                                                        MAX_PERIOD_DAYS))
-
-
-def check_dest_writable(dest):
-    """Refuse a dest the report could not be written to, before the report is created."""
-    if not dest:
-        return
-    directory = os.path.dirname(os.path.abspath(dest))
-    if os.path.isdir(directory) and not os.access(directory, os.W_OK | os.X_OK):
-        raise AcronisFailure("Option dest: the directory %s is not writable by this user, so the report could not "
-                             "be saved; choose another dest or fix its permissions." % directory)
-    if os.path.exists(dest) and not os.path.isdir(dest) and not os.access(dest, os.W_OK):
-        raise AcronisFailure("Option dest: the file %s is not writable by this user; choose another dest or fix "
-                             "its permissions." % dest)
 
 
 def check_recipients_exist(module, recipients):
@@ -505,12 +498,7 @@ def ensure_once_report(module):
     result = dict(changed=False, dest=dest)
     file_args = module.load_file_common_arguments(p, path=dest)
 
-    if os.path.isdir(dest):
-        raise AcronisFailure("dest %s is a directory; give the path of the file to download the report to" % dest)
-    directory = os.path.dirname(os.path.abspath(dest))
-    if not os.path.isdir(directory):
-        raise AcronisFailure("the directory of dest, %s, does not exist; create it first" % directory)
-
+    # dest was checked before any request (check_options: validation.check_destination).
     before = file_facts(module, dest)
     if before and not p["force"]:
         # The file is the state: it is there, so no request at all.

@@ -278,15 +278,15 @@ def test_good_report_periods_pass(period):
 
 
 def test_a_dest_in_a_directory_that_cannot_be_written_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(acronis_report.os, "access", lambda path, mode: False)
+    monkeypatch.setattr(validation.os, "access", lambda path, mode: False)
     with pytest.raises(AcronisFailure) as info:
-        acronis_report.check_dest_writable(str(tmp_path / "report.csv"))
+        validation.check_destination(str(tmp_path / "report.csv"))
     assert "Option dest" in info.value.msg and str(tmp_path) in info.value.msg and "not writable" in info.value.msg
 
 
 def test_a_dest_that_can_be_written_passes(tmp_path):
-    acronis_report.check_dest_writable(str(tmp_path / "report.csv"))
-    acronis_report.check_dest_writable(None)
+    validation.check_destination(str(tmp_path / "report.csv"))
+    validation.check_destination(None)
 
 
 # ------------------------------------------------------------ values that are not dictionaries
@@ -344,3 +344,66 @@ def test_check_uuid_names_the_option_and_what_the_id_must_name():
         check_uuid("00000000-0000-0000-c4ec-0123456789ab", "tenant_id", of="a customer tenant")
     assert "placeholder for a customer tenant that was not created" in info.value.msg
     check_uuid("00000000-0000-0000-c4ec-0123456789ab", "tenant_id", check_mode=True)
+
+
+# =====================================================================================================
+# Issue 24 (safety-24): login length, destination files checked before the first write.
+# =====================================================================================================
+
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation as issue24  # noqa: E402
+
+
+def test_a_login_longer_than_the_limit_is_refused_without_echoing_it():
+    issue24.check_login("a" * issue24.LOGIN_MAX)
+    with pytest.raises(issue24.AcronisFailure) as info:
+        issue24.check_login("a" * 10000)
+    assert "10000 characters" in info.value.msg and "at most 255" in info.value.msg
+    assert "a" * 300 not in info.value.msg
+
+
+def test_a_writable_destination_passes_and_leaves_no_probe(tmp_path):
+    assert issue24.check_destination(str(tmp_path / "out.json")) is None
+    existing = tmp_path / "there.json"
+    existing.write_text("{}")
+    assert issue24.check_destination(str(existing)) is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["there.json"]
+
+
+@pytest.mark.parametrize("where, words", [
+    ("/proc/creds.json", ["/proc", "not writable", "Nothing was created"]),
+    ("/nonexistent-issue24/dir/creds.json", ["/nonexistent-issue24/dir", "does not exist"]),
+])
+def test_an_unwritable_destination_is_refused(where, words):
+    with pytest.raises(issue24.AcronisFailure) as info:
+        issue24.check_destination(where)
+    for word in words:
+        assert word in info.value.msg
+
+
+def test_a_directory_or_a_file_as_directory_is_refused(tmp_path):
+    with pytest.raises(issue24.AcronisFailure) as info:
+        issue24.check_destination(str(tmp_path))
+    assert "is a directory" in info.value.msg
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(issue24.AcronisFailure) as info:
+        issue24.check_destination(str(blocker / "creds.json"))
+    assert "not a directory" in info.value.msg or "does not exist" in info.value.msg
+
+
+def test_check_mode_warns_for_a_directory_an_earlier_task_may_create(tmp_path):
+    warning = issue24.check_destination(str(tmp_path / "later" / "creds.json"), check_mode=True)
+    assert "does not exist yet" in warning
+    with pytest.raises(issue24.AcronisFailure):
+        issue24.check_destination("/proc/later/creds.json", check_mode=True)
+
+
+def test_the_probe_is_what_refuses_when_permissions_say_yes(tmp_path, monkeypatch):
+    """As root, os.access says yes to /proc; the probe file is what finds it cannot be written."""
+    def denied(**kwargs):
+        raise OSError(13, "denied")
+
+    monkeypatch.setattr(issue24.tempfile, "mkstemp", denied)
+    with pytest.raises(issue24.AcronisFailure) as info:
+        issue24.check_destination(str(tmp_path / "out.json"))
+    assert "not writable" in info.value.msg
