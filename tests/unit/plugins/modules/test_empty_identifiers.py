@@ -113,11 +113,12 @@ def test_every_identifier_like_option_is_covered_by_the_rule_or_a_documented_exc
 
 
 @pytest.mark.parametrize("label,value", BAD_VALUES, ids=[label for label, _v in BAD_VALUES])
-@pytest.mark.parametrize("name,path,kind,build", [c for c in CASES if validation.is_identifier_option(c[1][-1])],
-                         ids=["%s:%s" % (c[0], ".".join(c[1])) for c in CASES
-                              if validation.is_identifier_option(c[1][-1])])
-def test_an_identifier_given_empty_blank_or_null_is_refused_with_no_request(run_module, name, path, kind, build,
-                                                                           label, value):
+RULE_CASES = [case for case in CASES if validation.is_identifier_option(case[1][-1])]
+
+
+@pytest.mark.parametrize("name,path,kind,build", RULE_CASES, ids=["%s:%s" % (c[0], ".".join(c[1])) for c in RULE_CASES])
+def test_an_identifier_given_empty_blank_or_null_is_refused_with_no_request(
+        run_module, name, path, kind, build, label, value):
     module, options = documented_options(name)
     args = required_args(options)
     given = value if kind != "list" else [value]
@@ -147,8 +148,8 @@ def test_an_unset_identifier_keeps_its_meaning(run_module):
     module, _options = documented_options("acronis_tenant_info")
     api = BASE_URL + "/api/2"
     with requests_mock.Mocker() as mocker:
-        mocker.post(api + "/idp/token", json={"access_token": "tok", "token_type": "bearer",
-                                               "expires_on": 4102444800, "id_token": "id"})
+        token = {"access_token": "tok", "token_type": "bearer", "expires_on": 4102444800, "id_token": "id"}
+        mocker.post(api + "/idp/token", json=token)
         mocker.get(api + "/clients/cid", json={"tenant_id": UUID})
         mocker.get(api + "/tenants/" + UUID, json={"id": UUID, "name": "Own", "kind": "partner"})
         outcome = run_module(module, {})
