@@ -112,10 +112,10 @@ def test_every_identifier_like_option_is_covered_by_the_rule_or_a_documented_exc
     assert missed == sorted(validation.NOT_IDENTIFIERS)
 
 
-@pytest.mark.parametrize("label,value", BAD_VALUES, ids=[label for label, _v in BAD_VALUES])
 RULE_CASES = [case for case in CASES if validation.is_identifier_option(case[1][-1])]
 
 
+@pytest.mark.parametrize("label,value", BAD_VALUES, ids=[label for label, _v in BAD_VALUES])
 @pytest.mark.parametrize("name,path,kind,build", RULE_CASES, ids=["%s:%s" % (c[0], ".".join(c[1])) for c in RULE_CASES])
 def test_an_identifier_given_empty_blank_or_null_is_refused_with_no_request(
         run_module, name, path, kind, build, label, value):
