@@ -300,7 +300,9 @@ def identifier_problem(spec, raw, where="", skip=()):
     """The failure message for the first identifier option given empty, blank or null in ``raw``, or None.
 
     ``spec`` is an argument spec, ``raw`` the task's arguments as given (an option left out is not checked);
-    suboptions of dictionaries and of lists of dictionaries are walked, named like ``roles[1].tenant_id``.
+    suboptions of dictionaries and of lists of dictionaries are walked, named like ``roles[1].tenant_id``. A
+    suboption given null counts as unset (a list of dictionaries built by a template cannot leave a key out, and
+    ansible-core itself fills a missing suboption with null); empty and blank are refused there too.
     """
     if not isinstance(raw, dict):
         return None
@@ -313,7 +315,7 @@ def identifier_problem(spec, raw, where="", skip=()):
         value = raw[given[0]]
         label = where + given[0]
         kind = option.get("type", "str")
-        if is_identifier_option(name):
+        if is_identifier_option(name) and not (where and value is None):
             problem = empty_identifier_problem(value, kind)
             if problem:
                 return empty_identifier_message(label, problem)
