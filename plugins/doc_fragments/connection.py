@@ -109,6 +109,15 @@ _MODULE_NOTES = [
     "(C(delegate_to: localhost) or C(connection: local)).",
     "Every module of the collection belongs to the C(acronis.cyber_platform.acronis) action group, "
     "so the connection options can be set once with C(module_defaults).",
+    "Identifiers - an option that names a tenant, user, machine, plan, scope or other object by id or by name "
+    "(C(id), C(name), C(login), C(user), C(tenant), C(hostname), C(text), C(edition), C(scopes), C(units), and every "
+    "option or suboption whose name ends in C(_id), C(_ids), C(_name) or C(_names)) is either B(unset) or a real "
+    "identifier. Unset (the option left out, or C(omit)) keeps the meaning the option documents, often the API "
+    "client's own tenant. An B(empty) (C('')) or B(blank) (whitespace) value, a B(null) one, an empty list or a list "
+    "with such an element is refused before any request, naming the option (a suboption, such as "
+    "C(roles[].tenant_id), given null counts as unset): the API would read it as no filter and "
+    "widen the task to the API client's own tenant or its whole subtree. One option keeps accepting an empty value - "
+    "C(customer_id) of M(acronis.cyber_platform.acronis_tenant), a property of the tenant that C('') clears.",
 ]
 
 _MODULE_SEEALSO = [

@@ -45,6 +45,7 @@ options:
     description:
       - ID of the tenant whose subtree becomes the inventory.
       - Defaults to the tenant of the API client (one more request, cached with the token).
+      - An empty or blank value is refused before any request; leave the option out (or null) for the default.
     type: str
     env:
       - name: ACRONIS_INVENTORY_ROOT_TENANT_ID
@@ -182,7 +183,11 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.client impo
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError, AcronisFailure
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.tenants import list_subtree
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import UUID_RE, check_connection
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import (
+    UUID_RE,
+    check_connection,
+    empty_identifier_problem,
+)
 from ansible_collections.acronis.cyber_platform.plugins.plugin_utils.ansible_core import (
     trust_as_template,
     unsupported_message,
@@ -328,6 +333,14 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raise AnsibleParserError(unsupported)
         super(InventoryModule, self).parse(inventory, loader, path, cache=cache)
         self._read_config_data(path)
+        # An empty root_tenant_id names no tenant: refused, before the cache and any request (issue 33).
+        root_id = self.get_option("root_tenant_id")
+        if root_id is not None and empty_identifier_problem(root_id):
+            raise AnsibleParserError("root_tenant_id %s: it names no tenant, and would widen the inventory to the whole "
+                                     "subtree of the API client. Set it to a tenant ID like "
+                                     "6e6d758d-8e74-3ae3-ac84-50eb0dff12eb, or remove it (and unset "
+                                     "ACRONIS_INVENTORY_ROOT_TENANT_ID) for the tenant of the API client."
+                                     % empty_identifier_problem(root_id))
 
         cache_key = self.get_cache_key(path)
         use_cache = self.get_option("cache") and cache

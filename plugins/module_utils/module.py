@@ -61,6 +61,10 @@ def connection_argument_spec():
     )
 
 
+# The connection options: check_preconditions and validation.check_connection check them, not the identifier rule.
+CONNECTION_OPTIONS = frozenset(connection_argument_spec())
+
+
 class AcronisModule(AnsibleModule):
     """An ``AnsibleModule`` with the connection options and an API client.
 
@@ -94,6 +98,11 @@ class AcronisModule(AnsibleModule):
         if getattr(self, "_acronis_validating", False) and msg and "dictionary requested" in msg:
             # ansible-core's message for a value that is not a dictionary does not name the option.
             msg = validation.shape_problem(self.argument_spec, getattr(self, "_acronis_raw_params", None)) or msg
+        if getattr(self, "_acronis_validating", False):
+            # ansible-core's own checks (required_if, required_one_of, types) run first and would blame another
+            # option when the cause is an identifier given empty, blank or null: name that one (issue 33).
+            msg = validation.identifier_problem(self.argument_spec, getattr(self, "_acronis_raw_params", None),
+                                                skip=CONNECTION_OPTIONS) or msg
         self.register_secrets()
         self._mask_longest_first()
         super(AcronisModule, self).fail_json(msg=msg, **self.mask_result(kwargs))
@@ -151,6 +160,8 @@ class AcronisModule(AnsibleModule):
         validation.check_connection(self.params)
         validation.raw_strings(self, *[name for name, spec in self.argument_spec.items()
                                        if spec.get("type", "str") in ("str", "path")])
+        # An option that names an object is left out or names one: never empty, blank or null (issue 33).
+        validation.check_identifiers(self, skip=CONNECTION_OPTIONS)
 
     def _read_credentials_file(self):
         """Fill base_url, client_id and client_secret left unset from the JSON file ``credentials_file``.

@@ -50,6 +50,30 @@ def get_tenant(client, tenant_id):
     return client.get_or_none("/tenants/{tenant_id}", tenant_id=tenant_id)
 
 
+def is_strictly_below(client, tenant, root_id):
+    """Whether ``tenant`` (as read) lies strictly below the tenant ``root_id``: its parent chain reaches ``root_id``.
+
+    The chain is read up one parent at a time and stops at ``root_id``; a parent that cannot be read (404, 403:
+    outside what this API client sees) ends it, and the tenant is then not below ``root_id``.
+    """
+    seen = set()
+    current = tenant
+    while current is not None:
+        parent_id = current.get("parent_id")
+        if not parent_id or parent_id in seen or current.get("id") == root_id:
+            return False
+        if parent_id == root_id:
+            return True
+        seen.add(parent_id)
+        try:
+            current = get_tenant(client, parent_id)
+        except AcronisError as exc:
+            if getattr(exc, "status", None) in (401, 403):
+                return False
+            raise
+    return False
+
+
 def get_tenants(client, tenant_ids):
     """The tenants with these ids (``GET /tenants?uuids=``, 100 per request); unknown ids are skipped."""
     found = []

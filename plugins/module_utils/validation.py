@@ -309,3 +309,113 @@ def _can_create_in(directory):
     except (IOError, OSError):
         pass
     return True
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Identifier options (issue 33): an option that names a tenant, user, machine, plan, scope or object by id or by
+# name is either left out (its documented "unset" meaning) or a real identifier. An empty, blank or null value is
+# refused before any request: the API reads '' as "no filter" and falls back to the caller's own tenant or to its
+# whole subtree, so a value that rendered to nothing would widen the task.
+#
+# Which options: the naming rule below, over every option and suboption of a module's argument spec (the
+# connection options excepted: check_preconditions checks those), minus NOT_IDENTIFIERS. A role applies the same
+# rule to its variables in a check task, and the inventory plugin to root_tenant_id.
+# ---------------------------------------------------------------------------------------------------------------
+
+IDENTIFIER_NAMES = frozenset(("id", "name", "login", "user", "tenant", "hostname", "units", "scopes", "edition",
+                              "target_edition", "vendor_app_code", "text"))
+IDENTIFIER_SUFFIXES = ("_id", "_ids", "_name", "_names")
+
+# Options whose names follow the rule but that keep accepting an empty value, with the reason.
+NOT_IDENTIFIERS = {
+    # acronis_tenant: the customer's id in the provider's CRM, a property of the tenant rather than a way to find
+    # one; '' is how a user clears it.
+    "customer_id": "a property of the tenant (its id in the provider's CRM); an empty value clears it",
+}
+
+
+def is_identifier_option(name):
+    """Whether the option (or role variable, or suboption) ``name`` names an object by id or by name."""
+    name = name.rsplit(".", 1)[-1]
+    if name in NOT_IDENTIFIERS:
+        return False
+    return name in IDENTIFIER_NAMES or name.endswith(IDENTIFIER_SUFFIXES)
+
+
+def empty_identifier_problem(value, kind="str"):
+    """Why ``value`` given for an identifier option of type ``kind`` names nothing, or None."""
+    if value is None:
+        return "is null"
+    if isinstance(value, str):
+        if not value.strip():
+            return "is empty" if not value else "is blank (%r)" % value
+        return None
+    if kind == "list" or isinstance(value, (list, tuple)):
+        if isinstance(value, (list, tuple)):
+            if not value:
+                return "is an empty list"
+            for index, element in enumerate(value):
+                problem = empty_identifier_problem(element, "str")
+                if problem:
+                    return "has an element (number %d) that %s" % (index + 1, problem)
+        return None
+    if isinstance(value, dict) and not value:
+        return "is an empty dictionary"
+    return None
+
+
+def empty_identifier_message(option, problem):
+    """The failure for an identifier option ``option`` that names nothing."""
+    return ("Option %s %s: an option that names an object is either left out or set to a real id or name, never "
+            "empty or null (a variable that rendered to nothing?). Set %s to the object's id or name, or remove "
+            "it for its documented default." % (option, problem, option))
+
+
+def check_identifier(value, option, kind="str"):
+    """Raise ``AcronisFailure`` for an empty, blank or null identifier; call it only for an option that was given."""
+    problem = empty_identifier_problem(value, kind)
+    if problem:
+        raise AcronisFailure(empty_identifier_message(option, problem))
+
+
+def identifier_problem(spec, raw, where="", skip=()):
+    """The failure message for the first identifier option given empty, blank or null in ``raw``, or None.
+
+    ``spec`` is an argument spec, ``raw`` the task's arguments as given (an option left out is not checked);
+    suboptions of dictionaries and of lists of dictionaries are walked, named like ``roles[1].tenant_id``. A
+    suboption given null counts as unset (a list of dictionaries built by a template cannot leave a key out, and
+    ansible-core itself fills a missing suboption with null); empty and blank are refused there too.
+    """
+    if not isinstance(raw, dict):
+        return None
+    for name, option in spec.items():
+        if name in skip:
+            continue
+        given = [key for key in [name] + list(option.get("aliases") or []) if key in raw]
+        if not given:
+            continue
+        value = raw[given[0]]
+        label = where + given[0]
+        kind = option.get("type", "str")
+        if is_identifier_option(name) and not (where and value is None):
+            problem = empty_identifier_problem(value, kind)
+            if problem:
+                return empty_identifier_message(label, problem)
+        if option.get("options") and kind == "dict":
+            problem = identifier_problem(option["options"], value, label + ".")
+            if problem:
+                return problem
+        elif option.get("options") and kind == "list" and isinstance(value, list):
+            for index, element in enumerate(value):
+                problem = identifier_problem(option["options"], element, "%s[%d]." % (label, index + 1))
+                if problem:
+                    return problem
+    return None
+
+
+def check_identifiers(module, skip=()):
+    """Refuse, before any request, an identifier option of ``module`` given empty, blank or null."""
+    problem = identifier_problem(module.argument_spec, getattr(module, "_acronis_raw_params", None) or {},
+                                 skip=skip)
+    if problem:
+        raise AcronisFailure(problem)

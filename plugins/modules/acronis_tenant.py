@@ -165,6 +165,14 @@ options:
       - Without it, deleting a tenant that has children fails before anything is changed.
     type: bool
     default: false
+  allow_client_tenant:
+    description:
+      - Let O(state=absent) or O(enabled=false) act on the tenant of the API client itself, or on a tenant that is not
+        below it (an ancestor). Without it, such a task fails before any write, because it would lock out the API
+        client and every tenant below it.
+      - With it, the task warns that it does so, in check mode too.
+    type: bool
+    default: false
 notes:
   - In check mode, a tenant that would be created is returned with an C(id) that is a check-mode placeholder
     (it starts with C(00000000-0000-0000-c4ec-)), so that later tasks of a C(--check) run that use it
@@ -658,6 +666,32 @@ def predicted_new_tenant(params, parent_id):
     return tenant
 
 
+def ensure_not_above(module, current):
+    """Refuse to delete or disable the API client's own tenant or one outside its subtree (an ancestor).
+
+    Only O(allow_client_tenant) lets it, and then with a warning in every mode, --check included.
+    """
+    p = module.params
+    if current is None or not (p["state"] == "absent" or (p["enabled"] is False and current.get("enabled", True))):
+        return
+    client = module.client
+    with failing_to("check that tenant %r (%s) is below the tenant of the API client"
+                    % (current.get("name"), current["id"])):
+        own = client.client_tenant_id()
+        below = tenants.is_strictly_below(client, current, own)
+    if below:
+        return
+    what = "delete" if p["state"] == "absent" else "disable"
+    where = "the tenant of the API client itself" if current["id"] == own else \
+        "not below the tenant of the API client (%s): its own tenant or an ancestor" % own
+    if not p["allow_client_tenant"]:
+        raise AcronisFailure("Refusing to %s tenant %r (%s): it is %s, and doing so would lock out this API client and "
+                             "every tenant below it. Nothing was changed. Check id/name; set allow_client_tenant=true "
+                             "only if this is really meant." % (what, current.get("name"), current["id"], where))
+    module.warn("allow_client_tenant=true: this task %s %s tenant %r (%s), which is %s."
+                % ("would" if module.check_mode else "does", what, current.get("name"), current["id"], where))
+
+
 def run(module):
     p = module.params
     module.check_uuid(p["id"], "id")
@@ -670,6 +704,7 @@ def run(module):
 
     parent_id = None if p["id"] else task.parent_id()
     current = task.lookup(parent_id, authoritative=module.check_mode or p["state"] == "absent")
+    ensure_not_above(module, current)
     if p["state"] == "absent":
         return task.ensure_absent(current)
     if current is None:
@@ -696,6 +731,7 @@ def main():
         pricing_mode=dict(type="str", choices=["trial", "production"]),
         update_lock=dict(type="bool"),
         remove_subtree=dict(type="bool", default=False),
+        allow_client_tenant=dict(type="bool", default=False),
     )
     AcronisModule(argument_spec=argument_spec, supports_check_mode=True,
                   required_one_of=[("id", "name")]).execute(run)

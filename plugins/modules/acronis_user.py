@@ -169,6 +169,12 @@ options:
     description: Make O(roles) the exact set, removing every other role of the user.
     type: bool
     default: false
+  allow_client_owner:
+    description:
+      - Let O(state=absent) or O(enabled=false) act on the user who owns (created) the API client the task runs as.
+        Without it, such a task fails before any write; with it, the task warns that it does so, in check mode too.
+    type: bool
+    default: false
 notes:
   - Requests for a create, with the activation e-mail - check the login, read the tenant, create, send the e-mail.
   - A create whose answer is lost (a dropped connection, HTTP 502, 503 or 504) is resolved by reading the users of
@@ -321,7 +327,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
     failing_to,
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
-from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants, users
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import api_clients, tenants, users
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_login
 
 
@@ -541,6 +547,24 @@ def user_result(module, user, before, changes, created, sent, set_pw, roles=None
     return result
 
 
+def ensure_not_client_owner(module, user):
+    """Refuse to delete or disable the user who owns (created) the API client, unless allow_client_owner is set."""
+    p = module.params
+    if user is None or not (p["state"] == "absent" or (p["enabled"] is False and user.get("enabled", True))):
+        return
+    with failing_to("read the API client %s" % p["client_id"]):
+        record = api_clients.get_api_client(module.client, p["client_id"]) or {}
+    if record.get("created_by") != user["id"]:
+        return
+    what = "delete" if p["state"] == "absent" else "disable"
+    if not p["allow_client_owner"]:
+        raise AcronisFailure("Refusing to %s user '%s' (%s): it is the user who owns this API client, whose own "
+                             "access would go with it. Nothing was changed. Check login and tenant_id; set "
+                             "allow_client_owner=true only if this is really meant." % (what, p["login"], user["id"]))
+    module.warn("allow_client_owner=true: this task %s %s user '%s' (%s), the owner of this API client."
+                % ("would" if module.check_mode else "does", what, p["login"], user["id"]))
+
+
 def run(module):
     p = module.params
     check_options(module)
@@ -548,6 +572,7 @@ def run(module):
     # Current state: the user of this tenant with this login (a login taken elsewhere fails here).
     user = find_user(module)
     current_roles = user.pop("access_policies", None) if user else None
+    ensure_not_client_owner(module, user)
     if p["state"] == "absent":
         return ensure_absent(module, user)
 
@@ -578,6 +603,7 @@ def main():
                              no_log=False),
         roles=dict(type="list", elements="dict", options=users.role_options()),
         purge_roles=dict(type="bool", default=False),
+        allow_client_owner=dict(type="bool", default=False),
     )
     AcronisModule(argument_spec=argument_spec, supports_check_mode=True).execute(run)
 
