@@ -108,8 +108,10 @@ def _pick(source, shape):
 #   ``api_key``, ``vault.credentials.password``, ``encryption.password`` are secrets; ``token_renew_margin``,
 #   ``token_ttl``, ``key_id``, ``tokens_issued``, ``password_policy`` are not (their last word
 #   says what they are).
-#   Booleans and nulls under such a key are never masked (``return_secret: true`` holds no secret);
-#   anything else is: strings, numbers (a PIN), and whole lists or dicts.
+#   Booleans and nulls under such a key are never masked (``return_secret: true`` holds no secret),
+#   and neither is a dictionary, or a list of dictionaries: that is an object named for what it is
+#   (``registration_token``: its id, scopes and expiry), whose own keys the rule then walks. Anything
+#   else is masked: strings, numbers (a PIN), and lists of them.
 #
 # Every module's argument spec follows the same rule: an option so named is ``no_log=True`` unless it
 # is a boolean or takes one of fixed ``choices`` (``update_password: always``), which cannot hold a
@@ -134,7 +136,9 @@ def is_secret_key(key):
 
 
 def _holds_secret(key, value, secrets):
-    if value is None or isinstance(value, bool):
+    if value is None or isinstance(value, (bool, dict)):
+        return False
+    if isinstance(value, (list, tuple)) and value and all(isinstance(item, dict) for item in value):
         return False
     return key in secrets or is_secret_key(key)
 

@@ -65,6 +65,15 @@ def test_plain_keys(key):
     assert not is_secret_key(key)
 
 
+def test_an_object_named_for_a_secret_is_walked_not_masked_whole():
+    # acronis_registration_token returns its token object as registration_token: its id and expiry stay readable.
+    masked = mask_secrets({"registration_token": {"id": "t-1", "expires_in": 3600, "token": "ABCD-EFGH"},
+                           "api_keys": [{"id": "k-1", "key": "k3y"}], "tokens": ["one", "two"]})
+    assert masked["registration_token"] == {"id": "t-1", "expires_in": 3600, "token": MASK}
+    assert masked["api_keys"] == [{"id": "k-1", "key": MASK}]
+    assert masked["tokens"] == MASK
+
+
 def test_mask_secrets_masks_the_nested_plan_settings_and_keeps_what_was_asked_for():
     masked = mask_secrets({"plan": {"policies": [{"settings": PLAN_SETTINGS}]},
                            "api_client": {"client_secret": "s3cr3t", "client_secret_expires_at": 0},
