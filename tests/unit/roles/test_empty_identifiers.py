@@ -126,6 +126,8 @@ def test_every_role_identifier_variable_refuses_empty_blank_and_null_with_no_req
         role, var, value, label = cases[outcome["case"]]
         assert outcome["failed"], "%s %s=%r (%s) was not refused" % (role, var, value, label)
         assert var in outcome["msg"], "%s %s=%r: %s" % (role, var, value, outcome["msg"])
-        assert re.search(r"empty|blank|null", outcome["msg"]), outcome["msg"]
+        # Before 2.19, ansible-core's own role argument validation refuses a null string first, naming the variable.
+        assert re.search(r"empty|blank|null", outcome["msg"]) or (value is None and "NoneType" in outcome["msg"]), \
+            outcome["msg"]
         assert "template error" not in outcome["msg"] and "{{" not in outcome["msg"], outcome["msg"]
     assert Counter.requests == []
