@@ -23,6 +23,7 @@ import copy
 import re
 import uuid
 
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import merge
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError, AcronisFailure, api_failure
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import is_uuid
 
@@ -347,18 +348,7 @@ def backup_settings(backup, raw, current=None):
                                          for key, unit in units if retention.get(key) is not None]}
     if retention.get("after_backup") is not None:
         wanted.setdefault("retention", {})["after_backup"] = retention["after_backup"]
-    return deep_merge(wanted, raw or {})
-
-
-def deep_merge(base, extra):
-    """``base`` with ``extra`` laid over it, dicts merged key by key (lists replaced)."""
-    result = copy.deepcopy(base)
-    for key, value in (extra or {}).items():
-        if isinstance(value, dict) and isinstance(result.get(key), dict):
-            result[key] = deep_merge(result[key], value)
-        else:
-            result[key] = copy.deepcopy(value)
-    return result
+    return merge(wanted, raw or {})
 
 
 def settings_changes(wanted, current):

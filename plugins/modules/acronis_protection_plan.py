@@ -243,6 +243,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import
     is_placeholder_id,
     make_diff,
     mask_secrets,
+    merge,
     placeholder_id,
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
@@ -352,7 +353,7 @@ def ensure_absent(module, client, current, applied, where):
 def ensure_created(module, client, wanted_settings, where, result):
     """The new plan, with one machine backup policy: the default settings with the options laid over them."""
     p = module.params
-    settings = protection.deep_merge(protection.DEFAULT_BACKUP_SETTINGS, wanted_settings)
+    settings = merge(protection.DEFAULT_BACKUP_SETTINGS, wanted_settings or {})
     enabled = p["enabled"] is not False
     backup_enabled = (p["backup"] or {}).get("enabled") is not False
     child = {"type": protection.BACKUP, "enabled": backup_enabled, "settings_schema": "2.0", "settings": settings}
@@ -390,7 +391,7 @@ def ensure_backup_settings(module, client, plan, where, result):
     wanted = protection.backup_settings(p["backup"], p["settings"], current=backup.get("settings"))
     delta = protection.settings_changes(wanted, backup.get("settings") or {})
     if delta:
-        change["settings"] = protection.deep_merge(backup.get("settings") or {}, delta)
+        change["settings"] = merge(backup.get("settings") or {}, delta)
     if not change:
         return False
     if not module.check_mode:
