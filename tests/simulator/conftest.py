@@ -32,6 +32,15 @@ def simulator(request):
         yield handle
 
 
+@pytest.fixture
+def session(simulator):
+    """A session on the data-center root (``session.base``) with the seed client's bearer token: for the services outside /api/2."""
+    with requests.Session() as http:
+        http.headers["Authorization"] = "Bearer " + simulator.token()
+        http.base = simulator.base_url
+        yield http
+
+
 class ApiSession(requests.Session):
     """A requests session bound to the simulator's /api/2 with the seed client's bearer token."""
 

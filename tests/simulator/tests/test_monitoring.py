@@ -12,15 +12,6 @@ ACTIVITIES = "/api/task_manager/v2/activities"
 ALERTS = "/api/alert_manager/v1/alerts"
 
 
-@pytest.fixture
-def session(simulator):
-    """A session on the data-center root with the seed client's bearer token."""
-    with requests.Session() as http:
-        http.headers["Authorization"] = "Bearer " + simulator.token()
-        http.base = simulator.base_url
-        yield http
-
-
 def _get(session, path, **params):
     return session.get(session.base + path, params=params, timeout=30)
 

@@ -12,15 +12,6 @@ TASK_FIELDS = {"id", "uuid", "type", "queue", "state", "result", "tenant", "reso
                "startedAt", "completedAt", "updatedAt"}
 
 
-@pytest.fixture
-def session(simulator):
-    """A session on the data-center root with the seed client's bearer token."""
-    with requests.Session() as http:
-        http.headers["Authorization"] = "Bearer " + simulator.token()
-        http.base = simulator.base_url
-        yield http
-
-
 def _call(session, method, path, **kwargs):
     return session.request(method, session.base + path, timeout=30, **kwargs)
 
