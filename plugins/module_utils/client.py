@@ -29,6 +29,8 @@ from urllib.parse import quote
 
 try:
     import requests
+    # The error of a connection that was never made (refused, no route): proof that a request never left.
+    from urllib3.exceptions import NewConnectionError
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError:
@@ -122,10 +124,6 @@ def _never_left(exc):
         return True
     if isinstance(exc, requests.exceptions.ConnectionError):
         reason = getattr(exc.args[0], "reason", None) if exc.args else None
-        try:
-            from urllib3.exceptions import NewConnectionError
-        except ImportError:  # pragma: no cover - urllib3 always comes with requests
-            return False
         return isinstance(reason, NewConnectionError)
     return False
 
