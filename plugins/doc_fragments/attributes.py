@@ -31,7 +31,13 @@ attributes:
 options: {}
 attributes:
   check_mode:
-    description: The module only reads, so it runs the same with or without C(--check).
+    description:
+      - The module only reads, so it runs the same with or without C(--check).
+      - One exception, in C(--check) only. An ID that an earlier task of the same check-mode run returned for an
+        object it would create (a check-mode placeholder, C(00000000-0000-0000-c4ec-...)) names nothing the service
+        knows yet. Given one, the module sends no request about it and returns what a new object has (no usage,
+        no machines, no plans, no tasks, no alerts, no users, no agents...), with a warning that the result is a
+        preview. Outside check mode, a placeholder ID is refused.
     support: full
   diff_mode:
     description: The module changes nothing, so it has no diff to show.

@@ -16,9 +16,12 @@ description:
     existing customers (usage reports, offboarding, drift correction).
   - The whole subtree comes from cursor-paged C(GET /api/2/tenants?subtree_root_id=) requests, so the
     number of requests grows with the number of pages (O(page_size) tenants each), not with the number of tenants.
+  - Each host is named after its tenant's name, as a slug that Ansible takes as a host pattern (see O(hostname));
+    tenant C(Contoso Ltd) is host C(contoso-ltd), for C(--limit contoso-ltd) and C(ansible-inventory --host contoso-ltd).
   - Each tenant's fields, as the API returns them, become host variables named with O(vars_prefix)
     (by default C(acronis_id), C(acronis_name), C(acronis_kind), C(acronis_parent_id), C(acronis_pricing_mode), ...),
-    plus C(acronis_parent_name) and C(acronis_depth). Tenant objects hold no secrets; the API client's
+    plus C(acronis_parent_name) and C(acronis_depth). C(acronis_name) is the tenant's name as the service shows it,
+    C(acronis_id) its ID, whatever the host is named. Tenant objects hold no secrets; the API client's
     credentials are never stored in host variables or in the inventory cache.
   - Hosts are grouped by kind (C(kind_customer)), by parent (C(parent_<parent name>)) and by pricing mode
     (C(pricing_mode_production), C(pricing_mode_trial)); see O(group_by). O(keyed_groups), O(groups) and
@@ -84,12 +87,29 @@ options:
   hostname:
     description:
       - What names the host of a tenant.
-      - V(name) is the tenant's name; names are unique among siblings only, so tenants that share a name
-        are named C(<name>_<id>) instead, with a warning.
+      - V(slug) is the tenant's name made a valid host pattern, by this rule. The name is case-folded and its
+        accented letters written without their accents (C(Müller & Söhne GmbH) gives C(muller-sohne-gmbh),
+        C(Straße) gives C(strasse)); every run of characters other than C(a-z) and C(0-9) (spaces, punctuation,
+        letters that have no such form) becomes one C(-), and a C(-) at either end is dropped. A slug is therefore
+        made of C(a-z), C(0-9) and C(-) only, never of the characters that mean something in a host pattern
+        (C(:), C(,), C(!), C(&), C(*), C(~), C([), C(]), spaces), and never contains C(_), which every group the
+        plugin makes does.
+      - Slugs are unique. Tenants whose names give the same slug (C(Contoso Ltd) and C(Contoso, Ltd.), or two
+        customers of one name under different partners) are each named C(<slug>-<first 8 characters of the ID>), and
+        so is a tenant whose slug would be empty (a name without such letters or digits gives
+        C(tenant-<first 8 characters of the ID>)) or would be C(all), C(ungrouped) or C(localhost), which mean
+        something else to Ansible; a warning lists them. The
+        same tenants always get the same names, whatever order the API lists them in.
+      - V(name) is the tenant's name as it is, as before this choice existed; names are unique among siblings
+        only, so tenants that share a name are named C(<name>_<id>) instead, with a warning. A name with spaces
+        or C(:), C(,), C([) ... cannot be given to C(--limit) or C(ansible-inventory --host).
       - V(id) is the tenant's ID, always unique.
+      - Whatever names the host, the host variables C(acronis_name) and C(acronis_id) (with O(vars_prefix)) hold
+        the tenant's name and ID; the roles C(acronis.cyber_platform.tenant_onboarding) and
+        C(acronis.cyber_platform.tenant_offboarding) take the tenant's name from C(acronis_name).
     type: str
-    choices: [name, id]
-    default: name
+    choices: [slug, name, id]
+    default: slug
   vars_prefix:
     description:
       - Prefix of the host variables that hold the tenant's fields.
@@ -165,12 +185,21 @@ compose:
 #         tenant_id: "{{ acronis_id }}"
 #       register: usage
 #
+# One customer: its host is named with a slug of its name, so customer
+# "Contoso Ltd" is host contoso-ltd:
+#   ansible-inventory -i acronis_tenants.yml --host contoso-ltd
+#   ansible-playbook -i acronis_tenants.yml day2.yml --limit contoso-ltd
+# (hostname: name keeps the names as they are, hostname: id uses the IDs).
+#
 # Offboarding: limit a run of playbooks/offboard_customers.yml to the hosts of
-# the group "disabled" above; drift correction: run the onboarding role's
+# the group "disabled" above (the role takes each customer's name from
+# acronis_name); drift correction: run the onboarding role's
 # settings over kind_customer and let --check --diff show what drifted.
 '''
 
 import fnmatch
+import re
+import unicodedata
 
 from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.module_utils.basic import missing_required_lib
@@ -204,6 +233,53 @@ GROUP_BY = {
     "pricing_mode": lambda tenant, parent: (
         "pricing_mode_%s" % tenant["pricing_mode"] if tenant.get("pricing_mode") else None),
 }
+
+
+# Host names that Ansible gives another meaning in a host pattern or an inventory: never a tenant's slug alone.
+RESERVED_HOST_NAMES = ("all", "ungrouped", "localhost")
+# The slug of a name that has no letter or digit of a-z, 0-9.
+EMPTY_SLUG = "tenant"
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slug(name):
+    """A tenant's name as a host name (the rule of the ``hostname`` option): ``Contoso Ltd.`` -> ``contoso-ltd``.
+
+    Case-folded, accents dropped (NFKD, then the combining marks), every run of other characters than a-z and 0-9
+    made one ``-``, the ``-`` at either end dropped; "" when nothing is left.
+    """
+    decomposed = unicodedata.normalize("NFKD", (name or "").casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NOT_SLUG.sub("-", plain).strip("-")
+
+
+def unique_slugs(tenants):
+    """{tenant id: host name} for ``tenants`` (each with ``id`` and ``name``), and the sorted names made unique.
+
+    A slug that several tenants share, an empty one and a reserved one get ``-<first 8 characters of the id>``
+    (the whole id in the unlikely case that does not make it unique), so the result does not depend on the order
+    of ``tenants``.
+    """
+    raw = dict((t["id"], slug(t.get("name"))) for t in tenants)
+    slugs = dict((tid, value or EMPTY_SLUG) for tid, value in raw.items())
+    counts = {}
+    for value in slugs.values():
+        counts[value] = counts.get(value, 0) + 1
+
+    def needs_id(tenant_id):
+        value = slugs[tenant_id]
+        return counts[value] > 1 or value in RESERVED_HOST_NAMES or not raw[tenant_id]
+
+    names = dict((tid, "%s-%s" % (value, tid[:8].lower()) if needs_id(tid) else value) for tid, value in slugs.items())
+    taken = {}
+    for name in names.values():
+        taken[name] = taken.get(name, 0) + 1
+    for tid, name in names.items():
+        # Two ids that begin alike, or a slug that is another's "<slug>-<id part>": the whole id then.
+        if needs_id(tid) and taken[name] > 1:
+            names[tid] = "%s-%s" % (slugs[tid], tid.lower())
+    renamed = sorted(set(slugs[tid] for tid in slugs if needs_id(tid)))
+    return names, renamed
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
@@ -277,6 +353,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _host_names(self, tenants):
         if self.get_option("hostname") == "id":
             return dict((t["id"], t["id"]) for t in tenants)
+        if self.get_option("hostname") == "slug":
+            names, renamed = unique_slugs(tenants)
+            if renamed:
+                self.display.warning("Tenants whose names give the same host name, or one that Ansible reserves, are "
+                                     "named <name>-<first 8 characters of their ID> in the inventory: %s"
+                                     % ", ".join(renamed))
+            return names
         counts = {}
         for tenant in tenants:
             counts[tenant.get("name")] = counts.get(tenant.get("name"), 0) + 1

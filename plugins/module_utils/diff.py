@@ -225,3 +225,25 @@ def placeholder_id(kind, name):
 
 def is_placeholder_id(value):
     return isinstance(value, str) and value.startswith(PLACEHOLDER_PREFIX)
+
+
+def placeholder_options(params, options):
+    """``[(option, id)]``: each of ``options`` that names only objects a check-mode run would create.
+
+    An option names them when it holds a placeholder id, or a list that holds nothing else (a filter such
+    as ``tenant_ids``: the objects of new tenants are none of the records it would match).
+    """
+    found = []
+    for option in options:
+        value = params.get(option)
+        values = value if isinstance(value, list) else [value]
+        if values and all(is_placeholder_id(v) for v in values):
+            found.append((option, values[0]))
+    return found
+
+
+def without_placeholders(values):
+    """``values`` (a list of ids, or None) without the placeholder ids: a filter of records matches none of those."""
+    if values is None:
+        return None
+    return [v for v in values if not is_placeholder_id(v)]

@@ -21,7 +21,12 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.client impo
     REQUESTS_IMPORT_ERROR,
     client_from_options,
 )
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_secret_key, mask_secrets, secret_values
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import (
+    is_secret_key,
+    mask_secrets,
+    placeholder_options,
+    secret_values,
+)
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError, AcronisFailure
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 
@@ -236,6 +241,26 @@ class AcronisModule(AnsibleModule):
     def check_uuid(self, value, what, of=None):
         """``validation.check_uuid`` in this task's mode: a placeholder id passes only in check mode."""
         validation.check_uuid(value, what, self.check_mode, of=of)
+
+    def preview_of_new(self, options, new_has, **result):
+        """The result of a task about objects that an earlier task of this check-mode run would create, or None.
+
+        The one rule of the _info modules for check-mode placeholders (see docs/developing.md): when one of
+        ``options`` names only placeholder ids (``diff.placeholder_options``), nothing is read about them, and
+        the task returns ``result``, what a new object has (no usage, no machines, no users ...), with a warning
+        that says it is a preview; ``new_has`` says what that is, for the warning. Outside check mode a
+        placeholder is refused (``check_uuid``). None means: no option names a placeholder only, read as usual.
+        """
+        found = placeholder_options(self.params, options)
+        if not found:
+            return None
+        option, value = found[0]
+        if not self.check_mode:
+            self.check_uuid(value, option)
+        self.warn("Check mode preview: %s %s is the placeholder of an object that an earlier task of this run would "
+                  "create, so nothing was read about it, and the result is what a new one has: %s."
+                  % (option, value, new_has))
+        return dict(result, changed=False)
 
 
 def one_line(exc):

@@ -17,6 +17,7 @@ import itertools
 import re
 import time
 
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import without_placeholders
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_uuid
 
@@ -50,6 +51,9 @@ def task_filter_spec():
         limit=dict(type="int", default=DEFAULT_LIMIT),
     )
 
+
+# The options that filter by object ids (check-mode placeholders: AcronisModule.preview_of_new).
+ID_FILTERS = ("tenant_ids", "policy_ids", "resource_ids")
 
 # A window is given one way: within a duration, or after a moment.
 TASK_FILTER_EXCLUSIVE = [("completed_within", "completed_after"), ("started_within", "started_after")]
@@ -176,9 +180,11 @@ def task_params(params, id_option, check_mode=False, now=None):
     query["state"] = one_of(params.get("state"))
     query["type"] = one_of(params.get("type"))
     query["resultCode"] = one_of(params.get("result"))
-    query["tenantId"] = one_of(params.get("tenant_ids"))
-    query["policyId"] = one_of(params.get("policy_ids"))
-    query["resourceId"] = one_of(params.get("resource_ids"))
+    # A placeholder names an object that a check-mode run would create: none of the records is about it. (A filter
+    # of placeholders only is no filter here: the modules answer it with a preview and send no query.)
+    query["tenantId"] = one_of(without_placeholders(params.get("tenant_ids")))
+    query["policyId"] = one_of(without_placeholders(params.get("policy_ids")))
+    query["resourceId"] = one_of(without_placeholders(params.get("resource_ids")))
     if id_option:
         query[id_option[0]] = one_of([str(v) for v in params.get(id_option[1]) or []])
     return query
@@ -193,7 +199,7 @@ def alert_params(params, check_mode=False, now=None):
     add_window(query, "updated_at", time_window(params, "updated", now), nanoseconds)
     query["type"] = one_of(params.get("type"))
     query["category"] = one_of(params.get("category"))
-    query["tenant"] = one_of(params.get("tenant_ids"))
+    query["tenant"] = one_of(without_placeholders(params.get("tenant_ids")))
     query["severity"] = one_of(params.get("severity"))
     if params.get("min_severity"):
         query["severity"] = "ge(%s)" % params["min_severity"]

@@ -147,6 +147,9 @@ def run(module):
     p = module.params
     limit = monitoring.check_limit(p["limit"])
     query = monitoring.task_params(p, ("taskId", "task_ids"), module.check_mode)
+    preview = module.preview_of_new(monitoring.ID_FILTERS, "no activities", activities=[], truncated=False)
+    if preview:
+        return preview
     with failing_to("read the activities of the Task Manager"):
         activities, truncated = monitoring.read_bounded(module.client, monitoring.ACTIVITIES_PATH, query, limit)
     return dict(changed=False, activities=activities, truncated=truncated)

@@ -154,7 +154,6 @@ next_cursor:
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import agents
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_placeholder_id
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 
 MAX_LIMIT = 10000
@@ -173,10 +172,10 @@ def run(module):
         if given:
             raise AcronisFailure("after continues an earlier listing with its filters and order; do not set %s "
                                  "with it." % ", ".join(given))
-    if is_placeholder_id(p["tenant_id"]):
-        # A tenant that a check-mode run would create has no agents yet.
-        return dict(changed=False, agents=[], count=0, next_cursor=None)
     module.check_uuid(p["tenant_id"], "tenant_id")
+    preview = module.preview_of_new(["tenant_id"], "no agents", agents=[], count=0, next_cursor=None)
+    if preview:
+        return preview
     params = agents.agent_query(tenant_id=p["tenant_id"], hostname=p["hostname"], hostname_match=p["hostname_match"],
                                 os_family=p["os_family"], online=p["online"], up_to_date=p["up_to_date"],
                                 units=p["units"], order=p["order"])

@@ -129,6 +129,9 @@ def run(module):
     p = module.params
     limit = monitoring.check_limit(p["limit"])
     query = monitoring.alert_params(p, module.check_mode)
+    preview = module.preview_of_new(["tenant_ids"], "no alerts", alerts=[], truncated=False)
+    if preview:
+        return preview
     with failing_to("read the alerts of the Alert Manager"):
         alerts, truncated = monitoring.read_bounded(module.client, monitoring.ALERTS_PATH, query, limit)
     return dict(changed=False, alerts=alerts, truncated=truncated)

@@ -108,6 +108,10 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils import offe
 def run(module):
     p = module.params
     module.check_uuid(p["tenant_id"], "tenant_id")
+    preview = module.preview_of_new(["tenant_id"], "no offering items until a task sets them",
+                                    offering_items=[], editions=[])
+    if preview:
+        return preview
     with failing_to("list the offering items of tenant %s" % p["tenant_id"]):
         if p["scope"] == "tenant":
             items = oi.tenant_items(module.client, p["tenant_id"])

@@ -110,6 +110,9 @@ def run(module):
     module.check_uuid(p["id"], "Protection plans: option id")
     if not 1 <= p["limit"] <= 1000:
         raise AcronisFailure("Protection plans: option limit must be from 1 to 1000, got %d." % p["limit"])
+    preview = module.preview_of_new(["tenant_id", "id"], "no protection plans", plans=[], truncated=False)
+    if preview:
+        return preview
     client = module.client.scoped(p["tenant_id"])
     with protection.failing_to_read("read the protection plans of tenant %s" % p["tenant_id"]):
         found, truncated = protection.list_plans(client, name=p["name"], plan_id=p["id"], with_applied=True,

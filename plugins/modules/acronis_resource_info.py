@@ -162,6 +162,9 @@ def run(module):
         module.check_uuid(resource_id, "Resources: each of option id")
     if not 1 <= p["limit"] <= 1000:
         raise AcronisFailure("Resources: option limit must be from 1 to 1000, got %d." % p["limit"])
+    preview = module.preview_of_new(["tenant_id", "id"], "no machines", resources=[], truncated=False)
+    if preview:
+        return preview
     with protection.failing_to_read("read the resources of tenant %s" % p["tenant_id"]):
         found, truncated, statuses = read_resources(module.client.scoped(p["tenant_id"]), p)
     for resource in found:

@@ -90,6 +90,9 @@ def run(module):
     module.check_uuid(p["tenant_id"], "tenant_id")
     if p["limit"] < 1:
         raise AcronisFailure("limit must be 1 or more, got %d" % p["limit"])
+    preview = module.preview_of_new(["tenant_id"], "nothing to find", results=[])
+    if preview:
+        return preview
     client = module.client
     with failing_to("search for %r" % p["text"]):
         tenant_id = p["tenant_id"] or client.client_tenant_id()

@@ -155,6 +155,9 @@ def run(module):
     p = module.params
     limit = monitoring.check_limit(p["limit"])
     query = monitoring.task_params(p, ("id", "task_ids"), module.check_mode)
+    preview = module.preview_of_new(monitoring.ID_FILTERS, "no tasks", tasks=[], truncated=False)
+    if preview:
+        return preview
     with failing_to("read the tasks of the Task Manager"):
         tasks, truncated = monitoring.read_bounded(module.client, monitoring.TASKS_PATH, query, limit)
     return dict(changed=False, tasks=tasks, truncated=truncated)

@@ -160,7 +160,6 @@ tenants:
 '''
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_placeholder_id
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants
 
@@ -171,8 +170,9 @@ def run(module):
     module.check_uuid(p["parent_id"], "parent_id")
     if p["depth"] is not None and (p["depth"] < 0 or p["scope"] != "subtree"):
         raise AcronisFailure("depth must be 0 or more, and is used only with scope=subtree")
-    if is_placeholder_id(p["id"]) or is_placeholder_id(p["parent_id"]):
-        return dict(changed=False, tenants=[])
+    preview = module.preview_of_new(["id", "parent_id"], "nothing to list before it exists", tenants=[])
+    if preview:
+        return preview
 
     client = module.client
     what = "tenant %r" % (p["name"] or p["id"]) if (p["name"] or p["id"]) else "the tenant of API client %s" % p["client_id"]

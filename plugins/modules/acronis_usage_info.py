@@ -159,6 +159,9 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.tenants imp
 def run(module):
     p = module.params
     module.check_uuid(p["tenant_id"], "tenant_id")
+    preview = module.preview_of_new(["tenant_id"], "no usage", usages=[])
+    if preview:
+        return preview
     client = module.client
     usages = []
     with failing_to("read the usage of tenant %s%s" % (p["tenant_id"], " and its subtree" if p["subtree"] else "")):

@@ -117,6 +117,9 @@ def run(module):
     module.check_uuid(p["tenant_id"], "tenant_id")
     if p["limit"] < 0 or p["offset"] < 0:
         raise AcronisFailure("limit and offset must be 0 or more")
+    preview = module.preview_of_new(["id", "tenant_id"], "no users", users=[], total=0, next_offset=None)
+    if preview:
+        return preview
     client = module.client
     policies = p["with_access_policies"]
     next_offset = None

@@ -9,7 +9,11 @@
 #   2. the inventory cache: a second run reads nothing from the API;
 #   3. a day-2 playbook over an inventory group runs the modules with the
 #      host variables;
-#   4. the subtree is deleted again (also when a step fails).
+#   4. host names are host patterns: "Contoso Ltd" is host contoso-ltd for
+#      ansible-inventory --host and --limit (the offboarding role, previewed on
+#      it, finds the tenant by its acronis_name), and the two customers whose
+#      names give one slug are told apart by the start of their ids;
+#   5. the subtree is deleted again (also when a step fails).
 #
 # It reads the connection from tests/integration/integration_config.yml, which
 # tests/utils/run_integration.sh writes (run it with make integration).
@@ -59,7 +63,7 @@ compose:
 YAML
 }
 
-echo "== 1. ansible-inventory --list over 1,001 tenants, $page_size a page"
+echo "== 1. ansible-inventory --list over 1,004 tenants, $page_size a page"
 inventory "$work/tenants.acronis.yml" false
 helper reset-log "$config"
 ansible-inventory -i "$work/tenants.acronis.yml" --list >"$work/inventory.json"
@@ -94,6 +98,32 @@ print(len([h for h in hosts if re.match(r".*-customer-[01][0-9][0-9]$", h)]))
 PY
 )
 ansible-playbook -i "$work/tenants.acronis.yml" day2.yml --limit "$limit" -e "expected_hosts=$expected"
+
+echo "== 4. host names are host patterns: ansible-inventory --host and --limit with a slug"
+# The seed's own ids (not the plugin's) name the hosts of the two customers whose names give one slug.
+seed_id() {
+    "$python" -c 'import json, sys; print([t["id"] for t in json.load(open(sys.argv[1]))["tenants"] if t["name"] == sys.argv[2]][0])' "$work/seed.json" "$1"
+}
+contoso=$(seed_id "Contoso Ltd")
+northwind_1=$(seed_id "Northwind Traders")
+northwind_2=$(seed_id "Northwind traders.")
+host_var() {  # host_var HOST VARIABLE: the variable of the host, from ansible-inventory --host
+    ansible-inventory -i "$work/tenants.acronis.yml" --host "$1" \
+        | "$python" -c 'import json, sys; v = json.load(sys.stdin)[sys.argv[1]]; print(v.get("__ansible_unsafe", v) if isinstance(v, dict) else v)' "$2"
+}
+[[ $(host_var contoso-ltd acronis_name) == "Contoso Ltd" ]] || { echo "host contoso-ltd is not tenant Contoso Ltd" >&2; exit 1; }
+[[ $(host_var contoso-ltd acronis_id) == "$contoso" ]] || { echo "host contoso-ltd has not the id of Contoso Ltd" >&2; exit 1; }
+[[ $(host_var "northwind-traders-${northwind_1:0:8}" acronis_id) == "$northwind_1" ]] \
+    || { echo "host northwind-traders-${northwind_1:0:8} is not tenant Northwind Traders" >&2; exit 1; }
+[[ $(host_var "northwind-traders-${northwind_2:0:8}" acronis_name) == "Northwind traders." ]] \
+    || { echo "host northwind-traders-${northwind_2:0:8} is not tenant 'Northwind traders.'" >&2; exit 1; }
+if ansible-inventory -i "$work/tenants.acronis.yml" --host northwind-traders >/dev/null 2>&1; then
+    echo "two tenants whose names give one slug must not share host northwind-traders" >&2
+    exit 1
+fi
+echo "ansible-inventory --host: contoso-ltd, northwind-traders-${northwind_1:0:8}, northwind-traders-${northwind_2:0:8}"
+ansible-playbook -i "$work/tenants.acronis.yml" host_pattern.yml --check --limit contoso-ltd \
+    -e expected_host=contoso-ltd -e "expected_name='Contoso Ltd'"
 
 violations=$("$python" -c 'import json, sys, urllib.request; print(len(json.load(urllib.request.urlopen(sys.argv[1] + "/_sim/violations"))["items"]))' "$(field acronis_sim_url)")
 if [[ $violations != 0 ]]; then

@@ -15,12 +15,16 @@ The subtree, under the API client's tenant: a partner <resource_prefix>-inventor
 (the inventory's root) and under it 1,000 tenants: 2 partners, a folder in
 each, 990 customers spread over the four of them, and 6 units in the first
 customer. Every 10th customer is switched to production and every 25th is
-created disabled. Everything the check expects comes from the seed's own
-records of what it created, never from the plugin.
+created disabled. Three more customers have names that are not host patterns:
+"Contoso Ltd" under partner 1, and "Northwind Traders" and "Northwind traders."
+under partner 1 and partner 2, whose host names collide. Everything the check
+expects comes from the seed's own records of what it created, never from the
+plugin: the host names by the rule the plugin documents (expected_hosts).
 """
 
 import json
 import math
+import re
 import sys
 
 import requests
@@ -79,6 +83,9 @@ def seed(config_path, out):
         made.append(customer)
     first_customer = made[len(partners + folders)]
     made.extend(create("%s-unit-%d" % (prefix, n), "unit", first_customer["id"]) for n in range(UNITS))
+    made.append(create("Contoso Ltd", "customer", partners[0]["id"]))
+    made.extend(create(name, "customer", partner["id"])
+                for name, partner in (("Northwind Traders", partners[0]), ("Northwind traders.", partners[1])))
 
     fields = ("id", "name", "kind", "parent_id", "pricing_mode", "enabled")
     with open(out, "w", encoding="utf-8") as handle:
@@ -100,6 +107,17 @@ def save_requests(config_path, out):
     reply.raise_for_status()
     with open(out, "w", encoding="utf-8") as handle:
         json.dump(reply.json()["items"], handle, indent=1)
+
+
+def expected_hosts(tenants):
+    """{tenant id: host name} by the rule of the plugin's hostname=slug, for the seed's names (ASCII only):
+    lower case, every run of characters other than a-z and 0-9 one "-", none at either end; names that give the
+    same slug get "-" and the first 8 characters of their id."""
+    slugs = dict((t["id"], re.sub(r"[^a-z0-9]+", "-", t["name"].lower()).strip("-")) for t in tenants)
+    counts = {}
+    for value in slugs.values():
+        counts[value] = counts.get(value, 0) + 1
+    return dict((tid, value if counts[value] == 1 else "%s-%s" % (value, tid[:8])) for tid, value in slugs.items())
 
 
 def group_name(raw):
@@ -139,9 +157,11 @@ def check(seed_path, inventory_path, log_path, page_size):
     if log and "subtree_root_id=%s" % world["root"]["id"] not in log[min(1, len(log) - 1)]["query"]:
         failures.append("the first page did not ask for the subtree of the root: %s" % log[1]["query"])
 
-    # Hosts: the enabled tenants of the subtree, root excluded, named by name.
+    # Hosts: the enabled tenants of the subtree, root excluded, named by the slugs of their names.
     hostvars = inventory.get("_meta", {}).get("hostvars", {})
-    wanted = dict((t["name"], t) for t in world["tenants"] if t["enabled"])
+    enabled = [t for t in world["tenants"] if t["enabled"]]
+    host_of = expected_hosts(enabled)
+    wanted = dict((host_of[t["id"]], t) for t in enabled)
     if sorted(hostvars) != sorted(wanted):
         missing = sorted(set(wanted) - set(hostvars))
         extra = sorted(set(hostvars) - set(wanted))
@@ -168,15 +188,15 @@ def check(seed_path, inventory_path, log_path, page_size):
     for tenant in wanted.values():
         for group in ("kind_%s" % tenant["kind"], group_name("parent_%s" % names_by_id[tenant["parent_id"]]),
                       "pricing_mode_%s" % tenant["pricing_mode"]):
-            expected_groups.setdefault(group, []).append(tenant["name"])
+            expected_groups.setdefault(group, []).append(host_of[tenant["id"]])
     for group, hosts in sorted(expected_groups.items()):
         if members(group) != sorted(hosts):
             failures.append("group %s: %d hosts, expected %d" % (group, len(members(group)), len(hosts)))
     # keyed_groups, groups and compose of the inventory file.
-    disabled = set(t["name"] for t in world["tenants"] if not t["enabled"])
+    disabled = set(expected_hosts([t])[t["id"]] for t in world["tenants"] if not t["enabled"])
     if not disabled or disabled & set(hostvars):
         failures.append("the seed has %d disabled tenants, and none may be a host by default" % len(disabled))
-    production_customers = sorted(t["name"] for t in wanted.values() if t["kind"] == "customer" and t["pricing_mode"] == "production")
+    production_customers = sorted(host_of[t["id"]] for t in wanted.values() if t["kind"] == "customer" and t["pricing_mode"] == "production")
     if not production_customers or members("production_customers") != production_customers:
         failures.append("group production_customers: %d hosts, expected %d" % (len(members("production_customers")), len(production_customers)))
     parent_of = dict((t["id"], t["parent_id"]) for t in world["tenants"])
@@ -185,11 +205,12 @@ def check(seed_path, inventory_path, log_path, page_size):
         return 0 if tenant_id == world["root"]["id"] else depth(parent_of[tenant_id]) + 1
 
     for level in (1, 2, 3):
-        at_level = sorted(t["name"] for t in wanted.values() if depth(t["id"]) == level)
+        at_level = sorted(host_of[t["id"]] for t in wanted.values() if depth(t["id"]) == level)
         if not at_level or members("depth_%d" % level) != at_level:
             failures.append("keyed group depth_%d: %d hosts, expected %d" % (level, len(members("depth_%d" % level)), len(at_level)))
     for name in sorted(wanted)[:50]:
-        if name in hostvars and hostvars[name].get("tenant_label") != "%s (%s)" % (name, wanted[name]["kind"]):
+        label = "%s (%s)" % (wanted[name]["name"], wanted[name]["kind"])
+        if name in hostvars and hostvars[name].get("tenant_label") != label:
             failures.append("%s: compose tenant_label is %r" % (name, hostvars[name].get("tenant_label")))
 
     if failures:

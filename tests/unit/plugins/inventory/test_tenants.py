@@ -24,6 +24,8 @@ from ansible.inventory.data import InventoryData
 from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import inventory_loader
 
+from ansible_collections.acronis.cyber_platform.plugins.inventory import tenants as tenants_plugin
+
 BASE_URL = "https://dc.example.test"
 API = BASE_URL + "/api/2"
 ROOT = "11111111-2222-4333-8444-000000000000"
@@ -136,12 +138,12 @@ def host_vars(inventory, name):
 
 def test_enabled_tenants_of_the_subtree_become_hosts_without_the_root(tmp_path, api):
     inventory = parse(write_source(tmp_path))
-    assert hosts(inventory) == ["Acme Corp", "Acme Lab", "EU Partner", "Folder A", "Globex", "Initech"]
+    assert hosts(inventory) == ["acme-corp", "acme-lab", "eu-partner", "folder-a", "globex", "initech"]
 
 
 def test_host_variables_are_the_tenant_fields_with_a_prefix(tmp_path, api):
     inventory = parse(write_source(tmp_path))
-    acme = host_vars(inventory, "Acme Corp")
+    acme = host_vars(inventory, "acme-corp")
     assert acme["acronis_id"] == tenant_id(3)
     assert acme["acronis_kind"] == "customer"
     assert acme["acronis_parent_id"] == tenant_id(1)
@@ -150,7 +152,7 @@ def test_host_variables_are_the_tenant_fields_with_a_prefix(tmp_path, api):
     assert acme["acronis_pricing_mode"] == "production"
     assert acme["acronis_contact"] == {"email": "it@example.test"}
     assert acme["acronis_depth"] == 2
-    assert host_vars(inventory, "Acme Lab")["acronis_depth"] == 3
+    assert host_vars(inventory, "acme-lab")["acronis_depth"] == 3
     assert acme["ansible_connection"] == "local"
     # Paging artefacts of the list are not tenant fields.
     assert "acronis_contacts" not in acme and "acronis_barrier" not in acme and "acronis_offering_items" not in acme
@@ -176,21 +178,21 @@ def test_one_request_per_page_and_continuations_send_only_the_cursor(tmp_path, a
 
 def test_root_defaults_to_the_api_clients_tenant(tmp_path, api):
     inventory = parse(write_source(tmp_path, root_tenant_id=None))
-    assert "Acme Corp" in hosts(inventory)
+    assert "acme-corp" in hosts(inventory)
     assert api.calls[0]["subtree_root_id"] == ROOT
 
 
 def test_groups_by_kind_parent_and_pricing_mode(tmp_path, api):
     inventory = parse(write_source(tmp_path))
-    assert hosts(inventory, "kind_customer") == ["Acme Corp", "Globex", "Initech"]
-    assert hosts(inventory, "kind_partner") == ["EU Partner"]
-    assert hosts(inventory, "kind_folder") == ["Folder A"]
-    assert hosts(inventory, "kind_unit") == ["Acme Lab"]
-    assert hosts(inventory, "parent_EU_Partner") == ["Acme Corp", "Globex"]
-    assert hosts(inventory, "parent_Folder_A") == ["Initech"]
-    assert hosts(inventory, "parent_Root_Partner") == ["EU Partner", "Folder A"]
-    assert hosts(inventory, "pricing_mode_production") == ["Acme Corp", "Acme Lab", "EU Partner", "Folder A"]
-    assert hosts(inventory, "pricing_mode_trial") == ["Globex", "Initech"]
+    assert hosts(inventory, "kind_customer") == ["acme-corp", "globex", "initech"]
+    assert hosts(inventory, "kind_partner") == ["eu-partner"]
+    assert hosts(inventory, "kind_folder") == ["folder-a"]
+    assert hosts(inventory, "kind_unit") == ["acme-lab"]
+    assert hosts(inventory, "parent_EU_Partner") == ["acme-corp", "globex"]
+    assert hosts(inventory, "parent_Folder_A") == ["initech"]
+    assert hosts(inventory, "parent_Root_Partner") == ["eu-partner", "folder-a"]
+    assert hosts(inventory, "pricing_mode_production") == ["acme-corp", "acme-lab", "eu-partner", "folder-a"]
+    assert hosts(inventory, "pricing_mode_trial") == ["globex", "initech"]
 
 
 def test_group_by_can_leave_groups_out(tmp_path, api):
@@ -200,18 +202,18 @@ def test_group_by_can_leave_groups_out(tmp_path, api):
 
 
 def test_kinds_include_disabled_and_name_patterns(tmp_path, api):
-    assert hosts(parse(write_source(tmp_path, kinds=["customer"]))) == ["Acme Corp", "Globex", "Initech"]
+    assert hosts(parse(write_source(tmp_path, kinds=["customer"]))) == ["acme-corp", "globex", "initech"]
     assert hosts(parse(write_source(tmp_path, kinds=["customer"], include_disabled=True))) == [
-        "Acme Corp", "Globex", "Initech", "Umbrella"]
-    assert hosts(parse(write_source(tmp_path, name_patterns=["acme*"]))) == ["Acme Corp", "Acme Lab"]
-    assert hosts(parse(write_source(tmp_path, name_patterns=["acme*"], exclude_name_patterns=["*LAB"]))) == ["Acme Corp"]
+        "acme-corp", "globex", "initech", "umbrella"]
+    assert hosts(parse(write_source(tmp_path, name_patterns=["acme*"]))) == ["acme-corp", "acme-lab"]
+    assert hosts(parse(write_source(tmp_path, name_patterns=["acme*"], exclude_name_patterns=["*LAB"]))) == ["acme-corp"]
 
 
 def test_include_root(tmp_path, api):
     inventory = parse(write_source(tmp_path, include_root=True))
-    assert "Root Partner" in hosts(inventory)
-    assert host_vars(inventory, "Root Partner")["acronis_depth"] == 0
-    assert host_vars(inventory, "Root Partner")["acronis_parent_name"] is None
+    assert "root-partner" in hosts(inventory)
+    assert host_vars(inventory, "root-partner")["acronis_depth"] == 0
+    assert host_vars(inventory, "root-partner")["acronis_parent_name"] is None
 
 
 def test_keyed_groups_groups_and_compose(tmp_path, api):
@@ -222,11 +224,11 @@ def test_keyed_groups_groups_and_compose(tmp_path, api):
         compose={"crm": "acronis_customer_id", "label": "acronis_name ~ '/' ~ acronis_kind"},
     )
     inventory = parse(path)
-    assert hosts(inventory, "language_de") == ["Initech"]
-    assert hosts(inventory, "language_en") == ["Acme Corp", "Acme Lab", "EU Partner", "Folder A", "Globex"]
-    assert hosts(inventory, "crm_linked") == ["Acme Corp"]
-    assert host_vars(inventory, "Acme Corp")["crm"] == "CRM-1"
-    assert host_vars(inventory, "Globex")["label"] == "Globex/customer"
+    assert hosts(inventory, "language_de") == ["initech"]
+    assert hosts(inventory, "language_en") == ["acme-corp", "acme-lab", "eu-partner", "folder-a", "globex"]
+    assert hosts(inventory, "crm_linked") == ["acme-corp"]
+    assert host_vars(inventory, "acme-corp")["crm"] == "CRM-1"
+    assert host_vars(inventory, "globex")["label"] == "Globex/customer"
 
 
 def test_strict_fails_on_a_bad_compose_expression(tmp_path, api):
@@ -237,8 +239,8 @@ def test_strict_fails_on_a_bad_compose_expression(tmp_path, api):
 
 def test_empty_vars_prefix_gives_the_api_names(tmp_path, api):
     inventory = parse(write_source(tmp_path, vars_prefix=""))
-    assert host_vars(inventory, "Globex")["kind"] == "customer"
-    assert host_vars(inventory, "Globex")["parent_name"] == "EU Partner"
+    assert host_vars(inventory, "globex")["kind"] == "customer"
+    assert host_vars(inventory, "globex")["parent_name"] == "EU Partner"
 
 
 def test_hostname_id(tmp_path, api):
@@ -247,11 +249,17 @@ def test_hostname_id(tmp_path, api):
     assert host_vars(inventory, tenant_id(3))["acronis_name"] == "Acme Corp"
 
 
-def test_tenants_that_share_a_name_get_their_id_appended(tmp_path):
+def test_hostname_name_keeps_the_names_as_they_are(tmp_path, api):
+    inventory = parse(write_source(tmp_path, hostname="name"))
+    assert hosts(inventory) == ["Acme Corp", "Acme Lab", "EU Partner", "Folder A", "Globex", "Initech"]
+    assert host_vars(inventory, "Acme Corp")["acronis_id"] == tenant_id(3)
+
+
+def test_with_hostname_name_tenants_that_share_a_name_get_their_id_appended(tmp_path):
     world = WORLD + [tenant(8, "Globex", "customer", tenant_id(2))]
     with requests_mock.Mocker() as mocker:
         TenantsAPI(mocker, world)
-        inventory = parse(write_source(tmp_path))
+        inventory = parse(write_source(tmp_path, hostname="name"))
     names = hosts(inventory)
     assert "Globex" not in names
     assert "Globex_%s" % tenant_id(4) in names and "Globex_%s" % tenant_id(8) in names
@@ -297,7 +305,7 @@ def test_a_cache_written_without_depths_is_read_again(tmp_path, api):
         assert 'depth' not in entry.read_text()
     inventory = parse(path)
     assert len(api.calls) == calls * 2
-    assert host_vars(inventory, "Acme Lab")["acronis_depth"] == 3
+    assert host_vars(inventory, "acme-lab")["acronis_depth"] == 3
     parse(path)
     assert len(api.calls) == calls * 2
 
@@ -315,7 +323,7 @@ def test_connection_from_the_environment(tmp_path, api, monkeypatch):
     monkeypatch.setenv("ACRONIS_CLIENT_SECRET", SECRET)
     monkeypatch.setenv("ACRONIS_TOKEN_CACHE", "false")
     path = write_source(tmp_path, base_url=None, client_id=None, client_secret=None)
-    assert "Globex" in hosts(parse(path))
+    assert "globex" in hosts(parse(path))
 
 
 def test_missing_credentials_name_the_environment_variables(tmp_path, api):
@@ -364,3 +372,71 @@ def test_bad_connection_options_fail_before_any_request(tmp_path, api, options, 
     for word in words:
         assert word in message
     assert api.calls == [] and api.tokens == 0
+
+
+# ------------------------------------------------------------------ host names: the slug rule
+
+@pytest.mark.parametrize("name, expected", [
+    ("Contoso Ltd", "contoso-ltd"),
+    ("Contoso, Ltd.", "contoso-ltd"),
+    ("ACME", "acme"),
+    ("Müller & Söhne GmbH", "muller-sohne-gmbh"),
+    ("Straße 1", "strasse-1"),
+    ("  Spaced   out  ", "spaced-out"),
+    ("a:b,c!d&e*f~g[1]", "a-b-c-d-e-f-g-1"),
+    ("under_score", "under-score"),
+    ("株式会社", ""),
+    ("", ""),
+    (None, ""),
+])
+def test_slug(name, expected):
+    assert tenants_plugin.slug(name) == expected
+
+
+def test_a_slug_is_a_valid_host_pattern_of_one_host():
+    for name in ("Contoso Ltd", "x:y", "[a-b]", "all,web", "~regex.*", "!not", "&and", "web*"):
+        value = tenants_plugin.slug(name)
+        assert value and all(c in "abcdefghijklmnopqrstuvwxyz0123456789-" for c in value), value
+        assert not value.startswith("-") and not value.endswith("-")
+
+
+def record(tid, name):
+    return {"id": tid, "name": name}
+
+
+def test_shared_empty_and_reserved_slugs_get_the_start_of_the_id():
+    tenants = [record("aaaaaaaa-0000-4000-8000-000000000001", "Contoso Ltd"),
+               record("bbbbbbbb-0000-4000-8000-000000000002", "Contoso, Ltd."),
+               record("cccccccc-0000-4000-8000-000000000003", "All"),
+               record("dddddddd-0000-4000-8000-000000000004", "株式会社"),
+               record("eeeeeeee-0000-4000-8000-000000000005", "Initech")]
+    names, renamed = tenants_plugin.unique_slugs(tenants)
+    assert names == {"aaaaaaaa-0000-4000-8000-000000000001": "contoso-ltd-aaaaaaaa",
+                     "bbbbbbbb-0000-4000-8000-000000000002": "contoso-ltd-bbbbbbbb",
+                     "cccccccc-0000-4000-8000-000000000003": "all-cccccccc",
+                     "dddddddd-0000-4000-8000-000000000004": "tenant-dddddddd",
+                     "eeeeeeee-0000-4000-8000-000000000005": "initech"}
+    assert renamed == ["all", "contoso-ltd", "tenant"]
+    # The same names whatever the order the API lists the tenants in.
+    assert tenants_plugin.unique_slugs(list(reversed(tenants)))[0] == names
+
+
+def test_ids_that_begin_alike_give_the_whole_id():
+    tenants = [record("aaaaaaaa-0000-4000-8000-000000000001", "Globex"),
+               record("aaaaaaaa-0000-4000-8000-000000000002", "GLOBEX")]
+    names, _renamed = tenants_plugin.unique_slugs(tenants)
+    assert names == {"aaaaaaaa-0000-4000-8000-000000000001": "globex-aaaaaaaa-0000-4000-8000-000000000001",
+                     "aaaaaaaa-0000-4000-8000-000000000002": "globex-aaaaaaaa-0000-4000-8000-000000000002"}
+
+
+def test_tenants_whose_names_give_one_slug_are_told_apart_with_their_id(tmp_path):
+    world = WORLD + [tenant(8, "Acme, Corp.", "customer", tenant_id(2))]
+    with requests_mock.Mocker() as mocker:
+        TenantsAPI(mocker, world)
+        inventory = parse(write_source(tmp_path))
+    names = hosts(inventory)
+    # Every test id begins with 11111111: the whole id tells them apart.
+    assert "acme-corp" not in names
+    assert "acme-corp-%s" % tenant_id(3) in names and "acme-corp-%s" % tenant_id(8) in names
+    assert host_vars(inventory, "acme-corp-%s" % tenant_id(8))["acronis_name"] == "Acme, Corp."
+    assert "globex" in names

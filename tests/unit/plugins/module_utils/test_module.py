@@ -29,7 +29,9 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import
     make_diff,
     merge,
     placeholder_id,
+    placeholder_options,
     values_equal,
+    without_placeholders,
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import UUID_RE
@@ -155,6 +157,21 @@ def test_placeholder_id_is_stable_and_distinct():
 @pytest.mark.parametrize("value", [TENANT, None, 42, "", "00000000-0000-0000-0000-000000000000"])
 def test_is_placeholder_id_rejects_real_values(value):
     assert not is_placeholder_id(value)
+
+
+def test_placeholder_options_are_those_that_name_only_placeholders():
+    new = placeholder_id("tenant", "Acme")
+    params = {"tenant_id": new, "id": TENANT, "tenant_ids": [new, placeholder_id("tenant", "Beta")],
+              "policy_ids": [new, TENANT], "resource_ids": [], "user_id": None}
+    options = ["tenant_id", "id", "tenant_ids", "policy_ids", "resource_ids", "user_id", "not_an_option"]
+    assert placeholder_options(params, options) == [("tenant_id", new), ("tenant_ids", new)]
+
+
+def test_without_placeholders_keeps_the_real_ids_in_order():
+    other = "5c1d5e8a-0000-4000-8000-000000000002"
+    assert without_placeholders([TENANT, placeholder_id("tenant", "Acme"), other]) == [TENANT, other]
+    assert without_placeholders([placeholder_id("tenant", "Acme")]) == []
+    assert without_placeholders(None) is None
 
 
 # ----------------------------------------------------------------------- AcronisModule
@@ -336,6 +353,35 @@ def test_check_uuid_raises(module_args):
 def test_check_uuid_accepts_a_placeholder_in_check_mode(module_args):
     module = module_args({"base_url": BASE_URL, "client_id": "cid", "client_secret": "s", "_ansible_check_mode": True})
     module.check_uuid(placeholder_id("tenant", "Acme"), "parent_id")
+
+
+def test_preview_of_new_returns_what_a_new_object_has_and_says_it_is_a_preview(module_args):
+    new = placeholder_id("tenant", "Acme")
+    module = module_args({"base_url": BASE_URL, "client_id": "cid", "client_secret": "s", "name": new,
+                          "_ansible_check_mode": True})
+    warnings = []
+    module.warn = warnings.append
+    preview = module.preview_of_new(["name"], "no usage", usages=[])
+    assert preview == {"changed": False, "usages": []}
+    assert len(warnings) == 1
+    assert warnings[0].startswith("Check mode preview: name %s is the placeholder" % new)
+    assert warnings[0].endswith("what a new one has: no usage.")
+    assert module._client is None  # no client was built: nothing was sent
+
+
+def test_preview_of_new_is_none_for_real_ids(module_args):
+    module = module_args({"base_url": BASE_URL, "client_id": "cid", "client_secret": "s", "name": TENANT,
+                          "_ansible_check_mode": True})
+    module.warn = lambda warning: pytest.fail("no warning expected, got %r" % warning)
+    assert module.preview_of_new(["name"], "no usage", usages=[]) is None
+
+
+def test_preview_of_new_refuses_a_placeholder_outside_check_mode(module_args):
+    module = module_args({"base_url": BASE_URL, "client_id": "cid", "client_secret": "s",
+                          "name": placeholder_id("tenant", "Acme")})
+    with pytest.raises(AcronisFailure) as info:
+        module.preview_of_new(["name"], "no usage", usages=[])
+    assert "name 00000000-0000-0000-c4ec-" in info.value.msg and "run without --check" in info.value.msg
 
 
 def test_module_has_no_fail_api():

@@ -15,6 +15,7 @@ import requests_mock
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import AcronisClient
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_uuid
 from ansible_collections.acronis.cyber_platform.plugins.modules import acronis_agent_info as module_under_test
 
@@ -26,16 +27,22 @@ DEFAULTS = {"tenant_id": None, "hostname": None, "hostname_match": "exact", "os_
 
 
 class FakeModule:
-    """What run(module) uses of AcronisModule: params, check_mode and client."""
+    """What run(module) uses of AcronisModule: params, check_mode, client, warn and the placeholder rule."""
 
-    def __init__(self, **params):
+    preview_of_new = AcronisModule.preview_of_new
+
+    def __init__(self, check_mode=False, **params):
         self.params = dict(DEFAULTS, **params)
-        self.check_mode = False
+        self.check_mode = check_mode
         self._diff = False
+        self.warnings = []
         self.client = AcronisClient(BASE_URL, client_id="cid", client_secret="secret", backoff_retries=0)
 
     def check_uuid(self, value, what, of=None):
         check_uuid(value, what, self.check_mode, of=of)
+
+    def warn(self, warning):
+        self.warnings.append(warning)
 
 
 @pytest.fixture
@@ -67,8 +74,17 @@ def test_the_limit_stops_the_listing_and_gives_the_cursor(http):
 
 
 def test_a_placeholder_tenant_has_no_agents_and_sends_nothing(http):
-    result = module_under_test.run(FakeModule(tenant_id="00000000-0000-0000-c4ec-0123456789ab"))
-    assert result["agents"] == [] and http.request_history == []
+    module = FakeModule(tenant_id="00000000-0000-0000-c4ec-0123456789ab", check_mode=True)
+    result = module_under_test.run(module)
+    assert result == {"changed": False, "agents": [], "count": 0, "next_cursor": None}
+    assert http.request_history == []
+    assert len(module.warnings) == 1 and module.warnings[0].startswith("Check mode preview: tenant_id ")
+
+
+def test_a_placeholder_tenant_is_refused_outside_check_mode(http):
+    with pytest.raises(AcronisFailure, match="placeholder .* run without --check"):
+        module_under_test.run(FakeModule(tenant_id="00000000-0000-0000-c4ec-0123456789ab"))
+    assert http.request_history == []
 
 
 @pytest.mark.parametrize("params, words", [

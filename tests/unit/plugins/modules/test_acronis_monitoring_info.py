@@ -175,3 +175,34 @@ def test_alert_bad_input(run_module, http):
     out = run_module(acronis_alert_info, {"severity": ["error"], "min_severity": "warning"})
     assert out.failed and "mutually exclusive" in out.result["msg"]
     assert api_calls(http) == []
+
+
+# ------------------------------------------------------------------ check-mode placeholders
+
+NEW_TENANT = "00000000-0000-0000-c4ec-0123456789ab"
+
+
+@pytest.mark.parametrize("module, args, key", [
+    (acronis_task_info, {"tenant_ids": [NEW_TENANT]}, "tasks"),
+    (acronis_task_info, {"tenant_ids": [TENANT], "policy_ids": [NEW_TENANT]}, "tasks"),
+    (acronis_activity_info, {"resource_ids": [NEW_TENANT]}, "activities"),
+    (acronis_alert_info, {"tenant_ids": [NEW_TENANT, "00000000-0000-0000-c4ec-00000000000b"]}, "alerts"),
+])
+def test_placeholders_only_are_a_preview_without_any_request(run_module, http, module, args, key):
+    out = run_module(module, args, check_mode=True)
+    assert not out.failed and out.result[key] == [] and out.result["truncated"] is False
+    assert http.request_history == []
+
+
+def test_a_placeholder_beside_real_tenants_is_left_out_of_the_filter(run_module, http):
+    http.get(ALERTS, json={"items": [{"id": "x"}], "paging": {"cursors": {}}})
+    out = run_module(acronis_alert_info, {"tenant_ids": [NEW_TENANT, TENANT]}, check_mode=True)
+    assert out.result["alerts"] == [{"id": "x"}]
+    (call,) = api_calls(http)
+    assert call.qs["tenant"] == [TENANT.lower()]
+
+
+def test_a_placeholder_is_refused_outside_check_mode(run_module, http):
+    out = run_module(acronis_task_info, {"tenant_ids": [NEW_TENANT]})
+    assert out.failed and "placeholder" in out.result["msg"] and "run without --check" in out.result["msg"]
+    assert http.request_history == []

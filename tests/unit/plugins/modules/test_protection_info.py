@@ -16,6 +16,7 @@ import requests_mock
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import AcronisClient
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_uuid
 from ansible_collections.acronis.cyber_platform.plugins.modules import acronis_protection_plan_info as plan_info
 from ansible_collections.acronis.cyber_platform.plugins.modules import acronis_resource_info as resource_info
@@ -32,14 +33,20 @@ PLAN = "5b15f6e1-88ec-4dce-b523-0e8394c0bc19"
 
 
 class FakeModule:
-    def __init__(self, defaults, **params):
+    preview_of_new = AcronisModule.preview_of_new
+
+    def __init__(self, defaults, check_mode=False, **params):
         self.params = dict(defaults, **params)
-        self.check_mode = False
+        self.check_mode = check_mode
+        self.warnings = []
         self.client = AcronisClient(BASE_URL, client_id="cid", client_secret="secret", sleep=lambda s: None,
                                     rng=random.Random(1), clock=lambda: 1700000000.0)
 
     def check_uuid(self, value, what, of=None):
         check_uuid(value, what, self.check_mode, of=of)
+
+    def warn(self, warning):
+        self.warnings.append(warning)
 
 
 RESOURCE_OPTIONS = dict(tenant_id=CUSTOMER, type=None, name=None, id=None, protection_status=None,
@@ -106,3 +113,18 @@ def test_plans_carry_their_applied_resources(http):
     assert query["include_applied_context"] == ["true"] and query["types"] == ["policy.protection.total"]
     # one plan more than the limit is read from the next page, to say the list was truncated
     assert parse_qs(urlparse(second.url).query) == {"limit": ["100"], "after": ["next"]}
+
+
+NEW_CUSTOMER = "00000000-0000-0000-c4ec-0123456789ab"
+
+
+@pytest.mark.parametrize("module_under_test, options, expected", [
+    (resource_info, RESOURCE_OPTIONS, {"resources": [], "truncated": False}),
+    (plan_info, PLAN_OPTIONS, {"plans": [], "truncated": False}),
+])
+def test_a_placeholder_tenant_is_a_preview_without_any_request(http, module_under_test, options, expected):
+    """No scoped token for a tenant that does not exist yet: the service would refuse it (issue 24)."""
+    module = FakeModule(options, check_mode=True, tenant_id=NEW_CUSTOMER)
+    assert module_under_test.run(module) == dict(expected, changed=False)
+    assert http.request_history == []
+    assert len(module.warnings) == 1 and "Check mode preview: tenant_id %s" % NEW_CUSTOMER in module.warnings[0]
