@@ -180,7 +180,8 @@ def _records(state, scope_root, collection):
     for tenant_id in state.subtree(scope_root, include_hidden=True):
         tenant = state.tenants[tenant_id]
         result.extend(world_records.get(tenant_id, []))
-        if not volume or tenant["kind"] not in ("partner", "customer") or (tenant["_hidden"] and tenant_id != scope_root):
+        hidden_below = tenant["_hidden"] and tenant_id != scope_root
+        if not volume or tenant["kind"] not in ("partner", "customer") or hidden_below:
             continue
         if (tenant_id, volume) not in cache:
             cache[(tenant_id, volume)] = _generate(state, tenant, volume)

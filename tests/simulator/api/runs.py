@@ -32,12 +32,13 @@ Sources and rules (each marked *guess* where Acronis's documents are silent; the
 - Resource Management ``resource_statuses`` (MCP playbook: ``last_success_run``, ``next_run``): the machine's
   protection status follows its last backup (policies.py reads the per-machine run record kept here).
 - Usage (``GET /tenants/{id}/usages``, Account Management): *guess* of the rule, as the service meters what
-  agents report: a machine with an agent (installed through ``/_sim/agents/install``) counts as a protected workstation or server (``servers`` when its OS name says
-  "Server" or its family is LINUX or SOLARIS, else ``workstations``) while at least one plan is applied to
-  it; each backup that ends ok or warning adds the machine's ``backup_bytes`` (default 1 GiB, set at install)
-  to ``storage``. The counted offering item is the tenant's enabled item of that usage (first by key; a
-  personal tenant's is its owner's); a tenant without one is not metered. The world's metered usage is kept
-  apart (``world.ext["metered_usage"]``) and added to what ``PUT /_sim/usage`` seeded (other workloads).
+  agents report: a machine with an agent (installed through ``/_sim/agents/install``) counts as a protected
+  workstation or server (``servers`` when its OS name says "Server" or its family is LINUX or SOLARIS, else
+  ``workstations``) while at least one plan is applied to it; each backup that ends ok or warning adds the
+  machine's ``backup_bytes`` (default 1 GiB, set at install) to ``storage``. The counted offering item is
+  the tenant's enabled item of that usage (first by key; a personal tenant's is its owner's); a tenant
+  without one is not metered. The world's metered usage is kept apart (``world.ext["metered_usage"]``) and
+  added to what ``PUT /_sim/usage`` seeded (other workloads).
 - The clock: ``POST /_sim/clock {"advance": seconds}`` moves the world's time forward. A plan's backup
   schedule (``settings.scheduling.backup_sets[].schedule``: ``weekly`` on ``alarms.time.weekdays`` or
   ``daily``, at ``alarms.time.repeat_at`` hours and minutes, UTC) that fell due in between starts one backup

@@ -3,9 +3,9 @@ PUT/GET/DELETE /_sim/usage (admin).
 
 Usage values live in ``world.ext["usage"]``: ``{tenant id: {item key: {"value": n, "absolute_value": n}}}``,
 where the item key is ``catalog.item_key(application_id, name, infra_id)``. Tests seed them with
-``PUT /_sim/usage``; what the world's agents meter (protected machines, backup bytes: api/runs.py) lives in
-``world.ext["metered_usage"]`` and is added to it. The usage the API shows for a tenant is the sum over its subtree, personal
-tenants of its users included (a partner sees what its customers use, a customer what its users use).
+``PUT /_sim/usage``; what the world's agents meter (protected machines, backup bytes: api/runs.py) lives
+in ``world.ext["metered_usage"]`` and is added to it. The usage the API shows for a tenant is the sum over
+its subtree, personal tenants of its users included (a partner sees what its customers use, a customer what its users use).
 """
 
 import datetime
