@@ -379,8 +379,8 @@ def due_moments(schedule, after, until):
     """The schedule's moments in (after, until], in order (UTC)."""
     weekdays, times = schedule
     moments = []
-    day = datetime.datetime.fromtimestamp(after, datetime.timezone.utc).replace(hour=0, minute=0, second=0,
-                                                                                 microsecond=0)
+    start = datetime.datetime.fromtimestamp(after, datetime.timezone.utc)
+    day = start.replace(hour=0, minute=0, second=0, microsecond=0)
     end = datetime.datetime.fromtimestamp(until, datetime.timezone.utc)
     while day <= end:
         if weekdays is None or _WEEKDAYS[day.weekday()] in weekdays:
