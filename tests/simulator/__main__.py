@@ -44,6 +44,12 @@ def parse_args(argv=None):
                         help="vary each delay by a uniform draw in [-SECONDS, +SECONDS], never below 0 (default 0)")
     parser.add_argument("--catalog", choices=sorted(CATALOGS), default=DEFAULT_CATALOG,
                         help="the world's offering: " + "; ".join(c.describe() for c in CATALOGS.values()))
+    parser.add_argument("--task-duration", type=_seconds, default=0.0, metavar="SECONDS",
+                        help="how long a backup task that a plan starts takes: enqueued, started, then completed "
+                             "(default 0: done by the next request)")
+    parser.add_argument("--synthetic-monitoring", type=int, default=0, metavar="N",
+                        help="add N generated tasks (and 2N/3 alerts) per partner and customer, for paging tests "
+                             "(default 0: tasks, activities and alerts come only from the world)")
     parser.add_argument("--strict", dest="strict", action="store_true", default=True,
                         help="validate every request and response against the specification (default)")
     parser.add_argument("--no-strict", dest="strict", action="store_false", help="skip the validation")
@@ -55,7 +61,8 @@ def settings_from_args(args):
     """The Settings of a parsed command line."""
     return Settings(seed=args.seed, strict=args.strict, token_ttl=args.token_ttl, search_lag=args.search_lag,
                     state_file=args.state, report_delay=args.report_delay, latency=args.latency,
-                    latency_jitter=args.latency_jitter, catalog=args.catalog)
+                    latency_jitter=args.latency_jitter, catalog=args.catalog, task_duration=args.task_duration,
+                    synthetic_monitoring=args.synthetic_monitoring)
 
 
 def main(argv=None):

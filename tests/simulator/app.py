@@ -30,11 +30,14 @@ class Settings:  # pylint: disable=too-many-instance-attributes
     ``latency`` (seconds) delays every request under ``/api/`` before it is handled, as the network
     to a data center would; ``latency_jitter`` (seconds) varies it by a uniform draw in
     ``[-latency_jitter, +latency_jitter]``, never below 0. ``catalog`` names the world's offering
-    (``catalog.CATALOGS``; fixed for the life of the simulator).
+    (``catalog.CATALOGS``; fixed for the life of the simulator). ``task_duration`` (seconds) is how long a
+    backup task that a plan starts takes (api/runs.py); ``synthetic_monitoring`` is the number of generated
+    tasks per tenant beside the world's (0: none; api/monitoring.py).
     """
 
     def __init__(self, seed=None, strict=True, token_ttl=7200, search_lag=0.0, state_file=None,
-                 report_delay=2.0, latency=0.0, latency_jitter=0.0, catalog=None):
+                 report_delay=2.0, latency=0.0, latency_jitter=0.0, catalog=None, task_duration=0.0,
+                 synthetic_monitoring=0):
         self.seed = seed
         self.strict = strict
         self.token_ttl = token_ttl
@@ -44,6 +47,8 @@ class Settings:  # pylint: disable=too-many-instance-attributes
         self.latency = latency
         self.latency_jitter = latency_jitter
         self.catalog = catalog or DEFAULT_CATALOG
+        self.task_duration = task_duration
+        self.synthetic_monitoring = synthetic_monitoring
 
     def as_dict(self):
         """The settings as JSON."""

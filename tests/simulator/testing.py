@@ -63,7 +63,8 @@ class SimulatorHandle:
 
 @contextlib.contextmanager
 def running_simulator(strict=True, seed=None, token_ttl=7200, search_lag=0.0, state_file=None, report_delay=2.0,
-                      blueprints=None, latency=0.0, latency_jitter=0.0, catalog=None):
+                      blueprints=None, latency=0.0, latency_jitter=0.0, catalog=None, task_duration=0.0,
+                      synthetic_monitoring=0):
     """A simulator on a free port of 127.0.0.1, stopped on exit.
 
     ``catalog`` names the world's offering (``tests.simulator.catalog.CATALOGS``; default the
@@ -74,7 +75,8 @@ def running_simulator(strict=True, seed=None, token_ttl=7200, search_lag=0.0, st
     """
     settings = Settings(seed=seed, strict=strict, token_ttl=token_ttl, search_lag=search_lag,
                         state_file=state_file, report_delay=report_delay, latency=latency,
-                        latency_jitter=latency_jitter, catalog=catalog)
+                        latency_jitter=latency_jitter, catalog=catalog, task_duration=task_duration,
+                        synthetic_monitoring=synthetic_monitoring)
     server = SimulatorServer(settings, port=0, blueprints=blueprints).start()
     handle = SimulatorHandle(server)
     try:

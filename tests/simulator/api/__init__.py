@@ -15,6 +15,7 @@ from .offering_items import bp as offering_items_bp
 from .policies import bp as policies_bp
 from .reports import bp as reports_bp
 from .resources import bp as resources_bp
+from .runs import bp as runs_bp
 from .search import bp as search_bp
 from .tenants import bp as tenants_bp
 from .usages import bp as usages_bp
@@ -22,4 +23,4 @@ from .users import bp as users_bp
 
 BLUEPRINTS = (admin_bp, idp_bp, impersonation_bp, clients_bp, tenants_bp, offering_items_bp, users_bp, search_bp,
               applications_bp, reports_bp, usages_bp, monitoring_bp, application_manager_bp, agents_bp, locations_bp,
-              resources_bp, policies_bp, legacy_bp, omissions_bp)
+              resources_bp, policies_bp, runs_bp, legacy_bp, omissions_bp)

@@ -74,19 +74,21 @@ def get_settings():
     return jsonify(sim().settings.as_dict())
 
 
-_SECONDS = ("latency", "latency_jitter")
+_SECONDS = ("latency", "latency_jitter", "task_duration")
+MAX_SYNTHETIC = 100000
 
 
 @bp.route("/settings", methods=["PUT"])
 def put_settings():
-    """Change search_lag, token_ttl, strict, report_delay, latency or latency_jitter at run time."""
+    """Change search_lag, token_ttl, strict, report_delay, latency, latency_jitter, task_duration or
+    synthetic_monitoring at run time."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise bad_request("Expected a JSON object.")
     simulator = sim()
     if "catalog" in body:
         raise bad_request("The catalog is chosen when the simulator starts (--catalog); it cannot change at run time.")
-    unknown = set(body) - {"search_lag", "token_ttl", "strict", "report_delay"} - set(_SECONDS)
+    unknown = set(body) - {"search_lag", "token_ttl", "strict", "report_delay", "synthetic_monitoring"} - set(_SECONDS)
     if unknown:
         raise bad_request("Unknown settings: %s" % ", ".join(sorted(unknown)))
     seconds = {}
@@ -96,6 +98,10 @@ def put_settings():
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 3600:
                 raise bad_request("Bad setting: %s must be a number of seconds from 0 to 3600, not %r." % (name, value))
             seconds[name] = float(value)
+    synthetic = body.get("synthetic_monitoring", 0)
+    if isinstance(synthetic, bool) or not isinstance(synthetic, int) or not 0 <= synthetic <= MAX_SYNTHETIC:
+        raise bad_request("Bad setting: synthetic_monitoring must be a whole number from 0 to %d, not %r."
+                          % (MAX_SYNTHETIC, synthetic))
     try:
         if "search_lag" in body:
             simulator.settings.search_lag = float(body["search_lag"])
@@ -108,6 +114,12 @@ def put_settings():
         raise bad_request("Bad setting: %s" % exc) from exc
     for name, value in seconds.items():
         setattr(simulator.settings, name, value)
+    if "task_duration" in body:
+        # The simulator's duration holds again: a run_seconds set through /_sim/protection is dropped.
+        with simulator.world.lock:
+            simulator.world.ext.get("protection", {}).pop("run_seconds", None)
+    if "synthetic_monitoring" in body:
+        simulator.settings.synthetic_monitoring = synthetic
     if "strict" in body:
         simulator.settings.strict = bool(body["strict"])
     return jsonify(simulator.settings.as_dict())

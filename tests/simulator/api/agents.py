@@ -41,6 +41,15 @@ its tenant must still be live and enabled, and its scopes must resolve (403 ``re
 tenant's own token), a ``policy_management`` scope names the token's tenant or one of its ancestors. A token
 serves any number of installs until it expires. The agent belongs to the token's tenant.
 Records live in ``world.ext["agents"]`` (``{agent id: record}``).
+
+Agents are machines (the Agent Manager guide: an agent registers the machine it runs on; Resource Management
+lists it as a ``resource.machine`` with the agent's id): the install also creates the machine resource in the
+same tenant, named by the host name, with the attributes ``hostname``, ``agent_id``, ``os`` (the platform's
+name), ``os_family``, ``online``, ``units`` and ``backup_bytes`` (the install's ``backup_bytes``, default 1 GiB:
+what each backup adds to the tenant's storage usage, runs.py). ``PATCH /_sim/agents/{agent_id}``
+``{"online": false}`` takes the agent offline in both services (and raises an ``AgentOffline`` alert, resolved
+when it is back online); ``DELETE /_sim/agents/{agent_id}`` uninstalls it: the agent and its machine go, with
+what was applied to the machine. Deleting the machine with ``DELETE /_sim/resources/{id}`` unregisters the agent.
 """
 
 import base64
@@ -55,6 +64,8 @@ from ..auth import principal, visible_tenant, writable_tenant
 from ..context import world
 from ..errors import ApiError, bad_request, not_found
 from ..helpers import as_int, decode_cursor, encode_cursor, is_uuid, json_body, now_iso
+from . import runs
+from .resources import MACHINE, add_resource, remove_resource
 
 bp = Blueprint("agents", __name__)
 
@@ -413,7 +424,11 @@ def _install_fields(body):
     for flag in ("online", "up_to_date"):
         if not isinstance(body.get(flag, True), bool):
             raise bad_request("Field '%s' must be a boolean." % flag)
-    unknown = set(body) - {"token", "hostname", "os_family", "arch", "os_name", "units", "online", "up_to_date", "name"}
+    backup_bytes = body.get("backup_bytes", runs.DEFAULT_BACKUP_BYTES)
+    if isinstance(backup_bytes, bool) or not isinstance(backup_bytes, int) or backup_bytes < 0:
+        raise bad_request("Field 'backup_bytes' must be a whole number of bytes, 0 or more.")
+    unknown = set(body) - {"token", "hostname", "os_family", "arch", "os_name", "units", "online", "up_to_date", "name",
+                           "backup_bytes"}
     if unknown:
         raise bad_request("Unknown fields: %s" % ", ".join(sorted(unknown)))
     return token, hostname.strip(), family, arch, units
@@ -459,15 +474,56 @@ def install_agent():
             "_tenant_uuid": tenant["id"], "_token_id": item["id"], "_scopes": list(item["scopes"]),
             "_seq": state.next_seq(),
         }
+        machine = add_resource(state, tenant["id"], hostname, MACHINE, attributes={
+            "hostname": hostname, "agent_id": agent_id, "os": record["platform"]["name"], "os_family": family,
+            "online": record["online"], "units": list(units),
+            "backup_bytes": body.get("backup_bytes", runs.DEFAULT_BACKUP_BYTES)}, _agent_id=agent_id)
+        record["_machine_id"] = machine["id"]
         _agents(state)[agent_id] = record
         return jsonify(_agent_view(record)), 201
 
 
+def forget_agent(state, agent_id):
+    """Uninstall: the agent and its machine (with its applications and runs) go. False when unknown."""
+    record = _agents(state).pop(agent_id, None)
+    if record is None:
+        return False
+    if record.get("_machine_id"):
+        remove_resource(state, record["_machine_id"])
+    return True
+
+
 @bp.route("/_sim/agents/<agent_id>", methods=["DELETE"])
 def uninstall_agent(agent_id):
-    """Forget an agent (the machine was uninstalled): 204, 404 when unknown."""
+    """Uninstall an agent: it and its machine go: 204, 404 when unknown."""
     state = world()
     with state.lock:
-        if _agents(state).pop(agent_id, None) is None:
+        if not forget_agent(state, agent_id):
             raise not_found("agent", agent_id)
     return "", 204
+
+
+@bp.route("/_sim/agents/<agent_id>", methods=["PATCH"])
+def update_agent(agent_id):
+    """``{"online": bool}``: the agent goes offline or comes back, in Agent Manager and Resource Management."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or set(body) != {"online"} or not isinstance(body["online"], bool):
+        raise bad_request("Send {\"online\": true|false}.")
+    state = world()
+    with state.lock:
+        record = _agents(state).get(agent_id)
+        if record is None:
+            raise not_found("agent", agent_id)
+        was = record["online"]
+        record["online"] = body["online"]
+        machine = state.ext.get("resources", {}).get(record.get("_machine_id") or "")
+        if machine is not None:
+            machine["attributes"]["online"] = body["online"]
+            machine["updated_at"] = now_iso()
+            context = {"resourceId": machine["id"]}
+            if was and not body["online"]:
+                runs.raise_alert(state, machine["tenant_id"], "AgentOffline",
+                                 {"resourceId": machine["id"], "resourceName": machine["name"]}, context)
+            elif body["online"] and not was:
+                runs.resolve_alerts(state, machine["tenant_id"], "AgentOffline", context)
+        return jsonify(_agent_view(record))

@@ -16,8 +16,12 @@ example scripts (seed 000's monitoring scripts and api-facts.md):
 - Paging: ``{"items": [...], "paging": {"cursors": {"after": "..", "before": ".."}}}``. A continuation
   sends ``limit`` (+ ``lod``) and ``after`` or ``before`` only; the cursor carries the filters and
   order (filters sent again are ignored). ``after`` is absent on the last page, ``before`` on the first.
-- Records are generated, deterministic for a --seed: a few hundred tasks, activities and alerts per
-  partner and customer tenant, spread over the last 30 days; a caller sees those of its subtree.
+- Records come from the world (runs.py): the backups that plans ran leave their tasks, activities and alerts,
+  in the tenant of the machine; a caller sees those of its subtree. Nothing else exists by default.
+- Synthetic volume, for paging tests, only on request: ``--synthetic-monitoring N`` (or ``PUT /_sim/settings
+  {"synthetic_monitoring": N}``) adds N generated tasks (each with its activity) and 2N/3 alerts to every
+  partner and customer tenant, deterministic for a --seed, spread over the last 30 days, about made-up machines
+  and plans (N = 300 gives the volume the simulator always had before the world was connected).
 - One task by its integer id (or its UUID); an unknown task, or one outside the caller's subtree, is 404.
 - Alerts are also created (``POST /alerts``: ``type`` is required and must be a registered alert type,
   as the Alert Manager reference's 400 "incompatible with the alert type definition" says; severity and
@@ -38,14 +42,13 @@ from flask import Blueprint, g, jsonify, request
 
 from .. import service_contract as sc
 from ..auth import can_see
-from ..context import world
+from ..context import sim, world
 from ..errors import ApiError
 from ..helpers import decode_cursor, encode_cursor, is_uuid
+from .runs import WORLD_N, clock
 
 bp = Blueprint("monitoring", __name__)
 
-TASKS_PER_TENANT = 300
-ALERTS_PER_TENANT = 200
 SPREAD_SECONDS = 30 * 86400
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
@@ -95,7 +98,12 @@ def _iso(seconds):
     return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _generate(state, tenant):
+def synthetic_volume():
+    """Generated tasks per tenant (``--synthetic-monitoring``; 0: none)."""
+    return int(getattr(sim().settings, "synthetic_monitoring", 0) or 0)
+
+
+def _generate(state, tenant, tasks_per_tenant):
     rng = random.Random("%s|%s" % (state.seed, tenant["id"]))
     anchor = int(time.time())
     tenant_ref = {"id": tenant["_numeric_id"], "uuid": tenant["id"], "name": tenant["name"]}
@@ -104,7 +112,7 @@ def _generate(state, tenant):
     plans = [{"id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "type": "backup",
               "name": "Protection plan %d" % n} for n in range(1, 4)]
     tasks, activities, alerts = [], [], []
-    for n in range(TASKS_PER_TENANT):
+    for n in range(tasks_per_tenant):
         enqueued = anchor - rng.randint(60, SPREAD_SECONDS)
         started = enqueued + rng.randint(0, 120)
         running = enqueued > anchor - 3600 and rng.random() < 0.3
@@ -130,7 +138,7 @@ def _generate(state, tenant):
                            "resource": dict(task["resource"]), "policy": dict(task["policy"]),
                            "startedAt": task["startedAt"], "completedAt": task["completedAt"],
                            "updatedAt": task["updatedAt"], "_t": dict(task["_t"]), "_n": n})
-    for n in range(ALERTS_PER_TENANT):
+    for n in range(tasks_per_tenant * 2 // 3):
         created = anchor - rng.randint(60, SPREAD_SECONDS)
         updated = min(anchor, created + rng.choice((0, 0, 0, 600, 7200, 86400)))
         alert_type, category, severity = rng.choice(_ALERT_TYPES)
@@ -150,7 +158,7 @@ def _generate(state, tenant):
     return {"tasks": tasks, "activities": activities, "alerts": alerts}
 
 
-def _alert_store(state):
+def alert_store(state):
     """Alerts created through the API ({tenant id: [alert]}) and dismissals of generated ones ({id: Unix time})."""
     return state.ext.setdefault("alert_manager", {"created": {}, "dismissed": {}})
 
@@ -162,21 +170,24 @@ def _dismissed_copy(record, moment):
 
 
 def _records(state, scope_root, collection):
+    from .runs import store  # pylint: disable=import-outside-toplevel
     cache = _CACHE.setdefault(state, {})
-    store = _alert_store(state) if collection == "alerts" else None
+    volume = synthetic_volume()
+    alerts = alert_store(state) if collection == "alerts" else None
+    world_records = store(state)[collection] if alerts is None else alerts["created"]
     result = []
-    # Alerts may be created for users' personal tenants too: those are walked for created alerts only.
-    for tenant_id in state.subtree(scope_root, include_hidden=store is not None):
+    # Users' personal tenants hold agents and machines too: they are walked for the world's records.
+    for tenant_id in state.subtree(scope_root, include_hidden=True):
         tenant = state.tenants[tenant_id]
-        if store is not None:
-            result.extend(store["created"].get(tenant_id, []))
-        if tenant["kind"] not in ("partner", "customer") or (tenant["_hidden"] and tenant_id != scope_root):
+        result.extend(world_records.get(tenant_id, []))
+        hidden_below = tenant["_hidden"] and tenant_id != scope_root
+        if not volume or tenant["kind"] not in ("partner", "customer") or hidden_below:
             continue
-        if tenant_id not in cache:
-            cache[tenant_id] = _generate(state, tenant)
-        records = cache[tenant_id][collection]
-        if store is not None and store["dismissed"]:
-            dismissed = store["dismissed"]
+        if (tenant_id, volume) not in cache:
+            cache[(tenant_id, volume)] = _generate(state, tenant, volume)
+        records = cache[(tenant_id, volume)][collection]
+        if alerts is not None and alerts["dismissed"]:
+            dismissed = alerts["dismissed"]
             records = [_dismissed_copy(r, dismissed[r["id"]]) if r["id"] in dismissed else r for r in records]
         result.extend(records)
     return result
@@ -644,17 +655,17 @@ def create_alert():
         if body.get("id") and _id_taken(state, alert_id):
             raise _alert_manager_error(400, "Bad Request", info="Alert is invalid: an alert with id %s exists."
                                        % alert_id)
-        now = time.time()
+        now = clock(state)
         created = _seconds(body["createdAt"], lambda message: _alert_manager_error(400, "Bad Request", info=message)) \
             if body.get("createdAt") else now
-        own = _alert_store(state)["created"].setdefault(tenant["id"], [])
+        own = alert_store(state)["created"].setdefault(tenant["id"], [])
         record = {"id": alert_id, "type": body["type"], "category": body.get("category", alert_type["_category"]),
                   "severity": body.get("severity", alert_type["severity"]),
                   "tenant": {"id": tenant["_numeric_id"], "uuid": tenant["id"], "name": tenant["name"]},
                   "details": dict(body.get("details") or {}), "createdAt": _iso(created), "receivedAt": _iso(now),
                   "updatedAt": _iso(now), "deletedAt": None,
                   "_t": {"createdAt": created, "updatedAt": now, "deletedAt": None},
-                  "_n": ALERTS_PER_TENANT + len(own)}
+                  "_n": WORLD_N + len(own)}
         if "context" in body:
             record["context"] = dict(body["context"])
         own.append(record)
@@ -663,7 +674,7 @@ def create_alert():
 
 def _id_taken(state, alert_id):
     """True when a created alert, or a generated one the caller can see, has this id."""
-    created = (r for alerts in _alert_store(state)["created"].values() for r in alerts)
+    created = (r for alerts in alert_store(state)["created"].values() for r in alerts)
     if any(r["id"].lower() == alert_id for r in created):
         return True
     return any(r["id"].lower() == alert_id for r in _records(state, _scope_root("AlertManager"), "alerts"))
@@ -700,8 +711,8 @@ def dismiss_alert(alert_id):
         _require_write("AlertManager")
         if record["deletedAt"] is not None:
             raise _alert_manager_error(404, "Not Found", info="Alert %s was already dismissed." % alert_id)
-        now = time.time()
-        store = _alert_store(state)
+        now = clock(state)
+        store = alert_store(state)
         own = store["created"].get(record["tenant"]["uuid"], [])
         if any(r is record for r in own):
             record.update(updatedAt=_iso(now), deletedAt=_iso(now))

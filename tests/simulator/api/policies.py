@@ -40,14 +40,13 @@ apply answers 204; run answers 200 ``{"items": [{"policy_id", "context_id", "sta
 running a plan on a resource it is not applied to is 409.
 """
 
-import time
-
 from flask import Blueprint, jsonify, request
 
 from .. import service_contract as sc
 from ..context import world
 from ..errors import bad_request
 from ..helpers import now_iso
+from . import runs
 from .resources import (GROUP, ID_LIST, NUMERIC_TENANT, PAGING, PAGING_QUERY, TENANT_LIST, CONTEXT, ServiceError,
                         context_view, customer_scope, filters_of, members, numeric_tenant_id, one_of, paged,
                         resource_or_404, tenant_matches, visible_resources)
@@ -84,7 +83,7 @@ def _applications(state):
 
 
 def _settings(state):
-    return state.ext.setdefault("protection", {"run_seconds": 0.0, "outcome": "ok"})
+    return runs.protection_settings(state)
 
 
 # ------------------------------------------------------------------ contracts
@@ -188,14 +187,25 @@ def _root_of(state, record):
     return _policies(state).get(parents[0]) if parents else record
 
 
-def _refresh(state, application):
-    """Finish a run whose time has come."""
-    run = application["run"]
-    if run["state"] == "running" and time.time() >= run["_finish_at"]:
-        run.update(state="idle", last_run_at=now_iso(), status=run["_outcome"])
-        if run["_outcome"] != "error":
-            run["last_success_at"] = run["last_run_at"]
-    return run
+def _machines_in(state, customer, context):
+    """The machines a context stands for: itself, or the members of a group."""
+    if context["type"] != GROUP:
+        return [context]
+    wanted = set(members(state, customer, context))
+    return [r for r in visible_resources(state, customer) if r["id"] in wanted]
+
+
+def _context_run(state, customer, plan_id, context):
+    """The run of a plan on a machine, or over a group's machines (running if one runs, the worst status)."""
+    if context["type"] != GROUP:
+        return runs.run_of(state, plan_id, context["id"])
+    machine_runs = [runs.run_of(state, plan_id, m["id"]) for m in _machines_in(state, customer, context)]
+    if not machine_runs:
+        return {"state": "idle", "status": "ok", "last_run_at": None, "last_success_at": None}
+    stamps = [r["last_run_at"] for r in machine_runs if r["last_run_at"]]
+    return {"state": "running" if any(r["state"] == "running" for r in machine_runs) else "idle",
+            "status": max((r["status"] for r in machine_runs), key=OUTCOMES.index),
+            "last_run_at": max(stamps) if stamps else None}
 
 
 def _applications_for(state, customer, context):
@@ -211,6 +221,48 @@ def _applications_for(state, customer, context):
     return found
 
 
+def _owner_customer(state, record):
+    """The customer (or the nearest visible tenant) a resource belongs to, for group membership."""
+    tenant = state.tenants[record["tenant_id"]]
+    while tenant["_hidden"] and tenant["parent_id"] != tenant["id"]:
+        tenant = state.tenants[tenant["parent_id"]]
+    return tenant
+
+
+def covering_plans(state, machine):
+    """The plans (root records) applied to a machine, directly or through a group (runs.py counts usage)."""
+    customer = _owner_customer(state, machine)
+    plans = [_policies(state).get(a["policy_id"]) for a in _applications_for(state, customer, machine)]
+    return [plan for plan in plans if plan is not None]
+
+
+def scheduled_work(state):
+    """(plan, its children, machine) for every machine a plan covers: the clock starts their scheduled runs."""
+    work, seen = [], set()
+    for application in list(_applications(state).values()):
+        plan = _policies(state).get(application["policy_id"])
+        context = state.ext.get("resources", {}).get(application["context_id"])
+        if plan is None or context is None:
+            continue
+        customer = _owner_customer(state, context)
+        for machine in _machines_in(state, customer, context):
+            if (plan["id"], machine["id"]) not in seen:
+                seen.add((plan["id"], machine["id"]))
+                work.append((plan, _plan_records(state, plan)[1:], machine))
+    return work
+
+
+def forget_plans_of(state, tenant_ids):
+    """Deleting tenants: their plans, the plans' applications and runs."""
+    doomed = {p["id"] for p in _policies(state).values() if p["tenant_id"] in tenant_ids}
+    for policy_id in doomed:
+        _policies(state).pop(policy_id, None)
+    for key in [k for k, a in _applications(state).items() if a["policy_id"] in doomed]:
+        _applications(state).pop(key)
+    for key in [k for k in runs.runs(state) if k.split("|")[0] in doomed]:
+        runs.runs(state).pop(key)
+
+
 def protection_of(state, customer, machine):
     """(policies, aggregate status, plan names) of a machine, for resource_statuses (resources.py)."""
     policies, statuses, names = [], [], []
@@ -218,15 +270,17 @@ def protection_of(state, customer, machine):
         root = _policies(state).get(application["policy_id"])
         if root is None:
             continue
-        run = _refresh(state, application)
+        run = runs.run_of(state, root["id"], machine["id"])
+        children = _plan_records(state, root)[1:]
+        upcoming = runs.next_run(state, children)
         names.append(root.get("name", ""))
         statuses.append("running" if run["state"] == "running" else run["status"])
-        for policy in _plan_records(state, root)[1:]:
+        for policy in children:
             if policy["enabled"]:
                 policies.append({"id": policy["id"], "type": policy["type"], "parent_ids": [root["id"]],
                                  "names": [root.get("name", "")], "status": run["status"],
                                  "last_run": run["last_run_at"], "last_success_run": run.get("last_success_at"),
-                                 "next_run": None})
+                                 "next_run": upcoming})
     if not names:
         return policies, "not_protected", ""
     if "running" in statuses:
@@ -434,6 +488,9 @@ def delete_policy(policy_id):
         if record["type"] == TOTAL:
             for key in [k for k, a in _applications(state).items() if a["policy_id"] == policy_id]:
                 _applications(state).pop(key)
+            for key in [k for k in runs.runs(state) if k.startswith(policy_id + "|")]:
+                runs.runs(state).pop(key)
+            runs.recount_all(state)
     return "", 204
 
 
@@ -466,8 +523,8 @@ def apply_policy():
         for context in contexts:
             key = "%s|%s" % (root["id"], context["id"])
             _applications(state).setdefault(key, {
-                "policy_id": root["id"], "context_id": context["id"], "enabled": True, "created_at": stamp,
-                "run": {"state": "idle", "status": "ok", "last_run_at": None, "_finish_at": 0, "_outcome": "ok"}})
+                "policy_id": root["id"], "context_id": context["id"], "enabled": True, "created_at": stamp})
+        runs.recount_all(state)
     return "", 204
 
 
@@ -492,6 +549,7 @@ def revoke_policy():
                 " or ".join(plans) or "at all", " or ".join(contexts)))
         for key in keys:
             _applications(state).pop(key)
+        runs.recount_all(state)
     return "", 204
 
 
@@ -501,10 +559,10 @@ APPLICATIONS_QUERY = {
 }
 
 
-def _entries(state, application, policy_ids, policy_types):
+def _entries(state, customer, application, context, policy_ids, policy_types):
     """One application entry per policy of the applied plan that matches the filters."""
     root = _policies(state)[application["policy_id"]]
-    run = _refresh(state, application)
+    run = _context_run(state, customer, root["id"], context)
     entries = []
     for policy in _plan_records(state, root):
         if policy_types and policy["type"] not in policy_types:
@@ -545,7 +603,7 @@ def list_applications():
             entries = []
             for application in _applications(state).values():
                 if application["context_id"] == resource["id"]:
-                    entries.extend(_entries(state, application, policy_ids, policy_types))
+                    entries.extend(_entries(state, customer, application, resource, policy_ids, policy_types))
             for entry in entries:
                 entry["context"]["type"] = resource["type"]
             if entries:
@@ -579,7 +637,6 @@ def run_policy():
         customer = customer_scope(PolicyError)
         record = _customer_policy(state, customer, body["policy_id"])
         root = _root_of(state, record)
-        settings = _settings(state)
         answer = []
         for context_id in body["context_ids"]:
             context = resource_or_404(state, customer, context_id, PolicyError)
@@ -587,16 +644,15 @@ def run_policy():
             if not applied:
                 raise _error(409, "Conflict", info="The protection plan %s is not applied to %s." % (
                     root["id"], context_id))
-            for application in applied:
-                run = _refresh(state, application)
-                if body["state"] == "running" and run["state"] != "running":
-                    run.update(state="running", started_at=now_iso(), _finish_at=time.time() + settings["run_seconds"],
-                               _outcome=settings["outcome"])
-                elif body["state"] == "stopped" and run["state"] == "running":
-                    run.update(state="idle", status="warning", last_run_at=now_iso())
-            item = {"policy_id": root["id"], "context_id": context_id,
-                    "state": "running" if body["state"] == "running" else "idle"}
-            answer.append(item)
+        for context_id in body["context_ids"]:
+            context = resource_or_404(state, customer, context_id, PolicyError)
+            for machine in _machines_in(state, customer, context):
+                if body["state"] == "running":
+                    runs.start_backup(state, root, machine)
+                else:
+                    runs.stop_backup(state, root["id"], machine["id"])
+            answer.append({"policy_id": root["id"], "context_id": context_id,
+                           "state": "running" if body["state"] == "running" else "idle"})
     return jsonify({"items": answer})
 
 
@@ -623,9 +679,11 @@ def policy_statuses():
                 root = _policies(state)[application["policy_id"]]
                 if plan_ids and root["id"] not in plan_ids:
                     continue
-                run = _refresh(state, application)
-                for policy in _plan_records(state, root)[1:]:
-                    policies.append({"id": policy["id"], "names": [root.get("name", "")], "next_run_time": None,
+                run = runs.run_of(state, root["id"], resource["id"])
+                children = _plan_records(state, root)[1:]
+                upcoming = runs.next_run(state, children)
+                for policy in children:
+                    policies.append({"id": policy["id"], "names": [root.get("name", "")], "next_run_time": upcoming,
                                      "running": {"state": run["state"]}, "status": run["status"],
                                      "type": policy["type"], "parent_ids": [root["id"]],
                                      "last_run_at": run["last_run_at"]})
@@ -640,28 +698,49 @@ def policy_statuses():
 
 @bp.route("/_sim/protection", methods=["GET"])
 def sim_protection():
-    """Admin: how runs end, and every application with its run."""
+    """Admin: how runs end and how long they last, and every run of a plan on a machine."""
     state = world()
     with state.lock:
-        body = dict(_settings(state))
-        body["applications"] = [{"policy_id": a["policy_id"], "context_id": a["context_id"],
-                                 "run": {k: v for k, v in _refresh(state, a).items() if not k.startswith("_")}}
-                                for a in _applications(state).values()]
+        settings = _settings(state)
+        body = {"run_seconds": runs.run_seconds(state), "outcome": settings["outcome"],
+                "outcomes": dict(settings["outcomes"])}
+        body["runs"] = [dict({k: v for k, v in run.items() if not k.startswith("_")},
+                             policy_id=key.split("|")[0], context_id=key.split("|")[1])
+                        for key, run in sorted(runs.runs(state).items())]
     return jsonify(body)
 
 
 @bp.route("/_sim/protection", methods=["PUT"])
 def sim_set_protection():
-    """Admin: ``{"run_seconds": s, "outcome": "ok"|"warning"|"error"}`` for the runs started from now on."""
+    """Admin: ``{"run_seconds": s, "outcome": "ok"|"warning"|"error", "outcomes": {"<machine id>": result}}``.
+
+    ``run_seconds`` and ``outcome`` hold for the runs started from now on; an entry of ``outcomes`` decides the
+    next backup of that machine only (the next backup of machine X fails), and ``null`` removes it.
+    """
     body = request.get_json(silent=True)
-    if not isinstance(body, dict) or set(body) - {"run_seconds", "outcome"}:
-        raise bad_request("Send an object with run_seconds and/or outcome.")
-    if "run_seconds" in body and (not isinstance(body["run_seconds"], (int, float)) or body["run_seconds"] < 0):
+    if not isinstance(body, dict) or not body or set(body) - {"run_seconds", "outcome", "outcomes"}:
+        raise bad_request("Send an object with run_seconds, outcome and/or outcomes.")
+    if "run_seconds" in body and (isinstance(body["run_seconds"], bool) or
+                                  not isinstance(body["run_seconds"], (int, float)) or body["run_seconds"] < 0):
         raise bad_request("run_seconds must be a number of seconds, 0 or more.")
     if "outcome" in body and body["outcome"] not in OUTCOMES:
         raise bad_request("outcome must be one of %s." % ", ".join(OUTCOMES))
+    outcomes = body.get("outcomes", {})
+    if not isinstance(outcomes, dict) or any(v is not None and v not in OUTCOMES for v in outcomes.values()):
+        raise bad_request("outcomes maps machine ids to one of %s (or null)." % ", ".join(OUTCOMES))
     state = world()
     with state.lock:
-        _settings(state).update(body)
-        answer = dict(_settings(state))
+        machines = state.ext.get("resources", {})
+        unknown = [m for m in outcomes if m not in machines or machines[m]["type"] == GROUP]
+        if unknown:
+            raise bad_request("outcomes names no machine: %s." % ", ".join(sorted(unknown)))
+        settings = _settings(state)
+        settings.update({k: v for k, v in body.items() if k != "outcomes"})
+        for machine_id, outcome in outcomes.items():
+            if outcome is None:
+                settings["outcomes"].pop(machine_id, None)
+            else:
+                settings["outcomes"][machine_id] = outcome
+        answer = {"run_seconds": runs.run_seconds(state), "outcome": settings["outcome"],
+                  "outcomes": dict(settings["outcomes"])}
     return jsonify(answer)

@@ -23,9 +23,13 @@ Sources (Acronis developer documentation, "Resource and Policy Management API v4
   ``running``, ``failed``/``error``) and, per policy, ``type``, ``last_success_run``, ``next_run``;
   ``GET /resources/{id}/attributes`` answers the attributes alone.
 
-Machines are not created through the API: an agent registers them. The admin interface does that here:
-``POST /_sim/resources`` ``{"tenant_id", "name", "type"?, "attributes"?}`` (201, the resource),
-``GET /_sim/resources``, ``DELETE /_sim/resources/{id}``.
+Machines are not created through the API: an agent registers them. Installing an agent with a registration
+token (``POST /_sim/agents/install``, agents.py) creates its machine here, in the agent's tenant, with the
+attributes ``hostname``, ``agent_id``, ``os``, ``os_family``, ``online``, ``units`` and ``backup_bytes``; taking
+the agent offline or uninstalling it shows here too (runs.py holds the rules of the connected world). A machine
+without an agent can still be added by the admin interface: ``POST /_sim/resources`` ``{"tenant_id", "name",
+"type"?, "attributes"?}`` (201, the resource), ``GET /_sim/resources``, ``DELETE /_sim/resources/{id}`` (which
+unregisters the machine's agent too).
 
 The protection status of a resource comes from the plans applied to it (policies.py): ``not_protected`` with
 no plan, ``ok`` once applied, the outcome of its last run otherwise (``PUT /_sim/protection`` sets how runs end).
@@ -472,13 +476,20 @@ def _next_seq(state):
 
 
 def remove_resource(state, resource_id):
-    """Forget a resource and whatever was applied to it."""
-    _ext(state).pop(resource_id, None)
+    """Forget a resource, whatever was applied to it, its runs and (a machine) its agent: both services agree."""
+    from . import runs  # pylint: disable=import-outside-toplevel
+    record = _ext(state).pop(resource_id, None)
     for record in _ext(state).values():
         if resource_id in record.get("parent_group_ids", []):
             record["parent_group_ids"].remove(resource_id)
     for application_key in [k for k, a in state.ext.get("applications", {}).items() if a["context_id"] == resource_id]:
         state.ext["applications"].pop(application_key)
+    if record is not None and record["type"] != GROUP:
+        runs.forget_machine(state, resource_id)
+        agents = state.ext.get("agents", {})
+        for agent_id in [a for a, agent in agents.items() if agent.get("_machine_id") == resource_id]:
+            agents.pop(agent_id)
+        runs.recount_workloads(state, record["tenant_id"])
 
 
 SIM_MACHINE = {"tenant_id", "name", "type", "attributes", "parent_group_ids"}

@@ -14,6 +14,7 @@ from ..errors import ApiError, bad_request
 from ..helpers import (as_bool, as_int, check_version, decode_cursor, is_uuid, json_body, now_iso, page,
                        query_bool, query_int)
 from .views import pricing_view, tenant_batch_view, tenant_view
+from . import runs
 
 bp = Blueprint("tenants", __name__, url_prefix="/api/2")
 
@@ -287,7 +288,10 @@ def delete_tenant(tenant_id):
         if record["enabled"]:
             raise ApiError(400, "It is prohibited to delete a non-disabled tenant.",
                            code=errors.ERROR_DELETE_NOT_DISABLED, addition=[{"id": tenant_id}], context={"id": tenant_id})
+        doomed = state.subtree(record["id"], include_hidden=True)
         state.delete_tenant(record)
+        # Its agents, machines, plans, tokens, tasks, activities, alerts and usage go too (api/runs.py).
+        runs.forget_tenants(state, doomed)
     return "", 204
 
 

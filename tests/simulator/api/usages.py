@@ -3,8 +3,9 @@ PUT/GET/DELETE /_sim/usage (admin).
 
 Usage values live in ``world.ext["usage"]``: ``{tenant id: {item key: {"value": n, "absolute_value": n}}}``,
 where the item key is ``catalog.item_key(application_id, name, infra_id)``. Tests seed them with
-``PUT /_sim/usage``. The usage the API shows for a tenant is the sum over its subtree, personal
-tenants of its users included (a partner sees what its customers use, a customer what its users use).
+``PUT /_sim/usage``; what the world's agents meter (protected machines, backup bytes: api/runs.py) lives
+in ``world.ext["metered_usage"]`` and is added to it. The usage the API shows for a tenant is the sum over
+its subtree, personal tenants of its users included (a partner sees what its customers use, a customer what its users use).
 """
 
 import datetime
@@ -46,10 +47,10 @@ def usage_tenants(state, tenant_id):
 
 def usage_totals(state, tenant_id):
     """{item key: {"value", "absolute_value"}} summed over what counts for tenant_id."""
-    store = _store(state)
+    stores = (_store(state), state.ext.get("metered_usage", {}))
     totals = {}
     for member in usage_tenants(state, tenant_id):
-        for key, values in store.get(member, {}).items():
+        for key, values in [pair for store in stores for pair in store.get(member, {}).items()]:
             total = totals.setdefault(key, {"value": 0, "absolute_value": 0})
             total["value"] += values["value"]
             total["absolute_value"] += values["absolute_value"]

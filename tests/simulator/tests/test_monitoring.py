@@ -7,6 +7,10 @@ import requests
 
 from .helpers import create_tenant
 
+# These tests page through volume: the synthetic tasks, activities and alerts (--synthetic-monitoring 300),
+# as the simulator generated them before the world was connected (test_world.py covers the world's own).
+pytestmark = pytest.mark.simulator(synthetic_monitoring=300)
+
 TASKS = "/api/task_manager/v2/tasks"
 ACTIVITIES = "/api/task_manager/v2/activities"
 ALERTS = "/api/alert_manager/v1/alerts"
