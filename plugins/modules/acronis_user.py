@@ -178,6 +178,8 @@ options:
     default: false
 notes:
   - Requests for a create, with the activation e-mail - check the login, read the tenant, create, send the e-mail.
+    With O(password) instead - the same, then set the password and read the user again, whom the password changed,
+    so that RV(user) is the user as a read shows it.
   - A create whose answer is lost (a dropped connection, HTTP 502, 503 or 504) is resolved by reading the users of
     the tenant - a user of that login found there is taken as the one created; none found means it is created
     again, within O(backoff_retries). A user created that way counts as created by this task, so
@@ -571,12 +573,10 @@ def ensure_activated(module, user, created, owed):
             still_owed = send_activation_email(module, user, owed, made or 0)
         if set_pw:
             users.set_password(module.client, user["id"], p["password"])
-    if set_pw and created:
-        # A password activates the user; a user this task created needs no second read to know it.
-        user = dict(user, activated=True)
-    elif set_pw:
+    if set_pw:
+        # A password activates the user and changes it (updated_at): the result is the user read again.
         with failing_to("read user '%s' after setting the password" % p["login"], changed=True):
-            user = users.get_user(module.client, user["id"]) or user
+            user = users.get_user(module.client, user["id"]) or dict(user, activated=True)
     return user, send, still_owed, set_pw
 
 
