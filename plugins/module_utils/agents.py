@@ -105,10 +105,9 @@ def reusable(token, scopes, expires_in, min_validity, now=None):
     return expires - now >= min_validity and expires - created <= expires_in
 
 
-def token_facts(token, tenant_id):
-    """What the module reports about a token, without its value."""
-    return {"id": token.get("id"), "tenant_id": tenant_id, "created_at": token.get("created_at"),
-            "expires_at": token.get("expires_at"), "scopes": list(token.get("scopes") or [])}
+def token_facts(token):
+    """A token as the API shows it when read (``GET /tenants/{id}/registration_tokens``), without its value."""
+    return dict((k, list(v) if isinstance(v, list) else v) for k, v in token.items() if k != "token")
 
 
 def resolve_user(client, user, tenant_id):

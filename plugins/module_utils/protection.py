@@ -202,6 +202,19 @@ def plan_view(policies):
     }
 
 
+def plan_with_resources(policies):
+    """The user's view of a plan read with its applied context: plan_view and the resources it is applied to."""
+    plan = plan_view(policies)
+    plan["resources"] = sorted(c["id"] for c in policies[0].get("applied_context") or [])
+    return plan
+
+
+def read_plan(client, plan_id):
+    """The plan of this id as plan_with_resources shows it (what acronis_protection_plan_info returns), or None."""
+    plans, _truncated = list_plans(client, plan_id=plan_id, with_applied=True, limit=1)
+    return plan_with_resources(plans[0]) if plans else None
+
+
 def list_plans(client, name=None, plan_id=None, with_applied=False, limit=None):
     """(plans as lists of policies, truncated): the customer's plans, with children and settings."""
     params = {"types": TOTAL, "full_composite": "true", "include_settings": "true", "limit": PAGE_SIZE}

@@ -79,9 +79,24 @@ def login_is_free(client, login):
     return True
 
 
+# A user listed by ``GET /users?uuids=`` (how users are found, and what acronis_user_info returns) always
+# carries these, null when unset; ``GET /users/{id}`` and the answers of POST and PUT leave them out when unset.
+LISTED_FIELDS = ("origin_id", "origin_external_id", "disable_after")
+
+
+def as_listed(user):
+    """A user as ``GET /users?uuids=`` lists it (without its roles, which it lists only on request)."""
+    if user is None:
+        return None
+    listed = dict((k, v) for k, v in user.items() if k != "access_policies")
+    for key in LISTED_FIELDS:
+        listed.setdefault(key, None)
+    return listed
+
+
 def get_user(client, user_id):
-    """The user, or None when the service answers 404."""
-    return client.get_or_none("/users/{user_id}", user_id=user_id)
+    """The user (as_listed), or None when the service answers 404."""
+    return as_listed(client.get_or_none("/users/{user_id}", user_id=user_id))
 
 
 def get_users(client, user_ids, with_access_policies=False):
@@ -128,7 +143,8 @@ def create_user(client, body):
     A lost answer is resolved by reading the users of the tenant (authoritative, unlike the search):
     the user of that login found there is adopted; absent, it is created again, within the retry budget.
     """
-    return client.create("/users", body, lambda: find_in_tenant(client, body["tenant_id"], body["login"]))
+    user, adopted = client.create("/users", body, lambda: find_in_tenant(client, body["tenant_id"], body["login"]))
+    return as_listed(user), adopted
 
 
 def update_user(client, user_id, version, changes):
@@ -140,7 +156,7 @@ def update_user(client, user_id, version, changes):
     body = dict(changes)
     body["version"] = version
     try:
-        return client.put("/users/{user_id}", json=body, user_id=user_id)
+        return as_listed(client.put("/users/{user_id}", json=body, user_id=user_id))
     except AcronisAPIError as exc:
         if not (exc.conflict and exc.after_lost_attempt):
             raise

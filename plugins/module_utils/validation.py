@@ -238,11 +238,15 @@ def shape_problem(spec, raw, where=""):
 # and the destination file a module writes after it has created something on the service.
 # =====================================================================================================
 
-# The longest login accepted. Acronis documents none in what this collection builds on
-# (/work/shared/acronis-api: the account-management specification types ``login`` as a plain string
-# without maxLength, and api-facts.md gives only "login >=3 chars" and its characters), so this is the
-# collection's own rule, the same bound as NAME_MAX: 255 characters. A longer login (10,000 characters)
-# is refused before any request instead of being sent.
+# The longest login accepted. Acronis documents no maximum length for a login: "Creating a user account"
+# (https://developer.acronis.com/doc/account-management/v2/guide/users/creating-user) gives the whole rule -
+# at least 3 characters (shorter ones cannot be found by /search), ASCII letters, digits and
+# .@_-+:!#$%^*={}'`/?, trimmed, and "may use email as login" - and the published account-management
+# specification (/work/shared/acronis-api/account-management-v2.openapi.json: userPost, userPut, user) types
+# ``login`` as a string without maxLength. So the bound is the collection's own, chosen from what Acronis does
+# document: a login may be an e-mail address, and an e-mail address has at most 254 characters (RFC 5321,
+# 4.5.3.1.3: a path of 256 octets, angle brackets included); 255, the bound of NAME_MAX, admits every such
+# login and refuses a 10,000-character one before any request.
 LOGIN_MAX = 255
 
 

@@ -194,7 +194,7 @@ import os
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError, AcronisFailure, failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import make_diff, placeholder_id
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import api_clients
@@ -274,7 +274,13 @@ def ensure_present(module, client, tenant_id):
             raise AcronisFailure("API client %r (%s) was created but its credentials could not be written to %s: "
                                  "%s. Delete it with state=absent and run again"
                                  % (p["client_name"], created["client_id"], p["dest"], exc.strerror or exc))
-    shown = dict((k, v) for k, v in created.items() if k not in SECRETS)
+    # The create's answer holds the secret but not every field a read shows (last_access_at, ...): read it again.
+    # A failed read costs only those fields, never the client and its secret: the create's answer stands in.
+    try:
+        shown = api_clients.get_api_client(client, created["client_id"]) or created
+    except AcronisError:
+        shown = created
+    shown = dict((k, v) for k, v in shown.items() if k not in SECRETS)
     return True, shown, secret
 
 

@@ -182,7 +182,11 @@ EXAMPLES = r'''
 
 RETURN = r'''
 plan:
-  description: The plan after the task (before it, for a deleted plan); null when it does not exist.
+  description:
+    - The plan after the task (before it, for a deleted plan); null when it does not exist.
+    - After a write, the plan as the service shows it when read again (as
+      M(acronis.cyber_platform.acronis_protection_plan_info) returns it) - the policies the service adds to a new plan
+      and its tenant included. This costs one read per task that changed the plan.
   returned: always
   type: dict
   contains:
@@ -224,7 +228,9 @@ applied:
   type: list
   elements: str
 revoked:
-  description: IDs of the resources the plan was (or would be) revoked from.
+  description:
+    - IDs of the resources the plan was (or would be) revoked from.
+    - For O(state=absent), every resource the deleted plan was applied to (its applications go with it).
   returned: always
   type: list
   elements: str
@@ -343,7 +349,7 @@ def ensure_absent(module, client, current, applied, where):
         return result
     before = comparable(current, applied)
     current["resources"] = sorted(applied)
-    result.update(changed=True, plan=current, diff=make_diff(before, None))
+    result.update(changed=True, plan=current, revoked=sorted(applied), diff=make_diff(before, None))
     if not module.check_mode:
         with failing_to("delete %s" % where, **result):
             protection.delete_plan(client, current["id"])
@@ -425,6 +431,18 @@ def ensure_run(module, client, plan, resources, applied, where, result):
     return idle
 
 
+def plan_after(module, client, plan, where, result):
+    """The plan as a read shows it after a write (the service adds policies and the tenant to a new plan)."""
+    if module.check_mode or not result["changed"]:
+        return plan
+    with failing_to("read %s after changing it" % where, **result):
+        fresh = protection.read_plan(client, plan["id"])
+    if fresh is None:
+        raise AcronisFailure("%s was changed, but a read then did not find it; it may have been deleted meanwhile."
+                             % sentence(where), **result)
+    return fresh
+
+
 def run(module):
     p = module.params
     check_options(module)
@@ -456,6 +474,7 @@ def run(module):
     result["changed"] |= ensure_resources(module, client, plan, to_apply, to_revoke, where, result)
     result["started"] = ensure_run(module, client, plan, resources, applied, where, result)
     result["changed"] |= bool(result["started"])
+    result["plan"] = plan_after(module, client, plan, where, result)
     if result["changed"]:
         before, after = comparable(current, applied), comparable(plan, resources)
         result["diff"] = make_diff(None, after) if before is None else mask_secrets({"before": before, "after": after})

@@ -117,12 +117,8 @@ def run(module):
     with protection.failing_to_read("read the protection plans of tenant %s" % p["tenant_id"]):
         found, truncated = protection.list_plans(client, name=p["name"], plan_id=p["id"], with_applied=True,
                                                  limit=p["limit"])
-    plans = []
-    for policies in found:
-        plan = protection.plan_view(policies)
-        plan["resources"] = sorted(c["id"] for c in policies[0].get("applied_context") or [])
-        plans.append(plan)
-    return dict(changed=False, plans=plans, truncated=truncated)
+    return dict(changed=False, plans=[protection.plan_with_resources(policies) for policies in found],
+                truncated=truncated)
 
 
 def main():

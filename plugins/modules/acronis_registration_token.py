@@ -119,14 +119,16 @@ token:
   sample: 27F9-5234-41C3
 registration_token:
   description:
-    - The token reused or created, without its value. Empty with O(state=absent).
-    - C(tenant_id) is the tenant the token is for, the user's personal tenant with O(user).
+    - The token reused or created as the API shows it when read, without its value. Empty with O(state=absent).
+    - C(tenant_uuid) is the tenant the token is for (the user's personal tenant with O(user)); C(tenant_id) is that
+      tenant's numeric id, as the API gives it (null in check mode for a token that would be created).
     - C(id) is the service's integer id; in check mode, a token that would be created has a placeholder id.
   returned: always
   type: dict
   sample:
     id: 2
-    tenant_id: 4b07e4a1-a49b-4d4e-b8f2-253f1fef98ad
+    tenant_id: "1051"
+    tenant_uuid: 4b07e4a1-a49b-4d4e-b8f2-253f1fef98ad
     created_at: "2024-04-02T18:46:45+00:00"
     expires_at: "2024-04-02T19:46:45+00:00"
     scopes: ["urn:acronis.com:tenant-id::backup_agent_admin"]
@@ -214,7 +216,7 @@ def ensure_absent(module, tenant_id, current):
                 agents.delete_token(module.client, token["id"])
     result = dict(changed=bool(doomed), token=None, registration_token={}, removed=[t["id"] for t in doomed])
     if doomed and module._diff:
-        result["diff"] = {"before": {"tokens": [agents.token_facts(t, tenant_id) for t in doomed]},
+        result["diff"] = {"before": {"tokens": [agents.token_facts(t) for t in doomed]},
                           "after": {"tokens": []}}
     return result
 
@@ -233,12 +235,12 @@ def ensure_created(module, tenant_id, current, scopes):
     p = module.params
     if module.check_mode:
         key = "%s:%s" % (tenant_id or p["user"], ",".join(sorted(scopes)))
-        return {"id": placeholder_id("registration_token", key), "tenant_id": tenant_id, "created_at": None,
-                "expires_at": None, "scopes": list(scopes)}, None
+        return {"id": placeholder_id("registration_token", key), "tenant_id": None, "tenant_uuid": tenant_id,
+                "created_at": None, "expires_at": None, "scopes": list(scopes)}, None
     with failing_to("create a registration token for tenant %s" % tenant_id):
         reply = agents.create_token(module.client, tenant_id, p["expires_in"], scopes,
                                     known_ids=set(t.get("id") for t in current))
-    return agents.token_facts(reply, tenant_id), reply.get("token")
+    return agents.token_facts(reply), reply.get("token")
 
 
 def run(module):
@@ -259,7 +261,7 @@ def run(module):
     best = reusable_token(module, current, scopes, min_validity)
     if best is not None:
         return dict(changed=False, reused=True, token=best["token"],
-                    registration_token=agents.token_facts(best, tenant_id))
+                    registration_token=agents.token_facts(best))
     created, token = ensure_created(module, tenant_id, current, scopes)
     result = dict(changed=True, reused=False, token=token, registration_token=created)
     if module._diff:

@@ -117,7 +117,8 @@ options:
   activation_email:
     description:
       - V(never) sends no activation e-mail.
-      - V(on_create) sends it when this task creates the user, so re-runs never send it again.
+      - V(on_create) sends it when this task creates the user. A later run sends it only when it is still owed
+        (see the notes) - the run that created the user could not confirm it, and the user is not activated.
       - V(until_activated) also sends it to an existing user who has not activated their account yet, on every
         run until they do; the task then reports a change each time it sends one.
       - The e-mail is never sent to a user who is already activated.
@@ -177,15 +178,28 @@ options:
     default: false
 notes:
   - Requests for a create, with the activation e-mail - check the login, read the tenant, create, send the e-mail.
+    With O(password) instead - the same, then set the password and read the user again, whom the password changed,
+    so that RV(user) is the user as a read shows it.
   - A create whose answer is lost (a dropped connection, HTTP 502, 503 or 504) is resolved by reading the users of
     the tenant - a user of that login found there is taken as the one created; none found means it is created
     again, within O(backoff_retries). A user created that way counts as created by this task, so
     O(activation_email=on_create) still sends it one e-mail.
-  - The activation e-mail is requested at most once per task run. A request whose answer is lost is not sent
-    again (the e-mail may have gone out); the task then warns and reports RV(activation_email_sent=true).
-    Two windows remain - such an e-mail may in fact not have been sent, and a run stopped between the create
-    and the e-mail (killed, or failed) leaves a user without one, because the next run did not create it.
-    V(until_activated) covers both on the next run, at the cost of one e-mail per run until the user activates.
+  - Activation e-mails at least once, never more than two, with O(activation_email=on_create). The API says
+    whether a user is activated (C(activated) in C(GET /users/{id})), never whether an activation e-mail went
+    out, so the module remembers an e-mail it owes - on the controller, next to the token cache
+    (C(<token_cache_dir>/activation-emails/), one 0600 file per data center and user id) - from the create until
+    the service confirms the e-mail (HTTP 204). The rule - B(an existing user who is not activated is sent the
+    e-mail when one is owed to them), and at most two e-mail requests are made for one user in all.
+  - A request whose answer is lost (a dropped connection, HTTP 502, 503 or 504 once it was sent) may or may not
+    have sent the e-mail, so it is not replayed in the same run (the task warns and reports
+    RV(activation_email_owed=true)); the next run that finds the user still not activated sends it once more.
+    A run stopped between the create and the e-mail (killed, or failed setting the roles) leaves the e-mail owed
+    too. So after a run with faults and one more run without, every user has been mailed, and none more than
+    twice. If the second request is lost as well, the task warns and nothing more is sent.
+  - The owed e-mails live on the controller that ran the create; with O(token_cache=false), or a next run on
+    another controller or in a fresh container (AWX without a persistent O(token_cache_dir)), a lost answer is
+    only warned about - V(until_activated) then covers it, at the cost of one e-mail per run until the user
+    activates.
     For an existing user - check the login, list the tenant's user ids, read their details 100 at a time
     (stopping at the batch that holds the login), and update only when something differs.
 seealso:
@@ -299,10 +313,20 @@ access_policies:
 activation_email_sent:
   description:
     - Whether the task sent (in check mode - would send) the activation e-mail.
-    - Also true when the request was sent but its answer was lost (the task warns); it is never sent twice.
+    - Also true when the request was sent but its answer was lost (the task warns, and
+      RV(activation_email_owed) says whether the next run sends it again).
   returned: always
   type: bool
   sample: true
+activation_email_owed:
+  description:
+    - Whether the activation e-mail is still owed after the task - its request (or the run that created the user)
+      could not confirm it - so that the next run that finds the user not activated sends it once more.
+    - Always false with O(activation_email=never) or O(activation_email=until_activated), in check mode, and
+      when the token cache is off (O(token_cache=false)).
+  returned: always
+  type: bool
+  sample: false
 password_set:
   description: Whether the task set (in check mode - would set) the password.
   returned: always
@@ -328,6 +352,10 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import api_clients, tenants, users
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.token_cache import (
+    OwedActivationEmails,
+    default_cache_dir,
+)
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_login
 
 
@@ -451,7 +479,8 @@ def create(module, desired):
 
 def ensure_absent(module, user):
     """Disable, then delete, the user when it exists; the task's result."""
-    result = dict(changed=False, user={}, activation_email_sent=False, password_set=False, created=False)
+    result = dict(changed=False, user={}, activation_email_sent=False, activation_email_owed=False,
+                  password_set=False, created=False)
     if user is None:
         return result
     if not module.check_mode:
@@ -501,36 +530,97 @@ def ensure_roles(module, user, created, current, failure_result):
                                 **failure_result)
 
 
-def ensure_activated(module, user, created):
-    """(user, sent, set): the activation e-mail sent, or the password set, when the options ask for it."""
+def owed_emails(module):
+    """The activation e-mails owed (token_cache.OwedActivationEmails), or None: not on_create, or no token cache."""
     p = module.params
-    send = (p["activation_email"] == "on_create" and created
+    if p["activation_email"] != "on_create" or not p["token_cache"]:
+        return None
+    return OwedActivationEmails(p["token_cache_dir"] or default_cache_dir(), module.client.root_url)
+
+
+def ensure_email_owed(module, user, created, owed):
+    """Remember the e-mail of a user this task created before anything else can stop the task (not in check mode)."""
+    if owed is None or not created or module.check_mode or user.get("activated"):
+        return
+    try:
+        owed.owe(user["id"], module.params["login"], 0)
+    except (IOError, OSError) as exc:
+        module.warn("Could not note in %s that user '%s' is owed an activation e-mail (%s): if this run stops "
+                    "before the e-mail, the next one will not send it." % (owed.directory, module.params["login"], exc))
+
+
+def ensure_activated(module, user, created, owed):
+    """(user, sent, owed_after, set): the activation e-mail sent, or the password set, when the options ask.
+
+    ``owed`` (owed_emails) says whether an existing user not yet activated is still owed the e-mail of
+    ``on_create``, and how many requests it has had: at most OwedActivationEmails.MAX_REQUESTS in all.
+    """
+    p = module.params
+    made = None if owed is None or is_placeholder_id(user["id"]) else owed.requests_made(user["id"])
+    if made is not None and user.get("activated"):
+        made = None
+        if not module.check_mode:
+            owed.settle(user["id"])
+    send = (p["activation_email"] == "on_create" and (created or made is not None)
             or p["activation_email"] == "until_activated") and not user.get("activated")
     set_pw = p["password"] is not None and (created or p["update_password"] == "always"
                                             or p["update_password"] == "until_activated" and not user.get("activated"))
     if module.check_mode or not (send or set_pw):
-        return user, send, set_pw
+        return user, send, False, set_pw
+    still_owed = False
     with failing_to("activate user '%s'" % p["login"], changed=True, user=user):
-        if send and users.send_activation_email(module.client, user["id"]) is None:
-            module.warn("The answer to the activation e-mail request for user '%s' was lost: the e-mail may or may "
-                        "not have been sent. It is not requested again, so that the user never gets two; if it "
-                        "does not arrive, send it again (activation_email: until_activated)" % p["login"])
+        if send:
+            still_owed = send_activation_email(module, user, owed, made or 0)
         if set_pw:
             users.set_password(module.client, user["id"], p["password"])
-    if set_pw and created:
-        # A password activates the user; a user this task created needs no second read to know it.
-        user = dict(user, activated=True)
-    elif set_pw:
+    if set_pw:
+        # A password activates the user and changes it (updated_at): the result is the user read again.
         with failing_to("read user '%s' after setting the password" % p["login"], changed=True):
-            user = users.get_user(module.client, user["id"]) or user
-    return user, send, set_pw
+            user = users.get_user(module.client, user["id"]) or dict(user, activated=True)
+    return user, send, still_owed, set_pw
 
 
-def user_result(module, user, before, changes, created, sent, set_pw, roles=None):
+def send_activation_email(module, user, owed, made):
+    """Request the e-mail once; whether it is still owed after (its answer lost, and fewer than two requests made).
+
+    ``made``: the requests an owed e-mail already had. A lost answer is never replayed in the same run (the
+    e-mail may have gone out): the next run sends it, if the user is still not activated then.
+    """
+    login = module.params["login"]
+    confirmed = users.send_activation_email(module.client, user["id"]) is not None
+    made += 1
+    still_owed = owed is not None and not confirmed and made < owed.MAX_REQUESTS
+    if owed is not None and not still_owed:
+        owed.settle(user["id"])
+    elif still_owed:
+        try:
+            owed.owe(user["id"], login, made)
+        except (IOError, OSError) as exc:
+            still_owed = False
+            module.warn("Could not note in %s that user '%s' is still owed an activation e-mail (%s)."
+                        % (owed.directory, login, exc))
+    if confirmed:
+        return False
+    if still_owed:
+        module.warn("The answer to the activation e-mail request for user '%s' was lost: the e-mail may or may not "
+                    "have been sent. It is not requested again in this run; the next run sends it once more if the "
+                    "user is still not activated then (at most two requests in all)." % login)
+    elif owed is not None and made >= owed.MAX_REQUESTS:
+        module.warn("The answer to the activation e-mail request for user '%s' was lost again, after %d requests: "
+                    "it is not requested again, so that the user never gets more than two. If the user has no "
+                    "e-mail, send one with activation_email: until_activated." % (login, made))
+    else:
+        module.warn("The answer to the activation e-mail request for user '%s' was lost: the e-mail may or may not "
+                    "have been sent. It is not requested again, so that the user never gets two; if it does not "
+                    "arrive, send it again (activation_email: until_activated)" % login)
+    return still_owed
+
+
+def user_result(module, user, before, changes, created, sent, still_owed, set_pw, roles=None):
     """The task's result for a user that exists (or would) after the task; ``roles`` as ensure_roles gives them."""
     roles_changed = bool(roles and roles[0])
     result = dict(changed=bool(created or changes or sent or set_pw or roles_changed), user=user, created=created,
-                  activation_email_sent=sent, password_set=set_pw)
+                  activation_email_sent=sent, activation_email_owed=still_owed, password_set=set_pw)
     if roles is not None:
         result["access_policies"] = roles[1]
     if module._diff:
@@ -580,9 +670,11 @@ def run(module):
     # administrator's first login already has the roles.
     before = comparable_user(user) if user is not None else None
     user, changes, created = ensure_present(module, user)
+    owed = owed_emails(module)
+    ensure_email_owed(module, user, created, owed)
     roles = ensure_roles(module, user, created, current_roles, dict(changed=bool(created or changes), user=user))
-    user, sent, set_pw = ensure_activated(module, user, created)
-    return user_result(module, user, before, changes, created, sent, set_pw, roles)
+    user, sent, still_owed, set_pw = ensure_activated(module, user, created, owed)
+    return user_result(module, user, before, changes, created, sent, still_owed, set_pw, roles)
 
 
 def main():

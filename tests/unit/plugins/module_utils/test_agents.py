@@ -111,8 +111,8 @@ def test_delete_token_tolerates_a_token_already_gone(client, http):
 
 
 def test_token_facts_leave_the_value_out():
-    facts = agents.token_facts(token(5, "2024-04-02T18:00:00Z", "2024-04-02T19:00:00Z"), TENANT)
-    assert facts == {"id": 5, "tenant_id": TENANT, "created_at": "2024-04-02T18:00:00Z",
+    facts = agents.token_facts(token(5, "2024-04-02T18:00:00Z", "2024-04-02T19:00:00Z"))
+    assert facts == {"id": 5, "tenant_id": "11", "tenant_uuid": TENANT, "created_at": "2024-04-02T18:00:00Z",
                      "expires_at": "2024-04-02T19:00:00Z", "scopes": [SCOPE]}
 
 

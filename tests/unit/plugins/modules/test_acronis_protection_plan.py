@@ -69,6 +69,22 @@ def serve_plans(http, *plans):
     http.get(POLICIES_URL, json={"items": [{"policy": p} for p in plans], "paging": {"cursors": {}}})
 
 
+def serve_plans_written(http, before, after):
+    """The plans ``before`` until the first write, then what ``after(posted)`` gives: the service's read of them.
+
+    ``posted`` is the first write's policies (a create's, with the ids the module chose), or None.
+    """
+    def answer(request, context):
+        written = [r for r in http.request_history if r.method != "GET" and r.url != TOKEN_URL]
+        if not written:
+            plans = before
+        else:
+            body = written[0].json() if written[0].body else {}
+            plans = after((body.get("subject") or {}).get("policy"))
+        return {"items": [{"policy": p} for p in plans], "paging": {"cursors": {}}}
+    http.get(POLICIES_URL, json=answer)
+
+
 def serve_applications(http, running=None, contexts=()):
     items = [[{"policy": {"id": PLAN, "type": "policy.protection.total"}, "context": {"id": c},
                "running": {"state": "running" if c in (running or ()) else "idle"}}] for c in contexts]
@@ -98,8 +114,16 @@ def test_check_mode_predicts_a_new_plan_and_writes_nothing(http):
     assert writes(http) == []
 
 
+def as_the_service_reads_it(posted):
+    """A new plan as a read shows it: the tenant filled in, and the default policies the service adds."""
+    root = dict(posted[0], tenant_id="17")
+    added = {"id": M1, "type": "policy.security.antimalware", "parent_ids": [root["id"]], "enabled": True,
+             "settings_schema": "2.0", "settings": {}}
+    return [[root] + posted[1:] + [added]]
+
+
 def test_create_sends_the_plan_as_the_documented_composite(http):
-    serve_plans(http)
+    serve_plans_written(http, [], as_the_service_reads_it)
     http.post(POLICIES_URL, json={"result": []})
     result = module_under_test.run(FakeModule(backup={"compression": "max", "schedule": {"at": ["22:15"]}}))
     (post,) = writes(http)
@@ -112,6 +136,9 @@ def test_create_sends_the_plan_as_the_documented_composite(http):
     alarm = child["settings"]["scheduling"]["backup_sets"][0]["schedule"]["alarms"]["time"]
     assert alarm["repeat_at"] == [{"hour": 22, "minute": 15}]
     assert result["changed"] and result["plan"]["id"] == root["id"]
+    # The result is the plan as read after the create, not as sent: its tenant and the service's own policies.
+    assert result["plan"]["tenant_id"] == "17"
+    assert [p["type"] for p in result["plan"]["policies"]] == ["policy.backup.machine", "policy.security.antimalware"]
 
 
 def test_the_same_settings_again_send_no_write(http):
@@ -153,7 +180,9 @@ def test_resources_are_applied_revoked_and_run_where_idle(http):
 
 
 def test_purge_revokes_what_is_not_listed(http):
-    serve_plans(http, plan())
+    after = copy.deepcopy(plan())
+    after[0]["applied_context"] = [{"id": M2}]
+    serve_plans_written(http, [plan()], lambda posted: [after])
     serve_applications(http, contexts=[M1, M2])
     http.delete(APPLICATIONS_URL, status_code=204)
     result = module_under_test.run(FakeModule(resources=[M2], purge_resources=True))
@@ -169,6 +198,7 @@ def test_delete_removes_the_plan_and_a_missing_plan_is_no_change(http):
     result = module_under_test.run(FakeModule(state="absent"))
     assert result["changed"] and result["diff"]["after"] == {}
     assert [w.method for w in writes(http)] == ["DELETE"]
+    assert result["revoked"] == [M1]        # the plan's applications go with it
     serve_plans(http)
     assert not module_under_test.run(FakeModule(state="absent"))["changed"]
 

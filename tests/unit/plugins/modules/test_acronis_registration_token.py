@@ -107,9 +107,10 @@ def test_check_mode_predicts_a_creation_with_a_placeholder_and_no_value(http):
 def test_a_user_given_by_id_gets_a_token_on_the_personal_tenant_with_the_seed_scope(http):
     http.get(API + "/users/" + USER, json={"id": USER, "login": "jdoe", "personal_tenant_id": PERSONAL})
     http.get(API + "/tenants/%s/registration_tokens" % PERSONAL, json={"items": []})
-    http.post(API + "/tenants/%s/registration_tokens" % PERSONAL, json=listed(9, 0, 3600, scopes=[SCOPE]))
+    http.post(API + "/tenants/%s/registration_tokens" % PERSONAL,
+              json=dict(listed(9, 0, 3600, scopes=[SCOPE]), tenant_uuid=PERSONAL))
     result = module_under_test.run(FakeModule(user=USER))
-    assert result["registration_token"]["tenant_id"] == PERSONAL
+    assert result["registration_token"]["tenant_uuid"] == PERSONAL
     assert writes(http)[0].json() == {"expires_in": 3600, "scopes": [SCOPE]}
 
 
