@@ -33,6 +33,7 @@ description:
 extends_documentation_fragment:
   - acronis.cyber_platform.connection
   - acronis.cyber_platform.attributes
+  - acronis.cyber_platform.concurrent_writers
   - ansible.builtin.files
 options:
   tenant_id:
