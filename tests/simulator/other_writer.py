@@ -4,7 +4,9 @@ Two jobs that touch the same objects meet each other's writes by luck; a test ne
 names a request (``before``: method, path as a glob or ``re:`` pattern like the fault rules, and optionally
 ``body``: fields the request's JSON body must hold) and the writes another client sends, through the API,
 just before that request is handled (``writes``: method, path, ``json``, ``params``). The other client is
-the seed API client (the root partner's) unless the rule says ``as``: {client_id, client_secret}.
+the seed API client (the root partner's) unless the rule says ``as``: {client_id, client_secret}; with
+``scope``: a customer tenant id, its token is exchanged for one scoped to that customer (jwt-bearer), as the
+Resource and Policy Management APIs require.
 
 A write whose ``json`` or ``params`` holds the string ``"$version"`` gets the object's current version there,
 read just before it is sent (``GET`` on the write's own path): a top-level ``version``, the ``version``
@@ -45,6 +47,7 @@ class OtherWriterRule:
                 raise ValueError("each write needs a method and a path under /api/")
         self.writes = writes
         self.client = spec.get("as")
+        self.scope = spec.get("scope")
         self.times = int(spec.get("times", 1))
         self.spec = copy.deepcopy(spec)
         self.fired = 0
@@ -106,6 +109,11 @@ def perform(app, rule, credentials):
         reply = client.post("/api/2/idp/token", data={"grant_type": "client_credentials"},
                             auth=(credentials["client_id"], credentials["client_secret"]))
         token = (reply.get_json(silent=True) or {}).get("access_token")
+        if rule.scope:
+            reply = client.post("/api/2/idp/token", data={
+                "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": token,
+                "scope": "urn:acronis.com:tenant-id:%s" % rule.scope})
+            token = (reply.get_json(silent=True) or {}).get("access_token")
         headers = {"Authorization": "Bearer %s" % token}
         for write in rule.writes:
             body = copy.deepcopy(write.get("json"))
