@@ -18,7 +18,6 @@ __metaclass__ = type
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
     AcronisAPIError,
-    AcronisError,
     AcronisFailure,
     failing_to,
 )

@@ -305,13 +305,13 @@ def set_user_roles(client, user_id, home, current, roles, purge, state, who, che
 
         def write(fresh):
             # Planned again on the policies just read: their versions, and the roles another writer gave.
-            again_keep, again_added = (keep, added) if fresh is None else policy_plan(roles, purge, state, fresh,
-                                                                                     home)[:2]
-            return put_access_policies(client, user_id, [policy_for_put(c) for c in again_keep]
-                                       + [new_policy(user_id, role_id, tenant_id) for role_id, tenant_id in again_added])
+            plan = (keep, added) if fresh is None else policy_plan(roles, purge, state, fresh, home)[:2]
+            sent = [policy_for_put(c) for c in plan[0]] + [new_policy(user_id, role_id, tenant_id)
+                                                           for role_id, tenant_id in plan[1]]
+            return put_access_policies(client, user_id, sent)
 
         def done(fresh):
-            again_keep, again_added, again_removed = policy_plan(roles, purge, state, fresh, home)
+            _keep, again_added, again_removed = policy_plan(roles, purge, state, fresh, home)
             return not again_added and not again_removed
 
         with failing_to("set the roles of user %s (%s)" % (who, what), **failure_result):

@@ -198,6 +198,35 @@ def test_roles_put_committed_before_its_answer_was_lost_is_success(client, http)
     assert client.concurrency["other_writers"] == []       # our own first attempt, not another writer
 
 
+def test_roles_another_writer_already_gave_are_read_and_not_sent_again(client, http):
+    url = API + "/users/%s/access_policies" % USER
+    http.put(url, **OUTDATED)
+    mine = {"id": "p1", "version": 1, "role_id": "readonly_admin", "tenant_id": TENANT, "trustee_id": USER}
+    held = [dict(mine, version=2), {"id": "p2", "version": 1, "role_id": "company_admin", "tenant_id": TENANT,
+                                    "trustee_id": USER}]
+    http.get(url, json={"items": held})
+    changed, result, _before, _after = users.set_user_roles(
+        client, USER, TENANT, [mine], [{"role_id": "company_admin", "tenant_id": None}], False, "present", "'jdoe'")
+    assert result == held
+    assert len(writes(http)) == 1
+    assert client.concurrency["other_writers"] == ["set the roles of user 'jdoe' (+company_admin@%s)" % TENANT]
+
+
+def test_roles_outdated_by_another_writer_are_planned_again_on_the_fresh_read(client, http):
+    url = API + "/users/%s/access_policies" % USER
+    other = {"id": "p9", "version": 1, "role_id": "protection_admin", "tenant_id": TENANT, "trustee_id": USER}
+    http.put(url, [dict(OUTDATED), {"json": {"items": [other]}}])
+    mine = {"id": "p1", "version": 1, "role_id": "readonly_admin", "tenant_id": TENANT, "trustee_id": USER}
+    http.get(url, json={"items": [dict(mine, version=2), other]})
+    users.set_user_roles(client, USER, TENANT, [mine], [{"role_id": "company_admin", "tenant_id": None}], False,
+                         "present", "'jdoe'")
+    sent = [sorted((p["role_id"], p["version"]) for p in r.json()["items"]) for r in http.request_history
+            if r.method == "PUT"]
+    # The second PUT keeps the role another writer gave and carries the fresh version of the one it keeps.
+    assert sent == [[("company_admin", 0), ("readonly_admin", 1)],
+                    [("company_admin", 0), ("protection_admin", 1), ("readonly_admin", 2)]]
+
+
 # -------------------------------------------------- reports, API clients, tokens
 
 def test_report_create_lost_but_committed_adopts_the_new_report(client, http):
