@@ -571,19 +571,25 @@ class TenantTask:
     def delete_one(self, victim):
         label = "tenant %r (%s)" % (victim.get("name"), victim["id"])
         with failing_to("delete %s" % label):
-            current = victim
-            if current.get("update_lock", {}).get("enabled") and self.params["update_lock"] is False:
-                current = self.put(current, {"update_lock": {"enabled": False}})
-            if current.get("enabled"):
-                current = self.put(current, {"enabled": False})
             try:
+                current = victim
+                if current.get("update_lock", {}).get("enabled") and self.params["update_lock"] is False:
+                    current = tenants.update_tenant(self.client, current["id"], current["version"],
+                                                    {"update_lock": {"enabled": False}})
+                if current.get("enabled"):
+                    current = tenants.update_tenant(self.client, current["id"], current["version"], {"enabled": False})
                 tenants.delete_tenant(self.client, current["id"], current["version"])
             except AcronisError as exc:
+                if exc.not_found:
+                    self.client.note_other_writer("deleted %s" % label)
+                    return
                 if getattr(exc, "status", None) != 409:
                     raise
                 fresh = tenants.get_tenant(self.client, current["id"])
-                if fresh is not None:
-                    tenants.delete_tenant(self.client, fresh["id"], fresh["version"])
+                if fresh is None:
+                    self.client.note_other_writer("deleted %s" % label)
+                    return
+                tenants.delete_tenant(self.client, fresh["id"], fresh["version"])
 
     # ------------------------------------------------------------ the outcomes
 

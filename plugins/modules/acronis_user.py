@@ -470,10 +470,16 @@ def ensure_absent(module, user):
         return result
     if not module.check_mode:
         with failing_to("delete user '%s'" % module.params["login"]):
-            version = user["version"]
-            if user.get("enabled"):
-                version = users.update_user(module.client, user["id"], version, {"enabled": False})["version"]
-            users.delete_user(module.client, user["id"], version)
+            try:
+                version = user["version"]
+                if user.get("enabled"):
+                    version = users.update_user(module.client, user["id"], version, {"enabled": False})["version"]
+                users.delete_user(module.client, user["id"], version)
+            except AcronisError as exc:
+                # Gone meanwhile (404, or an outdated version of a user no longer there): another writer deleted it.
+                if not (exc.not_found or exc.conflict and users.get_user(module.client, user["id"]) is None):
+                    raise
+                module.client.note_other_writer("deleted user '%s'" % module.params["login"])
     result["changed"] = True
     if module._diff:
         result["diff"] = make_diff(comparable_user(user), None)
