@@ -84,7 +84,8 @@ def create_token(client, tenant_id, expires_in, scopes, known_ids=None):
 
 def delete_token(client, token_id):
     """Revoke a token; False when it was already gone (or expired)."""
-    return client.delete("/registration_tokens/{token_id}", missing_ok=True, token_id=token_id)
+    return client.delete("/registration_tokens/{token_id}", missing_ok=True,
+                         what="revoked registration token %s" % token_id, token_id=token_id)
 
 
 def same_scopes(token, scopes):

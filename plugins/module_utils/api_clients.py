@@ -58,7 +58,8 @@ def create_api_client(client, tenant_id, client_name, known_ids=()):
 
 def delete_api_client(client, client_id):
     """``DELETE /clients/{id}``; False when it was already gone."""
-    return client.delete("/clients/{client_id}", missing_ok=True, client_id=client_id)
+    return client.delete("/clients/{client_id}", missing_ok=True, what="deleted API client %s" % client_id,
+                         client_id=client_id)
 
 
 def credentials_work(base_url, client_id, client_secret, **options):

@@ -52,6 +52,7 @@ def enable(client, application_id, tenant_id):
 def disable(client, application_id, tenant_id):
     """Unbind an application from a tenant; already unbound is fine."""
     client.delete("/applications/{application_id}/bindings/tenants/{tenant_id}", missing_ok=True,
+                  what="disabled application %s for tenant %s" % (application_id, tenant_id),
                   application_id=application_id, tenant_id=tenant_id)
 
 

@@ -53,6 +53,9 @@ API_PREFIX = "/api/2"
 TOKEN_PATH = "/idp/token"
 SAFE_METHODS = frozenset(("GET", "HEAD", "OPTIONS"))
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
+# What ``create`` says about an object it did not get from its own create's answer.
+ADOPTED_LOST_ANSWER = "lost answer"        # ours: the create was carried out, its answer was lost
+ADOPTED_OTHER_WRITER = "another writer"    # another writer created it first
 JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 TENANT_SCOPE = "urn:acronis.com:tenant-id:%s"
 
@@ -180,6 +183,9 @@ class AcronisClient:
         # ``memory`` (see shared_memory) outlives this client: the token and session of earlier loop items.
         self._memory = memory if memory is not None else {}
         self.stats = {"requests": 0, "writes": 0, "retries": 0, "tokens_issued": 0}
+        # What this task's writes met from other writers, shared with the scoped clients it makes: the writes
+        # carried out ("applied") and one sentence per change another writer made first ("other_writers").
+        self.concurrency = _parent.concurrency if _parent is not None else {"applied": 0, "other_writers": []}
         if session is None:
             session = self._memory.get("session")
         if session is None:
@@ -418,6 +424,8 @@ class AcronisClient:
                     self.stats["retries"] += 1
                     self._sleep(self._backoff(attempt) if retry_after is None else self._after(retry_after))
                     continue
+            if status < 400 and method not in SAFE_METHODS and path != TOKEN_PATH:
+                self.concurrency["applied"] += 1
             if status >= 400:
                 error = AcronisAPIError.from_reply(status, _decode(response), response.text, method, path,
                                                    reason=response.reason)
@@ -462,10 +470,12 @@ class AcronisClient:
     def patch(self, path, json=None, params=None, **path_args):
         return _decode(self.request("PATCH", path, params=params, json=json, **path_args))
 
-    def delete(self, path, params=None, missing_ok=False, **path_args):
+    def delete(self, path, params=None, missing_ok=False, what=None, **path_args):
         """DELETE; with ``missing_ok`` a 404 means it is already gone and returns False.
 
-        A 404 to a retry whose first attempt lost its answer is our own delete, carried out: True.
+        A 404 to a retry whose first attempt lost its answer is our own delete, carried out: True. Callers
+        delete what they have just read, so an object already gone was deleted by another writer: noted
+        (``what``: the sentence of the warning).
         """
         try:
             self.request("DELETE", path, params=params, **path_args)
@@ -473,11 +483,56 @@ class AcronisClient:
             if exc.not_found and exc.after_lost_attempt:
                 return True
             if missing_ok and exc.not_found:
+                self.note_other_writer(what or "deleted %s" % self._expand(path, path_args))
                 return False
             raise
         return True
 
-    def create(self, path, json, find, params=None, **path_args):
+    # ------------------------------------------------------- other writers
+
+    def note_other_writer(self, what):
+        """Record that another writer made the change ``what`` first (the module warns once per sentence)."""
+        if what not in self.concurrency["other_writers"]:
+            self.concurrency["other_writers"].append(what)
+
+    def settle(self, what, write, reread, done):
+        """A write that another writer may have got to first, resolved by reading, like a lost answer.
+
+        ``write(fresh)`` sends the write and returns its answer: ``fresh`` is None the first time, then the
+        object as just read, whose version (and fields the task does not name) the write must build on.
+        When the service refuses it because another writer was first (409: a version outdated, a name or a
+        login taken, already applied), ``reread()`` reads the object again (None: it is gone) and
+        ``done(fresh)`` says whether it already is what the task asks:
+
+        - it is: the fresh object is returned, and another writer's change is noted (``what``), unless the
+          refusal followed a lost answer of our own (then the change was ours);
+        - it is not, and the refusal was an outdated version (409/1001): the write is sent again on the fresh
+          read, after a jittered backoff, at most ``backoff_retries`` times;
+        - it is not, and the refusal was anything else (a name taken by another object), or the object is
+          gone, or the retries ran out: the refusal is raised, for the caller to name the conflict.
+
+        Returns ``(answer, settled)``: the write's answer, or the fresh object when it was already done.
+        """
+        fresh = None
+        attempt = 0
+        while True:
+            try:
+                return write(fresh), False
+            except AcronisAPIError as exc:
+                if not exc.conflict:
+                    raise
+                fresh = reread()
+                if fresh is not None and done(fresh):
+                    if not exc.after_lost_attempt:
+                        self.note_other_writer(what)
+                    return fresh, True
+                attempt += 1
+                if fresh is None or not exc.outdated or attempt > self.backoff_retries:
+                    raise
+            self.stats["retries"] += 1
+            self._sleep(self._backoff(attempt))
+
+    def create(self, path, json, find, params=None, what=None, **path_args):
         """POST that creates one object; a lost answer is resolved by reading, never by guessing.
 
         ``find()`` looks the object up authoritatively (not through the search index, which lags) and
@@ -485,7 +540,13 @@ class AcronisClient:
         absent is created again, within the retry budget. A conflict answered to such a second attempt
         means the first one was carried out after all: the object is read and adopted.
 
-        Returns ``(answer, adopted)``: the service's answer to the create, or the object found.
+        A conflict answered to a first attempt means another writer created it first (the same name, the same
+        login): the object found is adopted and another writer's create noted; none found means the name is
+        held by something this lookup cannot see (another tenant, another kind of object): the conflict is
+        raised for the caller to name it.
+
+        Returns ``(answer, adopted)``: the service's answer to the create and False, or the object found and
+        why it was adopted (``ADOPTED_LOST_ANSWER``, ``ADOPTED_OTHER_WRITER``; both true).
         """
         unknown = 0
         while True:
@@ -494,15 +555,18 @@ class AcronisClient:
             except AcronisOutcomeUnknown:
                 unknown += 1
             except AcronisAPIError as exc:
-                if not (unknown and exc.conflict):
+                if not exc.conflict:
                     raise
                 found = find()
                 if found is None:
                     raise
-                return found, True
+                if unknown or exc.after_lost_attempt:
+                    return found, ADOPTED_LOST_ANSWER
+                self.note_other_writer(what or "created %s" % self._expand(path, path_args))
+                return found, ADOPTED_OTHER_WRITER
             found = find()
             if found is not None:
-                return found, True
+                return found, ADOPTED_LOST_ANSWER
             if unknown > self.backoff_retries:
                 raise AcronisTransportError("the service did not confirm the create after %d attempts, and the "
                                             "object is absent; try again later" % unknown, method="POST",

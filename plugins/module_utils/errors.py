@@ -19,6 +19,11 @@ import contextlib
 from http.client import responses as HTTP_REASONS
 
 
+# The service's code for a write that carries an outdated version: another writer (or our own attempt whose
+# answer was lost) changed the object since it was read.
+ERROR_VERSION_MISMATCH = 1001
+
+
 class AcronisError(Exception):
     """Any failure reported by the client.
 
@@ -45,6 +50,11 @@ class AcronisError(Exception):
     @property
     def conflict(self):
         return self.status == 409
+
+    @property
+    def outdated(self):
+        """True when the write carried an outdated version (409/1001): read again and build on the fresh object."""
+        return self.conflict and self.has_code(ERROR_VERSION_MISMATCH)
 
     def has_code(self, code):
         """True when the API answered with its own error ``code`` (a number or a string)."""

@@ -92,6 +92,7 @@ class AcronisModule(AnsibleModule):
         self.register_secrets()
         self._requires_client_credentials = requires_client_credentials
         self._client = None
+        self._clients = []      # every client this task made (make_client): what they met from other writers
 
     def _load_params(self):
         super(AcronisModule, self)._load_params()
@@ -202,7 +203,9 @@ class AcronisModule(AnsibleModule):
     def make_client(self, **overrides):
         """A client built from the connection options; read-only in check mode."""
         overrides.setdefault("read_only", self.check_mode)
-        return client_from_options(self.params.get, shared=True, **overrides)
+        client = client_from_options(self.params.get, shared=True, **overrides)
+        self._clients.append(client)
+        return client
 
     @property
     def client(self):
@@ -223,6 +226,7 @@ class AcronisModule(AnsibleModule):
             result = run(self)
             if not isinstance(result, dict):
                 raise TypeError("run() returned %s instead of the result of the task" % type(result).__name__)
+            result = self.after_other_writers(result)
         except AcronisFailure as failure:
             self.fail_json(msg=failure.msg, **failure.result)
         except AcronisError as exc:
@@ -237,6 +241,24 @@ class AcronisModule(AnsibleModule):
                                "collection, please report it with the output of -vvv"
                                % (self._name, one_line(exc)), **details)
         self.exit_json(**result)
+
+    def after_other_writers(self, result):
+        """The result of a task during which another writer changed the same objects first.
+
+        The client resolved each refusal by reading (``AcronisClient.settle``, ``create``, ``delete``); here
+        each change another writer made is a warning, and a task that carried out no write of its own
+        changed nothing, whatever it set out to do: its recap tells the truth about what it did.
+        """
+        clients = getattr(self, "_clients", [])
+        notes = []
+        for client in clients:
+            notes.extend(note for note in client.concurrency["other_writers"] if note not in notes)
+        for note in notes:
+            self.warn("Another writer got there first while this task ran (%s); the task read the object again "
+                      "and did not make that change twice." % note)
+        if notes and result.get("changed") and not any(client.concurrency["applied"] for client in clients):
+            result = dict(result, changed=False)
+        return result
 
     def check_uuid(self, value, what, of=None):
         """``validation.check_uuid`` in this task's mode: a placeholder id passes only in check mode."""

@@ -18,7 +18,6 @@ __metaclass__ = type
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
     AcronisAPIError,
-    AcronisError,
     AcronisFailure,
     failing_to,
 )
@@ -57,22 +56,41 @@ def available_for_child(client, parent_id, kind):
     return body.get("items") or []
 
 
-def put_items(client, tenant_id, items, check_usage=False):
-    """One PUT with the items that change; returns the items the API reports."""
-    body = {"offering_items": items}
-    if check_usage:
-        body["check_usage"] = True
-    try:
-        reply = client.put("/tenants/{tenant_id}/offering_items", json=body, tenant_id=tenant_id) or {}
-    except AcronisError as exc:
-        # The retry of a PUT whose answer was lost sends the quota versions its first attempt outdated.
-        if not (exc.conflict and exc.after_lost_attempt):
-            raise
-        done = items_already_set(tenant_items(client, tenant_id), items)
-        if done is None:
-            raise
-        return done
-    return reply.get("items") or []
+def put_items(client, tenant_id, items, check_usage=False, asked=None):
+    """One PUT with the items that change; returns the items the API reports.
+
+    An outdated quota version (another writer set the quotas, or our own attempt whose answer was lost did)
+    is resolved by reading the items again (``AcronisClient.settle``): when each already has the status and
+    quota sent, nothing more is sent; otherwise the entries are sent again on the fresh versions, with the
+    quota keys the task names (``asked``: {item_key: quota}) and the others as the fresh read has them.
+    """
+    def write(fresh):
+        body = {"offering_items": items if fresh is None else rebased_entries(items, fresh, asked)}
+        if check_usage:
+            body["check_usage"] = True
+        return (client.put("/tenants/{tenant_id}/offering_items", json=body, tenant_id=tenant_id) or {}).get("items") or []
+
+    return client.settle("set the offering items %s of tenant %s" % (", ".join(item_label(i) for i in items), tenant_id),
+                         write, lambda: tenant_items(client, tenant_id),
+                         lambda fresh: items_already_set(fresh, rebased_entries(items, fresh, asked)) is not None)[0]
+
+
+def rebased_entries(entries, fresh, asked=None):
+    """The PUT entries again, on the items just read: their quota versions, and the quota keys the task
+    does not name (``asked``; None: every key sent) as they are now."""
+    by_key = dict((item_key(i), i) for i in fresh)
+    again = []
+    for entry in entries:
+        entry = dict(entry)
+        if entry.get("quota") is not None:
+            have = (by_key.get(item_key(entry)) or {}).get("quota") or {}
+            named = (asked or {}).get(item_key(entry)) if asked is not None else entry["quota"]
+            quota = {"value": have.get("value"), "overage": have.get("overage")}
+            quota.update(dict((k, v) for k, v in entry["quota"].items() if k in (named or {})))
+            quota["version"] = int(have.get("version") or 0)
+            entry["quota"] = quota
+        again.append(entry)
+    return again
 
 
 def items_already_set(current, entries):

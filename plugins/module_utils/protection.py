@@ -254,7 +254,7 @@ def patch_policy(client, policy_id, fields):
 
 def delete_plan(client, plan_id):
     """DELETE a plan (its applications go with it); False when it was already gone."""
-    return client.delete(POLICY, missing_ok=True, policy_id=plan_id)
+    return client.delete(POLICY, missing_ok=True, what="deleted protection plan %s" % plan_id, policy_id=plan_id)
 
 
 # ---------------------------------------------------------------- applications and runs
@@ -276,8 +276,10 @@ def apply_plan(client, plan_id, context_ids):
 
 
 def revoke_plan(client, plan_id, context_ids):
+    """Revoke the plan from these resources; one already revoked (404) was revoked by another writer."""
     for batch in chunks(context_ids):
-        client.delete(APPLICATIONS, params={"context_id": or_list(batch), "policy_id": plan_id})
+        client.delete(APPLICATIONS, params={"context_id": or_list(batch), "policy_id": plan_id}, missing_ok=True,
+                      what="revoked protection plan %s from %s" % (plan_id, ", ".join(batch)))
 
 
 def run_plan(client, plan_id, context_ids):

@@ -100,15 +100,40 @@ def find_scheduled_reports(client, tenant_id, schedule_type, kind):
     return found
 
 
-def update_report(client, report_id, body):
-    """``PUT /reports/{id}`` (scheduled reports only): the definition after the change."""
-    return client.put("/reports/{report_id}", json=body, report_id=report_id)
+def update_report(client, report_id, body, version=None, rebase=None, done=None):
+    """``PUT /reports/{id}`` (scheduled reports only): the definition after the change.
+
+    With the ``version`` it was read at (``?version=``), another writer's change in between is an outdated
+    version, resolved by reading the report again (``AcronisClient.settle``): ``done(fresh)`` says whether it
+    already is as asked; if not, ``rebase(fresh)`` is sent, on the fresh version.
+    """
+    def write(fresh):
+        sent = body if fresh is None else rebase(fresh)
+        at = version if fresh is None else fresh.get("version")
+        params = {"version": at} if at is not None else None
+        return client.put("/reports/{report_id}", json=sent, params=params, report_id=report_id)
+
+    if version is None or rebase is None or done is None:
+        return write(None)
+    return client.settle("updated report %s" % report_id, write, lambda: get_report(client, report_id), done)[0]
 
 
 def delete_report(client, report_id, version):
-    """``DELETE /reports/{id}?version=``; False when it was already gone."""
-    return client.delete("/reports/{report_id}", params={"version": version}, missing_ok=True,
-                         report_id=report_id)
+    """``DELETE /reports/{id}?version=``; False when it was already gone.
+
+    An outdated version (another writer changed the report since it was read) is resolved by reading it
+    again: gone, the delete is done; there, it is deleted at its fresh version.
+    """
+    gone = {"gone": True}
+
+    def write(fresh):
+        at = version if fresh is None else fresh["version"]
+        return client.delete("/reports/{report_id}", params={"version": at}, missing_ok=True,
+                             what="deleted report %s" % report_id, report_id=report_id)
+
+    answer, settled = client.settle("deleted report %s" % report_id, write,
+                                    lambda: get_report(client, report_id) or gone, lambda fresh: fresh is gone)
+    return False if settled else answer
 
 
 # ------------------------------------------------------------ stored reports

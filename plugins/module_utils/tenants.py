@@ -18,6 +18,7 @@ import calendar
 import datetime
 import time
 
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import compare
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError, AcronisFailure
 
 
@@ -36,7 +37,7 @@ MFA_ON = frozenset(("enabled", "setup_required"))
 
 # A name conflict among siblings (POST /tenants, PUT /tenants/{id}).
 ERROR_TENANT_NAME_CONFLICT = 1004
-ERROR_VERSION_MISMATCH = 1001
+ERROR_VERSION_MISMATCH = 1001     # errors.ERROR_VERSION_MISMATCH
 ERROR_TENANT_LOCKED = 1012
 
 SEARCH_LIMIT = 100
@@ -305,31 +306,42 @@ def create_tenant(client, body, parent_id=None, name=None):
     """
     parent_id = parent_id or body["parent_id"]
     name = name or body["name"]
-    return client.create("/tenants", body, lambda: find_child_tenant(client, parent_id, name, authoritative=True))
+    return client.create("/tenants", body, lambda: find_child_tenant(client, parent_id, name, authoritative=True),
+                         what="created tenant '%s' under %s" % (name, parent_id))
 
 
-def update_tenant(client, tenant_id, version, changes):
-    """``PUT /tenants/{id}`` with the tenant's current ``version``; the updated tenant."""
-    body = dict(changes)
-    body["version"] = version
-    return client.put("/tenants/{tenant_id}", json=body, tenant_id=tenant_id)
+def update_tenant(client, tenant_id, version, changes, rebase=None):
+    """``PUT /tenants/{id}`` with the tenant's current ``version``; the updated tenant.
+
+    An outdated version (another writer, or our own attempt whose answer was lost) is resolved by reading the
+    tenant again (``AcronisClient.settle``): when it already holds ``changes``, nothing is sent; otherwise the
+    changes are sent again with the fresh version, as ``rebase(fresh)`` gives them (default: ``changes``), so
+    that a field the task does not name keeps what the other writer set.
+    """
+    def write(fresh):
+        body = dict(changes if fresh is None or rebase is None else rebase(fresh))
+        body["version"] = version if fresh is None else fresh["version"]
+        return client.put("/tenants/{tenant_id}", json=body, tenant_id=tenant_id)
+
+    return client.settle("updated tenant %s (%s)" % (tenant_id, ", ".join(sorted(changes))), write,
+                         lambda: get_tenant(client, tenant_id), lambda fresh: not compare(changes, fresh))[0]
 
 
 def set_pricing_mode(client, tenant_id, mode, pricing=None):
-    """Switch a tenant's pricing mode (reads the pricing for its version unless given); the new pricing."""
+    """Switch a tenant's pricing mode (reads the pricing for its version unless given); the new pricing.
+
+    An outdated version is resolved by reading the pricing again (``AcronisClient.settle``).
+    """
     if pricing is None:
         pricing = get_pricing(client, tenant_id)
-    try:
-        return client.put("/tenants/{tenant_id}/pricing", json={"mode": mode, "version": pricing["version"]},
+
+    def write(fresh):
+        version = (fresh or pricing)["version"]
+        return client.put("/tenants/{tenant_id}/pricing", json={"mode": mode, "version": version},
                           tenant_id=tenant_id)
-    except AcronisError as exc:
-        # A retry after a lost answer carries the version our first attempt outdated: read and compare.
-        if not (exc.conflict and exc.after_lost_attempt):
-            raise
-        fresh = get_pricing(client, tenant_id) or {}
-        if fresh.get("mode") != mode:
-            raise
-        return fresh
+
+    return client.settle("set the pricing mode of tenant %s to %s" % (tenant_id, mode), write,
+                         lambda: get_pricing(client, tenant_id), lambda fresh: fresh.get("mode") == mode)[0]
 
 
 def set_mfa(client, tenant_id, enabled):
@@ -339,4 +351,5 @@ def set_mfa(client, tenant_id, enabled):
 
 def delete_tenant(client, tenant_id, version):
     """``DELETE /tenants/{id}?version=``; False when it was already gone."""
-    return client.delete("/tenants/{tenant_id}", params={"version": version}, missing_ok=True, tenant_id=tenant_id)
+    return client.delete("/tenants/{tenant_id}", params={"version": version}, missing_ok=True,
+                         what="deleted tenant %s" % tenant_id, tenant_id=tenant_id)

@@ -142,28 +142,49 @@ def create_user(client, body):
 
     A lost answer is resolved by reading the users of the tenant (authoritative, unlike the search):
     the user of that login found there is adopted; absent, it is created again, within the retry budget.
+    A login taken to a first attempt is resolved the same way: the user another writer created in this
+    tenant is adopted (``adopted`` is then ``ADOPTED_OTHER_WRITER``); none there means the login belongs to
+    a user of another tenant, and the conflict is raised.
     """
-    user, adopted = client.create("/users", body, lambda: find_in_tenant(client, body["tenant_id"], body["login"]))
+    user, adopted = client.create("/users", body, lambda: find_in_tenant(client, body["tenant_id"], body["login"]),
+                                  what="created user '%s' in tenant %s" % (body["login"], body["tenant_id"]))
     return as_listed(user), adopted
 
 
-def update_user(client, user_id, version, changes):
+def login_owner(client, login):
+    """Where a login taken elsewhere lives, in words ("tenant 'Acme' (id)"), or None when the search cannot tell.
+
+    The search index may lag behind the other writer's create; it is asked once, to name the owner in a failure.
+    """
+    try:
+        items = search(client, login, tenant_id=client.client_tenant_id(), limit=50)
+    except AcronisError:
+        return None
+    for item in items:
+        if item.get("obj_type") == "user" and (item.get("login") or "").casefold() == login.casefold():
+            path = item.get("path") or []
+            if path and item.get("parent_id"):
+                return "tenant '%s' (%s)" % (path[-1], item["parent_id"])
+            return "tenant %s" % item["parent_id"] if item.get("parent_id") else None
+    return None
+
+
+def update_user(client, user_id, version, changes, rebase=None):
     """``PUT /users/{id}`` with the user's ``version``; the updated user.
 
-    The retry of a PUT whose answer was lost carries the version its first attempt outdated: on that
-    conflict the user is read again, and when it already holds ``changes`` the update is done (no second write).
+    An outdated version (another writer, or the retry of a PUT whose answer was lost) is resolved by reading
+    the user again (``AcronisClient.settle``): when it already holds ``changes`` the update is done (no second
+    write); otherwise the changes are sent again on the fresh version, as ``rebase(fresh)`` gives them.
     """
-    body = dict(changes)
-    body["version"] = version
-    try:
-        return as_listed(client.put("/users/{user_id}", json=body, user_id=user_id))
-    except AcronisAPIError as exc:
-        if not (exc.conflict and exc.after_lost_attempt):
-            raise
-        fresh = get_user(client, user_id)
-        if fresh is None or compare(_sorted_lists(changes), _sorted_lists(fresh)):
-            raise
-        return fresh
+    def write(fresh):
+        body = dict(changes if fresh is None or rebase is None else rebase(fresh))
+        body["version"] = version if fresh is None else fresh["version"]
+        return client.put("/users/{user_id}", json=body, user_id=user_id)
+
+    updated = client.settle("updated user %s (%s)" % (user_id, ", ".join(sorted(changes))), write,
+                            lambda: get_user(client, user_id),
+                            lambda fresh: not compare(_sorted_lists(changes), _sorted_lists(fresh)))[0]
+    return as_listed(updated)
 
 
 def _sorted_lists(obj):
@@ -200,20 +221,8 @@ def get_access_policies(client, user_id):
 
 
 def put_access_policies(client, user_id, items):
-    """``PUT /users/{id}/access_policies`` with the whole set; the user's policies after it.
-
-    A conflict to the retry of a PUT whose answer was lost (the versions it sends were outdated by its
-    own first attempt) is read again: when the user holds exactly the roles sent, it is done.
-    """
-    try:
-        body = client.put("/users/{user_id}/access_policies", json={"items": items}, user_id=user_id) or {}
-    except AcronisAPIError as exc:
-        if not (exc.conflict and exc.after_lost_attempt):
-            raise
-        fresh = get_access_policies(client, user_id)
-        if sorted(policy_key(p) for p in fresh) != sorted(set(policy_key(i) for i in items)):
-            raise
-        return fresh
+    """``PUT /users/{id}/access_policies`` with the whole set; the user's policies after it."""
+    body = client.put("/users/{user_id}/access_policies", json={"items": items}, user_id=user_id) or {}
     return list(body.get("items") or [])
 
 
@@ -310,8 +319,21 @@ def set_user_roles(client, user_id, home, current, roles, purge, state, who, che
     items = keep + [new_policy(user_id, role_id, tenant_id) for role_id, tenant_id in added]
     if changed and not check_mode:
         what = ", ".join(["+" + policy_label(k) for k in added] + ["-" + policy_label(k) for k in removed])
+
+        def write(fresh):
+            # Planned again on the policies just read: their versions, and the roles another writer gave.
+            plan = (keep, added) if fresh is None else policy_plan(roles, purge, state, fresh, home)[:2]
+            sent = [policy_for_put(c) for c in plan[0]] + [new_policy(user_id, role_id, tenant_id)
+                                                           for role_id, tenant_id in plan[1]]
+            return put_access_policies(client, user_id, sent)
+
+        def done(fresh):
+            _keep, again_added, again_removed = policy_plan(roles, purge, state, fresh, home)
+            return not again_added and not again_removed
+
         with failing_to("set the roles of user %s (%s)" % (who, what), **failure_result):
-            items = put_access_policies(client, user_id, [policy_for_put(c) for c in keep] + items[len(keep):])
+            items = client.settle("set the roles of user %s (%s)" % (who, what), write,
+                                  lambda: get_access_policies(client, user_id), done)[0]
     before = sorted(policy_label(policy_key(c)) for c in current)
     after = sorted([policy_label(policy_key(c)) for c in keep] + [policy_label(k) for k in added])
     return changed, items, before, after

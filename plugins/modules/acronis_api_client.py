@@ -24,6 +24,7 @@ author:
 extends_documentation_fragment:
   - acronis.cyber_platform.connection
   - acronis.cyber_platform.attributes
+  - acronis.cyber_platform.concurrent_writers
 options:
   login:
     description:

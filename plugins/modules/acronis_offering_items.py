@@ -25,6 +25,7 @@ author:
 extends_documentation_fragment:
   - acronis.cyber_platform.connection
   - acronis.cyber_platform.attributes
+  - acronis.cyber_platform.concurrent_writers
 options:
   tenant_id:
     description:
@@ -478,7 +479,7 @@ def parent_offer(module, parent_id, kind, is_settled):
     return offering_id, available
 
 
-def ensure_items(module, tenant_id, parent_id, current, plan):
+def ensure_items(module, tenant_id, parent_id, current, plan, asked=None):
     """The task's result for ``plan``: its quotas checked, then the items that change set with one PUT."""
     p = module.params
     known_tenant = None if is_placeholder_id(tenant_id) or p["tenant_created"] else tenant_id
@@ -488,7 +489,7 @@ def ensure_items(module, tenant_id, parent_id, current, plan):
         with failing_to("update the offering items of tenant %s (%s)"
                         % (tenant_id, ", ".join(oi.item_label(base) for key, base, b, a, e in plan))):
             reply = oi.put_items(module.client, tenant_id, [entry for key, base, before, after, entry in plan],
-                                 check_usage=lowering)
+                                 check_usage=lowering, asked=asked)
     return plan_result(module, current, plan, p["edition"], reply)
 
 
@@ -515,7 +516,9 @@ def run(module):
     # Desired state, compared with the current one; then the act, quotas validated before it.
     wanted, disable = desired_items(module, current if is_settled else available, current, kind, edition, parent_id)
     plan = oi.plan_changes(wanted, disable, dict((oi.item_key(i), i) for i in current))
-    return ensure_items(module, tenant_id, parent_id, current, plan)
+    # The quota keys the task names: another writer's values of the others are kept on a retry.
+    asked = dict((key, quota) for key, (item, quota) in wanted.items())
+    return ensure_items(module, tenant_id, parent_id, current, plan, asked)
 
 
 def main():

@@ -26,6 +26,7 @@ author:
 extends_documentation_fragment:
   - acronis.cyber_platform.connection
   - acronis.cyber_platform.attributes
+  - acronis.cyber_platform.concurrent_writers
 options:
   tenant_id:
     description: ID of the customer tenant that owns the plan.

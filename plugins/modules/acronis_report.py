@@ -33,6 +33,7 @@ description:
 extends_documentation_fragment:
   - acronis.cyber_platform.connection
   - acronis.cyber_platform.attributes
+  - acronis.cyber_platform.concurrent_writers
   - ansible.builtin.files
 options:
   tenant_id:
@@ -646,7 +647,10 @@ def ensure_monthly_report(module):
             result["report"] = merge(report, changes)
         else:
             with failing_to("update %s (%s)" % (what, report["id"])):
-                result["report"] = reports.update_report(client, report["id"], report_put_body(report, current, changes))
+                result["report"] = reports.update_report(
+                    client, report["id"], report_put_body(report, current, changes), version=report.get("version"),
+                    rebase=lambda fresh: report_put_body(fresh, comparable_report(fresh), changes),
+                    done=lambda fresh: not compare(changes, comparable_report(fresh)))
     return result
 
 

@@ -27,6 +27,7 @@ author:
 extends_documentation_fragment:
   - acronis.cyber_platform.connection
   - acronis.cyber_platform.attributes
+  - acronis.cyber_platform.concurrent_writers
 options:
   state:
     description:
@@ -310,6 +311,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
     api_failure,
     failing_to,
 )
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import ADOPTED_OTHER_WRITER
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_name
@@ -331,6 +333,7 @@ class TenantTask:
         self.client = module.client
         self.label = "tenant %r" % (self.params["name"] or self.params["id"])
         self.posted = False   # True once this task's POST /tenants was answered
+        self.asked_contact = None   # the contact fields the task names, when it changes the contact
 
     # ------------------------------------------------------------ desired state
 
@@ -462,24 +465,24 @@ class TenantTask:
     # ------------------------------------------------------------------- act
 
     def put(self, tenant, body):
-        """PUT the fields of ``body``; on an outdated version, read again and retry once.
+        """PUT the fields of ``body``; an outdated version is resolved by reading (``tenants.update_tenant``).
 
-        An outdated version is also what the retry of a PUT whose answer was lost gets when the first
-        attempt was carried out: the tenant read again then already holds ``body``, and nothing is sent.
+        An outdated version is what another writer's change, or the retry of a PUT whose answer was lost,
+        gets: the tenant read again that already holds ``body`` needs nothing sent; otherwise ``body`` is sent
+        again on it, with the contact fields the task does not name as the other writer left them.
         """
-        try:
-            return tenants.update_tenant(self.client, tenant["id"], tenant["version"], body)
-        except AcronisError as exc:
-            if not (exc.has_code(tenants.ERROR_VERSION_MISMATCH) or exc.conflict):
-                raise api_failure(exc, "update %s" % self.label)
-        with failing_to("update %s (after reading it again on a version conflict)" % self.label):
-            fresh = tenants.get_tenant(self.client, tenant["id"])
-            if fresh is None:
-                raise AcronisFailure("Tenant %s disappeared while it was being updated" % tenant["id"])
-            body = compare(body, fresh)
-            if not body:
-                return fresh
-            return tenants.update_tenant(self.client, fresh["id"], fresh["version"], body)
+        asked_contact = self.asked_contact
+
+        def rebase(fresh):
+            again = dict(body)
+            if "contact" in body and asked_contact is not None:
+                contact = merge(fresh.get("contact") or {}, asked_contact)
+                again["contact"] = dict((k, v) for k, v in contact.items()
+                                        if k in tenants.CONTACT_FIELDS and v is not None)
+            return again
+
+        with failing_to("update %s" % self.label):
+            return tenants.update_tenant(self.client, tenant["id"], tenant["version"], body, rebase=rebase)
 
     def apply(self, tenant, changes, extras):
         """Send the changes: unlock first, then fields, pricing, MFA, and lock last. ``tenant`` is not modified."""
@@ -493,6 +496,7 @@ class TenantTask:
             lock = None
         if "contact" in changes:
             # Send the whole contact, so that a service that replaces it keeps the fields left unset.
+            self.asked_contact = changes["contact"]
             contact = merge(tenant.get("contact") or {}, changes["contact"])
             changes["contact"] = dict((k, v) for k, v in contact.items()
                                       if k in tenants.CONTACT_FIELDS and v is not None)
@@ -530,12 +534,13 @@ class TenantTask:
             # An adopted tenant is ours (its POST lost its answer), but it is not told to later tasks as new:
             # a name conflict to a second attempt could also be an earlier run's tenant the search index missed.
             self.posted = not adopted
-            return tenant, True
+            # A tenant another writer created first is compared with the task like any tenant found.
+            return tenant, adopted != ADOPTED_OTHER_WRITER
         except AcronisError as exc:
             if not exc.has_code(tenants.ERROR_TENANT_NAME_CONFLICT):
                 raise api_failure(exc, "create %s under parent %s" % (self.label, parent_id))
             error = exc
-        # The name is taken: the search index had not caught up with an earlier run (or someone else's create).
+        # The name is taken and no child of that name can be read (not even after a few tries).
         with failing_to("look up %s after a name conflict" % self.label):
             tenant = tenants.resolve_created_tenant(self.client, parent_id, p["name"])
         if tenant is None:
@@ -566,19 +571,25 @@ class TenantTask:
     def delete_one(self, victim):
         label = "tenant %r (%s)" % (victim.get("name"), victim["id"])
         with failing_to("delete %s" % label):
-            current = victim
-            if current.get("update_lock", {}).get("enabled") and self.params["update_lock"] is False:
-                current = self.put(current, {"update_lock": {"enabled": False}})
-            if current.get("enabled"):
-                current = self.put(current, {"enabled": False})
             try:
+                current = victim
+                if current.get("update_lock", {}).get("enabled") and self.params["update_lock"] is False:
+                    current = tenants.update_tenant(self.client, current["id"], current["version"],
+                                                    {"update_lock": {"enabled": False}})
+                if current.get("enabled"):
+                    current = tenants.update_tenant(self.client, current["id"], current["version"], {"enabled": False})
                 tenants.delete_tenant(self.client, current["id"], current["version"])
             except AcronisError as exc:
+                if exc.not_found:
+                    self.client.note_other_writer("deleted %s" % label)
+                    return
                 if getattr(exc, "status", None) != 409:
                     raise
                 fresh = tenants.get_tenant(self.client, current["id"])
-                if fresh is not None:
-                    tenants.delete_tenant(self.client, fresh["id"], fresh["version"])
+                if fresh is None:
+                    self.client.note_other_writer("deleted %s" % label)
+                    return
+                tenants.delete_tenant(self.client, fresh["id"], fresh["version"])
 
     # ------------------------------------------------------------ the outcomes
 

@@ -24,6 +24,7 @@ author:
 extends_documentation_fragment:
   - acronis.cyber_platform.connection
   - acronis.cyber_platform.attributes
+  - acronis.cyber_platform.concurrent_writers
 options:
   login:
     description:
@@ -350,6 +351,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
     api_failure,
     failing_to,
 )
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import ADOPTED_OTHER_WRITER
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import api_clients, tenants, users
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.token_cache import (
@@ -403,18 +405,28 @@ def find_user(module):
         if p["tenant_created"] and not module.check_mode and p["state"] == "present":
             return None
         free = users.login_is_free(client, login)
+        if not free and not is_placeholder_id(p["tenant_id"]):
+            # Taken since the tenant's users were read: another writer may have just created it here.
+            user = users.find_in_tenant(client, p["tenant_id"], login, with_access_policies=p.get("roles") is not None)
+            if user is not None:
+                if p["state"] == "present":
+                    client.note_other_writer("created user '%s' in tenant %s" % (login, p["tenant_id"]))
+                return user
     if not free:
         if p["state"] == "absent":
             module.warn("login '%s' belongs to a user of another tenant than %s; that user was left alone"
                         % (login, p["tenant_id"]))
             return None
-        raise login_elsewhere(login, p["tenant_id"])
+        raise login_elsewhere(client, login, p["tenant_id"])
     return None
 
 
-def login_elsewhere(login, tenant_id, **result):
-    return AcronisFailure("login '%s' is already taken by a user of another tenant than %s; "
-                          "logins are unique across the platform" % (login, tenant_id), **result)
+def login_elsewhere(client, login, tenant_id, **result):
+    """The failure for a login that belongs to a user of another tenant: a real conflict, named."""
+    owner = users.login_owner(client, login)
+    return AcronisFailure("login '%s' is already taken by a user of another tenant (%s), not of tenant %s; logins "
+                          "are unique across the platform. Choose another login, or manage that user in its own "
+                          "tenant." % (login, owner or "one this API client cannot see", tenant_id), **result)
 
 
 def desired_user(params, user):
@@ -468,13 +480,15 @@ def create(module, desired):
         predicted = dict(body, id=placeholder_id("user", p["login"].casefold()), activated=False,
                          personal_tenant_id=None)
         predicted.setdefault("enabled", True)
-        return predicted
+        return predicted, True
     try:
-        return users.create_user(client, body)[0]
+        user, adopted = users.create_user(client, body)
     except AcronisError as exc:
-        if exc.conflict and p["tenant_created"]:
-            raise login_elsewhere(p["login"], p["tenant_id"], error=exc.to_dict())
+        if exc.conflict:
+            raise login_elsewhere(client, p["login"], p["tenant_id"], error=exc.to_dict())
         raise api_failure(exc, "create user '%s' in tenant %s" % (p["login"], p["tenant_id"]))
+    # A user another writer created first is compared with the task like any user found.
+    return user, adopted != ADOPTED_OTHER_WRITER
 
 
 def ensure_absent(module, user):
@@ -485,10 +499,16 @@ def ensure_absent(module, user):
         return result
     if not module.check_mode:
         with failing_to("delete user '%s'" % module.params["login"]):
-            version = user["version"]
-            if user.get("enabled"):
-                version = users.update_user(module.client, user["id"], version, {"enabled": False})["version"]
-            users.delete_user(module.client, user["id"], version)
+            try:
+                version = user["version"]
+                if user.get("enabled"):
+                    version = users.update_user(module.client, user["id"], version, {"enabled": False})["version"]
+                users.delete_user(module.client, user["id"], version)
+            except AcronisError as exc:
+                # Gone meanwhile (404, or an outdated version of a user no longer there): another writer deleted it.
+                if not (exc.not_found or exc.conflict and users.get_user(module.client, user["id"]) is None):
+                    raise
+                module.client.note_other_writer("deleted user '%s'" % module.params["login"])
     result["changed"] = True
     if module._diff:
         result["diff"] = make_diff(comparable_user(user), None)
@@ -500,11 +520,15 @@ def ensure_present(module, user):
     p = module.params
     desired = desired_user(p, user)
     if user is None:
-        return create(module, desired), dict((k, v) for k, v in desired.items() if v is not None), True
+        user, created = create(module, desired)
+        if created:
+            return user, dict((k, v) for k, v in desired.items() if v is not None), True
     changes = compare(desired, comparable_user(user))
     if changes and not module.check_mode:
+        asked = changes
         with failing_to("update user '%s'" % p["login"]):
-            user = users.update_user(module.client, user["id"], user["version"], user_put_body(user, changes))
+            user = users.update_user(module.client, user["id"], user["version"], user_put_body(user, changes),
+                                     rebase=lambda fresh: user_put_body(fresh, asked))
     elif changes:
         user = merge(user, changes)
     return user, changes, False

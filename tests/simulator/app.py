@@ -10,11 +10,12 @@ import time
 from flask import Flask, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from . import contract, service_contract
+from . import contract, other_writer, service_contract
 from .auth import authenticate
 from .context import EXTENSION
 from .errors import ApiError, OAuthError
 from .faults import FaultInjector, reset_connection
+from .other_writer import OtherWriters
 from .catalog import DEFAULT_CATALOG
 from .state import World
 
@@ -116,6 +117,7 @@ class Simulator:  # pylint: disable=too-many-instance-attributes
         self.world = World(seed=settings.seed, catalog_name=settings.catalog)
         self.world.search_lag = settings.search_lag
         self.faults = FaultInjector()
+        self.other_writers = OtherWriters()
         self.latency = Latency(settings)
         self.log_lock = threading.Lock()
         self.request_log = []
@@ -227,7 +229,19 @@ def _before():
         _normalise_and_validate(simulator, template, operation)
     else:
         _validate_service_request(simulator)
+    _other_writer_first(simulator)
     return None
+
+
+def _other_writer_first(simulator):
+    """Another client's writes that a /_sim/other_writer rule puts just before this request is handled."""
+    body = g.get("json_body")
+    if body is None and request.mimetype == "application/json":
+        body = request.get_json(silent=True)
+    rule = simulator.other_writers.take(request.method, request.path, body)
+    if rule is not None:
+        other_writer.perform(current_app._get_current_object(), rule,  # pylint: disable=protected-access
+                             simulator.world.api_client)
 
 
 def _delay(simulator):

@@ -37,6 +37,7 @@ def reset():
     simulator.world.reset()
     simulator.clear_log()
     simulator.faults.clear()
+    simulator.other_writers.clear()
     simulator.violations.clear()
     simulator.dirty = True
     return jsonify({"status": "reset"})
@@ -65,6 +66,36 @@ def put_faults():
 def delete_faults():
     """Switch fault injection off."""
     sim().faults.clear()
+    return "", 204
+
+
+@bp.route("/other_writer", methods=["GET"])
+def get_other_writer():
+    """The other-writer rules, how often each fired, and the answers to the writes it sent."""
+    return jsonify(sim().other_writers.describe())
+
+
+@bp.route("/other_writer", methods=["PUT"])
+def put_other_writer():
+    """Add rules: {"rules": [{"before": {"method", "path", "body"?}, "writes": [...], "times"?, "as"?}]}.
+
+    Before the next request that a rule's ``before`` matches is handled, another client sends the rule's
+    writes through the API (tests/simulator/other_writer.py).
+    """
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("rules"), list):
+        raise bad_request("Expected {\"rules\": [{\"before\": {...}, \"writes\": [...]}]}.")
+    try:
+        sim().other_writers.add(body["rules"])
+    except (TypeError, ValueError) as exc:
+        raise bad_request("Bad other-writer rule: %s" % exc) from exc
+    return jsonify(sim().other_writers.describe())
+
+
+@bp.route("/other_writer", methods=["DELETE"])
+def delete_other_writer():
+    """Forget every other-writer rule."""
+    sim().other_writers.clear()
     return "", 204
 
 

@@ -792,7 +792,7 @@ def test_create_whose_answer_was_lost_adopts_the_object_it_finds(http, tokens, m
     http.post(API + "/tenants", exc=reset_after_send())
     found = []
     answer, adopted = make_client().create("/tenants", {"name": "Acme"}, find=lambda: found.append(1) or {"id": TENANT})
-    assert (answer, adopted) == ({"id": TENANT}, True)
+    assert (answer, adopted) == ({"id": TENANT}, client_module.ADOPTED_LOST_ANSWER)
     assert len(found) == 1
     assert len([r for r in api_calls(http) if r.method == "POST"]) == 1
 
@@ -809,15 +809,84 @@ def test_a_conflict_after_a_lost_create_is_the_first_create_carried_out(http, to
     http.post(API + "/tenants", [{"status_code": 503},
                                  {"status_code": 409, "json": {"error": {"code": 1004, "message": "name taken"}}}])
     lookups = iter([None, {"id": TENANT}])
-    answer, adopted = make_client().create("/tenants", {"name": "Acme"}, find=lambda: next(lookups))
-    assert (answer, adopted) == ({"id": TENANT}, True)
+    client = make_client()
+    answer, adopted = client.create("/tenants", {"name": "Acme"}, find=lambda: next(lookups))
+    assert (answer, adopted) == ({"id": TENANT}, client_module.ADOPTED_LOST_ANSWER)
+    assert client.concurrency["other_writers"] == []      # our own create: no other writer to warn of
 
 
-def test_a_conflict_on_a_first_create_is_the_caller_s_to_handle(http, tokens, make_client):
+def test_a_conflict_on_a_first_create_adopts_what_another_writer_created(http, tokens, make_client):
     http.post(API + "/tenants", status_code=409, json={"error": {"code": 1004, "message": "name taken"}})
+    client = make_client()
+    answer, adopted = client.create("/tenants", {"name": "Acme"}, find=lambda: {"id": TENANT}, what="created Acme")
+    assert (answer, adopted) == ({"id": TENANT}, client_module.ADOPTED_OTHER_WRITER)
+    assert client.concurrency == {"applied": 0, "other_writers": ["created Acme"]}
+    assert len(api_calls(http)) == 1
+
+
+def test_a_conflict_on_a_first_create_that_finds_nothing_is_the_caller_s_to_name(http, tokens, make_client):
+    http.post(API + "/tenants", status_code=409, json={"error": {"code": 1004, "message": "name taken"}})
+    client = make_client()
     with pytest.raises(AcronisAPIError) as info:
-        make_client().create("/tenants", {"name": "Acme"}, find=lambda: {"id": TENANT})
+        client.create("/tenants", {"name": "Acme"}, find=lambda: None)
     assert info.value.has_code(1004)
+    assert client.concurrency["other_writers"] == []
+
+
+OUTDATED_REPLY = {"status_code": 409, "json": {"error": {"code": 1001, "message": "The version is outdated."}}}
+
+
+def test_settle_a_write_another_writer_already_made_reads_and_stops(http, tokens, make_client, sleeps):
+    http.put(API + "/things/1", **OUTDATED_REPLY)
+    client = make_client()
+    answer, settled = client.settle("set the thing", lambda fresh: client.put("/things/1", json={"v": 2}),
+                                    lambda: {"v": 2, "version": 9}, lambda fresh: fresh["v"] == 2)
+    assert (answer, settled) == ({"v": 2, "version": 9}, True)
+    assert client.concurrency == {"applied": 0, "other_writers": ["set the thing"]}
+    assert sleeps.delays == []
+
+
+def test_settle_applies_the_change_again_on_the_fresh_read_with_a_jittered_backoff(http, tokens, make_client, sleeps):
+    http.put(API + "/things/1", [OUTDATED_REPLY, {"status_code": 200, "json": {"v": 2, "version": 10}}])
+    client = make_client()
+    sent = []
+
+    def write(fresh):
+        sent.append(None if fresh is None else fresh["version"])
+        return client.put("/things/1", json={"v": 2})
+
+    answer, settled = client.settle("set the thing", write, lambda: {"v": 3, "version": 9}, lambda fresh: fresh["v"] == 2)
+    assert (answer, settled) == ({"v": 2, "version": 10}, False)
+    assert sent == [None, 9]                    # the second attempt builds on the version just read
+    assert len(sleeps.delays) == 1 and 0 < sleeps.delays[0] <= 1.0
+    assert client.concurrency == {"applied": 1, "other_writers": []}
+
+
+def test_settle_is_bounded(http, tokens, make_client, sleeps):
+    http.put(API + "/things/1", **OUTDATED_REPLY)
+    client = make_client(backoff_retries=2)
+    with pytest.raises(AcronisAPIError) as info:
+        client.settle("set the thing", lambda fresh: client.put("/things/1", json={"v": 2}),
+                      lambda: {"v": 3, "version": 9}, lambda fresh: False)
+    assert info.value.has_code(1001)
+    assert len(api_calls(http)) == 3 and len(sleeps.delays) == 2
+
+
+def test_settle_raises_a_real_conflict_at_once(http, tokens, make_client, sleeps):
+    http.put(API + "/things/1", status_code=409, json={"error": {"code": 1004, "message": "name taken"}})
+    client = make_client()
+    with pytest.raises(AcronisAPIError) as info:
+        client.settle("rename the thing", lambda fresh: client.put("/things/1", json={"name": "x"}),
+                      lambda: {"name": "y", "version": 9}, lambda fresh: fresh["name"] == "x")
+    assert info.value.has_code(1004)
+    assert len(api_calls(http)) == 1 and sleeps.delays == []
+
+
+def test_a_delete_of_what_another_writer_deleted_is_noted(http, tokens, make_client):
+    http.delete(API + "/things/1", status_code=404)
+    client = make_client()
+    assert client.delete("/things/1", missing_ok=True, what="deleted the thing") is False
+    assert client.concurrency["other_writers"] == ["deleted the thing"]
 
 
 def test_create_gives_up_after_the_retry_budget_of_unconfirmed_attempts(http, tokens, make_client, sleeps):

@@ -23,6 +23,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils import (
     tenants,
     users,
 )
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import ADOPTED_LOST_ANSWER, ADOPTED_OTHER_WRITER
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisAPIError, AcronisTransportError
 from ansible_collections.acronis.cyber_platform.plugins.modules import acronis_tenant
 from ansible_collections.acronis.cyber_platform.tests.unit.plugins.module_utils.conftest import (
@@ -78,7 +79,7 @@ def test_tenant_create_lost_but_committed_is_adopted(client, http):
     mock_tenant_lookup(http, [{"id": TENANT, "name": "ACME", "parent_id": PARENT}])
     http.post(API + "/tenants", **BAD_GATEWAY)
     created, adopted = tenants.create_tenant(client, {"name": "Acme", "kind": "customer", "parent_id": PARENT})
-    assert (created["id"], adopted) == (TENANT, True)
+    assert (created["id"], adopted) == (TENANT, ADOPTED_LOST_ANSWER)
     assert writes(http) == [("POST", "/api/2/tenants")]
 
 
@@ -115,10 +116,20 @@ def test_pricing_switch_committed_before_its_answer_was_lost_is_success(client, 
     assert pricing == {"mode": "production", "version": 8}
 
 
-def test_pricing_conflict_without_a_lost_answer_is_an_error(client, http):
+def test_pricing_another_writer_switched_first_is_read_and_not_sent_again(client, http):
     http.put(API + "/tenants/%s/pricing" % TENANT, **OUTDATED)
-    with pytest.raises(AcronisAPIError):
-        tenants.set_pricing_mode(client, TENANT, "production", pricing={"mode": "trial", "version": 7})
+    http.get(API + "/tenants/%s/pricing" % TENANT, json={"mode": "production", "version": 8})
+    assert tenants.set_pricing_mode(client, TENANT, "production", pricing={"mode": "trial", "version": 7}) == \
+        {"mode": "production", "version": 8}
+    assert writes(http) == [("PUT", "/api/2/tenants/%s/pricing" % TENANT)]
+    assert client.concurrency["other_writers"] == ["set the pricing mode of tenant %s to production" % TENANT]
+
+
+def test_pricing_outdated_by_another_change_is_sent_again_on_the_fresh_version(client, http):
+    http.put(API + "/tenants/%s/pricing" % TENANT, [dict(OUTDATED), {"json": {"mode": "production", "version": 9}}])
+    http.get(API + "/tenants/%s/pricing" % TENANT, json={"mode": "trial", "version": 8})
+    assert tenants.set_pricing_mode(client, TENANT, "production", pricing={"mode": "trial", "version": 7})["version"] == 9
+    assert [r.json()["version"] for r in http.request_history if r.method == "PUT"] == [7, 8]
 
 
 # ------------------------------------------------------------------ users
@@ -135,7 +146,7 @@ def test_user_create_lost_but_committed_is_adopted(client, http):
     http.get(API + "/tenants/%s/users" % TENANT, json={"items": [USER]})
     http.get(API + "/users", json={"items": [user(login="JDoe")]})
     created, adopted = users.create_user(client, {"tenant_id": TENANT, "login": "jdoe"})
-    assert (created["id"], adopted) == (USER, True)
+    assert (created["id"], adopted) == (USER, ADOPTED_LOST_ANSWER)
     assert writes(http) == [("POST", "/api/2/users")]
 
 
@@ -180,8 +191,40 @@ def test_roles_put_committed_before_its_answer_was_lost_is_success(client, http)
     http.put(url, [dict(BAD_GATEWAY), dict(OUTDATED)])
     held = [{"id": "p1", "version": 1, "role_id": "company_admin", "tenant_id": TENANT, "trustee_id": USER}]
     http.get(url, json={"items": held})
-    result = users.put_access_policies(client, USER, [users.new_policy(USER, "company_admin", TENANT)])
+    changed, result, _before, _after = users.set_user_roles(
+        client, USER, TENANT, [], [{"role_id": "company_admin", "tenant_id": None}], False, "present", "'jdoe'")
+    assert (changed, result) == (True, held)
+    assert len(writes(http)) == 2
+    assert client.concurrency["other_writers"] == []       # our own first attempt, not another writer
+
+
+def test_roles_another_writer_already_gave_are_read_and_not_sent_again(client, http):
+    url = API + "/users/%s/access_policies" % USER
+    http.put(url, **OUTDATED)
+    mine = {"id": "p1", "version": 1, "role_id": "readonly_admin", "tenant_id": TENANT, "trustee_id": USER}
+    held = [dict(mine, version=2), {"id": "p2", "version": 1, "role_id": "company_admin", "tenant_id": TENANT,
+                                    "trustee_id": USER}]
+    http.get(url, json={"items": held})
+    changed, result, _before, _after = users.set_user_roles(
+        client, USER, TENANT, [mine], [{"role_id": "company_admin", "tenant_id": None}], False, "present", "'jdoe'")
     assert result == held
+    assert len(writes(http)) == 1
+    assert client.concurrency["other_writers"] == ["set the roles of user 'jdoe' (+company_admin@%s)" % TENANT]
+
+
+def test_roles_outdated_by_another_writer_are_planned_again_on_the_fresh_read(client, http):
+    url = API + "/users/%s/access_policies" % USER
+    other = {"id": "p9", "version": 1, "role_id": "protection_admin", "tenant_id": TENANT, "trustee_id": USER}
+    http.put(url, [dict(OUTDATED), {"json": {"items": [other]}}])
+    mine = {"id": "p1", "version": 1, "role_id": "readonly_admin", "tenant_id": TENANT, "trustee_id": USER}
+    http.get(url, json={"items": [dict(mine, version=2), other]})
+    users.set_user_roles(client, USER, TENANT, [mine], [{"role_id": "company_admin", "tenant_id": None}], False,
+                         "present", "'jdoe'")
+    sent = [sorted((p["role_id"], p["version"]) for p in r.json()["items"]) for r in http.request_history
+            if r.method == "PUT"]
+    # The second PUT keeps the role another writer gave and carries the fresh version of the one it keeps.
+    assert sent == [[("company_admin", 0), ("readonly_admin", 1)],
+                    [("company_admin", 0), ("protection_admin", 1), ("readonly_admin", 2)]]
 
 
 # -------------------------------------------------- reports, API clients, tokens
@@ -193,7 +236,7 @@ def test_report_create_lost_but_committed_adopts_the_new_report(client, http):
                                          "parameters": {"kind": "usage_current"}})
     body = {"schedule": {"type": "once"}, "parameters": {"kind": "usage_current", "tenant_id": TENANT}}
     report, adopted = reports.create_report(client, body, lambda: reports.find_new_report(client, TENANT, body, {"old"}))
-    assert (report["id"], adopted) == ("new", True)
+    assert (report["id"], adopted) == ("new", ADOPTED_LOST_ANSWER)
     assert writes(http) == [("POST", "/api/2/reports")]
 
 
@@ -267,12 +310,49 @@ def test_items_put_committed_before_its_answer_was_lost_is_success(client, http)
     assert len(writes(http)) == 2
 
 
-def test_items_put_conflict_with_another_quota_is_an_error(client, http):
+def test_items_put_outdated_by_another_quota_is_sent_again_keeping_what_the_task_does_not_name(client, http):
     url = API + "/tenants/%s/offering_items" % TENANT
-    http.put(url, [dict(BAD_GATEWAY), dict(OUTDATED)])
+    done = {"application_id": APP, "name": "pw_workstations", "status": 1,
+            "quota": {"value": 10, "overage": 5, "version": 2}}
+    http.put(url, [dict(OUTDATED), {"json": {"items": [done]}}])
     http.get(url, json={"items": [{"application_id": APP, "name": "pw_workstations", "status": 1,
-                                   "quota": {"value": 20, "overage": None, "version": 1}}]})
+                                   "quota": {"value": 20, "overage": 5, "version": 1}}]})
     entry = {"application_id": APP, "name": "pw_workstations", "status": 1,
              "quota": {"value": 10, "overage": None, "version": 0}}
-    with pytest.raises(AcronisAPIError):
-        offering_items.put_items(client, TENANT, [entry])
+    key = offering_items.item_key(entry)
+    assert offering_items.put_items(client, TENANT, [entry], asked={key: {"value": 10}}) == [done]
+    sent = [r.json()["offering_items"][0]["quota"] for r in http.request_history if r.method == "PUT"]
+    assert sent == [{"value": 10, "overage": None, "version": 0}, {"value": 10, "overage": 5, "version": 1}]
+    assert client.concurrency["other_writers"] == []
+
+
+def test_items_another_writer_already_set_are_not_sent_again(client, http):
+    url = API + "/tenants/%s/offering_items" % TENANT
+    held = {"application_id": APP, "name": "pw_workstations", "status": 1,
+            "quota": {"value": 10, "overage": 3, "version": 1}}
+    http.put(url, **OUTDATED)
+    http.get(url, json={"items": [held]})
+    entry = {"application_id": APP, "name": "pw_workstations", "status": 1,
+             "quota": {"value": 10, "overage": None, "version": 0}}
+    key = offering_items.item_key(entry)
+    assert offering_items.put_items(client, TENANT, [entry], asked={key: {"value": 10}}) == [held]
+    assert len(writes(http)) == 1
+    assert len(client.concurrency["other_writers"]) == 1
+
+
+def test_a_login_another_writer_created_in_the_tenant_is_adopted(client, http):
+    http.post(API + "/users", status_code=409, json={"error": {"code": 409, "message": "The login is already taken."}})
+    http.get(API + "/tenants/%s/users" % TENANT, json={"items": [USER]})
+    http.get(API + "/users", json={"items": [user()]})
+    created, adopted = users.create_user(client, {"tenant_id": TENANT, "login": "jdoe"})
+    assert (created["id"], adopted) == (USER, ADOPTED_OTHER_WRITER)
+    assert client.concurrency["other_writers"] == ["created user 'jdoe' in tenant %s" % TENANT]
+
+
+def test_a_login_of_a_user_of_another_tenant_is_a_real_conflict(client, http):
+    http.post(API + "/users", status_code=409, json={"error": {"code": 409, "message": "The login is already taken."}})
+    http.get(API + "/tenants/%s/users" % TENANT, json={"items": []})
+    with pytest.raises(AcronisAPIError) as info:
+        users.create_user(client, {"tenant_id": TENANT, "login": "jdoe"})
+    assert info.value.conflict
+    assert client.concurrency["other_writers"] == []

@@ -1,0 +1,27 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) acronis.cyber_platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+
+    # What a module that writes does when another writer (a second job, an operator in the console, another
+    # tool) changes the same object while the task runs.
+    DOCUMENTATION = r'''
+options: {}
+notes:
+  - >-
+    Another writer: when another job or tool changes the same object while the task runs, the service refuses
+    the task's write (a name or login already taken, an outdated version, an object already removed). The module
+    then reads the object again, as it does after a lost answer, and decides from what is there now. When the object
+    already is what the task asks, the task succeeds with C(changed=false) and a warning that another writer made the
+    change. When it is not, the module sends its change again on top of what it just read (with the new version), a
+    few times at most with a random pause, and keeps what the other writer set in fields the task does not name.
+    A real conflict fails, naming the object, who holds the name (a login of a user of another tenant, a name
+    of another kind of tenant) and what to do.
+  - No file lock is needed between jobs, so two AWX jobs on different execution nodes may run at the same time.
+'''
