@@ -726,7 +726,8 @@ class MomentKind(OptionKind):
         try:
             moment = datetime.datetime(*fields)
         except ValueError as exc:
-            return "is not a real %s (%s): %s" % ("date" if self.date_only else "moment", _short(value), exc)
+            return ("is not a real %s (%s: %s); give %s"
+                    % ("date" if self.date_only else "moment", _short(value), exc, self.describe))
         zone = match.group("zone")
         if zone:
             if not match.group(4):
@@ -807,30 +808,75 @@ class ScopeKind(OptionKind):
 
 
 class CountKind(OptionKind):
-    """A whole number from ``low`` to ``high`` (None: unbounded) counting ``unit``."""
+    """A number from ``low`` to ``high`` (None: unbounded) counting ``unit``; above ``low`` with ``exclusive``."""
 
     text = False
 
-    def __init__(self, low, high=None, unit=""):
-        bounds = "from %d to %d" % (low, high) if high is not None else "%d or more" % low
+    def __init__(self, low, high=None, unit="", exclusive=False):
+        if exclusive:
+            bounds = "more than %s" % low
+        else:
+            bounds = "from %d to %d" % (low, high) if high is not None else "%d or more" % low
         super(CountKind, self).__init__("count %s" % bounds, "%s%s" % (bounds, " " + unit if unit else ""))
-        self.low, self.high = low, high
+        self.low, self.high, self.exclusive = low, high, exclusive
 
     def problem(self, value, check_mode=False):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return "must be a number %s, got %s" % (self.describe, _short(value))
-        if value < self.low or (self.high is not None and value > self.high):
+        if value < self.low or (self.exclusive and value == self.low) or (self.high is not None and value > self.high):
             return "must be %s, got %s" % (self.describe, value)
         return None
 
     def example(self):
+        if self.exclusive:
+            return self.low + 1
         return self.low if self.high is None else min(self.high, max(self.low, 1))
 
     def bad_values(self):
-        bad = [("below %d" % self.low, self.low - 1)]
+        bad = [("%s %s" % ("at" if self.exclusive else "below", self.low), self.low if self.exclusive else self.low - 1)]
         if self.high is not None:
             bad.append(("above %d" % self.high, self.high + 1))
         return bad
+
+
+class TimeOfDayKind(OptionKind):
+    """A time of day as HH:MM (00:00 to 23:59)."""
+
+    _RE = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
+
+    def __init__(self):
+        super(TimeOfDayKind, self).__init__("time of day", "a time of day like 21:00 (00:00 to 23:59)")
+
+    def problem(self, value, check_mode=False):
+        if not isinstance(value, str) or not self._RE.match(value):
+            return "is %s, not %s" % (_short(value), self.describe)
+        return None
+
+    def example(self):
+        return "21:00"
+
+    def bad_values(self):
+        return [("24 hours", "24:00"), ("words", "7pm"), ("minutes out of range", "21:60")]
+
+
+class EmailKind(TextKind):
+    """An e-mail address: something@domain.tld, no whitespace."""
+
+    _RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+    def problem(self, value, check_mode=False):
+        problem = super(EmailKind, self).problem(value, check_mode)
+        if problem:
+            return problem
+        if not self._RE.match(value):
+            return "is %s, not an e-mail address like it@example.com" % _short(value)
+        return None
+
+    def example(self):
+        return "it@example.com"
+
+    def bad_values(self):
+        return [("no @", "it.example.com"), ("no domain", "it@example"), ("a space", "i t@example.com")]
 
 
 class VariablePrefixKind(OptionKind):
@@ -878,11 +924,13 @@ TIME_ZONE = TimeZoneKind()
 SCOPE = ScopeKind()
 VARIABLE_PREFIX = VariablePrefixKind()
 QUOTA = CountKind(0, QUOTA_MAX, "(the largest quota the service stores; quota.unlimited for no limit)")
+TIME_OF_DAY = TimeOfDayKind()
+EMAIL = EmailKind("e-mail address", 255)
 
 
-def count(low, high=None, unit=""):
-    """A CountKind: whole numbers from ``low`` to ``high``."""
-    return CountKind(low, high, unit)
+def count(low, high=None, unit="", exclusive=False):
+    """A CountKind: numbers from ``low`` (above it with ``exclusive``) to ``high``."""
+    return CountKind(low, high, unit, exclusive)
 
 
 def _walk(value, path, label):

@@ -257,6 +257,10 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation 
 OPTION_KINDS = {
     "tenant_id": validation.CUSTOMER_ID,
     "name": validation.PLAN_NAME,
+    "backup.schedule.at": validation.TIME_OF_DAY,
+    "backup.retention.daily": validation.count(1),
+    "backup.retention.weekly": validation.count(1),
+    "backup.retention.monthly": validation.count(1),
 }
 # What state=absent refuses (validation.check_state_absent): the options that set fields of the object.
 FIELDS_TO_SET = ("enabled", "backup", "settings", "resources", "purge_resources", "run")

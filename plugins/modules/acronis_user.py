@@ -313,7 +313,6 @@ password_set:
   sample: false
 '''
 
-import re
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import (
     MASK,
@@ -338,6 +337,7 @@ OPTION_KINDS = {
     "login": validation.LOGIN,
     "tenant_id": validation.TENANT_ID,
     "roles[].tenant_id": validation.TENANT_ID,
+    "contact.email": validation.EMAIL,
 }
 # What state=absent refuses (validation.check_state_absent): the options that set fields of the object.
 FIELDS_TO_SET = ("contact", "enabled", "language", "notifications", "purge_notifications", "password", "roles",
@@ -345,15 +345,11 @@ FIELDS_TO_SET = ("contact", "enabled", "language", "notifications", "purge_notif
 
 
 # An e-mail address: something, one @, something with a dot, no spaces.
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def check_options(module):
     """Refuse, before any request, what cannot work."""
     p = module.params
-    email = (p["contact"] or {}).get("email")
-    if email is not None and not EMAIL_RE.match(email):
-        raise AcronisFailure("contact.email %r of user '%s' is not a valid e-mail address" % (email, p["login"]))
     if p["purge_roles"] and p["roles"] is None:
         raise AcronisFailure("purge_roles needs roles: set the roles user '%s' keeps" % p["login"])
     if p["password"] is not None and p["activation_email"] != "never":

@@ -94,10 +94,13 @@ def place(args, options, path, value):
     else:
         inner = parts[1:]
     target = element
+    documented = options[top]
     for key in inner[:-1]:
         target = target.setdefault(key, {})
-    target[inner[-1]] = value
-    label += "." + ".".join(inner)
+        documented = (documented.get("suboptions") or {}).get(key) or {}
+    leaf = (documented.get("suboptions") or {}).get(inner[-1]) or {}
+    target[inner[-1]] = [value] if leaf.get("type") == "list" else value
+    label += "." + ".".join(inner) + ("[1]" if leaf.get("type") == "list" else "")
     args[top] = [element] if parts[1] == "[]" else element
     return args, label
 
