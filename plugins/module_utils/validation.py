@@ -140,8 +140,8 @@ def check_uuid(value, what, check_mode=False, of=None):
         raise AcronisFailure("%s %s is a check-mode placeholder for %s that was not created; "
                              "run without --check to create it first" % (what, value, of or "an object"))
     if not is_uuid(value):
-        raise AcronisFailure("%s must be %s like %s, got %s"
-                             % (what, "the UUID of %s," % of if of else "a UUID", UUID_EXAMPLE, _short(value)))
+        raise AcronisFailure("%s must be a UUID%s like %s, got %s"
+                             % (what, " (the id of %s)" % of if of else "", UUID_EXAMPLE, _short(value)))
 
 
 def check_quota(value, what):
@@ -530,7 +530,7 @@ class IdKind(OptionKind):
     """The id (UUID) of one kind of object; a check-mode placeholder passes in check mode only."""
 
     def __init__(self, of):
-        super(IdKind, self).__init__("id of %s" % of, "the UUID of %s, like %s" % (of, UUID_EXAMPLE))
+        super(IdKind, self).__init__("id of %s" % of, "a UUID (the id of %s) like %s" % (of, UUID_EXAMPLE))
         self.of = of
 
     def problem(self, value, check_mode=False):

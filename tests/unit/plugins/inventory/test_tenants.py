@@ -337,7 +337,7 @@ def test_api_error_is_one_sentence_with_the_api_code(tmp_path, api):
 
 
 def test_malformed_root_id_is_rejected_before_any_request(tmp_path, api):
-    with pytest.raises(AnsibleParserError, match="Option root_tenant_id must be the UUID of a tenant"):
+    with pytest.raises(AnsibleParserError, match=r"Option root_tenant_id must be a UUID \(the id of a tenant\)"):
         parse(write_source(tmp_path, root_tenant_id="acme"))
     assert api.tokens == 0
 

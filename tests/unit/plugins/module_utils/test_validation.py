@@ -342,7 +342,7 @@ def test_check_uuid_names_the_option_and_what_the_id_must_name():
     check_uuid(None, "tenant_id")
     with pytest.raises(AcronisFailure) as info:
         check_uuid("my-customer", "Protection plan 'Nightly': tenant_id", of="a customer tenant")
-    assert info.value.msg == ("Protection plan 'Nightly': tenant_id must be the UUID of a customer tenant, like "
+    assert info.value.msg == ("Protection plan 'Nightly': tenant_id must be a UUID (the id of a customer tenant) like "
                               "6e6d758d-8e74-3ae3-ac84-50eb0dff12eb, got 'my-customer'")
     with pytest.raises(AcronisFailure) as info:
         check_uuid("00000000-0000-0000-c4ec-0123456789ab", "tenant_id", of="a customer tenant")

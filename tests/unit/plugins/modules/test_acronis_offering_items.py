@@ -97,7 +97,7 @@ def test_tenant_hint_is_accepted_when_complete_and_consistent():
 @pytest.mark.parametrize("tenant, extra, words", [
     ({"id": CHILD, "kind": "customer"}, {}, ["has no parent_id"]),
     ({}, {}, ["has no id, parent_id, kind"]),
-    ({"id": "nope", "parent_id": PARENT, "kind": "customer"}, {}, ["Option tenant.id must be the UUID of a tenant"]),
+    ({"id": "nope", "parent_id": PARENT, "kind": "customer"}, {}, ["Option tenant.id must be a UUID (the id of a tenant)"]),
     ({"id": CHILD, "parent_id": PARENT, "kind": "shop"}, {}, ["tenant.kind must be one of"]),
     ({"id": CHILD, "parent_id": PARENT, "kind": "customer"}, {"tenant_id": PARENT},
      ["option tenant_id (%s) is not the id of option tenant (%s)" % (PARENT, CHILD)]),

@@ -187,7 +187,7 @@ def test_two_plans_with_the_name_are_an_error(http):
 @pytest.mark.parametrize("params, words", [
     (dict(backup={"schedule": {"at": ["7pm"]}}), "Option backup.schedule.at[1] is '7pm', not a time of day"),
     (dict(backup={"retention": {"daily": 0}}), "Option backup.retention.daily must be 1 or more"),
-    (dict(tenant_id="customer-1"), "Option tenant_id must be the UUID of a customer tenant"),
+    (dict(tenant_id="customer-1"), "Option tenant_id must be a UUID (the id of a customer tenant)"),
     (dict(purge_resources=True), "purge_resources needs resources"),
     (dict(name=" "), "Option name must not be empty"),
 ])

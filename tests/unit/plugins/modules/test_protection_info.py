@@ -85,7 +85,7 @@ def test_a_status_filter_reads_the_statuses_first(http):
 
 @pytest.mark.parametrize("params, words", [
     (dict(limit=0), "Option limit must be from 1 to 1000"),
-    (dict(id=["SRV-01"]), "Option id[1] must be the UUID of a resource, like 6e6d758d-8e74-3ae3-ac84-50eb0dff12eb, got 'SRV-01'"),
+    (dict(id=["SRV-01"]), "Option id[1] must be a UUID (the id of a resource) like 6e6d758d-8e74-3ae3-ac84-50eb0dff12eb, got 'SRV-01'"),
 ])
 def test_resource_info_refuses_bad_input_before_any_request(http, params, words):
     fake = FakeModule(RESOURCE_OPTIONS, **params)
