@@ -14,7 +14,7 @@ class ModuleDocFragment(object):
 options: {}
 notes:
   - With O(state=absent), the options that set fields of the object (those the description of O(state) lists) are
-    refused before any request, in check mode too, and the failure names them: a deletion sets nothing, so such a
+    refused before any request, in check mode too, and the failure names them; a deletion sets nothing, so such a
     task is a mistake (a task copied from a V(present) one, a forgotten O(state)). Remove them, or set
     O(state=present). The same rule holds in every module of the collection.
 '''

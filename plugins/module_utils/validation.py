@@ -1054,6 +1054,12 @@ _LOOK_ALIKES = dict(zip(
     u"abesijkmhopctyxhdqwabeiknoptuxi"))
 
 
+def may_look_alike(name):
+    """Whether ``name`` may look like another name: it has a character beyond ASCII. Two ASCII names never do
+    (the skeleton of an ASCII name is its lower case), so of any look-alike pair one name is not ASCII."""
+    return isinstance(name, str) and any(ord(char) > 127 for char in name)
+
+
 def name_skeleton(name):
     """What ``name`` looks like: NFKC, case-folded, invisible characters removed, look-alike letters mapped."""
     text = INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", name)).casefold()

@@ -315,7 +315,10 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import look_alike_warning
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import (
+    look_alike_warning,
+    may_look_alike,
+)
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants
 
 # The kinds of the options (validation's layer): checked before any request, in check mode too.
@@ -648,7 +651,13 @@ class TenantTask:
 
     def warn_look_alikes(self, parent_id):
         """Warn when the new tenant's name looks like a sibling's (validation.look_alike_warning): both would
-        show as the same host in the inventory."""
+        show as the same host in the inventory.
+
+        Only a name that could be a look-alike (validation.may_look_alike: a character beyond ASCII) costs the
+        listing of the siblings; an ASCII name is caught when its look-alike is created.
+        """
+        if not may_look_alike(self.params["name"]):
+            return
         with failing_to("list the tenants under parent %s" % parent_id):
             siblings = [child.get("name") for child in tenants.list_children(self.client, parent_id, lod="basic")]
         warning = look_alike_warning(self.params["name"], siblings, "tenant", " under parent %s" % parent_id)

@@ -86,8 +86,22 @@ def test_a_look_alike_of_a_sibling_warns_naming_both(run_module, http, warnings)
 
 def test_a_distinct_name_does_not_warn(run_module, http, warnings):
     serve_children(http, ["Acme", "Globex"])
-    out = run_module(acronis_tenant, {"name": "Initech", "parent_id": PARENT, "kind": "customer"}, check_mode=True)
+    out = run_module(acronis_tenant, {"name": u"Init\u00e9ch", "parent_id": PARENT, "kind": "customer"},
+                     check_mode=True)
     assert not out.failed and out.result["changed"] and warnings == []
+
+
+def test_an_ascii_name_costs_no_listing_of_the_siblings(run_module, http, warnings):
+    serve_children(http, [u"\u0410cme"])
+    out = run_module(acronis_tenant, {"name": "Initech", "parent_id": PARENT, "kind": "customer"}, check_mode=True)
+    listings = [r for r in http.request_history if r.path == "/api/2/tenants" and "lod=basic" in r.url]
+    before = len(listings)
+    assert not out.failed and warnings == []
+    out = run_module(acronis_tenant, {"name": u"Init\u0435ch", "parent_id": PARENT, "kind": "customer"},
+                     check_mode=True)
+    after = len([r for r in http.request_history if r.path == "/api/2/tenants" and "lod=basic" in r.url])
+    # The same task with a name beyond ASCII lists the siblings once more than with an ASCII name.
+    assert after - before == before + 1
 
 
 def test_a_yaml_boolean_as_a_tenant_name_is_refused(run_module, http):
