@@ -945,12 +945,10 @@ def _walk(value, path, label):
     part = path[0]
     if part == "[]":
         for index, element in enumerate(value or []):
-            for found in _walk(element, path[1:], "%s[%d]" % (label, index + 1)):
-                yield found
+            yield from _walk(element, path[1:], "%s[%d]" % (label, index + 1))
         return
     if isinstance(value, dict):
-        for found in _walk(value.get(part), path[1:], "%s.%s" % (label, part) if label else part):
-            yield found
+        yield from _walk(value.get(part), path[1:], "%s.%s" % (label, part) if label else part)
 
 
 def _parts(path):
