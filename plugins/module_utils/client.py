@@ -278,7 +278,7 @@ class AcronisClient:
             response = self._send_once("POST", self.url(TOKEN_PATH), TOKEN_PATH, data=form, auth=auth,
                                        retry_safe=True, authenticate=False)
         except AcronisAPIError as exc:
-            what = _not_the_token_endpoint(exc.status, exc.code, getattr(exc, "_response", None))
+            what = _not_the_token_endpoint(exc.status, exc.code, getattr(exc, "response", None))
             if what is None:
                 raise
             raise AcronisError(not_a_data_center(self.root_url, exc.status, what)) from None
@@ -454,7 +454,7 @@ class AcronisClient:
                 error = AcronisAPIError.from_reply(status, _decode(response), response.text, method, path,
                                                    reason=response.reason)
                 error.after_lost_attempt = lost
-                error._response = response  # what the token request reads to tell a data center from a web server
+                error.response = response  # what the token request reads to tell a data center from a web server
                 raise error
             return response
 

@@ -1074,9 +1074,10 @@ def look_alike_warning(name, siblings, what="tenant", where=""):
                        if isinstance(other, str) and other.casefold() != wanted and name_skeleton(other) == skeleton))
     if not twins:
         return None
+    others = ", ".join(ascii(twin) for twin in twins)
     return ("The %s name %s looks the same as %s %s%s but is a different name (look-alike or invisible characters); "
-            "check that it is the one you mean." % (what, ascii(name), "that of" if len(twins) == 1 else "those of",
-                                                   ", ".join(ascii(twin) for twin in twins), where))
+            "check that it is the one you mean."
+            % (what, ascii(name), "that of" if len(twins) == 1 else "those of", others, where))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1085,6 +1086,9 @@ def look_alike_warning(name, siblings, what="tenant", where=""):
 # plugin checks the file's own values here, with the option kinds above, before anything is read.
 # ---------------------------------------------------------------------------------------------------------------
 
+_TYPE_WORDS = {"bool": "a boolean (true or false)", "boolean": "a boolean (true or false)", "int": "a whole number",
+               "integer": "a whole number", "float": "a number", "list": "a list", "dict": "a dictionary",
+               "str": "a string", "string": "a string"}
 _YAML_TYPES = {"bool": (bool,), "boolean": (bool,), "int": (int,), "integer": (int,), "float": (int, float),
                "list": (list,), "dict": (dict,), "str": (str,), "string": (str,)}
 
@@ -1108,6 +1112,6 @@ def plugin_options_problem(config, definitions, kinds, values=None):
         if value is None or wanted is None:
             continue
         if isinstance(value, bool) and bool not in wanted or not isinstance(value, wanted):
-            return ("Option %s must be a %s, got the %s %s." % (name, (definitions[name].get("type") or "str"),
-                                                                  _type_name(value), _short(value)))
+            wanted_name = _TYPE_WORDS.get(str(definitions[name].get("type") or "str"), "string")
+            return "Option %s must be %s, got the %s %s." % (name, wanted_name, _type_name(value), _short(value))
     return kind_problem(values if values is not None else config, config, kinds)

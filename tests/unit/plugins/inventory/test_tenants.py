@@ -345,8 +345,8 @@ def test_malformed_root_id_is_rejected_before_any_request(tmp_path, api):
 @pytest.mark.parametrize("options, words", [
     (dict(kind=["customer"]), ["Option 'kind' is not an option of this plugin", "did you mean kinds?"]),
     (dict(include_disable=True), ["Option 'include_disable' is not an option", "did you mean include_disabled?"]),
-    (dict(include_disabled="maybe"), ["Option include_disabled must be a bool", "'maybe'"]),
-    (dict(include_disabled=1), ["Option include_disabled must be a bool"]),
+    (dict(include_disabled="maybe"), ["Option include_disabled must be a boolean (true or false)", "'maybe'"]),
+    (dict(include_disabled=1), ["Option include_disabled must be a boolean (true or false)"]),
     (dict(vars_prefix="acronis-"), ["Option vars_prefix is 'acronis-'", "invalid variable names"]),
     (dict(vars_prefix="1st_"), ["Option vars_prefix"]),
     (dict(page_size=0), ["Option page_size must be 1 or more"]),

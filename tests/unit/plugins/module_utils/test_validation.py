@@ -538,9 +538,9 @@ def test_a_yaml_boolean_where_text_is_expected_is_refused_as_written():
 def test_kinds_reach_suboptions_and_list_elements():
     kinds = {"items[].infra_id": validation.INFRA_ID, "tenant_ids": validation.TENANT_ID}
     params = {"items": [{"infra_id": validation.UUID_EXAMPLE}, {"infra_id": "x"}], "tenant_ids": None}
-    assert validation.kind_problem(params, params, kinds).startswith("Option items[2].infra_id must be the UUID")
+    assert validation.kind_problem(params, params, kinds).startswith("Option items[2].infra_id must be a UUID")
     params = {"items": [], "tenant_ids": [validation.UUID_EXAMPLE, "y"]}
-    assert validation.kind_problem(params, params, kinds).startswith("Option tenant_ids[2] must be the UUID")
+    assert validation.kind_problem(params, params, kinds).startswith("Option tenant_ids[2] must be a UUID")
 
 
 class _Absent:
@@ -590,9 +590,9 @@ PLUGIN_KINDS = {"vars_prefix": validation.VARIABLE_PREFIX, "page_size": validati
 
 @pytest.mark.parametrize("config, words", [
     ({"kind": ["customer"]}, ["Option 'kind' is not an option of this plugin", "did you mean kinds?"]),
-    ({"include_disabled": "maybe"}, ["Option include_disabled must be a bool", "'maybe'"]),
-    ({"include_disabled": 1}, ["Option include_disabled must be a bool"]),
-    ({"page_size": True}, ["Option page_size must be a int"]),
+    ({"include_disabled": "maybe"}, ["Option include_disabled must be a boolean (true or false)", "'maybe'"]),
+    ({"include_disabled": 1}, ["Option include_disabled must be a boolean (true or false)"]),
+    ({"page_size": True}, ["Option page_size must be a whole number"]),
     ({"vars_prefix": "acronis-"}, ["Option vars_prefix", "invalid variable names"]),
     ({"page_size": 0}, ["Option page_size must be 1 or more"]),
 ])
