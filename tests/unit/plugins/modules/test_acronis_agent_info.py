@@ -76,7 +76,7 @@ def test_a_placeholder_tenant_has_no_agents_and_sends_nothing(http):
     ({"limit": 0}, "limit"),
     ({"limit": 10001}, "limit"),
     ({"page_size": 1001}, "page_size"),
-    ({"tenant_id": "acme"}, "tenant_id must be a UUID (the id of a tenant) like"),
+    ({"tenant_id": "acme"}, r"tenant_id must be a UUID \(the id of a tenant\) like"),
     ({"hostname": "like(web)"}, "hostname is 'like\\(web\\)', which holds the service's filter syntax"),
     ({"after": "c1", "os_family": "LINUX"}, "os_family"),
 ])

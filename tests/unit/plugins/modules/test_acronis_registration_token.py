@@ -139,7 +139,7 @@ def test_absent_in_check_mode_writes_nothing(http):
 
 @pytest.mark.parametrize("params, words", [
     ({}, "Set tenant_id"),
-    ({"tenant_id": "acme"}, "tenant_id must be a UUID (the id of a tenant) like"),
+    ({"tenant_id": "acme"}, r"tenant_id must be a UUID \(the id of a tenant\) like"),
     ({"user": "jdoe"}, "is a login"),
     ({"tenant_id": TENANT, "expires_in": 0}, "expires_in"),
     ({"tenant_id": TENANT, "expires_in": 366 * 86400}, "Option expires_in must be from 1 to 31536000 seconds"),
