@@ -201,6 +201,7 @@ import fnmatch
 import re
 import unicodedata
 
+from ansible import constants as C
 from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.module_utils.basic import missing_required_lib
 from ansible.module_utils.common.text.converters import to_native
@@ -212,8 +213,8 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.client impo
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError, AcronisFailure
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.tenants import list_subtree
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import (
-    UUID_RE,
     check_connection,
     empty_identifier_problem,
 )
@@ -223,6 +224,12 @@ from ansible_collections.acronis.cyber_platform.plugins.plugin_utils.ansible_cor
 )
 
 CONFIG_SUFFIXES = ("acronis.yml", "acronis.yaml", "acronis_tenants.yml", "acronis_tenants.yaml")
+# The kinds of the options (validation's layer), checked with the source file's keys and types before any request.
+OPTION_KINDS = {
+    "root_tenant_id": validation.TENANT_ID,
+    "vars_prefix": validation.VARIABLE_PREFIX,
+    "page_size": validation.count(1),
+}
 # Fields of the API's tenant object that say nothing about the tenant itself.
 SKIPPED_FIELDS = ("contacts", "barrier", "offering_items")
 
@@ -319,11 +326,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _fetch(self):
         """The tenants of the subtree as the API returns them, each with its ``depth`` (the root: 0), and the root's id."""
         root_id = self.get_option("root_tenant_id")
-        if root_id and not UUID_RE.match(root_id):
-            raise AnsibleParserError("root_tenant_id must be a tenant ID like 6e6d758d-8e74-3ae3-ac84-50eb0dff12eb, got %r." % root_id)
         page_size = self.get_option("page_size")
-        if page_size < 1:
-            raise AnsibleParserError("page_size must be 1 or more, got %d." % page_size)
         client = self._client()
         try:
             if not root_id:
@@ -410,12 +413,25 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     # ------------------------------------------------------------------ entry
 
+    def _check_options(self, path, config):
+        """Fail the source with one line for an unknown option, a value of the wrong type or kind (issue 28)."""
+        definitions = {}
+        for name in (self._load_name, getattr(self, "ansible_name", None)):
+            if name and not definitions:
+                definitions = C.config.get_configuration_definitions("inventory", name) or {}
+        if not definitions:
+            return
+        values = dict((name, self.get_option(name)) for name in OPTION_KINDS)
+        problem = validation.plugin_options_problem(dict(config or {}), definitions, OPTION_KINDS, values=values)
+        if problem:
+            raise AnsibleParserError("The acronis.cyber_platform.tenants inventory source %s: %s" % (path, problem))
+
     def parse(self, inventory, loader, path, cache=True):
         unsupported = unsupported_message()
         if unsupported:
             raise AnsibleParserError(unsupported)
         super(InventoryModule, self).parse(inventory, loader, path, cache=cache)
-        self._read_config_data(path)
+        config = self._read_config_data(path)
         # An empty root_tenant_id names no tenant: refused, before the cache and any request (issue 33).
         root_id = self.get_option("root_tenant_id")
         if root_id is not None and empty_identifier_problem(root_id):
@@ -424,6 +440,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                                      "6e6d758d-8e74-3ae3-ac84-50eb0dff12eb, or remove it (and unset "
                                      "ACRONIS_INVENTORY_ROOT_TENANT_ID) for the tenant of the API client."
                                      % empty_identifier_problem(root_id))
+        self._check_options(path, config)
 
         cache_key = self.get_cache_key(path)
         use_cache = self.get_option("cache") and cache

@@ -33,8 +33,7 @@ MAX_EXPIRES_IN = 365 * 86400
 # The scope of Acronis's example (seed 000, get_agent_installation_token.py): on a personal tenant, the agent
 # is bound to that tenant's user.
 PERSONAL_SCOPE = "urn:acronis.com:tenant-id::backup_agent_admin"
-SCOPE_RE = re.compile(r"^urn:acronis\.com:(tenant-id:[0-9a-fA-F-]*:backup_agent_admin|"
-                      r":policy_management:[0-9a-fA-F-]{36}\|[0-9a-fA-F-]{36}:apply_revoke)$")
+# Scopes are checked by validation.SCOPE, the option kind of acronis_registration_token's scopes.
 OS_FAMILIES = ("UNKNOWN", "WINDOWS", "LINUX", "MACOSX", "SOLARIS")
 HOSTNAME_MATCH = {"exact": "%s", "starts_with": "hlike(%s)", "contains": "like(%s)", "ends_with": "tlike(%s)"}
 _STAMP = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?$")

@@ -39,11 +39,13 @@ except ImportError:
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
     AcronisAPIError,
+    AcronisError,
     AcronisCheckModeWrite,
     AcronisOutcomeUnknown,
     AcronisTransportError,
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.token_cache import TokenCache, default_cache_dir
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import not_a_data_center
 
 # Keep in step with galaxy.yml (a unit test checks it).
 COLLECTION_VERSION = "0.1.0"
@@ -129,6 +131,24 @@ def _never_left(exc):
         reason = getattr(exc.args[0], "reason", None) if exc.args else None
         return isinstance(reason, NewConnectionError)
     return False
+
+
+def _not_the_token_endpoint(status, code, response):
+    """What a reply to POST /idp/token shows that no data center answers, in words, or None.
+
+    A data center answers the token request with JSON: a token, or an OAuth error (400/401). An HTML page is a web
+    site (a portal, a proxy's page); a 404, 405 or 501 without the API's error code is a server without the
+    token endpoint. A 5xx (other than 501) may be a passing failure of a real data center: left as it is.
+    """
+    content_type = (response.headers.get("Content-Type") or "").lower() if response is not None else ""
+    text = (response.text or "").lstrip()[:20].lower() if response is not None else ""
+    if status is not None and status >= 500 and status != 501:
+        return None
+    if "html" in content_type or text.startswith(("<!doctype", "<html", "<")):
+        return "an HTML page (a web site, not the API)"
+    if status in (404, 405, 501) and code in (None, status, str(status)):
+        return "no token endpoint at that address"
+    return None
 
 
 def _decode(response):
@@ -258,10 +278,20 @@ class AcronisClient:
         else:
             form = {"grant_type": "client_credentials"}
             auth = (self.client_id, self._client_secret)
-        response = self._send_once("POST", self.url(TOKEN_PATH), TOKEN_PATH, data=form, auth=auth,
-                                   retry_safe=True, authenticate=False)
+        try:
+            response = self._send_once("POST", self.url(TOKEN_PATH), TOKEN_PATH, data=form, auth=auth,
+                                       retry_safe=True, authenticate=False)
+        except AcronisAPIError as exc:
+            what = _not_the_token_endpoint(exc.status, exc.code, getattr(exc, "response", None))
+            if what is None:
+                raise
+            raise AcronisError(not_a_data_center(self.root_url, exc.status, what)) from None
         body = _decode(response)
-        if not isinstance(body, dict) or not body.get("access_token"):
+        if not isinstance(body, dict):
+            raise AcronisError(not_a_data_center(self.root_url, response.status_code,
+                                                 _not_the_token_endpoint(response.status_code, None, response)
+                                                 or "a reply that is not the API's JSON")) from None
+        if not body.get("access_token"):
             raise AcronisAPIError(response.status_code, "the token endpoint returned no access_token",
                                   method="POST", path=TOKEN_PATH)
         self.stats["tokens_issued"] += 1
@@ -430,6 +460,7 @@ class AcronisClient:
                 error = AcronisAPIError.from_reply(status, _decode(response), response.text, method, path,
                                                    reason=response.reason)
                 error.after_lost_attempt = lost
+                error.response = response  # what the token request reads to tell a data center from a web server
                 raise error
             return response
 

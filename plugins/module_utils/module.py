@@ -19,6 +19,7 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
+    TOKEN_PATH,
     client_from_options,
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import (
@@ -82,10 +83,16 @@ class AcronisModule(AnsibleModule):
     (``settings.vault.credentials.password``) become no_log values, masked by ansible-core everywhere.
     """
 
-    def __init__(self, argument_spec, requires_client_credentials=True, secret_returns=(), **kwargs):
+    def __init__(self, argument_spec, requires_client_credentials=True, secret_returns=(), option_kinds=None,
+                 fields_to_set=(), **kwargs):
         spec = connection_argument_spec()
         spec.update(argument_spec)
         self._acronis_secret_returns = tuple(secret_returns)
+        # The module's declarations for the validation layer (issue 28): {option path: validation kind}, and the
+        # options that set fields of the object, refused with state=absent. Checked in check_preconditions.
+        self._acronis_option_kinds = dict(option_kinds or {})
+        self._acronis_fields_to_set = tuple(fields_to_set)
+        self._acronis_from_credentials_file = ()
         self._acronis_validating = True
         super(AcronisModule, self).__init__(argument_spec=spec, **kwargs)
         self._acronis_validating = False
@@ -168,6 +175,9 @@ class AcronisModule(AnsibleModule):
                                        if spec.get("type", "str") in ("str", "path")])
         # An option that names an object is left out or names one: never empty, blank or null (issue 33).
         validation.check_identifiers(self, skip=CONNECTION_OPTIONS)
+        # Every declared option kind, and state=absent without fields to set (issue 28): the same checks in check
+        # mode as in the real run, before run() sends anything.
+        validation.check_declared(self, self._acronis_option_kinds, self._acronis_fields_to_set)
 
     def _read_credentials_file(self):
         """Fill base_url, client_id and client_secret left unset from the JSON file ``credentials_file``.
@@ -197,8 +207,19 @@ class AcronisModule(AnsibleModule):
             if not isinstance(value, str):
                 raise AcronisFailure("Option credentials_file: %s of %s must be a string." % (key, path))
             self.params[key] = value
+            self._acronis_from_credentials_file += (key,)
             if key == "client_secret":
                 self.no_log_values.add(value)
+
+    def _credentials_file_hint(self, error):
+        """The file a refused credential came from, as the end of the failure's message, or ''."""
+        keys = [key for key in self._acronis_from_credentials_file if key in ("client_id", "client_secret")]
+        if not keys or not isinstance(error, dict) or error.get("path") != TOKEN_PATH or \
+                error.get("status") not in (400, 401, 403):
+            return ""
+        return (" The %s came from credentials_file %s: check that file (acronis_api_client writes it, dest) or "
+                "set the option%s." % (" and ".join(keys), self.params["credentials_file"],
+                                       "s" if len(keys) > 1 else ""))
 
     def make_client(self, **overrides):
         """A client built from the connection options; read-only in check mode."""
@@ -228,9 +249,10 @@ class AcronisModule(AnsibleModule):
                 raise TypeError("run() returned %s instead of the result of the task" % type(result).__name__)
             result = self.after_other_writers(result)
         except AcronisFailure as failure:
-            self.fail_json(msg=failure.msg, **failure.result)
+            self.fail_json(msg=failure.msg + self._credentials_file_hint(failure.result.get("error")),
+                           **failure.result)
         except AcronisError as exc:
-            self.fail_json(msg="Failed: %s" % exc, error=exc.to_dict())
+            self.fail_json(msg="Failed: %s%s" % (exc, self._credentials_file_hint(exc.to_dict())), error=exc.to_dict())
         except Exception as exc:  # pylint: disable=broad-except
             details = {}
             # ansible-core 2.19 and later keep the traceback out of the result unless tracebacks are shown; before

@@ -14,12 +14,11 @@ __metaclass__ = type
 
 import datetime
 import itertools
-import re
 import time
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import without_placeholders
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_uuid
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 
 TASKS_PATH = "/api/task_manager/v2/tasks"
 ACTIVITIES_PATH = "/api/task_manager/v2/activities"
@@ -30,8 +29,6 @@ MAX_LIMIT = 10000
 PAGE_SIZE = 500          # items per request; a read never asks for more than it may return
 
 SEVERITIES = ("information", "warning", "error", "critical")
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
-_WINDOW = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
 _EPOCH = datetime.datetime(1970, 1, 1)
 
 
@@ -58,43 +55,35 @@ ID_FILTERS = ("tenant_ids", "policy_ids", "resource_ids")
 # A window is given one way: within a duration, or after a moment.
 TASK_FILTER_EXCLUSIVE = [("completed_within", "completed_after"), ("started_within", "started_after")]
 
+# The kinds of the Task Manager filters (validation's option kinds), checked before any request.
+TASK_FILTER_KINDS = {
+    "completed_within": validation.DURATION, "started_within": validation.DURATION,
+    "completed_after": validation.TIMESTAMP, "completed_before": validation.TIMESTAMP,
+    "started_after": validation.TIMESTAMP, "started_before": validation.TIMESTAMP,
+    "type": validation.FILTER_VALUE,
+    "tenant_ids": validation.TENANT_ID, "policy_ids": validation.POLICY_ID, "resource_ids": validation.RESOURCE_ID,
+    "limit": validation.count(1, MAX_LIMIT),
+}
+# The kinds of the Alert Manager filters.
+ALERT_FILTER_KINDS = {
+    "updated_within": validation.DURATION, "updated_after": validation.TIMESTAMP,
+    "updated_before": validation.TIMESTAMP,
+    "type": validation.FILTER_VALUE, "category": validation.FILTER_VALUE,
+    "tenant_ids": validation.TENANT_ID,
+    "limit": validation.count(1, MAX_LIMIT),
+}
+
 
 def window_seconds(text, option):
     """``7d`` -> 604800: a duration of seconds (s), minutes (m), hours (h), days (d) or weeks (w)."""
-    match = _WINDOW.match(str(text))
-    if not match or int(match.group(1)) == 0:
-        raise AcronisFailure("Option %s must be a duration such as 7d, 12h, 30m or 2w (a number and s, m, h, d or w), "
-                             "got %r." % (option, text))
-    return int(match.group(1)) * _UNITS[match.group(2)]
+    validation.DURATION.check(text, option)
+    return validation.DURATION.seconds(text)
 
 
 def parse_moment(text, option):
     """An RFC 3339 date or date-time (``2024-05-01``, ``2024-05-01T08:00:00Z``) as Unix seconds (UTC when no zone)."""
-    value = str(text).strip()
-    if re.match(r"^\d{4}-\d{2}-\d{2}$", value):
-        value += "T00:00:00"
-    value = re.sub(r"[zZ]$", "+00:00", value.replace(" ", "T", 1))
-    # Python before 3.11 reads no fraction of other than 3 or 6 digits: keep microseconds at most.
-    value = re.sub(r"(\.\d{1,6})\d*", r"\1", value)
-    try:
-        moment = datetime.datetime.strptime(value[:19], "%Y-%m-%dT%H:%M:%S")
-    except ValueError:
-        raise AcronisFailure("Option %s must be an RFC 3339 date or date-time such as 2024-05-01 or "
-                             "2024-05-01T08:00:00Z, got %r." % (option, text)) from None
-    rest = value[19:]
-    fraction = 0.0
-    fraction_match = re.match(r"^\.(\d+)", rest)
-    if fraction_match:
-        fraction = float("0." + fraction_match.group(1))
-        rest = rest[fraction_match.end():]
-    offset = 0
-    if rest:
-        zone = re.match(r"^([+-])(\d{2}):?(\d{2})$", rest)
-        if not zone:
-            raise AcronisFailure("Option %s has a time zone that is not +HH:MM, -HH:MM or Z: %r." % (option, text))
-        offset = (int(zone.group(2)) * 3600 + int(zone.group(3)) * 60) * (1 if zone.group(1) == "+" else -1)
-    epoch = (moment - _EPOCH).total_seconds()
-    return epoch - offset + fraction
+    validation.TIMESTAMP.check(text, option)
+    return validation.TIMESTAMP.seconds(text)
 
 
 def rfc3339(seconds):
@@ -120,21 +109,6 @@ def time_window(params, prefix, now=None):
         raise AcronisFailure("The window of %s is empty: its start (%s) is not before %s_before (%s)."
                              % (prefix, rfc3339(start), prefix, rfc3339(end)))
     return start, end
-
-
-def check_limit(limit):
-    """The number of records to return: 1 to MAX_LIMIT."""
-    if limit is None:
-        return DEFAULT_LIMIT
-    if not 1 <= limit <= MAX_LIMIT:
-        raise AcronisFailure("Option limit must be from 1 to %d (got %d): these reads are bounded; narrow the time "
-                             "window or the filters to see older records." % (MAX_LIMIT, limit))
-    return limit
-
-
-def check_uuids(values, option, check_mode):
-    for value in values or []:
-        check_uuid(value, "each of option %s" % option, check_mode)
 
 
 def one_of(values):
@@ -170,10 +144,8 @@ def read_bounded(client, path, params, limit):
     return records[:limit], len(records) > limit
 
 
-def task_params(params, id_option, check_mode=False, now=None):
+def task_params(params, id_option, now=None):
     """The Task Manager query of acronis_task_info / acronis_activity_info."""
-    for option in ("tenant_ids", "policy_ids", "resource_ids"):
-        check_uuids(params.get(option), option, check_mode)
     query = {}
     add_window(query, "completedAt", time_window(params, "completed", now), rfc3339)
     add_window(query, "startedAt", time_window(params, "started", now), rfc3339)
@@ -190,9 +162,8 @@ def task_params(params, id_option, check_mode=False, now=None):
     return query
 
 
-def alert_params(params, check_mode=False, now=None):
+def alert_params(params, now=None):
     """The Alert Manager query of acronis_alert_info."""
-    check_uuids(params.get("tenant_ids"), "tenant_ids", check_mode)
     if params.get("severity") and params.get("min_severity"):
         raise AcronisFailure("Options severity and min_severity both filter the severity; set only one.")
     query = {}

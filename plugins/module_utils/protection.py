@@ -20,7 +20,6 @@ __metaclass__ = type
 
 import contextlib
 import copy
-import re
 import uuid
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import merge
@@ -42,7 +41,6 @@ RESOURCE_TYPES = {"machine": MACHINE, "virtual_machine": "resource.virtual_machi
 
 PAGE_SIZE = 100
 MAX_IDS_PER_REQUEST = 100   # the reference's limit for id lists (context items, filters)
-TIME_RE = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 COMPRESSIONS = ("normal", "high", "max")
 FORMATS = ("11", "12", "auto")
@@ -296,19 +294,14 @@ def run_plan(client, plan_id, context_ids):
 def backup_settings_problems(backup):
     """What is wrong in the ``backup`` option (a list of sentences)."""
     problems = []
+    # (The times of backup.schedule.at and the counts of backup.retention are option kinds: validation.TIME_OF_DAY,
+    # validation.count(1), declared in acronis_protection_plan's OPTION_KINDS.)
     schedule = backup.get("schedule") or {}
-    for at in schedule.get("at") or []:
-        if not TIME_RE.match(at):
-            problems.append("backup.schedule.at %r is not a time like 21:00" % at)
     weekdays = schedule.get("weekdays")
     if weekdays is not None and not weekdays:
         problems.append("backup.schedule.weekdays must name at least one day")
     if schedule.get("at") is not None and not schedule.get("at"):
         problems.append("backup.schedule.at must give at least one time")
-    retention = backup.get("retention") or {}
-    for key in ("daily", "weekly", "monthly"):
-        if retention.get(key) is not None and retention[key] < 1:
-            problems.append("backup.retention.%s must be 1 or more" % key)
     return problems
 
 

@@ -28,7 +28,6 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import compare, is_placeholder_id
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_uuid
 
 # The role enum of the API specification (components.schemas.userRole).
 ROLES = (
@@ -43,12 +42,6 @@ ROLES = (
 def role_options():
     """The suboptions of a ``roles`` option: a role, in a tenant (None: the user's own)."""
     return dict(role_id=dict(type="str", required=True, choices=list(ROLES)), tenant_id=dict(type="str"))
-
-
-def check_role_tenant_ids(roles, check_mode):
-    """Refuse, before any request, a ``roles[].tenant_id`` that is not a UUID (a placeholder only in check mode)."""
-    for role in roles or []:
-        check_uuid(role["tenant_id"], "roles[].tenant_id", check_mode)
 
 
 # The notification enum of the API specification (components.schemas.userNotifications).

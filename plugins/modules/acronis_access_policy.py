@@ -25,6 +25,7 @@ extends_documentation_fragment:
   - acronis.cyber_platform.connection
   - acronis.cyber_platform.attributes
   - acronis.cyber_platform.concurrent_writers
+  - acronis.cyber_platform.state_absent
 options:
   user_id:
     description:
@@ -79,6 +80,7 @@ options:
   state:
     description:
       - V(present) grants the roles, V(absent) revokes them.
+      - With V(absent), O(purge) is refused (see the notes).
     type: str
     choices: [present, absent]
     default: present
@@ -151,27 +153,31 @@ user_id:
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_placeholder_id, placeholder_id
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_login
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import users
+
+# The kinds of the options (validation's layer): checked before any request, in check mode too.
+OPTION_KINDS = {
+    "user_id": validation.USER_ID,
+    "login": validation.LOGIN,
+    "tenant_id": validation.TENANT_ID,
+    "user.id": validation.USER_ID,
+    "user.tenant_id": validation.TENANT_ID,
+    "roles[].tenant_id": validation.TENANT_ID,
+}
+# What state=absent refuses (validation.check_state_absent): the options that set fields of the object.
+FIELDS_TO_SET = ("purge",)
 
 
 def check_options(module):
     """Refuse, before any request, what cannot work."""
     p = module.params
-    check_login(p["login"])
-    module.check_uuid(p["user_id"], "user_id")
-    module.check_uuid(p["tenant_id"], "tenant_id")
-    users.check_role_tenant_ids(p["roles"], module.check_mode)
-    if p["purge"] and p["state"] == "absent":
-        raise AcronisFailure("purge needs state=present")
     user = p["user"]
     if user is not None:
         missing = [key for key in ("id", "tenant_id") if not user.get(key)]
         if missing:
             raise AcronisFailure("option user must be a user as acronis_user returns it, with id and tenant_id; "
                                  "it has no %s" % ", ".join(missing))
-        module.check_uuid(user["id"], "user.id")
-        module.check_uuid(user["tenant_id"], "user.tenant_id")
         if p["tenant_id"] is not None and p["tenant_id"] != user["tenant_id"]:
             raise AcronisFailure("option tenant_id (%s) is not the tenant_id of option user (%s); set one of them"
                                  % (p["tenant_id"], user["tenant_id"]))
@@ -255,7 +261,8 @@ def main():
         state=dict(type="str", choices=["present", "absent"], default="present"),
         purge=dict(type="bool", default=False),
     )
-    AcronisModule(argument_spec=argument_spec, supports_check_mode=True,
+    AcronisModule(argument_spec=argument_spec, option_kinds=OPTION_KINDS, fields_to_set=FIELDS_TO_SET,
+                  supports_check_mode=True,
                   required_one_of=[("user_id", "login", "user")],
                   mutually_exclusive=[("user_id", "login", "user")],
                   required_by={"login": "tenant_id"},

@@ -142,11 +142,14 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import monitoring
 
+# The kinds of the options (validation's layer), checked before any request.
+OPTION_KINDS = monitoring.TASK_FILTER_KINDS
+
 
 def run(module):
     p = module.params
-    limit = monitoring.check_limit(p["limit"])
-    query = monitoring.task_params(p, ("taskId", "task_ids"), module.check_mode)
+    limit = p["limit"]
+    query = monitoring.task_params(p, ("taskId", "task_ids"))
     preview = module.preview_of_new(monitoring.ID_FILTERS, "no activities", activities=[], truncated=False)
     if preview:
         return preview
@@ -157,7 +160,7 @@ def run(module):
 
 def main():
     AcronisModule(argument_spec=monitoring.task_filter_spec(), mutually_exclusive=monitoring.TASK_FILTER_EXCLUSIVE,
-                  supports_check_mode=True).execute(run)
+                  option_kinds=OPTION_KINDS, supports_check_mode=True).execute(run)
 
 
 if __name__ == "__main__":

@@ -155,24 +155,29 @@ next_cursor:
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import agents
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 
 MAX_LIMIT = 10000
 MAX_PAGE_SIZE = 1000
+# The kinds of the options (validation's layer), checked before any request. A hostname is a value: the
+# module writes the service's match syntax from hostname_match.
+OPTION_KINDS = {
+    "tenant_id": validation.TENANT_ID,
+    "hostname": validation.FILTER_VALUE,
+    "units": validation.FILTER_VALUE,
+    "limit": validation.count(1, MAX_LIMIT),
+    "page_size": validation.count(1, MAX_PAGE_SIZE),
+}
 FILTERS = ("tenant_id", "hostname", "os_family", "online", "up_to_date", "units", "order")
 
 
 def run(module):
     p = module.params
-    if not 1 <= p["limit"] <= MAX_LIMIT:
-        raise AcronisFailure("limit must be from 1 to %d, got %d." % (MAX_LIMIT, p["limit"]))
-    if not 1 <= p["page_size"] <= MAX_PAGE_SIZE:
-        raise AcronisFailure("page_size must be from 1 to %d, got %d." % (MAX_PAGE_SIZE, p["page_size"]))
     if p["after"]:
         given = [name for name in FILTERS if p[name] not in (None, [])]
         if given:
             raise AcronisFailure("after continues an earlier listing with its filters and order; do not set %s "
                                  "with it." % ", ".join(given))
-    module.check_uuid(p["tenant_id"], "tenant_id")
     preview = module.preview_of_new(["tenant_id"], "no agents", agents=[], count=0, next_cursor=None)
     if preview:
         return preview
@@ -200,6 +205,7 @@ def main():
             page_size=dict(type="int", default=100),
             after=dict(type="str", no_log=False),
         ),
+        option_kinds=OPTION_KINDS,
         supports_check_mode=True,
     ).execute(run)
 

@@ -124,11 +124,14 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import monitoring
 
+# The kinds of the options (validation's layer), checked before any request.
+OPTION_KINDS = monitoring.ALERT_FILTER_KINDS
+
 
 def run(module):
     p = module.params
-    limit = monitoring.check_limit(p["limit"])
-    query = monitoring.alert_params(p, module.check_mode)
+    limit = p["limit"]
+    query = monitoring.alert_params(p)
     preview = module.preview_of_new(["tenant_ids"], "no alerts", alerts=[], truncated=False)
     if preview:
         return preview
@@ -153,6 +156,7 @@ def main():
             limit=dict(type="int", default=monitoring.DEFAULT_LIMIT),
         ),
         mutually_exclusive=[("updated_within", "updated_after"), ("severity", "min_severity")],
+        option_kinds=OPTION_KINDS,
         supports_check_mode=True,
     ).execute(run)
 

@@ -198,12 +198,17 @@ from ansible.module_utils.basic import env_fallback
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError, AcronisFailure, failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import make_diff, placeholder_id
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import api_clients
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import (
-    check_destination,
-    check_login,
-    check_name,
-)
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_destination
+
+# The kinds of the options (validation's layer): checked before any request, in check mode too.
+OPTION_KINDS = {
+    "login": validation.LOGIN,
+    "tenant_id": validation.TENANT_ID,
+    "api_client_id": validation.API_CLIENT_ID,
+    "client_name": validation.CLIENT_NAME,
+}
 
 
 SECRETS = ("client_secret", "registration_access_token")
@@ -310,11 +315,6 @@ def ensure_absent(module, client, tenant_id):
 
 def run(module):
     p = module.params
-    module.check_uuid(p["tenant_id"], "tenant_id")
-    module.check_uuid(p["api_client_id"], "api_client_id")
-    check_login(p["login"])
-    if p["state"] == "present":
-        check_name(p["client_name"], "client_name")
     client = module.make_client(login=p["login"], password=p["password"], client_id=None, client_secret=None,
                                 token_cache_dir=None)
     what = "API client %r" % (p["client_name"] or p["api_client_id"] or p["dest"])
@@ -354,7 +354,8 @@ def main():
         dest=dict(type="path"),
         return_secret=dict(type="bool", default=False),
     )
-    AcronisModule(argument_spec=argument_spec, requires_client_credentials=False, supports_check_mode=True,
+    AcronisModule(argument_spec=argument_spec, option_kinds=OPTION_KINDS,
+                  requires_client_credentials=False, supports_check_mode=True,
                   secret_returns=("api_client.client_secret",),
                   required_if=[("state", "present", ("client_name",)),
                                ("state", "absent", ("api_client_id", "client_name", "dest"), True)]).execute(run)

@@ -113,8 +113,14 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_placeholder_id
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import applications as apps
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.tenants import get_tenant
+
+# The kinds of the options (validation's layer): checked before any request, in check mode too.
+OPTION_KINDS = {
+    "tenant_id": validation.TENANT_ID,
+}
 
 
 def _names(app_list):
@@ -137,7 +143,6 @@ def _parent_application_ids(client, tenant_id):
 def check_options(module):
     """Refuse, before any request, what cannot work."""
     p = module.params
-    module.check_uuid(p["tenant_id"], "tenant_id")
     if p["state"] == "disabled" and p["purge"] and p["applications"]:
         raise AcronisFailure("With state=disabled and purge=true every application but the platform is disabled; "
                              "leave applications empty.")
@@ -238,6 +243,7 @@ def run(module):
 
 def main():
     AcronisModule(
+        option_kinds=OPTION_KINDS,
         argument_spec=dict(
             tenant_id=dict(type="str", required=True),
             applications=dict(type="list", elements="str", default=[]),

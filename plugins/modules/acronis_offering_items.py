@@ -26,6 +26,7 @@ extends_documentation_fragment:
   - acronis.cyber_platform.connection
   - acronis.cyber_platform.attributes
   - acronis.cyber_platform.concurrent_writers
+  - acronis.cyber_platform.state_absent
 options:
   tenant_id:
     description:
@@ -126,6 +127,7 @@ options:
   state:
     description:
       - V(present) enables the items (and sets their quotas); V(absent) disables them.
+      - With V(absent), O(items[].quota), O(all_available) are refused (see the notes).
     type: str
     choices: [present, absent]
     default: present
@@ -257,30 +259,34 @@ edition_switch:
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_placeholder_id
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import cap_list, check_quota
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import cap_list
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import offering_items as oi
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants
+
+# The kinds of the options (validation's layer): checked before any request, in check mode too.
+OPTION_KINDS = {
+    "tenant_id": validation.TENANT_ID,
+    "parent_id": validation.TENANT_ID,
+    "target_application_id": validation.APPLICATION_ID,
+    "items[].infra_id": validation.INFRA_ID,
+    "items[].application_id": validation.APPLICATION_ID,
+    "items[].quota.value": validation.QUOTA,
+    "items[].quota.overage": validation.QUOTA,
+    "tenant.id": validation.TENANT_ID,
+    "tenant.parent_id": validation.TENANT_ID,
+}
+# What state=absent refuses (validation.check_state_absent): the options that set fields of the object.
+FIELDS_TO_SET = ("items[].quota", "all_available")
 
 
 def check_options(module):
     """Refuse, before any request, options that cannot work together."""
     p = module.params
-    module.check_uuid(p["tenant_id"], "tenant_id")
-    module.check_uuid(p["parent_id"], "parent_id")
-    module.check_uuid(p["target_application_id"], "target_application_id")
     for spec in p["items"]:
-        module.check_uuid(spec["infra_id"], "items[].infra_id")
-        module.check_uuid(spec["application_id"], "items[].application_id")
         quota = spec.get("quota")
-        if quota and p["state"] == "absent":
-            raise AcronisFailure("items[].quota cannot be set with state=absent: a disabled item has no quota")
-        if quota:
-            for key in ("value", "overage"):
-                check_quota(quota[key], "items[].quota.%s of item %s" % (key, oi.spec_label(spec)))
-            if quota["unlimited"] and quota["value"] is not None:
-                raise AcronisFailure("item %s: set either quota.value or quota.unlimited, not both" % oi.spec_label(spec))
-    if p["all_available"] and p["state"] == "absent":
-        raise AcronisFailure("all_available needs state=present")
+        if quota and quota["unlimited"] and quota["value"] is not None:
+            raise AcronisFailure("item %s: set either quota.value or quota.unlimited, not both" % oi.spec_label(spec))
     if p["target_edition"] and (p["items"] or p["all_available"] or p["purge"]):
         raise AcronisFailure("target_edition switches an edition on its own; "
                              "run items, all_available and purge in another task")
@@ -296,8 +302,6 @@ def validate_tenant_hint(module):
     if missing:
         raise AcronisFailure("option tenant must be a tenant as acronis_tenant returns it, with id, parent_id and "
                              "kind; it has no %s" % ", ".join(missing))
-    module.check_uuid(tenant["id"], "tenant.id")
-    module.check_uuid(tenant["parent_id"], "tenant.parent_id")
     if tenant["kind"] not in tenants.TENANT_KINDS:
         raise AcronisFailure("tenant.kind must be one of %s, got %r" % (", ".join(tenants.TENANT_KINDS), tenant["kind"]))
     for option, key in (("tenant_id", "id"), ("parent_id", "parent_id"), ("kind", "kind")):
@@ -540,7 +544,8 @@ def main():
         target_edition=dict(type="str"),
         target_application_id=dict(type="str"),
     )
-    AcronisModule(argument_spec=argument_spec, supports_check_mode=True,
+    AcronisModule(argument_spec=argument_spec, option_kinds=OPTION_KINDS, fields_to_set=FIELDS_TO_SET,
+                  supports_check_mode=True,
                   required_one_of=[("tenant_id", "tenant")],
                   required_if=[("tenant_created", True, ("tenant",))]).execute(run)
 

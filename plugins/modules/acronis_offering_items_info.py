@@ -101,13 +101,18 @@ editions:
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import cap_list
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import offering_items as oi
+
+# The kinds of the options (validation's layer): checked before any request, in check mode too.
+OPTION_KINDS = {
+    "tenant_id": validation.TENANT_ID,
+}
 
 
 def run(module):
     p = module.params
-    module.check_uuid(p["tenant_id"], "tenant_id")
     preview = module.preview_of_new(["tenant_id"], "no offering items until a task sets them",
                                     offering_items=[], editions=[])
     if preview:
@@ -134,6 +139,7 @@ def run(module):
 
 def main():
     AcronisModule(
+        option_kinds=OPTION_KINDS,
         argument_spec=dict(
             tenant_id=dict(type="str", required=True),
             scope=dict(type="str", choices=["tenant", "available_for_child"], default="tenant"),

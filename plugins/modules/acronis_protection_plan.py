@@ -27,6 +27,7 @@ extends_documentation_fragment:
   - acronis.cyber_platform.connection
   - acronis.cyber_platform.attributes
   - acronis.cyber_platform.concurrent_writers
+  - acronis.cyber_platform.state_absent
 options:
   tenant_id:
     description: ID of the customer tenant that owns the plan.
@@ -39,6 +40,8 @@ options:
   state:
     description:
       - V(present) creates or updates the plan; V(absent) deletes it (it is revoked from every resource with it).
+      - With V(absent), O(enabled), O(backup), O(settings), O(resources), O(purge_resources), O(run) are refused
+        (see the notes).
     type: str
     choices: [present, absent]
     default: present
@@ -254,7 +257,20 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import
     placeholder_id,
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_name, is_uuid
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import is_uuid
+
+# The kinds of the options (validation's layer): checked before any request, in check mode too.
+OPTION_KINDS = {
+    "tenant_id": validation.CUSTOMER_ID,
+    "name": validation.PLAN_NAME,
+    "backup.schedule.at": validation.TIME_OF_DAY,
+    "backup.retention.daily": validation.count(1),
+    "backup.retention.weekly": validation.count(1),
+    "backup.retention.monthly": validation.count(1),
+}
+# What state=absent refuses (validation.check_state_absent): the options that set fields of the object.
+FIELDS_TO_SET = ("enabled", "backup", "settings", "resources", "purge_resources", "run")
 
 
 def comparable(plan, resources):
@@ -271,16 +287,9 @@ def comparable(plan, resources):
 def check_options(module):
     p = module.params
     where = "Protection plan %r" % p["name"]
-    if p["state"] == "present":
-        check_name(p["name"], "name")
-    elif not p["name"].strip():
-        raise AcronisFailure("Protection plan: option name must not be empty.")
-    module.check_uuid(p["tenant_id"], "%s: tenant_id" % where, of="a customer tenant")
     problems = protection.backup_settings_problems(p["backup"] or {})
     if p["purge_resources"] and p["resources"] is None:
         problems.append("purge_resources needs resources (the list to keep; [] revokes the plan from all)")
-    if p["state"] == "absent" and (p["resources"] or p["run"]):
-        problems.append("resources and run do not go with state=absent")
     if problems:
         raise AcronisFailure("%s: %s." % (where, "; ".join(problems)))
 
@@ -484,6 +493,7 @@ def run(module):
 
 def main():
     AcronisModule(
+        option_kinds=OPTION_KINDS, fields_to_set=FIELDS_TO_SET,
         argument_spec=dict(
             tenant_id=dict(type="str", required=True),
             name=dict(type="str", required=True),

@@ -100,16 +100,19 @@ truncated:
 '''
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import protection
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
+
+# The kinds of the options (validation's layer): checked before any request, in check mode too.
+OPTION_KINDS = {
+    "tenant_id": validation.CUSTOMER_ID,
+    "id": validation.PLAN_ID,
+    "limit": validation.count(1, 1000),
+}
 
 
 def run(module):
     p = module.params
-    module.check_uuid(p["tenant_id"], "Protection plans: option tenant_id", of="a customer tenant")
-    module.check_uuid(p["id"], "Protection plans: option id")
-    if not 1 <= p["limit"] <= 1000:
-        raise AcronisFailure("Protection plans: option limit must be from 1 to 1000, got %d." % p["limit"])
     preview = module.preview_of_new(["tenant_id", "id"], "no protection plans", plans=[], truncated=False)
     if preview:
         return preview
@@ -123,6 +126,7 @@ def run(module):
 
 def main():
     AcronisModule(
+        option_kinds=OPTION_KINDS,
         argument_spec=dict(
             tenant_id=dict(type="str", required=True),
             name=dict(type="str"),

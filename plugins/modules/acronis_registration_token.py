@@ -25,6 +25,7 @@ extends_documentation_fragment:
   - acronis.cyber_platform.connection
   - acronis.cyber_platform.attributes
   - acronis.cyber_platform.concurrent_writers
+  - acronis.cyber_platform.state_absent
 options:
   tenant_id:
     description:
@@ -68,6 +69,7 @@ options:
     description:
       - V(present) makes sure a matching token exists and returns it; V(absent) revokes the tenant's tokens
         (see O(scopes)).
+      - With V(absent), O(expires_in), O(min_validity), O(force) are refused (see the notes).
     type: str
     choices: [present, absent]
     default: present
@@ -160,31 +162,31 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils import agen
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_placeholder_id, placeholder_id
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import is_uuid
+
+# The kinds of the options (validation's layer): checked before any request, in check mode too.
+OPTION_KINDS = {
+    "tenant_id": validation.TENANT_ID,
+    "scopes": validation.SCOPE,
+    "expires_in": validation.count(1, agents.MAX_EXPIRES_IN, "seconds (one year)"),
+    "min_validity": validation.count(0, unit="seconds"),
+}
+# What state=absent refuses (validation.check_state_absent): the options that set fields of the object.
+FIELDS_TO_SET = ("expires_in", "min_validity", "force")
 
 
 def check_options(module):
     p = module.params
     if not p["tenant_id"] and not p["user"]:
         raise AcronisFailure("Set tenant_id (the tenant the token is for) or user (whose personal tenant it is for).")
-    module.check_uuid(p["tenant_id"], "tenant_id")
-    if is_uuid(p["user"]):
-        module.check_uuid(p["user"], "user")
     if p["user"] and not is_uuid(p["user"]) and not p["tenant_id"]:
         raise AcronisFailure("User '%s' is a login: set tenant_id to the tenant the user belongs to, or give the "
                              "user's ID." % p["user"])
-    if not 1 <= p["expires_in"] <= agents.MAX_EXPIRES_IN:
-        raise AcronisFailure("expires_in must be from 1 to %d seconds (one year), got %d."
-                             % (agents.MAX_EXPIRES_IN, p["expires_in"]))
     min_validity = p["expires_in"] // 2 if p["min_validity"] is None else p["min_validity"]
     if not 0 <= min_validity < p["expires_in"]:
         raise AcronisFailure("min_validity must be 0 or more and less than expires_in (%d), got %d; a fresh token "
                              "could never be reused." % (p["expires_in"], min_validity))
-    bad = [scope for scope in p["scopes"] or [] if not agents.SCOPE_RE.match(scope)]
-    if bad:
-        raise AcronisFailure("Scope %r follows none of the patterns Acronis documents "
-                             "(urn:acronis.com:tenant-id:{personal_tenant_id}:backup_agent_admin, "
-                             "urn:acronis.com::policy_management:{tenant_id}|{policy_id}:apply_revoke)." % bad[0])
     return min_validity
 
 
@@ -273,6 +275,7 @@ def run(module):
 
 def main():
     AcronisModule(
+        option_kinds=OPTION_KINDS, fields_to_set=FIELDS_TO_SET,
         secret_returns=("token",),
         argument_spec=dict(
             tenant_id=dict(type="str", aliases=["tenant"]),

@@ -308,7 +308,6 @@ deleted:
 
 import datetime
 import os
-import re
 import tempfile
 
 from ansible.module_utils.common.text.converters import to_native
@@ -327,11 +326,21 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
     failing_to,
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_destination
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import reports, tenants
 
+# The kinds of the options (validation's layer): checked before any request, in check mode too.
+OPTION_KINDS = {
+    "tenant_id": validation.TENANT_ID,
+    "recipients": validation.USER_ID,
+    "period.start": validation.DATE,
+    "period.end": validation.DATE,
+    "wait_timeout": validation.count(0, unit="seconds"),
+    "poll_interval": validation.count(0, unit="seconds", exclusive=True),
+}
 
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
 DEFAULT_LEVEL = "accounts"
 DEFAULT_FORMAT = "csv_v2_0"
 ONCE_ONLY = ("dest", "period")
@@ -341,9 +350,6 @@ MONTHLY_ONLY = ("enabled",)
 def check_options(module):
     """Refuse what cannot work before any request."""
     p = module.params
-    module.check_uuid(p["tenant_id"], "tenant_id")
-    for user_id in p["recipients"] or []:
-        module.check_uuid(user_id, "each of recipients")
     if p["schedule"] == "once":
         wrong = [name for name in MONTHLY_ONLY if p[name] is not None]
         if p["state"] == "absent":
@@ -356,10 +362,6 @@ def check_options(module):
         if p["formats"] is not None and len(p["formats"]) != 1:
             raise AcronisFailure("a one-time report is downloaded to one file, so formats takes exactly one "
                                  "format, got %d" % len(p["formats"]))
-        if p["wait_timeout"] < 0:
-            raise AcronisFailure("wait_timeout must be 0 or more seconds, got %d" % p["wait_timeout"])
-        if p["poll_interval"] <= 0:
-            raise AcronisFailure("poll_interval must be more than 0 seconds, got %s" % p["poll_interval"])
         if p["period"]:
             check_period(p["period"])
         warning = check_destination(p["dest"], "dest", module.check_mode, what="the report")
@@ -379,17 +381,9 @@ MAX_PERIOD_DAYS = 366
 
 
 def check_period(period):
-    """Refuse a period that is not two real dates, in order, less than MAX_PERIOD_DAYS apart."""
-    dates = {}
-    for key in ("start", "end"):
-        value = period[key]
-        try:
-            if not DATE_RE.match(value):
-                raise ValueError(value)
-            dates[key] = datetime.date(*[int(part) for part in value.split("-")])
-        except ValueError:
-            raise AcronisFailure("Option period.%s must be a date as YYYY-MM-DD, got %r; set a real date such as "
-                                 "2024-05-31." % (key, value))
+    """Refuse a period whose dates (real ones: validation.DATE, in OPTION_KINDS) are out of order or more than
+    MAX_PERIOD_DAYS apart."""
+    dates = dict((key, datetime.date(*[int(part) for part in period[key].split("-")])) for key in ("start", "end"))
     if dates["start"] > dates["end"]:
         raise AcronisFailure("Option period: period.start (%s) is after period.end (%s); swap them."
                              % (period["start"], period["end"]))
@@ -683,7 +677,8 @@ def argument_spec():
 
 
 def main():
-    AcronisModule(argument_spec=argument_spec(), supports_check_mode=True, add_file_common_args=True).execute(run)
+    AcronisModule(argument_spec=argument_spec(), option_kinds=OPTION_KINDS,
+                  supports_check_mode=True, add_file_common_args=True).execute(run)
 
 
 if __name__ == "__main__":

@@ -115,8 +115,15 @@ truncated:
 '''
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import protection
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
+
+# The kinds of the options (validation's layer): checked before any request, in check mode too.
+OPTION_KINDS = {
+    "tenant_id": validation.CUSTOMER_ID,
+    "id": validation.RESOURCE_ID,
+    "limit": validation.count(1, 1000),
+}
 
 
 def _protection(status):
@@ -157,11 +164,6 @@ def read_resources(client, p):
 
 def run(module):
     p = module.params
-    module.check_uuid(p["tenant_id"], "Resources: option tenant_id", of="a customer tenant")
-    for resource_id in p["id"] or []:
-        module.check_uuid(resource_id, "Resources: each of option id")
-    if not 1 <= p["limit"] <= 1000:
-        raise AcronisFailure("Resources: option limit must be from 1 to 1000, got %d." % p["limit"])
     preview = module.preview_of_new(["tenant_id", "id"], "no machines", resources=[], truncated=False)
     if preview:
         return preview
@@ -174,6 +176,7 @@ def run(module):
 
 def main():
     AcronisModule(
+        option_kinds=OPTION_KINDS,
         argument_spec=dict(
             tenant_id=dict(type="str", required=True),
             type=dict(type="list", elements="str", choices=["machine", "virtual_machine", "group"]),

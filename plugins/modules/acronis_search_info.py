@@ -80,16 +80,21 @@ results:
       last_name: Doe
 '''
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import users
+
+# The kinds of the options (validation's layer): checked before any request, in check mode too.
+OPTION_KINDS = {
+    "tenant_id": validation.TENANT_ID,
+    "text": validation.SEARCH_TEXT,
+    "limit": validation.count(1),
+}
 
 
 def run(module):
     p = module.params
-    module.check_uuid(p["tenant_id"], "tenant_id")
-    if p["limit"] < 1:
-        raise AcronisFailure("limit must be 1 or more, got %d" % p["limit"])
     preview = module.preview_of_new(["tenant_id"], "nothing to find", results=[])
     if preview:
         return preview
@@ -104,6 +109,7 @@ def run(module):
 
 def main():
     AcronisModule(
+        option_kinds=OPTION_KINDS,
         argument_spec=dict(
             text=dict(type="str", required=True),
             tenant_id=dict(type="str", aliases=["tenant"]),

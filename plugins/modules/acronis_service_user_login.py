@@ -101,17 +101,21 @@ service_user:
       sample: service_user_1
 '''
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import applications as apps
+
+# The kinds of the options (validation's layer): checked before any request, in check mode too.
+OPTION_KINDS = {
+    "tenant_id": validation.TENANT_ID,
+    "external_id": validation.EXTERNAL_ID,
+}
 
 
 def run(module):
     p = module.params
     code, tenant_id, external_id = p["vendor_app_code"].strip(), p["tenant_id"], p["external_id"].strip()
-    if not code or not external_id:
-        raise AcronisFailure("Options vendor_app_code and external_id must not be empty.")
-    module.check_uuid(tenant_id, "tenant_id")
     service_user = dict(vendor_app_code=code, tenant_id=tenant_id, external_id=external_id)
     if module.check_mode:
         return dict(changed=False, login_url=None, service_user=service_user)
@@ -122,6 +126,7 @@ def run(module):
 
 def main():
     AcronisModule(
+        option_kinds=OPTION_KINDS,
         argument_spec=dict(
             vendor_app_code=dict(type="str", required=True),
             tenant_id=dict(type="str", required=True),

@@ -28,12 +28,15 @@ extends_documentation_fragment:
   - acronis.cyber_platform.connection
   - acronis.cyber_platform.attributes
   - acronis.cyber_platform.concurrent_writers
+  - acronis.cyber_platform.state_absent
 options:
   state:
     description:
       - V(present) creates the tenant when it does not exist and applies the properties you set.
       - V(absent) disables the tenant, then deletes it with its current version.
         A tenant with children is refused unless O(remove_subtree=true).
+      - With V(absent), O(enabled), O(customer_id), O(internal_tag), O(language), O(contact), O(ancestral_access),
+        O(enhanced_security), O(mfa_enabled), O(pricing_mode) are refused (see the notes).
     type: str
     choices: [present, absent]
     default: present
@@ -313,8 +316,23 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import ADOPTED_OTHER_WRITER
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import (
+    look_alike_warning,
+    may_look_alike,
+)
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_name
+
+# The kinds of the options (validation's layer): checked before any request, in check mode too.
+OPTION_KINDS = {
+    "id": validation.TENANT_ID,
+    "parent_id": validation.TENANT_ID,
+    "name": validation.TENANT_NAME,
+}
+# What state=absent refuses (validation.check_state_absent): the options that set fields of the object.
+# (update_lock is not one: update_lock=false unlocks a tenant this task deletes.)
+FIELDS_TO_SET = ("enabled", "customer_id", "internal_tag", "language", "contact", "ancestral_access",
+                 "enhanced_security", "mfa_enabled", "pricing_mode")
 
 CONTACT_OPTIONS = ("email", "firstname", "lastname", "phone", "address1", "address2", "city", "state", "zipcode",
                    "country", "title", "website", "industry", "organization_size")
@@ -628,6 +646,7 @@ class TenantTask:
         p = self.params
         if p["kind"] is None:
             raise AcronisFailure("kind is required to create %s under parent %s" % (self.label, parent_id))
+        self.warn_look_alikes(parent_id)
         if self.module.check_mode:
             tenant = predicted_new_tenant(p, parent_id)
             return self.result(True, tenant, make_diff(None, tenant), created=True)
@@ -640,6 +659,21 @@ class TenantTask:
             diff = make_diff(current, merge(changes, extras))
         # ``created`` tells later tasks that the tenant is new (no items, no users): only when the service said so.
         return self.result(created or bool(changes or extras), tenant, diff, created=self.posted)
+
+    def warn_look_alikes(self, parent_id):
+        """Warn when the new tenant's name looks like a sibling's (validation.look_alike_warning): both would
+        show as the same host in the inventory.
+
+        Only a name that could be a look-alike (validation.may_look_alike: a character beyond ASCII) costs the
+        listing of the siblings; an ASCII name is caught when its look-alike is created.
+        """
+        if not may_look_alike(self.params["name"]):
+            return
+        with failing_to("list the tenants under parent %s" % parent_id):
+            siblings = [child.get("name") for child in tenants.list_children(self.client, parent_id, lod="basic")]
+        warning = look_alike_warning(self.params["name"], siblings, "tenant", " under parent %s" % parent_id)
+        if warning:
+            self.module.warn(warning)
 
     def ensure_updated(self, current):
         """Bring an existing tenant to the desired state."""
@@ -705,10 +739,6 @@ def ensure_not_above(module, current):
 
 def run(module):
     p = module.params
-    module.check_uuid(p["id"], "id")
-    module.check_uuid(p["parent_id"], "parent_id")
-    if p["state"] == "present":
-        check_name(p["name"], "name")
     task = TenantTask(module)
     if module.check_mode and (is_placeholder_id(p["id"]) or is_placeholder_id(p["parent_id"])):
         return task.predict_under_placeholder()
@@ -744,7 +774,8 @@ def main():
         remove_subtree=dict(type="bool", default=False),
         allow_client_tenant=dict(type="bool", default=False),
     )
-    AcronisModule(argument_spec=argument_spec, supports_check_mode=True,
+    AcronisModule(argument_spec=argument_spec, option_kinds=OPTION_KINDS, fields_to_set=FIELDS_TO_SET,
+                  supports_check_mode=True,
                   required_one_of=[("id", "name")]).execute(run)
 
 

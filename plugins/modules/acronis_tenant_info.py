@@ -161,15 +161,22 @@ tenants:
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants
+
+# The kinds of the options (validation's layer): checked before any request, in check mode too.
+OPTION_KINDS = {
+    "id": validation.TENANT_ID,
+    "parent_id": validation.TENANT_ID,
+    "name": validation.TENANT_NAME,
+    "depth": validation.count(0),
+}
 
 
 def run(module):
     p = module.params
-    module.check_uuid(p["id"], "id")
-    module.check_uuid(p["parent_id"], "parent_id")
-    if p["depth"] is not None and (p["depth"] < 0 or p["scope"] != "subtree"):
-        raise AcronisFailure("depth must be 0 or more, and is used only with scope=subtree")
+    if p["depth"] is not None and p["scope"] != "subtree":
+        raise AcronisFailure("Option depth is used only with scope=subtree; set scope=subtree or remove depth.")
     preview = module.preview_of_new(["id", "parent_id"], "nothing to list before it exists", tenants=[])
     if preview:
         return preview
@@ -204,7 +211,8 @@ def main():
         include=dict(type="list", elements="str", choices=["users", "pricing", "mfa", "offering_items"],
                      default=[]),
     )
-    AcronisModule(argument_spec=argument_spec, supports_check_mode=True,
+    AcronisModule(argument_spec=argument_spec, option_kinds=OPTION_KINDS,
+                  supports_check_mode=True,
                   mutually_exclusive=[("id", "name"), ("id", "parent_id")]).execute(run)
 
 

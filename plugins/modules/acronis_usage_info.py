@@ -152,13 +152,20 @@ usages:
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import reports
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.tenants import list_subtree
+
+# The kinds of the options (validation's layer): checked before any request, in check mode too.
+OPTION_KINDS = {
+    "tenant_id": validation.TENANT_ID,
+    "usage_names": validation.FILTER_VALUE,
+    "editions": validation.FILTER_VALUE,
+}
 
 
 def run(module):
     p = module.params
-    module.check_uuid(p["tenant_id"], "tenant_id")
     preview = module.preview_of_new(["tenant_id"], "no usage", usages=[])
     if preview:
         return preview
@@ -181,6 +188,7 @@ def run(module):
 
 def main():
     AcronisModule(
+        option_kinds=OPTION_KINDS,
         argument_spec=dict(
             tenant_id=dict(type="str", required=True),
             subtree=dict(type="bool", default=False),

@@ -25,6 +25,7 @@ extends_documentation_fragment:
   - acronis.cyber_platform.connection
   - acronis.cyber_platform.attributes
   - acronis.cyber_platform.concurrent_writers
+  - acronis.cyber_platform.state_absent
 options:
   login:
     description:
@@ -54,6 +55,8 @@ options:
     description:
       - V(present) creates or updates the user.
       - V(absent) disables the user, then deletes them.
+      - With V(absent), O(contact), O(enabled), O(language), O(notifications), O(purge_notifications), O(password),
+        O(roles), O(purge_roles) are refused (see the notes).
     type: str
     choices: [present, absent]
     default: present
@@ -335,7 +338,6 @@ password_set:
   sample: false
 '''
 
-import re
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import (
     MASK,
@@ -353,31 +355,33 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors impo
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import ADOPTED_OTHER_WRITER
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import api_clients, tenants, users
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.token_cache import (
     OwedActivationEmails,
     default_cache_dir,
 )
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_login
+
+# The kinds of the options (validation's layer): checked before any request, in check mode too.
+OPTION_KINDS = {
+    "login": validation.LOGIN,
+    "tenant_id": validation.TENANT_ID,
+    "roles[].tenant_id": validation.TENANT_ID,
+    "contact.email": validation.EMAIL,
+}
+# What state=absent refuses (validation.check_state_absent): the options that set fields of the object.
+FIELDS_TO_SET = ("contact", "enabled", "language", "notifications", "purge_notifications", "password", "roles",
+                 "purge_roles")
 
 
 # An e-mail address: something, one @, something with a dot, no spaces.
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def check_options(module):
     """Refuse, before any request, what cannot work."""
     p = module.params
-    check_login(p["login"])
-    module.check_uuid(p["tenant_id"], "tenant_id")
-    email = (p["contact"] or {}).get("email")
-    if email is not None and not EMAIL_RE.match(email):
-        raise AcronisFailure("contact.email %r of user '%s' is not a valid e-mail address" % (email, p["login"]))
-    users.check_role_tenant_ids(p["roles"], module.check_mode)
     if p["purge_roles"] and p["roles"] is None:
         raise AcronisFailure("purge_roles needs roles: set the roles user '%s' keeps" % p["login"])
-    if p["roles"] is not None and p["state"] == "absent":
-        raise AcronisFailure("roles needs state=present: a user who is deleted loses their roles with them")
     if p["password"] is not None and p["activation_email"] != "never":
         raise AcronisFailure("activate user '%s' either with a password or with the activation e-mail, not both"
                              % p["login"])
@@ -721,7 +725,8 @@ def main():
         purge_roles=dict(type="bool", default=False),
         allow_client_owner=dict(type="bool", default=False),
     )
-    AcronisModule(argument_spec=argument_spec, supports_check_mode=True).execute(run)
+    AcronisModule(argument_spec=argument_spec, option_kinds=OPTION_KINDS, fields_to_set=FIELDS_TO_SET,
+                  supports_check_mode=True).execute(run)
 
 
 if __name__ == "__main__":

@@ -105,18 +105,24 @@ next_offset:
   sample: 50
 '''
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import users
+
+# The kinds of the options (validation's layer): checked before any request, in check mode too.
+OPTION_KINDS = {
+    "id": validation.USER_ID,
+    "tenant_id": validation.TENANT_ID,
+    "login": validation.LOGIN,
+    "limit": validation.count(0),
+    "offset": validation.count(0),
+}
 
 
 def run(module):
     p = module.params
-    module.check_uuid(p["id"], "id")
-    module.check_uuid(p["tenant_id"], "tenant_id")
-    if p["limit"] < 0 or p["offset"] < 0:
-        raise AcronisFailure("limit and offset must be 0 or more")
     preview = module.preview_of_new(["id", "tenant_id"], "no users", users=[], total=0, next_offset=None)
     if preview:
         return preview
@@ -143,6 +149,7 @@ def run(module):
 
 def main():
     AcronisModule(
+        option_kinds=OPTION_KINDS,
         argument_spec=dict(
             id=dict(type="str"),
             login=dict(type="str"),

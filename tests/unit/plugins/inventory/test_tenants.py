@@ -345,9 +345,29 @@ def test_api_error_is_one_sentence_with_the_api_code(tmp_path, api):
 
 
 def test_malformed_root_id_is_rejected_before_any_request(tmp_path, api):
-    with pytest.raises(AnsibleParserError, match="root_tenant_id must be a tenant ID"):
+    with pytest.raises(AnsibleParserError, match=r"Option root_tenant_id must be a UUID \(the id of a tenant\)"):
         parse(write_source(tmp_path, root_tenant_id="acme"))
     assert api.tokens == 0
+
+
+@pytest.mark.parametrize("options, words", [
+    (dict(kind=["customer"]), ["Option 'kind' is not an option of this plugin", "did you mean kinds?"]),
+    (dict(include_disable=True), ["Option 'include_disable' is not an option", "did you mean include_disabled?"]),
+    (dict(include_disabled="maybe"), ["Option include_disabled must be a boolean (true or false)", "'maybe'"]),
+    (dict(include_disabled=1), ["Option include_disabled must be a boolean (true or false)"]),
+    (dict(vars_prefix="acronis-"), ["Option vars_prefix is 'acronis-'", "invalid variable names"]),
+    (dict(vars_prefix="1st_"), ["Option vars_prefix"]),
+    (dict(page_size=0), ["Option page_size must be 1 or more"]),
+])
+def test_bad_source_options_fail_with_one_line_before_any_request(tmp_path, api, options, words):
+    path = write_source(tmp_path, **options)
+    with pytest.raises(AnsibleParserError) as info:
+        parse(path)
+    message = str(info.value)
+    for word in ["The acronis.cyber_platform.tenants inventory source %s: " % path] + words:
+        assert word in message
+    assert "\n" not in message.strip()
+    assert api.calls == [] and api.tokens == 0
 
 
 def test_verify_file_accepts_only_its_file_names(tmp_path):

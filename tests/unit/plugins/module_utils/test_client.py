@@ -928,3 +928,34 @@ def test_a_redirect_is_followed_unless_asked_not_to(http, tokens, make_client):
     assert kept.status_code == 301 and kept.headers["Location"] == target
     followed = client.request("GET", "/api/application_manager/v2/application/{code}/service_user:login", code="app")
     assert followed.status_code == 200 and followed.text == "console"
+
+
+# ------------------------------------------------- a base_url that is no data center (issue 28)
+
+@pytest.mark.parametrize("reply, words", [
+    (dict(status_code=200, text="<!DOCTYPE html><html><body>Welcome</body></html>",
+          headers={"Content-Type": "text/html"}), ["HTTP 200", "an HTML page"]),
+    (dict(status_code=404, text="<html><body>Not Found</body></html>", headers={"Content-Type": "text/html"}),
+     ["HTTP 404", "an HTML page"]),
+    (dict(status_code=404, text="Not Found", headers={"Content-Type": "text/plain"}),
+     ["HTTP 404", "no token endpoint"]),
+    (dict(status_code=501, text="Unsupported method ('POST')", headers={"Content-Type": "text/plain"}),
+     ["HTTP 501", "no token endpoint"]),
+])
+def test_a_server_that_is_no_data_center_is_named_as_such(http, make_client, reply, words):
+    http.post(TOKEN_URL, **reply)
+    with pytest.raises(AcronisError) as info:
+        make_client().access_token()
+    text = str(info.value)
+    for word in ["base_url 'https://dc.example.test' is not an Acronis data center",
+                 "such as https://eu2-cloud.acronis.com"] + words:
+        assert word in text
+    # One sentence, not the page.
+    assert "Welcome" not in text and "<html" not in text
+
+
+def test_an_oauth_refusal_is_not_mistaken_for_a_web_server(http, make_client):
+    http.post(TOKEN_URL, status_code=400, json={"error": "invalid_grant", "error_description": "Bad credentials"})
+    with pytest.raises(AcronisAPIError) as info:
+        make_client().access_token()
+    assert "data center" not in str(info.value) and info.value.code == "invalid_grant"

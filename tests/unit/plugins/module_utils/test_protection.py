@@ -145,9 +145,8 @@ def test_settings_changes_compare_dicts_key_by_key():
 
 
 @pytest.mark.parametrize("backup, expected", [
-    ({"schedule": {"at": ["24:00"]}}, "backup.schedule.at '24:00' is not a time like 21:00"),
     ({"schedule": {"weekdays": []}}, "backup.schedule.weekdays must name at least one day"),
-    ({"retention": {"daily": 0}}, "backup.retention.daily must be 1 or more"),
+    ({"schedule": {"at": []}}, "backup.schedule.at must give at least one time"),
 ])
 def test_bad_backup_options_are_named(backup, expected):
     assert protection.backup_settings_problems(backup) == [expected]

@@ -262,6 +262,10 @@ def test_cap_list_puts_the_closest_values_first():
 ])
 def test_bad_report_periods_are_refused(period, words):
     with pytest.raises(AcronisFailure) as info:
+        # The dates are option kinds (acronis_report.OPTION_KINDS); their order and span, check_period.
+        problem = validation.kind_problem({"period": period}, None, acronis_report.OPTION_KINDS)
+        if problem:
+            raise AcronisFailure(problem)
         acronis_report.check_period(period)
     for word in words:
         assert word in info.value.msg
@@ -338,7 +342,7 @@ def test_check_uuid_names_the_option_and_what_the_id_must_name():
     check_uuid(None, "tenant_id")
     with pytest.raises(AcronisFailure) as info:
         check_uuid("my-customer", "Protection plan 'Nightly': tenant_id", of="a customer tenant")
-    assert info.value.msg == ("Protection plan 'Nightly': tenant_id must be the UUID of a customer tenant, like "
+    assert info.value.msg == ("Protection plan 'Nightly': tenant_id must be a UUID (the id of a customer tenant) like "
                               "6e6d758d-8e74-3ae3-ac84-50eb0dff12eb, got 'my-customer'")
     with pytest.raises(AcronisFailure) as info:
         check_uuid("00000000-0000-0000-c4ec-0123456789ab", "tenant_id", of="a customer tenant")
@@ -407,3 +411,197 @@ def test_the_probe_is_what_refuses_when_permissions_say_yes(tmp_path, monkeypatc
     with pytest.raises(issue24.AcronisFailure) as info:
         issue24.check_destination(str(tmp_path / "out.json"))
     assert "not writable" in info.value.msg
+
+
+# ------------------------------------------------------------------ option kinds (issue 28)
+
+@pytest.mark.parametrize("value, words", [
+    (u"Ac\u200bme", ["U+200B", "ZERO WIDTH SPACE", "position 3"]),
+    (u"\u202eemcA", ["U+202E", "RIGHT-TO-LEFT OVERRIDE"]),
+    (u"Acme\u2066", ["U+2066"]),
+    (u"Ac\ufeffme", ["U+FEFF"]),
+])
+def test_names_with_invisible_or_bidirectional_characters_are_refused(value, words):
+    with pytest.raises(AcronisFailure) as info:
+        check_name(value, "name")
+    for word in words + ["invisible or bidirectional"]:
+        assert word in info.value.msg
+
+
+def test_a_long_bad_name_is_echoed_once_and_cut():
+    with pytest.raises(AcronisFailure) as info:
+        check_name("x" * 250 + "\n", "name")
+    assert len(info.value.msg) < 200 and info.value.msg.count("x" * 50) == 1 and "x" * 100 not in info.value.msg
+
+
+@pytest.mark.parametrize("name, siblings, twin", [
+    (u"\u0410cme", ["Acme", "Other"], "Acme"),              # Cyrillic A
+    (u"Acme\u00a0Corp", ["Acme Corp"], "Acme Corp"),       # no-break space (NFKC)
+    (u"\uff21cme", ["Acme"], "Acme"),                      # full-width A (NFKC)
+    (u"Bet\u0430", ["Beta", "Gamma"], "Beta"),
+])
+def test_a_look_alike_of_a_sibling_name_warns_naming_both(name, siblings, twin):
+    warning = validation.look_alike_warning(name, siblings, "tenant", " under parent P")
+    assert warning and ascii(name) in warning and ascii(twin) in warning and "under parent P" in warning
+
+
+@pytest.mark.parametrize("name, siblings", [
+    ("Acme", ["Acme", "Other"]),      # the same name: found, not a look-alike
+    ("ACME", ["acme"]),               # the service compares names case-insensitively
+    ("Acme", ["Acme Corp", "Acne"]),
+])
+def test_distinct_or_identical_names_do_not_warn(name, siblings):
+    assert validation.look_alike_warning(name, siblings) is None
+
+
+@pytest.mark.parametrize("value", ["2024-05-01", "2024-05-01T08:00:00Z", "2024-05-01T08:00:00.123456+02:00",
+                                   "1970-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2024-05-01 08:00:00-23:59"])
+def test_good_timestamps_pass(value):
+    assert validation.TIMESTAMP.problem(value) is None
+
+
+@pytest.mark.parametrize("value, words", [
+    ("0001-01-01T00:00:00+01:00", ["before 1970-01-01"]),
+    ("9999-12-31T23:59:59-01:00", ["beyond the end of year 9999"]),
+    ("1969-12-31T23:59:59Z", ["before 1970-01-01"]),
+    ("1970-01-01T00:30:00+01:00", ["before 1970-01-01"]),
+    ("2024-05-01T08:00:00+99:99", ["+99:99", "out of range"]),
+    ("2024-05-01T08:00:00+24:00", ["out of range"]),
+    ("2024-02-30", ["not a real moment"]),
+    ("2024-05-01+02:00", ["RFC 3339"]),
+])
+def test_bad_timestamps_are_refused_in_words(value, words):
+    with pytest.raises(AcronisFailure) as info:
+        validation.TIMESTAMP.check(value, "completed_after")
+    for word in ["Option completed_after"] + words:
+        assert word in info.value.msg
+
+
+def test_timestamp_seconds():
+    assert validation.TIMESTAMP.seconds("1970-01-02T01:00:00+01:00") == 86400
+    assert validation.TIMESTAMP.seconds("2024-05-01") == 1714521600
+
+
+@pytest.mark.parametrize("value, words", [
+    ("99999w", ["before 1970-01-01"]),
+    ("999999999999999999d", ["before 1970-01-01"]),
+    ("0s", ["a duration such as 7d"]),
+    ("7 days", ["a duration such as 7d"]),
+])
+def test_bad_durations_are_refused_in_words(value, words):
+    with pytest.raises(AcronisFailure) as info:
+        validation.DURATION.check(value, "completed_within")
+    for word in ["Option completed_within"] + words:
+        assert word in info.value.msg
+
+
+@pytest.mark.parametrize("value", ["web-01", "db.example.com", "backup", "policy_apply"])
+def test_plain_filter_values_pass(value):
+    assert validation.FILTER_VALUE.problem(value) is None
+
+
+@pytest.mark.parametrize("value", ["like(web)", "or(backup,restore)", "hlike(db", "a,b"])
+def test_filter_syntax_in_a_value_is_refused(value):
+    with pytest.raises(AcronisFailure) as info:
+        validation.FILTER_VALUE.check(value, "hostname")
+    assert "Option hostname" in info.value.msg and "filter syntax" in info.value.msg
+
+
+@pytest.mark.parametrize("value", [
+    "urn:acronis.com:tenant-id::backup_agent_admin",
+    "urn:acronis.com:tenant-id:%s:backup_agent_admin" % validation.UUID_EXAMPLE,
+    "urn:acronis.com::policy_management:%s|%s:apply_revoke" % (validation.UUID_EXAMPLE, validation.UUID_EXAMPLE),
+])
+def test_documented_scopes_pass(value):
+    assert validation.SCOPE.problem(value) is None
+
+
+@pytest.mark.parametrize("value, words", [
+    ("urn:acronis.com:tenant-id:1234:backup_agent_admin", ["tenant id '1234' is not a UUID"]),
+    ("urn:acronis.com::policy_management:%s|%s:apply_revoke" % ("-" * 36, "-" * 36), ["tenant id", "not a UUID"]),
+    ("urn:acronis.com::policy_management:%s|x:apply_revoke" % validation.UUID_EXAMPLE, ["policy id 'x'"]),
+    ("urn:acronis.com:tenant-id::root_admin", ["follows neither form"]),
+])
+def test_loose_scopes_are_refused(value, words):
+    with pytest.raises(AcronisFailure) as info:
+        validation.SCOPE.check(value, "scopes[1]")
+    for word in ["Option scopes[1]"] + words:
+        assert word in info.value.msg
+
+
+def test_a_yaml_boolean_where_text_is_expected_is_refused_as_written():
+    problem = validation.kind_problem({"name": "False"}, {"name": False}, {"name": validation.TENANT_NAME})
+    assert "Option name must be a string as written" in problem and "boolean" in problem and '"False"' in problem
+    assert validation.kind_problem({"name": "False"}, {"name": "False"}, {"name": validation.TENANT_NAME}) is None
+
+
+def test_kinds_reach_suboptions_and_list_elements():
+    kinds = {"items[].infra_id": validation.INFRA_ID, "tenant_ids": validation.TENANT_ID}
+    params = {"items": [{"infra_id": validation.UUID_EXAMPLE}, {"infra_id": "x"}], "tenant_ids": None}
+    assert validation.kind_problem(params, params, kinds).startswith("Option items[2].infra_id must be a UUID")
+    params = {"items": [], "tenant_ids": [validation.UUID_EXAMPLE, "y"]}
+    assert validation.kind_problem(params, params, kinds).startswith("Option tenant_ids[2] must be a UUID")
+
+
+class _Absent:
+    check_mode = False
+    argument_spec = {"state": {}, "enabled": {"type": "bool"}, "purge": {"type": "bool", "default": False},
+                     "contact": {"type": "dict"}}
+
+    def __init__(self, **params):
+        self.params = dict(dict(state="absent", enabled=None, purge=False, contact=None), **params)
+
+
+def test_state_absent_with_fields_to_set_names_them():
+    fields = ("enabled", "purge", "contact")
+    validation.check_state_absent(_Absent(), fields)
+    validation.check_state_absent(_Absent(state="present", enabled=False), fields)
+    with pytest.raises(AcronisFailure) as info:
+        validation.check_state_absent(_Absent(enabled=False, contact={"email": "a@b.c"}), fields)
+    assert "Option state is absent" in info.value.msg and "enabled, contact are given" in info.value.msg
+    with pytest.raises(AcronisFailure) as info:
+        validation.check_state_absent(_Absent(purge=True), fields)
+    assert "purge is given" in info.value.msg
+
+
+@pytest.mark.parametrize("url, words", [
+    ("https://eu2-cloud.acronis.com/login", ["has a path ('/login')"]),
+    ("https://eu2-cloud.acronis.com/api/2/tenants", ["has a path"]),
+    ("https://eu2-cloud.acronis.com/?tenant=1", ["query string"]),
+    ("https://eu2-cloud.acronis.com#x", ["query string or a fragment"]),
+])
+def test_a_base_url_that_is_not_a_data_center_root_is_refused_in_words(url, words):
+    with pytest.raises(AcronisFailure) as info:
+        check_connection(dict(GOOD, base_url=url))
+    for word in ["Option base_url", "root of your data center", "https://eu2-cloud.acronis.com"] + words:
+        assert word in info.value.msg
+
+
+@pytest.mark.parametrize("url", ["https://eu2-cloud.acronis.com/", "https://eu2-cloud.acronis.com/api/2",
+                                 "https://eu2-cloud.acronis.com/api/2/", "http://127.0.0.1:8765"])
+def test_data_center_roots_pass(url):
+    check_connection(dict(GOOD, base_url=url))
+
+
+PLUGIN_DEFINITIONS = {"plugin": {"type": "str"}, "kinds": {"type": "list"}, "include_disabled": {"type": "bool"},
+                      "vars_prefix": {"type": "str"}, "page_size": {"type": "int"}}
+PLUGIN_KINDS = {"vars_prefix": validation.VARIABLE_PREFIX, "page_size": validation.count(1)}
+
+
+@pytest.mark.parametrize("config, words", [
+    ({"kind": ["customer"]}, ["Option 'kind' is not an option of this plugin", "did you mean kinds?"]),
+    ({"include_disabled": "maybe"}, ["Option include_disabled must be a boolean (true or false)", "'maybe'"]),
+    ({"include_disabled": 1}, ["Option include_disabled must be a boolean (true or false)"]),
+    ({"page_size": True}, ["Option page_size must be a whole number"]),
+    ({"vars_prefix": "acronis-"}, ["Option vars_prefix", "invalid variable names"]),
+    ({"page_size": 0}, ["Option page_size must be 1 or more"]),
+])
+def test_plugin_options_are_checked(config, words):
+    problem = validation.plugin_options_problem(dict(config, plugin="x"), PLUGIN_DEFINITIONS, PLUGIN_KINDS)
+    for word in words:
+        assert word in problem
+
+
+def test_good_plugin_options_pass():
+    config = {"plugin": "x", "kinds": ["customer"], "include_disabled": True, "vars_prefix": "", "page_size": 5}
+    assert validation.plugin_options_problem(config, PLUGIN_DEFINITIONS, PLUGIN_KINDS) is None

@@ -17,6 +17,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.client impo
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_uuid
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 from ansible_collections.acronis.cyber_platform.plugins.modules import acronis_agent_info as module_under_test
 
 BASE_URL = "https://dc.example.test"
@@ -91,10 +92,13 @@ def test_a_placeholder_tenant_is_refused_outside_check_mode(http):
     ({"limit": 0}, "limit"),
     ({"limit": 10001}, "limit"),
     ({"page_size": 1001}, "page_size"),
-    ({"tenant_id": "acme"}, "tenant_id must be a UUID like"),
+    ({"tenant_id": "acme"}, r"tenant_id must be a UUID \(the id of a tenant\) like"),
+    ({"hostname": "like(web)"}, "hostname is 'like\\(web\\)', which holds the service's filter syntax"),
     ({"after": "c1", "os_family": "LINUX"}, "os_family"),
 ])
 def test_bad_input_fails_before_any_request(http, params, words):
+    fake = FakeModule(**params)
     with pytest.raises(AcronisFailure, match=words):
-        module_under_test.run(FakeModule(**params))
+        validation.check_declared(fake, module_under_test.OPTION_KINDS)
+        module_under_test.run(fake)
     assert http.request_history == []

@@ -104,7 +104,7 @@ def test_bad_input_writes_nothing(run_module, world, args, text):
 
 def test_bad_tenant_ids(run_module, http):
     out = run_module(acronis_application, {"tenant_id": "acme", "applications": ["Cyber Protection"]})
-    assert out.failed and "must be a UUID" in out.result["msg"]
+    assert out.failed and "Option tenant_id must be a UUID (the id of a tenant)" in out.result["msg"]
     out = run_module(acronis_application, {"tenant_id": placeholder_id("tenant", "x"), "applications": ["Cyber Protection"]})
     assert out.failed and "placeholder" in out.result["msg"]
     assert api_calls(http) == []

@@ -110,7 +110,7 @@ def test_limit_bounds_the_read_and_says_it_was_truncated(run_module, http):
     ({"limit": 10001}, "limit must be from 1 to 10000"),
     ({"completed_within": "a week"}, "completed_within must be a duration"),
     ({"started_after": "May 1st"}, "started_after must be an RFC 3339"),
-    ({"tenant_ids": ["acme"]}, "each of option tenant_ids must be a UUID like"),
+    ({"tenant_ids": ["acme"]}, "Option tenant_ids[1] must be a UUID (the id of a tenant) like"),
     ({"completed_within": "7d", "completed_after": "2024-05-01"}, "mutually exclusive"),
 ])
 def test_bad_input_fails_before_any_request(run_module, http, args, text):

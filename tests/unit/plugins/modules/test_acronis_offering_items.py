@@ -12,6 +12,7 @@ import pytest
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_uuid
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 from ansible_collections.acronis.cyber_platform.plugins.modules import acronis_offering_items as module_under_test
 
 APP = "6e6d758d-8e74-3ae3-ac84-50eb0dff12eb"
@@ -96,7 +97,7 @@ def test_tenant_hint_is_accepted_when_complete_and_consistent():
 @pytest.mark.parametrize("tenant, extra, words", [
     ({"id": CHILD, "kind": "customer"}, {}, ["has no parent_id"]),
     ({}, {}, ["has no id, parent_id, kind"]),
-    ({"id": "nope", "parent_id": PARENT, "kind": "customer"}, {}, ["tenant.id must be a UUID"]),
+    ({"id": "nope", "parent_id": PARENT, "kind": "customer"}, {}, ["Option tenant.id must be a UUID (the id of a tenant)"]),
     ({"id": CHILD, "parent_id": PARENT, "kind": "shop"}, {}, ["tenant.kind must be one of"]),
     ({"id": CHILD, "parent_id": PARENT, "kind": "customer"}, {"tenant_id": PARENT},
      ["option tenant_id (%s) is not the id of option tenant (%s)" % (PARENT, CHILD)]),
@@ -104,6 +105,8 @@ def test_tenant_hint_is_accepted_when_complete_and_consistent():
 ])
 def test_tenant_hint_is_refused_when_incomplete_or_contradicted(tenant, extra, words):
     with pytest.raises(AcronisFailure) as info:
-        module_under_test.validate_tenant_hint(FakeModule(tenant=tenant, **extra))
+        fake = FakeModule(tenant=tenant, **extra)
+        validation.check_declared(fake, module_under_test.OPTION_KINDS)
+        module_under_test.validate_tenant_hint(fake)
     for word in words:
         assert word in info.value.msg

@@ -19,6 +19,7 @@ import requests_mock
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import AcronisClient
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_uuid
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 from ansible_collections.acronis.cyber_platform.plugins.modules import acronis_protection_plan as module_under_test
 
 BASE_URL = "https://dc.example.test"
@@ -214,15 +215,17 @@ def test_two_plans_with_the_name_are_an_error(http):
 
 
 @pytest.mark.parametrize("params, words", [
-    (dict(backup={"schedule": {"at": ["7pm"]}}), "backup.schedule.at '7pm'"),
-    (dict(tenant_id="customer-1"), "must be the UUID"),
+    (dict(backup={"schedule": {"at": ["7pm"]}}), "Option backup.schedule.at[1] is '7pm', not a time of day"),
+    (dict(backup={"retention": {"daily": 0}}), "Option backup.retention.daily must be 1 or more"),
+    (dict(tenant_id="customer-1"), "Option tenant_id must be a UUID (the id of a customer tenant)"),
     (dict(purge_resources=True), "purge_resources needs resources"),
-    (dict(state="absent", run=True), "do not go with state=absent"),
-    (dict(name=" "), "name must not be empty"),
+    (dict(name=" "), "Option name must not be empty"),
 ])
 def test_bad_input_fails_before_any_request(http, params, words):
+    fake = FakeModule(**params)
     with pytest.raises(AcronisFailure) as failure:
-        module_under_test.run(FakeModule(**params))
+        validation.check_declared(fake, module_under_test.OPTION_KINDS)
+        module_under_test.run(fake)
     assert words in failure.value.msg
     assert http.request_history == []
 

@@ -17,6 +17,7 @@ import requests_mock
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import AcronisClient
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_uuid
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 from ansible_collections.acronis.cyber_platform.plugins.modules import acronis_registration_token as module_under_test
 
 BASE_URL = "https://dc.example.test"
@@ -139,15 +140,18 @@ def test_absent_in_check_mode_writes_nothing(http):
 
 @pytest.mark.parametrize("params, words", [
     ({}, "Set tenant_id"),
-    ({"tenant_id": "acme"}, "tenant_id must be a UUID like"),
+    ({"tenant_id": "acme"}, r"tenant_id must be a UUID \(the id of a tenant\) like"),
     ({"user": "jdoe"}, "is a login"),
     ({"tenant_id": TENANT, "expires_in": 0}, "expires_in"),
-    ({"tenant_id": TENANT, "expires_in": 366 * 86400}, "one year"),
+    ({"tenant_id": TENANT, "expires_in": 366 * 86400}, "Option expires_in must be from 1 to 31536000 seconds"),
     ({"tenant_id": TENANT, "expires_in": 60, "min_validity": 60}, "min_validity"),
-    ({"tenant_id": TENANT, "scopes": ["urn:acronis.com:tenant-id::root_admin"]}, "patterns"),
+    ({"tenant_id": TENANT, "scopes": ["urn:acronis.com:tenant-id::root_admin"]}, "follows neither form"),
+    ({"tenant_id": TENANT, "scopes": ["urn:acronis.com:tenant-id:not-a-tenant:backup_agent_admin"]}, "is not a UUID"),
     ({"tenant_id": "00000000-0000-0000-c4ec-0123456789ab"}, "placeholder"),
 ])
 def test_bad_input_fails_before_any_request(http, params, words):
+    fake = FakeModule(**params)
     with pytest.raises(AcronisFailure, match=words):
-        module_under_test.run(FakeModule(**params))
+        validation.check_declared(fake, module_under_test.OPTION_KINDS)
+        module_under_test.run(fake)
     assert http.request_history == []

@@ -55,7 +55,7 @@ def test_an_answer_without_a_link_fails_without_leaking(run_module, http):
 
 def test_bad_input_sends_nothing(run_module, http):
     out = run_module(acronis_service_user_login, dict(ARGS, tenant_id="acme"))
-    assert out.failed and "tenant_id must be a UUID" in out.result["msg"]
+    assert out.failed and "Option tenant_id must be a UUID (the id of a tenant)" in out.result["msg"]
     out = run_module(acronis_service_user_login, dict(ARGS, external_id="  "))
     assert out.failed and "Option external_id is blank" in out.result["msg"]
     assert api_calls(http) == []

@@ -18,6 +18,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.client impo
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_uuid
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 from ansible_collections.acronis.cyber_platform.plugins.modules import acronis_protection_plan_info as plan_info
 from ansible_collections.acronis.cyber_platform.plugins.modules import acronis_resource_info as resource_info
 
@@ -90,12 +91,14 @@ def test_a_status_filter_reads_the_statuses_first(http):
 
 
 @pytest.mark.parametrize("params, words", [
-    (dict(limit=0), "limit must be from 1 to 1000"),
-    (dict(id=["SRV-01"]), "option id must be a UUID like 6e6d758d-8e74-3ae3-ac84-50eb0dff12eb, got 'SRV-01'"),
+    (dict(limit=0), "Option limit must be from 1 to 1000"),
+    (dict(id=["SRV-01"]), "Option id[1] must be a UUID (the id of a resource) like 6e6d758d-8e74-3ae3-ac84-50eb0dff12eb, got 'SRV-01'"),
 ])
 def test_resource_info_refuses_bad_input_before_any_request(http, params, words):
+    fake = FakeModule(RESOURCE_OPTIONS, **params)
     with pytest.raises(AcronisFailure) as failure:
-        resource_info.run(FakeModule(RESOURCE_OPTIONS, **params))
+        validation.check_declared(fake, resource_info.OPTION_KINDS)
+        resource_info.run(fake)
     assert words in failure.value.msg
     assert http.request_history == []
 
