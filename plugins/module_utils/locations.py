@@ -59,9 +59,17 @@ def get_infras(client, infra_ids):
 
 def usable_locations(client, tenant_id):
     """The locations a tenant may use, each with ``infras``: the storages it holds."""
-    locations = get_locations(client, usable_location_ids(client, tenant_id))
+    location_ids = usable_location_ids(client, tenant_id)
+    held = dict((location_id, location_infra_ids(client, location_id)) for location_id in location_ids)
+    return with_infras(get_locations(client, location_ids), held,
+                       get_infras(client, [infra_id for ids in held.values() for infra_id in ids]))
+
+
+def with_infras(locations, held, infras):
+    """``locations`` each with ``infras``, the storages of ``held`` ({location id: [infra ids]})."""
+    by_id = dict((infra["id"], infra) for infra in infras)
     for location in locations:
-        location["infras"] = get_infras(client, location_infra_ids(client, location["id"]))
+        location["infras"] = [by_id[infra_id] for infra_id in held.get(location["id"], []) if infra_id in by_id]
     return locations
 
 
@@ -116,32 +124,64 @@ def resolve_storage(storages, wanted, option, location=None):
 
 
 class Places(object):
-    """The locations and storages a tenant may use, read once (on first use) for a whole task."""
+    """The locations and storages a tenant may use, read once, and only as far as a task needs them.
+
+    Naming a storage costs its ids by location and one batch of storages; the locations' own fields (their
+    names) are read only when a location is named or the storages are shown with their location's name.
+    """
 
     def __init__(self, client, tenant_id):
         self.client = client
         self.tenant_id = tenant_id
+        self._held = None
+        self._infras = None
         self._locations = None
+
+    def _read(self, reader, *args):
+        try:
+            return reader(self.client, *args)
+        except AcronisError as exc:
+            raise AcronisFailure("Failed to read the locations and storages tenant %s may use: %s"
+                                 % (self.tenant_id, exc), error=exc.to_dict())
+
+    @property
+    def held(self):
+        """{location id: [ids of its storages]}, in the order the service lists the locations."""
+        if self._held is None:
+            self._held = dict((location_id, self._read(location_infra_ids, location_id))
+                              for location_id in self._read(usable_location_ids, self.tenant_id))
+        return self._held
+
+    @property
+    def infras(self):
+        """The storages, without their location's name."""
+        if self._infras is None:
+            self._infras = self._read(get_infras, [infra_id for ids in self.held.values() for infra_id in ids])
+        return self._infras
 
     @property
     def locations(self):
+        """The locations, each with ``infras``."""
         if self._locations is None:
-            try:
-                self._locations = usable_locations(self.client, self.tenant_id)
-            except AcronisError as exc:
-                raise AcronisFailure("Failed to read the locations and storages tenant %s may use: %s"
-                                     % (self.tenant_id, exc), error=exc.to_dict())
+            self._locations = with_infras(self._read(get_locations, list(self.held)), self.held, self.infras)
         return self._locations
 
     @property
     def storages(self):
+        """The storages, each with its ``location_name``."""
         return usable_storages(self.locations)
 
-    def storage_id(self, wanted, option, location=None):
-        """The id of the storage ``wanted`` (a name or an id), optionally in the location ``location`` names."""
-        where = resolve(self.locations, location, option.rsplit(".", 1)[0] + ".location", "location") \
-            if location else None
-        return resolve_storage(self.storages, wanted, option, where)["id"]
+    def storage_id(self, wanted, option, location=None, location_option=None):
+        """The id of the storage ``wanted`` (a name or an id), optionally in the location ``location`` names.
+
+        ``option`` names the option in a refusal (``items[].infra``); ``location_option`` the location's, by
+        default the same with ``location`` for its last part.
+        """
+        where = None
+        if location:
+            where = resolve(self.locations, location, location_option or option.rsplit(".", 1)[0] + ".location",
+                            "location")
+        return resolve_storage(self.infras, wanted, option, where)["id"]
 
 
 # ------------------------------------------------------------------- writing

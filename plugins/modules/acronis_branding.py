@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 ---
 module: acronis_branding
 short_description: The brand (white label) of an Acronis partner or folder tenant
-version_added: 0.2.0
+version_added: 0.1.0
 author:
   - acronis.cyber_platform contributors (@acronis-cyber-platform)
 description:

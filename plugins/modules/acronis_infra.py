@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 ---
 module: acronis_infra
 short_description: A partner-hosted storage (infrastructure component) in one of its locations
-version_added: 0.2.0
+version_added: 0.1.0
 author:
   - acronis.cyber_platform contributors (@acronis-cyber-platform)
 description:

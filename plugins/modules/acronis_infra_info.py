@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 ---
 module: acronis_infra_info
 short_description: The storages (infrastructure components) a tenant may use, by location, capability and backend
-version_added: 0.2.0
+version_added: 0.1.0
 author:
   - acronis.cyber_platform contributors (@acronis-cyber-platform)
 description:
@@ -43,6 +43,19 @@ options:
     description:
       - Only the storages of this backend (V(acronis), V(google), V(azure), ...).
     type: str
+  resolve:
+    description:
+      - Storages named by name, each entry's C(infra) (a name, case-insensitive, or an ID) optionally in its
+        C(location) (a name or an ID), that must each name exactly one storage the tenant may use; the task fails,
+        listing the candidates, for a name that is unknown or that several storages share. Their IDs are returned as
+        RV(resolved), and RV(infras) is then empty: the task only checks the names.
+      - Other keys of an entry are ignored, so that offering item entries (M(acronis.cyber_platform.acronis_offering_items)
+        O(acronis.cyber_platform.acronis_offering_items#module:items)) can be given as they are; the tenant_onboarding
+        role checks the storages of its offering items this way before any write.
+      - In check mode, for a tenant that the same run would create (a placeholder id), the names are checked against
+        the storages of the API client's tenant.
+    type: list
+    elements: dict
 seealso:
   - module: acronis.cyber_platform.acronis_location_info
   - module: acronis.cyber_platform.acronis_offering_items
@@ -63,10 +76,16 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+resolved:
+  description: The IDs of the storages O(resolve) names, in its order.
+  returned: always
+  type: list
+  elements: str
+  sample: [019097a6-114f-4418-bd54-e01ef049f209]
 infras:
   description:
     - The storages, as the service shows them, with C(location_name), the name of their location.
-    - In check mode, empty for a tenant that the same run would create (a placeholder id).
+    - In check mode, empty for a tenant that the same run would create (a placeholder id); empty with O(resolve).
   returned: always
   type: list
   elements: dict
@@ -86,7 +105,7 @@ infras:
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import locations as places
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_placeholder_id
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import failing_to
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 
 
@@ -108,16 +127,39 @@ def matches(infra, p, location):
     return p["backend_type"] is None or infra.get("backend_type") == p["backend_type"]
 
 
+def check_resolve(entries):
+    """The entries of ``resolve``, each with a string ``infra`` (and ``location``, when given)."""
+    for entry in entries or []:
+        for key in ("infra", "location"):
+            value = entry.get(key)
+            if (key == "infra" or value is not None) and not (isinstance(value, str) and value.strip()):
+                raise AcronisFailure("Option resolve[].%s must be a storage's %s or ID, got %r; every entry needs an "
+                                     "infra." % (key, "name" if key == "infra" else "location's name", value))
+    return entries or []
+
+
 def run(module):
     p = module.params
     tenant_id = tenant_of(module)
-    if is_placeholder_id(tenant_id):
-        return dict(changed=False, infras=[])
-    with failing_to("read the locations and storages of tenant %s" % tenant_id):
-        locations = places.usable_locations(module.client, tenant_id)
-    location = places.resolve(locations, p["location"], "location", "location") if p["location"] else None
-    return dict(changed=False, infras=[infra for infra in places.usable_storages(locations)
-                                       if matches(infra, p, location)])
+    placeholder = is_placeholder_id(tenant_id)
+    if placeholder and p["resolve"]:
+        # A tenant the same check-mode run would create uses, at most, what the API client's tenant uses.
+        with failing_to("read the tenant of the API client"):
+            found = places.Places(module.client, module.client.client_tenant_id())
+    else:
+        found = places.Places(module.client, tenant_id)
+    resolved = []
+    for entry in check_resolve(p["resolve"]):
+        # An offering item entry (the onboarding role's) is named for what it is.
+        item = entry.get("name") or entry.get("usage_name")
+        where = "infra of offering item '%s'" % item if item else "resolve[].infra"
+        resolved.append(found.storage_id(entry["infra"], where, location=entry.get("location"),
+                                         location_option=where.replace("infra", "location", 1)))
+    if placeholder or resolved:
+        return dict(changed=False, infras=[], resolved=resolved)
+    location = places.resolve(found.locations, p["location"], "location", "location") if p["location"] else None
+    return dict(changed=False, infras=[infra for infra in found.storages if matches(infra, p, location)],
+                resolved=resolved)
 
 
 def main():
@@ -128,6 +170,7 @@ def main():
             name=dict(type="str"),
             capability=dict(type="str"),
             backend_type=dict(type="str"),
+            resolve=dict(type="list", elements="dict"),
         ),
         supports_check_mode=True,
     ).execute(run)

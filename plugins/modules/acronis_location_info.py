@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 ---
 module: acronis_location_info
 short_description: The locations a tenant may use, and the storages each holds
-version_added: 0.2.0
+version_added: 0.1.0
 author:
   - acronis.cyber_platform contributors (@acronis-cyber-platform)
 description:
