@@ -48,7 +48,7 @@ options:
       - Storages named by name, each entry's C(infra) (a name, case-insensitive, or an ID) optionally in its
         C(location) (a name or an ID), that must each name exactly one storage the tenant may use; the task fails,
         listing the candidates, for a name that is unknown or that several storages share. Their IDs are returned as
-        RV(resolved), and RV(infras) is then empty: the task only checks the names.
+        RV(resolved), and RV(infras) is then empty (the task only checks the names).
       - Other keys of an entry are ignored, so that offering item entries (M(acronis.cyber_platform.acronis_offering_items)
         O(acronis.cyber_platform.acronis_offering_items#module:items)) can be given as they are; the tenant_onboarding
         role checks the storages of its offering items this way before any write.
