@@ -268,7 +268,7 @@ def read_tenant(module):
         tenant = get_tenant(module.client, tenant_id)
     if tenant is None:
         raise AcronisFailure("Tenant %s was not found; check tenant_id." % tenant_id)
-    if tenant.get("kind") not in BRANDABLE_KINDS:
+    if tenant.get("kind") not in BRANDABLE_KINDS and module.params["state"] == "present":
         raise AcronisFailure("Tenant '%s' is a %s; only partners and folders have a brand of their own (a %s wears "
                              "its partner's)." % (tenant.get("name"), tenant.get("kind"), tenant.get("kind")))
     return tenant
@@ -276,8 +276,8 @@ def read_tenant(module):
 
 def read_brand(module, tenant):
     """(own brand or None, the brand that enabling would start from)."""
-    if tenant is None:
-        return None, {}
+    if tenant is None or (tenant.get("kind") not in BRANDABLE_KINDS and not tenant.get("brand_enabled")):
+        return None, {}         # a customer or unit has no brand of its own: nothing to remove
     with failing_to("read the brand of tenant '%s'" % tenant["name"]):
         if tenant.get("brand_enabled"):
             own = branding.get_brand(module.client, tenant["id"])
