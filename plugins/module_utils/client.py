@@ -383,7 +383,7 @@ class AcronisClient:
         return min(retry_after + self._rng.uniform(0, spread), max(retry_after, self.backoff_max_delay))
 
     def _send_once(self, method, url, path, params=None, json_body=None, data=None, auth=None,
-                   retry_safe=True, authenticate=True, allow_redirects=True):
+                   retry_safe=True, authenticate=True, allow_redirects=True, headers=None):
         """Send one logical request, with retries, token renewal and error mapping."""
         renewed = False
         stale = None
@@ -403,7 +403,7 @@ class AcronisClient:
                 # verify is passed on every request: requests lets REQUESTS_CA_BUNDLE or
                 # CURL_CA_BUNDLE override a session-level verify=False (psf/requests#3829).
                 response = self.session.request(method, url, params=params, json=json_body, data=data,
-                                                auth=request_auth, timeout=self.timeout,
+                                                headers=headers, auth=request_auth, timeout=self.timeout,
                                                 verify=self.validate_certs, allow_redirects=allow_redirects)
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
                     requests.exceptions.ChunkedEncodingError) as exc:
@@ -628,6 +628,14 @@ class AcronisClient:
             seen_cursors.add(cursor)
             page_params = dict((k, v) for k, v in params.items() if k in ("limit", "lod"))
             page_params["after"] = cursor
+
+    def upload(self, path, data, content_type, params=None, idempotent=False, **path_args):
+        """POST raw bytes (a file) as ``content_type``; the parsed answer. Refused in check mode like any write."""
+        path = self._expand(path, path_args)
+        if self.read_only:
+            raise AcronisCheckModeWrite("refusing to send a write request in check mode", method="POST", path=path)
+        return _decode(self._send_once("POST", self.url(path), path, params=params, data=data,
+                                       headers={"Content-Type": content_type}, retry_safe=idempotent))
 
     def download(self, path, **path_args):
         """The raw bytes of a file the API serves, decompressed if it was gzipped."""

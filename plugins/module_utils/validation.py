@@ -383,6 +383,9 @@ NOT_IDENTIFIERS = {
     # acronis_tenant: the customer's id in the provider's CRM, a property of the tenant rather than a way to find
     # one; '' is how a user clears it.
     "customer_id": "a property of the tenant (its id in the provider's CRM); an empty value clears it",
+    # acronis_branding: the login the brand's SMTP server takes, a setting of the brand rather than a way to find an
+    # object; '' is how a user clears it.
+    "smtp_user": "a setting of the brand (its SMTP server's login); an empty value clears it",
 }
 
 

@@ -88,7 +88,22 @@ options:
         description: Usage name of the item, for example V(storage); the same in every edition.
         type: str
       infra_id:
-        description: ID of the infrastructure of an infra-bound item (storage, disaster recovery).
+        description:
+          - ID of the infrastructure of an infra-bound item (storage, disaster recovery).
+          - Mutually exclusive with O(items[].infra).
+        type: str
+      infra:
+        description:
+          - The infrastructure of an infra-bound item by its name (V(Acronis Hosted Storage), case-insensitive) or ID,
+            among the storages the parent tenant may use (M(acronis.cyber_platform.acronis_infra_info) lists them).
+          - The storages are read once per task; an unknown name, or one that several storages share, is refused before
+            any write, with the candidates listed.
+          - Mutually exclusive with O(items[].infra_id).
+        type: str
+      location:
+        description:
+          - Narrows O(items[].infra) to the storages of this location, by name (case-insensitive) or ID, when several
+            locations have a storage of that name.
         type: str
       application_id:
         description: ID of the application the item belongs to, when the name alone is ambiguous.
@@ -261,6 +276,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import cap_list
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import locations
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import offering_items as oi
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants
 
@@ -284,6 +300,12 @@ def check_options(module):
     """Refuse, before any request, options that cannot work together."""
     p = module.params
     for spec in p["items"]:
+        if spec["infra_id"] is not None and spec["infra"] is not None:
+            raise AcronisFailure("item %s: set items[].infra (a storage by name) or items[].infra_id, not both"
+                                 % oi.spec_label(spec))
+        if spec["location"] is not None and spec["infra"] is None:
+            raise AcronisFailure("item %s: items[].location narrows items[].infra; set infra to the storage's name"
+                                 % oi.spec_label(spec))
         quota = spec.get("quota")
         if quota and quota["unlimited"] and quota["value"] is not None:
             raise AcronisFailure("item %s: set either quota.value or quota.unlimited, not both" % oi.spec_label(spec))
@@ -335,6 +357,19 @@ def tenant_facts(module, tenant_id):
     if not placeholder and not p["tenant_created"]:
         current = oi.tenant_items(module.client, tenant_id)
     return parent_id, kind, current
+
+
+def resolve_storages(module, parent_id):
+    """Give each item named with ``infra`` (a storage by name) its ``infra_id``: the storages the parent may use,
+    read once for the whole task; an unknown or ambiguous name fails before any write, listing the candidates."""
+    specs = [spec for spec in module.params["items"] if spec.get("infra") is not None]
+    if not specs:
+        return
+    # A parent that an earlier check-mode task would create uses, at most, what the API client's tenant uses.
+    where = parent_id if not is_placeholder_id(parent_id) else module.client.client_tenant_id()
+    storages = locations.Places(module.client, where)
+    for spec in specs:
+        spec["infra_id"] = storages.storage_id(spec["infra"], "items[].infra", location=spec.get("location"))
 
 
 def disabled_copies(available, tenant_id):
@@ -506,6 +541,7 @@ def run(module):
     # Current state: the tenant's parent and kind, its items, and what the parent offers (when it matters).
     with failing_to("read the offering items of tenant %s" % tenant_id):
         parent_id, kind, current = tenant_facts(module, tenant_id)
+        resolve_storages(module, parent_id)
         if p["target_edition"]:
             return ensure_edition(module, tenant_id, current)
         is_settled = settled(p, current, edition)
@@ -528,6 +564,7 @@ def run(module):
 def main():
     quota = dict(value=dict(type="int"), overage=dict(type="int"), unlimited=dict(type="bool", default=False))
     item = dict(name=dict(type="str"), usage_name=dict(type="str"), infra_id=dict(type="str"),
+                infra=dict(type="str"), location=dict(type="str"),
                 application_id=dict(type="str"), quota=dict(type="dict", options=quota))
     argument_spec = dict(
         tenant_id=dict(type="str"),

@@ -139,6 +139,8 @@ def _apply_deviations(method, path, operation):
     for deviation in spec_deviations.for_operation("extra_status", method, path):
         for status in deviation["statuses"]:
             operation["responses"].setdefault(str(status), _error_response())
+    for deviation in spec_deviations.for_operation("no_body", method, path):
+        operation["responses"][str(deviation["status"])].pop("content", None)
     for deviation in spec_deviations.for_operation("success_status", method, path):
         operation["responses"][str(deviation["to"])] = operation["responses"].pop(str(deviation["from"]))
     body_content = operation.get("requestBody", {}).get("content", {})

@@ -4,6 +4,7 @@ from .admin import bp as admin_bp
 from .agents import bp as agents_bp
 from .application_manager import bp as application_manager_bp
 from .applications import bp as applications_bp
+from .branding import bp as branding_bp
 from .clients import bp as clients_bp
 from .idp import bp as idp_bp
 from .impersonation import bp as impersonation_bp
@@ -23,4 +24,4 @@ from .users import bp as users_bp
 
 BLUEPRINTS = (admin_bp, idp_bp, impersonation_bp, clients_bp, tenants_bp, offering_items_bp, users_bp, search_bp,
               applications_bp, reports_bp, usages_bp, monitoring_bp, application_manager_bp, agents_bp, locations_bp,
-              resources_bp, policies_bp, runs_bp, legacy_bp, omissions_bp)
+              branding_bp, resources_bp, policies_bp, runs_bp, legacy_bp, omissions_bp)

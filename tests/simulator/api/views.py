@@ -24,7 +24,17 @@ def tenant_view(world, record):
     view["has_children"] = bool(world.visible_children(record["id"]))
     view["mfa_status"] = effective_mfa(world, record)
     view["production_start_date"] = production_start_date(record)
+    view["brand_enabled"], view["brand_uuid"] = brand_of(world, record["id"])
     return view
+
+
+def brand_of(world, tenant_id):
+    """(has a brand of its own, the id of the brand in force): branding.py keeps brands in world.ext."""
+    own = world.ext.get("brands", {})
+    for owner in [tenant_id] + world.ancestors(tenant_id):
+        if owner in own:
+            return owner == tenant_id, own[owner]["id"]
+    return False, catalog.BRAND_UUID
 
 
 def tenant_batch_view(world, record, lod="full", with_offering_items=False):

@@ -32,6 +32,9 @@ from .protection_helpers import plan_body, register_machine, scoped_token
 CYBER_PROTECTION = "6e6d758d-8e74-3ae3-ac84-50eb0dff12eb"
 HOSTED_STORAGE = "019097a6-114f-4418-bd54-e01ef049f209"
 _METHODS = ("get", "put", "post", "delete", "patch")
+# A 1x1 PNG, for the logo upload.
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63fccfc0f01f0005"
+                    "0502005fc8f1d20000000049454e44ae426082")
 
 
 # ------------------------------------------------------------------ what the contracts declare
@@ -438,6 +441,31 @@ def _infra_post(walk, call):
                     "url": "https://storage.example.com", "capabilities": ["backup"]}
 
 
+def _partner(walk, branded):
+    """A fresh partner of the root (with a brand of its own when branded): the tenant object."""
+    partner = create_tenant(walk.api, walk.root, walk.name("partner"))
+    if branded:
+        partner = walk.ok("POST", "/tenants/%s/brand" % partner["id"], params={"version": partner["version"]})
+    return partner
+
+
+def _brand_call(branded, json=None):
+    def patch(walk, call):
+        partner = _partner(walk, branded)
+        call["path"] = call["path"].replace(walk.customer["id"], partner["id"])
+        call["params"] = {"version": partner["version"]}
+        if json is not None:
+            call["json"] = json
+    return patch
+
+
+def _logo_post(walk, call):
+    _brand_call(True)(walk, call)
+    call["data"] = PNG
+    call["session"] = walk.session(walk.sim.api_url, walk.token)
+    call["session"].headers["Content-Type"] = "image/png"
+
+
 def _users_me(walk, call):
     call["session"] = walk.session(walk.sim.api_url, walk.user_token())
 
@@ -504,6 +532,11 @@ PATCHES = {
     ("PUT", "/infra/{infra_id}"): _infra_put,
     ("DELETE", "/infra/{infra_id}"): _infra_delete,
     ("GET", "/infra"): _with_params(uuids=lambda w: w.infra()["id"]),
+    ("GET", "/tenants/{tenant_id}/brand"): _with_params(effective=1),
+    ("POST", "/tenants/{tenant_id}/brand"): _brand_call(False),
+    ("PUT", "/tenants/{tenant_id}/brand"): _brand_call(True, json={"company_name": "Walk Cloud"}),
+    ("DELETE", "/tenants/{tenant_id}/brand"): _brand_call(True),
+    ("POST", "/tenants/{tenant_id}/brand/logo"): _logo_post,
 }
 
 
