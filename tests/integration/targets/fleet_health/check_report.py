@@ -78,8 +78,8 @@ def main(report_dir, prefix, thresholds):
     table = [dict(zip(header, cells)) for cells in body]
     expect("the HTML table's header", header, list(rows[0].keys()))
     expect("the HTML table", table, rows)
-    expect("the HTML summary", dict((k, page.summary[k]) for k in ("customers", "machines", "unprotected", "failed",
-                                                                     "stale", "alerts_error", "unreadable")),
+    keys = ("customers", "machines", "unprotected", "failed", "stale", "alerts_error", "unreadable")
+    expect("the HTML summary", dict((k, page.summary[k]) for k in keys),
            {"customers": "3", "machines": "6", "unprotected": "1", "failed": "1", "stale": "0", "alerts_error": "1",
             "unreadable": "0"})
     breaches = ["1 machines without a protection plan (threshold 0)", "1 machines whose last backup failed (threshold 0)",
