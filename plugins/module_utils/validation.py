@@ -846,6 +846,27 @@ class CountKind(OptionKind):
         return bad
 
 
+class PatternKind(OptionKind):
+    """Text of one fixed form (``pattern``), such as a colour as six hexadecimal digits."""
+
+    def __init__(self, name, pattern, describe, example, bad_values):
+        super(PatternKind, self).__init__(name, describe)
+        self.pattern = re.compile(pattern)
+        self._example = example
+        self._bad_values = bad_values
+
+    def problem(self, value, check_mode=False):
+        if not isinstance(value, str) or not self.pattern.match(value):
+            return "must be %s, got %s" % (self.describe, _short(value))
+        return None
+
+    def example(self):
+        return self._example
+
+    def bad_values(self):
+        return list(self._bad_values)
+
+
 class TimeOfDayKind(OptionKind):
     """A time of day as HH:MM (00:00 to 23:59)."""
 
@@ -917,7 +938,14 @@ INFRA_ID = IdKind("an infrastructure component")
 PLAN_ID = IdKind("a protection plan")
 POLICY_ID = IdKind("a policy")
 RESOURCE_ID = IdKind("a resource")
+LOCATION_ID = IdKind("a location")
 TENANT_NAME = NameKind("a tenant")
+LOCATION_NAME = NameKind("a location")
+INFRA_NAME = NameKind("a storage")
+BRAND_NAME = NameKind("a brand")
+COLOR = PatternKind("colour", r"^[0-9A-Fa-f]{6}$", "six hexadecimal digits of RGB, such as FF6600", "FF6600",
+                    [("a colour name", "orange"), ("with a hash", "#FF6600"), ("five digits", "FF660")])
+PORT = CountKind(1, 65535, "(a TCP port)")
 PLAN_NAME = NameKind("a protection plan")
 CLIENT_NAME = NameKind("an API client")
 LOGIN = LoginKind()

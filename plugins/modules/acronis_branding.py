@@ -208,29 +208,31 @@ diff:
 '''
 
 import hashlib
-import re
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import branding
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import compare, is_placeholder_id, make_diff
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.tenants import get_tenant
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_name
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 
-COLOR_RE = re.compile(r"^[0-9A-Fa-f]{6}$")
 BRANDABLE_KINDS = ("partner", "folder")
+
+# The kinds of the options (validation's layer): checked before any request, in check mode too.
+OPTION_KINDS = {
+    "tenant_id": validation.TENANT_ID,
+    "company_name": validation.BRAND_NAME,
+    "service_name": validation.BRAND_NAME,
+    "color": validation.COLOR,
+    "smtp_port": validation.PORT,
+}
+# What state=absent refuses (validation.check_state_absent): the options that set fields of the brand.
+FIELDS_TO_SET = branding.FIELDS + ("logo", branding.SMTP_PASSWORD)
 
 
 def check_options(module):
     """Refuse, before any request, what cannot work; the logo's bytes (or None)."""
     p = module.params
-    module.check_uuid(p["tenant_id"], "tenant_id", of="a partner or folder tenant")
-    check_name(p["company_name"], "company_name")
-    check_name(p["service_name"], "service_name")
-    if p["color"] is not None and not COLOR_RE.match(p["color"]):
-        raise AcronisFailure("Option color must be six hexadecimal digits of RGB, such as FF6600, got %r." % p["color"])
-    if p["smtp_port"] is not None and not 1 <= p["smtp_port"] <= 65535:
-        raise AcronisFailure("Option smtp_port must be from 1 to 65535, got %d." % p["smtp_port"])
     if p["state"] == "absent":
         return None
     return read_logo(p["logo"])
@@ -406,6 +408,8 @@ def main():
             smtp_reply_address=dict(type="str"),
             **fields
         ),
+        option_kinds=OPTION_KINDS,
+        fields_to_set=FIELDS_TO_SET,
         supports_check_mode=True,
     ).execute(run)
 

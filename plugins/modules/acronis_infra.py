@@ -134,16 +134,24 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import check_name
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 
 SETTINGS = ("url", "capabilities", "backend_type", "content_url", "content_mobile_url")
 
 
+# The kinds of the options (validation's layer): checked before any request, in check mode too.
+OPTION_KINDS = {
+    "name": validation.INFRA_NAME,
+    "id": validation.INFRA_ID,
+    "owner_tenant_id": validation.TENANT_ID,
+    "location": validation.LOCATION_NAME,
+}
+# What state=absent refuses (validation.check_state_absent): the options that set fields of the storage.
+FIELDS_TO_SET = ("location",) + SETTINGS
+
+
 def check_options(module):
     p = module.params
-    check_name(p["name"], "name")
-    module.check_uuid(p["id"], "id", of="a storage")
-    module.check_uuid(p["owner_tenant_id"], "owner_tenant_id", of="a tenant")
     if p["capabilities"] is not None and not p["capabilities"] and p["state"] == "present":
         raise AcronisFailure("Option capabilities: list at least one of %s." % ", ".join(places.CAPABILITIES))
 
@@ -296,6 +304,8 @@ def main():
             content_mobile_url=dict(type="str"),
             state=dict(type="str", choices=["present", "absent"], default="present"),
         ),
+        option_kinds=OPTION_KINDS,
+        fields_to_set=FIELDS_TO_SET,
         supports_check_mode=True,
     ).execute(run)
 

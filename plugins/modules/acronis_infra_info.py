@@ -107,11 +107,19 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils import loca
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_placeholder_id
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
+
+
+# The kinds of the options (validation's layer): checked before any request, in check mode too.
+OPTION_KINDS = {
+    "tenant_id": validation.TENANT_ID,
+    "location": validation.LOCATION_NAME,
+    "name": validation.INFRA_NAME,
+}
 
 
 def tenant_of(module):
     if module.params["tenant_id"]:
-        module.check_uuid(module.params["tenant_id"], "tenant_id", of="a tenant")
         return module.params["tenant_id"]
     with failing_to("read the tenant of the API client"):
         return module.client.client_tenant_id()
@@ -172,6 +180,7 @@ def main():
             backend_type=dict(type="str"),
             resolve=dict(type="list", elements="dict"),
         ),
+        option_kinds=OPTION_KINDS,
         supports_check_mode=True,
     ).execute(run)
 

@@ -103,17 +103,18 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import cap_list, check_name
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import cap_list
+
+# The kinds of the options (validation's layer): checked before any request, in check mode too.
+OPTION_KINDS = {
+    "name": validation.LOCATION_NAME,
+    "id": validation.LOCATION_ID,
+    "owner_tenant_id": validation.TENANT_ID,
+}
 
 # What a location shows in the diff.
 DIFF_FIELDS = ("name", "owner_tenant_id")
-
-
-def check_options(module):
-    p = module.params
-    check_name(p["name"], "name")
-    module.check_uuid(p["id"], "id", of="a location")
-    module.check_uuid(p["owner_tenant_id"], "owner_tenant_id", of="a tenant")
 
 
 def owner_of(module):
@@ -207,7 +208,6 @@ def _shown(location):
 
 
 def run(module):
-    check_options(module)
     owner_id = owner_of(module)
     current = find_location(module, owner_id)
 
@@ -236,6 +236,7 @@ def main():
             owner_tenant_id=dict(type="str"),
             state=dict(type="str", choices=["present", "absent"], default="present"),
         ),
+        option_kinds=OPTION_KINDS,
         supports_check_mode=True,
     ).execute(run)
 

@@ -35,6 +35,9 @@ UUID = validation.UUID_EXAMPLE
 # the suboptions an element needs. What a case sets replaces these, and CONFLICTS leaves out what it cannot go with.
 BASE = {
     "acronis_access_policy": {"user_id": UUID, "tenant_id": UUID},
+    "acronis_branding": {"tenant_id": UUID},
+    "acronis_infra": {"name": "NYC Storage"},
+    "acronis_location": {"name": "New York"},
     "acronis_api_client": {"login": "admin", "password": "pw", "client_name": "automation"},
     "acronis_application": {"tenant_id": UUID},
     "acronis_offering_items": {"tenant_id": UUID},
@@ -191,7 +194,9 @@ def test_state_absent_refuses_a_field_to_set_with_no_request(run_module, name, p
         args["items"] = [{"name": "Servers", "quota": {"value": 10}}]
         label = "items[1].quota"
     else:
-        args[path] = field_value(options[path])
+        # A good value of the option's declared kind (a colour, a port), so that only state=absent is wrong.
+        kind = getattr(module, "OPTION_KINDS", {}).get(path)
+        args[path] = kind.example() if kind else field_value(options[path])
         label = path
     with requests_mock.Mocker() as mocker:
         out = run_module(module, args, check_mode=check_mode)
@@ -207,6 +212,8 @@ def test_every_module_with_state_absent_declares_its_fields_or_sets_none():
         "acronis_api_client": "no option sets a field of an API client",
         # state=absent deletes a monthly report; the module refuses a one-time report's options itself.
         "acronis_report": "its options choose which monthly report (kind, level, formats), none sets a field",
+        # state=absent removes an empty location: its name, id and owner choose which one.
+        "acronis_location": "no option sets a field of a location other than its name, which chooses it",
     }
     for name in MODULE_NAMES:
         module, options = load(name)
