@@ -563,6 +563,41 @@ class AcronisClient:
             self.stats["retries"] += 1
             self._sleep(self._backoff(attempt))
 
+    def keep_one(self, what, ours, same, delete):
+        """After creating an object whose name the API does not keep unique: ONE of the same identity is kept.
+
+        Two writers creating the same object at the same moment (two jobs, the console) each get a 201, and
+        the world then holds two objects that every later run refuses as ambiguous. ``same`` is the list, as
+        the API gives it right after our create, of the objects that match the task's identity (the plan's
+        name in the tenant, the report's schedule and kind); ``ours`` is the one this create made.
+
+        The tie-break is the collection's, the same in every job that reads the list: the oldest by
+        ``created_at`` (where the API gives it), then the first in the API's own order. When ours is kept,
+        the other objects are left alone: each belongs to its writer, whose task removes it by this same rule
+        (a console user's object is theirs to remove). When another is kept, ours is removed with
+        ``delete(ours)`` (only ever ours: the other writer's object may already be applied, scheduled,
+        used), and the kept one is returned for the task to compare and update like an object found.
+
+        Returns the object kept (``ours`` itself when ours is kept); both cases are noted as another writer's.
+        """
+        if len(same) < 2:
+            return ours
+        ranked = sorted(enumerate(same), key=lambda pair: (pair[1].get("created_at") or "", pair[0]))
+        kept = ranked[0][1]
+        others = ", ".join(o["id"] for o in same if o["id"] != kept["id"] and o["id"] != ours["id"])
+        if kept["id"] == ours["id"]:
+            self.note_other_writer("another writer created the same %s at the same moment (%s); kept ours (%s), "
+                                   "the older one, and left the other to its writer" % (what, others, ours["id"]))
+            return ours
+        if any(o["id"] == ours["id"] for o in same):
+            delete(ours)
+            self.note_other_writer("another writer created the same %s at the same moment; kept the older one "
+                                   "(%s), removed ours (%s)" % (what, kept["id"], ours["id"]))
+        else:
+            self.note_other_writer("another writer created the same %s at the same moment and ours (%s) is "
+                                   "already gone; kept the older one (%s)" % (what, ours["id"], kept["id"]))
+        return kept
+
     def create(self, path, json, find, params=None, what=None, **path_args):
         """POST that creates one object; a lost answer is resolved by reading, never by guessing.
 

@@ -245,6 +245,20 @@ def create_plan(client, name, enabled, children):
     return policies
 
 
+def keep_one_plan(client, plan, where):
+    """The plan to go on with after creating ``plan`` (its view): itself, or the plan of the same name another
+    writer created at the same moment and the collection's tie-break keeps (``AcronisClient.keep_one``: the
+    oldest by ``created_at``, ours deleted). Plans' names are not unique in the API, so both creates succeed.
+    """
+    plans, _truncated = list_plans(client, name=plan["name"])
+    same = [dict(plan_view(policies), created_at=policies[0].get("created_at")) for policies in plans]
+    kept = client.keep_one(where, plan, same, lambda ours: delete_plan(client, ours["id"]))
+    if kept is plan:
+        return plan
+    kept.pop("created_at", None)
+    return kept
+
+
 def patch_policy(client, policy_id, fields):
     """PATCH one policy (the plan's root or one of its children) with the fields that change, as the guide does."""
     client.patch(POLICY, json={"subject": {"policy": [fields]}}, policy_id=policy_id)

@@ -100,6 +100,16 @@ def find_scheduled_reports(client, tenant_id, schedule_type, kind):
     return found
 
 
+def keep_one_scheduled_report(client, report, tenant_id, what):
+    """The report to go on with after creating the scheduled ``report``: itself, or the one of the same
+    schedule type and kind another writer created for the tenant at the same moment, which the collection's
+    tie-break keeps (``AcronisClient.keep_one``; reports have no ``created_at``: the first in the tenant's list
+    is kept, ours deleted). The API does not keep a tenant's scheduled reports of one kind unique.
+    """
+    same = find_scheduled_reports(client, tenant_id, report["schedule"]["type"], report["parameters"]["kind"])
+    return client.keep_one(what, report, same, lambda ours: delete_report(client, ours["id"], ours.get("version")))
+
+
 def update_report(client, report_id, body, version=None, rebase=None, done=None):
     """``PUT /reports/{id}`` (scheduled reports only): the definition after the change.
 

@@ -382,6 +382,20 @@ def ensure_created(module, client, wanted_settings, where, result):
     return protection.plan_view(policies)
 
 
+def ensure_one_plan(module, client, plan, where, result):
+    """(plan, {resource id: application}) of another writer's plan of the same name, created at the same
+    moment, that the tie-break keeps (ours then deleted: ``protection.keep_one_plan``); (None, {}) when ours
+    is the one kept."""
+    if module.check_mode:
+        return None, {}
+    with failing_to("read the plans of tenant %s after creating %s" % (module.params["tenant_id"], where),
+                    **dict(result, plan=plan)):
+        kept = protection.keep_one_plan(client, plan, where)
+        if kept is plan:
+            return None, {}
+        return kept, protection.applications(client, kept["id"])
+
+
 def ensure_enabled(module, client, plan, where, result):
     """Whether the plan was (or would be) enabled or disabled as the option ``enabled`` asks."""
     wanted = module.params["enabled"]
@@ -475,7 +489,13 @@ def run(module):
     if current is None:
         result["changed"] = True
         plan = ensure_created(module, client, wanted_settings, where, result)
-    else:
+        current, applied = ensure_one_plan(module, client, plan, where, result)
+        if current is not None:
+            # Another writer's plan of the same name is kept and ours removed: the task's options go on
+            # through the compare/update path, as for a plan found.
+            check_backup_policy(current, wanted_settings, p["backup"], where)
+            to_apply, to_revoke, resources = resource_changes(p, wanted_ids, applied, where)
+    if current is not None:
         plan = copy.deepcopy(current)
         result["changed"] |= ensure_enabled(module, client, plan, where, result)
         result["changed"] |= ensure_backup_settings(module, client, plan, where, result)
