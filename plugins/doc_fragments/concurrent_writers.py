@@ -23,5 +23,15 @@ notes:
     few times at most with a random pause, and keeps what the other writer set in fields the task does not name.
     A real conflict fails, naming the object, who holds the name (a login of a user of another tenant, a name
     of another kind of tenant) and what to do.
+  - >-
+    The same object created twice at the same moment: the API does not keep every name unique (a protection plan's
+    name in a tenant, a tenant's monthly report of one kind), so two writers creating it at once both succeed. Right
+    after its create the module lists the objects of that name and keeps one by a tie-break every job agrees on: the
+    oldest by creation time, then the first the API lists. When another writer's object is the one kept, the module
+    deletes its own creation (never the other writer's object, which may already be applied or scheduled), applies
+    the task's options to the one kept as to an object found, and warns that another writer created the same object
+    at the same moment, naming the one kept and the one removed. When its own is kept, the other is left for its
+    writer to remove. API clients are not deduplicated: the secret of each exists only in its create's answer, so
+    each writer keeps its own; O(state=absent) removes every client of the name.
   - No file lock is needed between jobs, so two AWX jobs on different execution nodes may run at the same time.
 '''
