@@ -54,6 +54,13 @@ for wanted in MANIFEST.json FILES.json README.md meta/runtime.yml meta/execution
     extensions/ee/execution-environment.yml docs/awx.md changelogs/changelog.yaml; do
     grep -qxF "$wanted" "$out/contents.txt" || fail "the artifact lacks $wanted"
 done
+# Everything git tracks under plugins/, roles/ and playbooks/ is what a user runs: the manifest's allow-list
+# must not leave any of it out (a filter's documentation file, a role's template).
+if git -C "$repo" rev-parse --verify -q HEAD >/dev/null; then
+    while IFS= read -r tracked; do
+        grep -qxF "$tracked" "$out/contents.txt" || fail "the artifact lacks $tracked (galaxy.yml's manifest leaves it out)"
+    done < <(git -C "$repo" ls-files plugins roles playbooks | grep -v '/__pycache__/')
+fi
 "$venv_bin/python" "$repo/tests/utils/check_artifact.py" "$tarball" "$repo" \
     || fail "the artifact built from the work tree holds files it must not (above)"
 if git -C "$repo" rev-parse --verify -q HEAD >/dev/null; then
@@ -131,8 +138,17 @@ export ACRONIS_BASE_URL=$base_url ACRONIS_CLIENT_ID ACRONIS_CLIENT_SECRET
 ACRONIS_CLIENT_ID=$("$venv_bin/python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["client_id"])' "$out/api_client.json")
 ACRONIS_CLIENT_SECRET=$("$venv_bin/python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["client_secret"])' "$out/api_client.json")
 "$venv_bin/ansible-inventory" -i "$out/tenants.acronis.yml" --graph kind_customer | tee "$out/graph.txt"
+# Hosts are named with a slug of the tenant's name (valid as a host pattern); the name is acronis_name.
+"$venv_bin/ansible-inventory" -i "$out/tenants.acronis.yml" --list | "$venv_bin/python" -c '
+import json, sys
+inventory = json.load(sys.stdin)
+hostvars = inventory["_meta"]["hostvars"]
+for host in inventory.get("kind_customer", {}).get("hosts", []):
+    name = hostvars[host]["acronis_name"]
+    # (ansible-inventory --list shows a value from an inventory plugin as {"__ansible_unsafe": value}.)
+    print(name.get("__ansible_unsafe") if isinstance(name, dict) else name)' >"$out/listed-names.txt"
 while IFS= read -r customer; do
-    grep -qF -- "--$customer" "$out/graph.txt" || fail "the inventory plugin does not list $customer"
+    grep -qxF -- "$customer" "$out/listed-names.txt" || fail "the inventory plugin does not list $customer"
 done <"$out/customer-names.txt"
 # A day-2 playbook of the installed collection over those hosts.
 ANSIBLE_DISPLAY_OK_HOSTS=true "$venv_bin/ansible-playbook" -i "$out/tenants.acronis.yml" acronis.cyber_platform.customer_usage \
