@@ -28,7 +28,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import
     placeholder_options,
     secret_values,
 )
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError, AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError, AcronisFailure, failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 
 ANSIBLE_CORE = tuple(int(part) for part in re.findall(r"\d+", ANSIBLE_CORE_VERSION)[:2])
@@ -285,6 +285,13 @@ class AcronisModule(AnsibleModule):
     def check_uuid(self, value, what, of=None):
         """``validation.check_uuid`` in this task's mode: a placeholder id passes only in check mode."""
         validation.check_uuid(value, what, self.check_mode, of=of)
+
+    def tenant_or_own(self, tenant_id):
+        """``tenant_id``, or the tenant of the API client when it is unset."""
+        if tenant_id:
+            return tenant_id
+        with failing_to("read the tenant of the API client"):
+            return self.client.client_tenant_id()
 
     def preview_of_new(self, options, new_has, **result):
         """The result of a task about objects that an earlier task of this check-mode run would create, or None.

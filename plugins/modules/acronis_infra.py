@@ -156,13 +156,6 @@ def check_options(module):
         raise AcronisFailure("Option capabilities: list at least one of %s." % ", ".join(places.CAPABILITIES))
 
 
-def owner_of(module):
-    if module.params["owner_tenant_id"]:
-        return module.params["owner_tenant_id"]
-    with failing_to("read the tenant of the API client"):
-        return module.client.client_tenant_id()
-
-
 def read_places(module, owner_id):
     """The locations the owner may use, with their storages ([] for an owner check mode would create)."""
     if is_placeholder_id(owner_id):
@@ -268,7 +261,7 @@ def ensure_unregistered(module, infra):
 
 def run(module):
     check_options(module)
-    owner_id = owner_of(module)
+    owner_id = module.tenant_or_own(module.params["owner_tenant_id"])
     locations = read_places(module, owner_id)
     current = find_infra(module, owner_id, locations)
 

@@ -105,7 +105,7 @@ infras:
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import locations as places
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import is_placeholder_id
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 
@@ -116,13 +116,6 @@ OPTION_KINDS = {
     "location": validation.LOCATION_NAME,
     "name": validation.INFRA_NAME,
 }
-
-
-def tenant_of(module):
-    if module.params["tenant_id"]:
-        return module.params["tenant_id"]
-    with failing_to("read the tenant of the API client"):
-        return module.client.client_tenant_id()
 
 
 def matches(infra, p, location):
@@ -148,12 +141,11 @@ def check_resolve(entries):
 
 def run(module):
     p = module.params
-    tenant_id = tenant_of(module)
+    tenant_id = module.tenant_or_own(p["tenant_id"])
     placeholder = is_placeholder_id(tenant_id)
     if placeholder and p["resolve"]:
         # A tenant the same check-mode run would create uses, at most, what the API client's tenant uses.
-        with failing_to("read the tenant of the API client"):
-            found = places.Places(module.client, module.client.client_tenant_id())
+        found = places.Places(module.client, module.tenant_or_own(None))
     else:
         found = places.Places(module.client, tenant_id)
     resolved = []

@@ -117,14 +117,6 @@ OPTION_KINDS = {
 DIFF_FIELDS = ("name", "owner_tenant_id")
 
 
-def owner_of(module):
-    """The tenant that owns (or will own) the location."""
-    if module.params["owner_tenant_id"]:
-        return module.params["owner_tenant_id"]
-    with failing_to("read the tenant of the API client"):
-        return module.client.client_tenant_id()
-
-
 def find_location(module, owner_id):
     """The location the options name, or None."""
     p = module.params
@@ -208,7 +200,7 @@ def _shown(location):
 
 
 def run(module):
-    owner_id = owner_of(module)
+    owner_id = module.tenant_or_own(module.params["owner_tenant_id"])
     current = find_location(module, owner_id)
 
     if module.params["state"] == "absent":

@@ -91,16 +91,9 @@ OPTION_KINDS = {
 }
 
 
-def tenant_of(module):
-    if module.params["tenant_id"]:
-        return module.params["tenant_id"]
-    with failing_to("read the tenant of the API client"):
-        return module.client.client_tenant_id()
-
-
 def run(module):
     p = module.params
-    tenant_id = tenant_of(module)
+    tenant_id = module.tenant_or_own(p["tenant_id"])
     if is_placeholder_id(tenant_id):
         return dict(changed=False, locations=[])
     with failing_to("read the locations of tenant %s" % tenant_id):
