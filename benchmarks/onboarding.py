@@ -42,6 +42,13 @@ Run from the repository root with the virtual environment of `make venv`:
     .venv/bin/python benchmarks/onboarding.py                    # N = 50
     .venv/bin/python benchmarks/onboarding.py -n 5 --latency 0.05
     .venv/bin/python benchmarks/onboarding.py --latency 0.05 --cores 2.16,2.17,2.18,2.19
+    .venv/bin/python benchmarks/onboarding.py --latency 0.05 --scaling 500,1000,2000   # the scaling mode
+
+The scaling mode (--scaling 500,1000,2000) runs, per N, the per-host path's
+first and no-op runs and the floor, and prints for each the seconds, seconds
+per customer, requests per customer, the controller's peak memory and the
+API's own time (requests x latency / forks), then the growth of the seconds per
+customer from the smallest N to the largest.
 
 It prints figures; it is not a test and never fails on a threshold (it does
 fail when a run fails, or when the no-op run writes or reports a change).
@@ -143,20 +150,31 @@ def bin_dir_of(core, main_core):
 
 
 def run_playbook(env, inventory_file, playbook, forks, bin_dir):
+    """(seconds, changed tasks, the controller's peak memory in MiB) of one ansible-playbook run."""
     cmd = [os.path.join(bin_dir, "ansible-playbook"), "-i", inventory_file,
            playbook, "--forks", str(forks)]
     start = time.monotonic()
-    proc = subprocess.run(cmd, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
-    took = time.monotonic() - start
-    recap = RECAP.findall(proc.stdout)
-    if proc.returncode != 0 or any(int(r[4]) or int(r[3]) for r in recap):
-        sys.stdout.write(proc.stdout[-4000:])
-        raise SystemExit("%s failed (exit %d)" % (os.path.basename(playbook), proc.returncode))
-    return took, sum(int(r[2]) for r in recap)
+    with tempfile.TemporaryFile(mode="w+") as output:
+        proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=output, stderr=subprocess.STDOUT, text=True)
+        # wait4, not wait: its resource usage is this run's alone. ru_maxrss (KiB on Linux) is the largest
+        # resident size of the run's processes, the controller's: a worker is a fork of it and never larger.
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        took = time.monotonic() - start
+        output.seek(0)
+        stdout = output.read()
+    returncode = os.waitstatus_to_exitcode(status)
+    recap = RECAP.findall(stdout)
+    if returncode != 0 or any(int(r[4]) or int(r[3]) for r in recap):
+        sys.stdout.write(stdout[-4000:])
+        raise SystemExit("%s failed (exit %d)" % (os.path.basename(playbook), returncode))
+    return took, sum(int(r[2]) for r in recap), usage.ru_maxrss / 1024.0
 
 
-def measure(label, n, forks, latency, workdir, direct=True, uri=False, floor=False, bin_dir=None):
-    """Rows (core, label, forks, run, seconds, requests, writes, server seconds) of one configuration."""
+def measure(label, n, forks, latency, workdir, direct=True, uri=False, floor=False, bin_dir=None, memory=None):
+    """Rows (core, label, forks, run, seconds, requests, writes, server seconds) of one configuration.
+
+    With a dict as ``memory``, each run's peak memory (MiB) is stored in it under the run's name.
+    """
     bin_dir = bin_dir or os.path.dirname(sys.executable)
     core = core_of(bin_dir)
     inventory_file = os.path.join(workdir, "customers-%d.json" % n)
@@ -182,14 +200,45 @@ def measure(label, n, forks, latency, workdir, direct=True, uri=False, floor=Fal
             playbook = os.path.join(REPO, "playbooks", "onboard_customers.yml")
             runs = [("first run", playbook), ("no-op run", playbook)]
         for run, playbook in runs:
-            took, changed = run_playbook(env, inventory_file, playbook, forks, bin_dir)
+            took, changed, peak_mib = run_playbook(env, inventory_file, playbook, forks, bin_dir)
             requests, writes, server = sim.take_log()
+            if memory is not None:
+                memory[run] = peak_mib
             rows.append((core, label, forks, run, took, requests, writes, server))
             if run == "no-op run" and (writes or changed):
                 raise SystemExit("the no-op run reported changed=%d and sent %d writes" % (changed, writes))
     finally:
         sim.stop()
     return rows
+
+
+def scaling(sizes, forks, latency, workdir):
+    """The scaling mode: per N, the per-host path's first and no-op runs and Ansible's floor, side by side."""
+    print("scaling: playbooks/onboard_customers.yml (one host per customer) and the floor, forks %d, "
+          "simulator latency %g s, ansible-core %s" % (forks, latency, core_of(os.path.dirname(sys.executable))))
+    print("%6s  %-13s %-10s %8s %7s %9s %9s %10s %9s" % (
+        "N", "path", "run", "seconds", "s/cust", "req/cust", "peak MiB", "floor s", "API s"))
+    per_customer = {}
+    for n in sizes:
+        memory, floor_memory = {}, {}
+        rows = measure("per-host", n, forks, latency, workdir, memory=memory)
+        floor_rows = measure("ansible floor", n, forks, latency, workdir, floor=True, memory=floor_memory)
+        floor_seconds = floor_rows[0][4]
+        for _core, label, _forks, run, took, requests, _writes, _server in rows + floor_rows:
+            # The API's own time: every request waits the latency, `forks` of them at once.
+            api = requests * latency / forks
+            peak = memory.get(run, floor_memory.get(run))
+            print("%6d  %-13s %-10s %8.1f %7.3f %9.2f %9.0f %10s %9.1f" % (
+                n, label, run, took, took / n, requests / float(n), peak,
+                "%.1f" % floor_seconds if label != "ansible floor" else "-", api))
+            per_customer[(n, label, run)] = took / n
+    smallest, largest = sizes[0], sizes[-1]
+    if largest != smallest:
+        for label, run in (("per-host", "first run"), ("per-host", "no-op run"), ("ansible floor", "no request")):
+            print("%s %s: seconds per customer at N=%d over N=%d: %.2fx" % (
+                label, run, largest, smallest, per_customer[(largest, label, run)] / per_customer[(smallest, label, run)]))
+    print("API s: the run's requests x the latency / forks, what the API alone would take at this concurrency; "
+          "peak MiB: the largest resident size of the run's processes (the controller's).")
 
 
 def main():
@@ -201,6 +250,9 @@ def main():
                         help="seconds of simulator latency on every request (passed as --latency when not zero)")
     parser.add_argument("--cores", default="",
                         help="ansible-core releases to compare, e.g. 2.16,2.17,2.18,2.19 (default: the main .venv's only)")
+    parser.add_argument("--scaling", default="",
+                        help="the scaling mode: a list of N, e.g. 500,1000,2000 (the per-host path's first and no-op "
+                             "runs and the floor at each N, at --forks and --latency; nothing else runs)")
     args = parser.parse_args()
     n = args.n
     main_core = core_of(os.path.dirname(sys.executable))
@@ -210,6 +262,12 @@ def main():
     link_dir = os.path.join(workdir, "collections", "ansible_collections", "acronis")
     os.makedirs(link_dir)
     os.symlink(REPO, os.path.join(link_dir, "cyber_platform"))
+    if args.scaling:
+        try:
+            scaling(sorted(int(size) for size in args.scaling.split(",") if size.strip()), args.forks, args.latency, workdir)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        return
     rows = []
     try:
         rows += measure("in-process", n, args.forks, args.latency, workdir)

@@ -49,9 +49,11 @@ options:
         C(location) (a name or an ID), that must each name exactly one storage the tenant may use; the task fails,
         listing the candidates, for a name that is unknown or that several storages share. Their IDs are returned as
         RV(resolved), and RV(infras) is then empty (the task only checks the names).
-      - Other keys of an entry are ignored, so that offering item entries (M(acronis.cyber_platform.acronis_offering_items)
+      - Other keys of an entry are ignored, and an entry without C(infra) is only passed on to RV(resolved_entries),
+        so that offering item entries (M(acronis.cyber_platform.acronis_offering_items)
         O(acronis.cyber_platform.acronis_offering_items#module:items)) can be given as they are; the tenant_onboarding
-        role checks the storages of its offering items this way before any write.
+        role checks the storages of its offering items this way before any write, and gives the offering items task
+        RV(resolved_entries), so that the storages are not read twice.
       - In check mode, for a tenant that the same run would create (a placeholder id), the names are checked against
         the storages of the API client's tenant.
     type: list
@@ -82,6 +84,16 @@ resolved:
   type: list
   elements: str
   sample: [019097a6-114f-4418-bd54-e01ef049f209]
+resolved_entries:
+  description:
+    - The entries of O(resolve) in their order, each that names a storage with its C(infra) and C(location) replaced
+      by C(infra_id), the storage's ID; the other entries as they are.
+    - Given offering item entries, the entries are what O(acronis.cyber_platform.acronis_offering_items#module:items)
+      takes.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{name: pw_storage, infra_id: 019097a6-114f-4418-bd54-e01ef049f209, quota: {value: 1099511627776}}]
 infras:
   description:
     - The storages, as the service shows them, with C(location_name), the name of their location.
@@ -129,8 +141,10 @@ def matches(infra, p, location):
 
 
 def check_resolve(entries):
-    """The entries of ``resolve``, each with a string ``infra`` (and ``location``, when given)."""
+    """The entries of ``resolve`` that name a storage: each with a string ``infra`` (and ``location``, when given)."""
     for entry in entries or []:
+        if "infra" not in entry and "location" not in entry:
+            continue
         for key in ("infra", "location"):
             value = entry.get(key)
             if (key == "infra" or value is not None) and not (isinstance(value, str) and value.strip()):
@@ -149,17 +163,23 @@ def run(module):
     else:
         found = places.Places(module.client, tenant_id)
     resolved = []
+    resolved_entries = []
     for entry in check_resolve(p["resolve"]):
+        if "infra" not in entry and "location" not in entry:
+            resolved_entries.append(entry)
+            continue
         # An offering item entry (the onboarding role's) is named for what it is.
         item = entry.get("name") or entry.get("usage_name")
         where = "infra of offering item '%s'" % item if item else "resolve[].infra"
         resolved.append(found.storage_id(entry["infra"], where, location=entry.get("location"),
                                          location_option=where.replace("infra", "location", 1)))
-    if placeholder or resolved:
-        return dict(changed=False, infras=[], resolved=resolved)
+        resolved_entries.append(dict(((key, value) for key, value in entry.items() if key not in ("infra", "location")),
+                                     infra_id=resolved[-1]))
+    if placeholder or p["resolve"]:
+        return dict(changed=False, infras=[], resolved=resolved, resolved_entries=resolved_entries)
     location = places.resolve(found.locations, p["location"], "location", "location") if p["location"] else None
     return dict(changed=False, infras=[infra for infra in found.storages if matches(infra, p, location)],
-                resolved=resolved)
+                resolved=resolved, resolved_entries=resolved_entries)
 
 
 def main():
