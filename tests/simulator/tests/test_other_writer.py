@@ -89,6 +89,10 @@ def _policy(user, role, tenant_id):
             "role_id": role, "tenant_id": tenant_id, "trustee_id": user["id"], "trustee_type": "user", "version": 0}
 
 
+def roles(reply):
+    return sorted(p["role_id"] for p in reply.json()["items"])
+
+
 def test_a_role_added_to_the_roles_listed_now_before_a_later_read(simulator, api):
     """``$items`` keeps the roles the other client reads; ``params`` and ``skip`` pick the request it comes before."""
     root = simulator.credentials["tenant_id"]
@@ -100,7 +104,6 @@ def test_a_role_added_to_the_roles_listed_now_before_a_later_read(simulator, api
     put_rules(simulator, {"before": {"method": "GET", "path": path, "params": {"marker": "2"}}, "skip": 1,
                           "writes": [{"method": "PUT", "path": path,
                                       "json": {"items": ["$items", _policy(user, "readonly_admin", tenant["id"])]}}]})
-    roles = lambda reply: sorted(p["role_id"] for p in reply.json()["items"])   # noqa: E731
     assert roles(api.get("/users/%s/access_policies" % user["id"])) == ["company_admin"]     # no such parameter
     assert roles(api.get("/users/%s/access_policies" % user["id"], params={"marker": "2"})) == ["company_admin"]
     assert described(simulator)[0]["fired"] == 0                                             # skipped: the first
