@@ -33,5 +33,13 @@ notes:
     at the same moment, naming the one kept and the one removed. When its own is kept, the other is left for its
     writer to remove. API clients are not deduplicated: the secret of each exists only in its create's answer, so
     each writer keeps its own; O(state=absent) removes every client of the name.
+  - >-
+    Writes the API does not version (the last writer wins, and the service refuses nothing): a user's roles, sent as
+    one list that replaces them all; a tenant's MFA status; a protection plan's fields and backup settings. The module
+    reads them again just before its write and builds the write on that read, changing only what the task names: a
+    role or a setting another writer gave meanwhile is kept (unless O(acronis.cyber_platform.acronis_user#module:purge_roles)
+    or O(acronis.cyber_platform.acronis_access_policy#module:purge) asks for the exact set of roles), and when that read
+    shows the change already made, nothing is sent, C(changed=false), with the same warning. Without a version, a
+    change another writer makes in the instant between that read and the write can still be overwritten.
   - No file lock is needed between jobs, so two AWX jobs on different execution nodes may run at the same time.
 '''

@@ -205,7 +205,9 @@ class AcronisClient:
         self.stats = {"requests": 0, "writes": 0, "retries": 0, "tokens_issued": 0}
         # What this task's writes met from other writers, shared with the scoped clients it makes: the writes
         # carried out ("applied") and one sentence per change another writer made first ("other_writers").
-        self.concurrency = _parent.concurrency if _parent is not None else {"applied": 0, "other_writers": []}
+        # (and, in "outcomes", what the task did about a change, where a note says more than the usual).
+        self.concurrency = (_parent.concurrency if _parent is not None
+                            else {"applied": 0, "other_writers": [], "outcomes": {}})
         if session is None:
             session = self._memory.get("session")
         if session is None:
@@ -521,12 +523,15 @@ class AcronisClient:
 
     # ------------------------------------------------------- other writers
 
-    def note_other_writer(self, what):
-        """Record that another writer made the change ``what`` first (the module warns once per sentence)."""
+    def note_other_writer(self, what, outcome=None):
+        """Record that another writer made the change ``what`` first (the module warns once per sentence);
+        ``outcome`` says what the task did about it, when that is more than "read it again, not done twice"."""
         if what not in self.concurrency["other_writers"]:
             self.concurrency["other_writers"].append(what)
+        if outcome:
+            self.concurrency["outcomes"][what] = outcome
 
-    def settle(self, what, write, reread, done):
+    def settle(self, what, write, reread, done, stale=None):
         """A write that another writer may have got to first, resolved by reading, like a lost answer.
 
         ``write(fresh)`` sends the write and returns its answer: ``fresh`` is None the first time, then the
@@ -537,8 +542,9 @@ class AcronisClient:
 
         - it is: the fresh object is returned, and another writer's change is noted (``what``), unless the
           refusal followed a lost answer of our own (then the change was ours);
-        - it is not, and the refusal was an outdated version (409/1001): the write is sent again on the fresh
-          read, after a jittered backoff, at most ``backoff_retries`` times;
+        - it is not, and the refusal was an outdated version (409/1001), or one ``stale(error)`` says the write
+          was built on a read no longer true (a part of the object another writer removed): the write is sent
+          again on the fresh read, after a jittered backoff, at most ``backoff_retries`` times;
         - it is not, and the refusal was anything else (a name taken by another object), or the object is
           gone, or the retries ran out: the refusal is raised, for the caller to name the conflict.
 
@@ -550,7 +556,8 @@ class AcronisClient:
             try:
                 return write(fresh), False
             except AcronisAPIError as exc:
-                if not exc.conflict:
+                rebuild = exc.outdated or (stale is not None and stale(exc))
+                if not (exc.conflict or rebuild):
                     raise
                 fresh = reread()
                 if fresh is not None and done(fresh):
@@ -558,7 +565,7 @@ class AcronisClient:
                         self.note_other_writer(what)
                     return fresh, True
                 attempt += 1
-                if fresh is None or not exc.outdated or attempt > self.backoff_retries:
+                if fresh is None or not rebuild or attempt > self.backoff_retries:
                     raise
             self.stats["retries"] += 1
             self._sleep(self._backoff(attempt))
@@ -598,7 +605,7 @@ class AcronisClient:
                                    "already gone; kept the older one (%s)" % (what, ours["id"], kept["id"]))
         return kept
 
-    def create(self, path, json, find, params=None, what=None, **path_args):
+    def create(self, path, json, find, params=None, what=None, outcome=None, **path_args):
         """POST that creates one object; a lost answer is resolved by reading, never by guessing.
 
         ``find()`` looks the object up authoritatively (not through the search index, which lags) and
@@ -628,7 +635,7 @@ class AcronisClient:
                     raise
                 if unknown or exc.after_lost_attempt:
                     return found, ADOPTED_LOST_ANSWER
-                self.note_other_writer(what or "created %s" % self._expand(path, path_args))
+                self.note_other_writer(what or "created %s" % self._expand(path, path_args), outcome)
                 return found, ADOPTED_OTHER_WRITER
             found = find()
             if found is not None:

@@ -273,11 +273,13 @@ class AcronisModule(AnsibleModule):
         """
         clients = getattr(self, "_clients", [])
         notes = []
+        outcomes = {}
         for client in clients:
             notes.extend(note for note in client.concurrency["other_writers"] if note not in notes)
+            outcomes.update(client.concurrency.get("outcomes") or {})
         for note in notes:
-            self.warn("Another writer got there first while this task ran (%s); the task read the object again "
-                      "and did not make that change twice." % note)
+            self.warn("Another writer got there first while this task ran (%s); %s." % (
+                note, outcomes.get(note) or "the task read the object again and did not make that change twice"))
         if notes and result.get("changed") and not any(client.concurrency["applied"] for client in clients):
             result = dict(result, changed=False)
         return result

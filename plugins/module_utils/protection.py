@@ -264,6 +264,35 @@ def patch_policy(client, policy_id, fields):
     client.patch(POLICY, json={"subject": {"policy": [fields]}}, policy_id=policy_id)
 
 
+def update_policy(client, plan_id, policy_id, where, enabled=None, settings=None):
+    """PATCH what the task changes of one policy of plan ``plan_id`` (its root when ``policy_id`` is the plan's id):
+    ``enabled``, and ``settings``, the part of the settings the task changes. Returns the fields sent ({}: none).
+
+    Plans carry no version (the last writer wins) and a PATCH replaces each field it names, ``settings`` as a
+    whole. So the plan is read again just before the write and the PATCH is built on that read: ``settings``
+    laid over the settings found then (a setting another writer changed since the task's first read, and that
+    the task does not name, is kept), and only the fields that still differ are sent. When the read shows every
+    field already as the task asks, nothing is sent, and that is noted as another writer's change.
+    """
+    plans, _truncated = list_plans(client, plan_id=plan_id, limit=1)
+    policy = next((pol for pol in (plans[0] if plans else []) if pol.get("id") == policy_id), None)
+    if policy is None:
+        # Gone since the first read: the PATCH's own answer (404) says so.
+        policy = {}
+    change = {}
+    if enabled is not None and policy.get("enabled") != enabled:
+        change["enabled"] = enabled
+    delta = settings_changes(settings or {}, policy.get("settings") or {})
+    if delta:
+        change["settings"] = merge(policy.get("settings") or {}, delta)
+    if not change:
+        asked = (["enabled"] if enabled is not None else []) + ["settings." + key for key in sorted(settings or {})]
+        client.note_other_writer("set %s of %s" % (", ".join(asked), where))
+        return change
+    patch_policy(client, policy_id, change)
+    return change
+
+
 def delete_plan(client, plan_id):
     """DELETE a plan (its applications go with it); False when it was already gone."""
     return client.delete(POLICY, missing_ok=True, what="deleted protection plan %s" % plan_id, policy_id=plan_id)

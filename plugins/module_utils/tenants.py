@@ -306,8 +306,12 @@ def create_tenant(client, body, parent_id=None, name=None):
     """
     parent_id = parent_id or body["parent_id"]
     name = name or body["name"]
+    # The task looked for the tenant through the search index, which shows a new tenant only after a while: a
+    # tenant another writer created moments ago is met only as a name taken by the create, and then read.
     return client.create("/tenants", body, lambda: find_child_tenant(client, parent_id, name, authoritative=True),
-                         what="created tenant '%s' under %s" % (name, parent_id))
+                         what="created tenant '%s' under %s moments before this task's own create, too recently "
+                              "for the search to show it" % (name, parent_id),
+                         outcome="this task took that tenant instead of creating a second one")
 
 
 def update_tenant(client, tenant_id, version, changes, rebase=None):
@@ -344,8 +348,18 @@ def set_pricing_mode(client, tenant_id, mode, pricing=None):
                          lambda: get_pricing(client, tenant_id), lambda fresh: fresh.get("mode") == mode)[0]
 
 
-def set_mfa(client, tenant_id, enabled):
-    """``PUT /tenants/{id}/mfa/status``; the new MFA status object."""
+def set_mfa(client, tenant_id, enabled, read_first=True):
+    """``PUT /tenants/{id}/mfa/status``; the new MFA status object.
+
+    The status has no version (the last writer wins) and the PUT's answer cannot tell who set it: with
+    ``read_first`` (a tenant this task did not just create) it is read just before the write, and when another
+    writer has already set it as asked, nothing is sent and that is noted as another writer's change.
+    """
+    status = get_mfa_status(client, tenant_id) if read_first else None
+    if isinstance(status, dict) and (status.get("mfa_status") in MFA_ON) == bool(enabled):
+        client.note_other_writer("set two-factor authentication of tenant %s to %s"
+                                 % (tenant_id, "enabled" if enabled else "disabled"))
+        return status
     return client.put("/tenants/{tenant_id}/mfa/status", json={"enabled": bool(enabled)}, tenant_id=tenant_id)
 
 

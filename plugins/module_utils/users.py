@@ -297,7 +297,8 @@ def check_role_tenants(client, added, home, who):
                                  % (role_id, who, tenant_id, home))
 
 
-def set_user_roles(client, user_id, home, current, roles, purge, state, who, check_mode=False, **failure_result):
+def set_user_roles(client, user_id, home, current, roles, purge, state, who, check_mode=False, read_again=True,
+                   **failure_result):
     """Make the roles of user ``user_id`` (of tenant ``home``) what ``roles`` asks, with one PUT of the whole set.
 
     The roles of acronis_user and acronis_access_policy. ``roles`` are the ``roles`` option's entries, ``state``
@@ -305,14 +306,30 @@ def set_user_roles(client, user_id, home, current, roles, purge, state, who, che
     policies now: [] for a user created in this run, or one that would be. Nothing is written in check mode.
     Returns (changed, the policies after, the role labels before, the role labels after). ``failure_result``
     goes into the failure of the PUT (changed=True after a create, for example).
+
+    The PUT replaces the whole set and the API keeps no version of the set (only of each policy sent back), so
+    a role another writer gave since ``current`` was read would be lost without a sound. With ``read_again``
+    (a user whose roles were read, not one this run created), when there is something to change the roles are
+    read again just before the PUT and the change planned on that read: a role the task does not name that
+    another writer gave is sent back and kept (unless ``purge`` asks for the exact set), and when the other
+    writer already made the task's change nothing is sent (changed false, noted as another writer's). A policy
+    sent back that another writer changed (409, version outdated) or removed (404) since is resolved by
+    reading again (``AcronisClient.settle``).
     """
     keep, added, removed = policy_plan(roles, purge, state, current, home)
     check_role_tenants(client, added, home, who)
     changed = bool(added or removed)
+    what = "set the roles of user %s (%s)" % (who, ", ".join(["+" + policy_label(k) for k in added]
+                                                             + ["-" + policy_label(k) for k in removed]))
+    if changed and not check_mode and read_again:
+        with failing_to("read the roles of user %s again before changing them" % who, **failure_result):
+            current = get_access_policies(client, user_id)
+        keep, added, removed = policy_plan(roles, purge, state, current, home)
+        if not (added or removed):
+            client.note_other_writer(what)
+            changed = False
     items = keep + [new_policy(user_id, role_id, tenant_id) for role_id, tenant_id in added]
     if changed and not check_mode:
-        what = ", ".join(["+" + policy_label(k) for k in added] + ["-" + policy_label(k) for k in removed])
-
         def write(fresh):
             # Planned again on the policies just read: their versions, and the roles another writer gave.
             plan = (keep, added) if fresh is None else policy_plan(roles, purge, state, fresh, home)[:2]
@@ -324,9 +341,10 @@ def set_user_roles(client, user_id, home, current, roles, purge, state, who, che
             _keep, again_added, again_removed = policy_plan(roles, purge, state, fresh, home)
             return not again_added and not again_removed
 
-        with failing_to("set the roles of user %s (%s)" % (who, what), **failure_result):
-            items = client.settle("set the roles of user %s (%s)" % (who, what), write,
-                                  lambda: get_access_policies(client, user_id), done)[0]
+        with failing_to(what, **failure_result):
+            # A 404 names a policy sent back that another writer removed (a user gone fails the read again).
+            items = client.settle(what, write, lambda: get_access_policies(client, user_id), done,
+                                  stale=lambda exc: exc.not_found)[0]
     before = sorted(policy_label(policy_key(c)) for c in current)
     after = sorted([policy_label(policy_key(c)) for c in keep] + [policy_label(k) for k in added])
     return changed, items, before, after

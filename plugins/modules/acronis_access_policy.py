@@ -243,7 +243,8 @@ def run(module):
 
     # Desired state, compared with the current one; act: one PUT with the whole set.
     changed, items, before, after = users.set_user_roles(client, user_id, home, current, p["roles"], p["purge"],
-                                                         p["state"], who, check_mode=module.check_mode)
+                                                         p["state"], who, check_mode=module.check_mode,
+                                                         read_again=not p["user_created"])
     result = dict(changed=changed, access_policies=items, user_id=user_id)
     if module._diff:
         result["diff"] = {"before": {"roles": before}, "after": {"roles": after}}

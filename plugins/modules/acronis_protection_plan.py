@@ -403,7 +403,7 @@ def ensure_enabled(module, client, plan, where, result):
         return False
     if not module.check_mode:
         with failing_to("update %s" % where, **dict(result, changed=True)):
-            protection.patch_policy(client, plan["id"], {"enabled": wanted})
+            protection.update_policy(client, plan["id"], plan["id"], where, enabled=wanted)
     plan["enabled"] = wanted
     return True
 
@@ -426,7 +426,8 @@ def ensure_backup_settings(module, client, plan, where, result):
         return False
     if not module.check_mode:
         with failing_to("update %s" % where, **dict(result, changed=True)):
-            protection.patch_policy(client, backup["id"], change)
+            protection.update_policy(client, plan["id"], backup["id"], where, enabled=change.get("enabled"),
+                                     settings=delta)
     backup.update(change)
     return True
 

@@ -528,7 +528,9 @@ class TenantTask:
                 if "production_start_date" in pricing:
                     tenant["production_start_date"] = pricing["production_start_date"]
             if "mfa_status" in extras:
-                status = tenants.set_mfa(self.client, tenant["id"], extras["mfa_status"] == "enabled")
+                # A tenant this task's POST created has the status it was created with: no read first.
+                status = tenants.set_mfa(self.client, tenant["id"], extras["mfa_status"] == "enabled",
+                                         read_first=not self.posted)
                 tenant["mfa_status"] = status.get("mfa_status", extras["mfa_status"])
         if lock is not None:
             tenant = merge(self.put(tenant, {"update_lock": lock}),

@@ -548,6 +548,9 @@ def ensure_roles(module, user, created, current, failure_result):
     if p["roles"] is None:
         return None
     who = "'%s'" % p["login"]
+    # Roles read with the user are read again before a change (another writer may have changed them since);
+    # a user this task created has none, and roles read just now need no second read.
+    read_again = not created and current is not None
     if created:
         current = []
     elif current is None:
@@ -555,7 +558,7 @@ def ensure_roles(module, user, created, current, failure_result):
             current = users.get_access_policies(module.client, user["id"])
     return users.set_user_roles(module.client, user["id"], user.get("tenant_id") or p["tenant_id"], current,
                                 p["roles"], p["purge_roles"], "present", who, check_mode=module.check_mode,
-                                **failure_result)
+                                read_again=read_again, **failure_result)
 
 
 def owed_emails(module):

@@ -238,7 +238,7 @@ def _other_writer_first(simulator):
     body = g.get("json_body")
     if body is None and request.mimetype == "application/json":
         body = request.get_json(silent=True)
-    rule = simulator.other_writers.take(request.method, request.path, body)
+    rule = simulator.other_writers.take(request.method, request.path, body, request.args.to_dict())
     if rule is not None:
         other_writer.perform(current_app._get_current_object(), rule,  # pylint: disable=protected-access
                              simulator.world.api_client)

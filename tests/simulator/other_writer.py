@@ -2,8 +2,10 @@
 
 Two jobs that touch the same objects meet each other's writes by luck; a test needs them on purpose. A rule
 names a request (``before``: method, path as a glob or ``re:`` pattern like the fault rules, and optionally
-``body``: fields the request's JSON body must hold) and the writes another client sends, through the API,
-just before that request is handled (``writes``: method, path, ``json``, ``params``). The other client is
+``body``: fields the request's JSON body must hold, ``params``: query parameters it must carry) and the writes
+another client sends, through the API, just before that request is handled (``writes``: method, path, ``json``,
+``params``). With ``skip``: N, the first N requests the rule matches go through untouched: the rule fires before
+a later one (a task's second read of the same path, after its first). The other client is
 the seed API client (the root partner's) unless the rule says ``as``: {client_id, client_secret}; with
 ``scope``: a customer tenant id, its token is exchanged for one scoped to that customer (jwt-bearer), as the
 Resource and Policy Management APIs require.
@@ -11,6 +13,8 @@ Resource and Policy Management APIs require.
 A write whose ``json`` or ``params`` holds the string ``"$version"`` gets the object's current version there,
 read just before it is sent (``GET`` on the write's own path): a top-level ``version``, the ``version``
 query parameter, or the ``quota.version`` of an offering-item entry (matched by application, name and infra).
+A ``"$items"`` entry of a list stands for the items the write's path lists now (``GET``): ``{"items": ["$items",
+{new policy}]}`` adds a user's role to the roles another reader saw, as a client that reads, then writes does.
 
 A rule fires ``times`` times (default 1). ``GET /_sim/other_writer`` shows each rule with how often it fired
 and the status and body of every write it sent, so that a test can check the other writer's write succeeded.
@@ -22,6 +26,7 @@ import re
 import threading
 
 VERSION = "$version"
+ITEMS = "$items"
 
 
 class OtherWriterRule:
@@ -39,6 +44,11 @@ class OtherWriterRule:
         self.body = before.get("body") or {}
         if not isinstance(self.body, dict):
             raise ValueError("'before.body' must be an object")
+        self.params = before.get("params") or {}
+        if not isinstance(self.params, dict):
+            raise ValueError("'before.params' must be an object")
+        self.skip = int(spec.get("skip", 0))
+        self.seen = 0
         writes = spec.get("writes")
         if not isinstance(writes, list) or not writes:
             raise ValueError("a rule needs 'writes': [{\"method\", \"path\", \"json\"?, \"params\"?}, ...]")
@@ -53,7 +63,7 @@ class OtherWriterRule:
         self.fired = 0
         self.results = []
 
-    def matches(self, method, path, body):
+    def matches(self, method, path, body, params=None):
         """True when the rule covers this request."""
         if self.method not in ("*", method.upper()):
             return False
@@ -63,7 +73,9 @@ class OtherWriterRule:
         elif not fnmatch.fnmatchcase(path, self.path):
             return False
         body = body if isinstance(body, dict) else {}
-        return all(body.get(key) == value for key, value in self.body.items())
+        params = params or {}
+        return (all(body.get(key) == value for key, value in self.body.items())
+                and all(params.get(key) == str(value) for key, value in self.params.items()))
 
     def describe(self):
         return dict(self.spec, fired=self.fired, results=list(self.results))
@@ -90,11 +102,14 @@ class OtherWriters:
         with self.lock:
             return {"rules": [rule.describe() for rule in self.rules]}
 
-    def take(self, method, path, body):
-        """The rule that fires for this request (counted as fired), or None."""
+    def take(self, method, path, body, params=None):
+        """The rule that fires for this request (counted as fired), or None; a rule still skipping counts it."""
         with self.lock:
             for rule in self.rules:
-                if rule.fired < rule.times and rule.matches(method, path, body):
+                if rule.fired < rule.times and rule.matches(method, path, body, params):
+                    rule.seen += 1
+                    if rule.seen <= rule.skip:
+                        continue
                     rule.fired += 1
                     return rule
         return None
@@ -118,9 +133,9 @@ def perform(app, rule, credentials):
         for write in rule.writes:
             body = copy.deepcopy(write.get("json"))
             params = dict(write.get("params") or {})
-            if _wants_version(body) or params.get("version") == VERSION:
+            if _wants_version(body) or params.get("version") == VERSION or _wants_items(body):
                 current = _current(client, headers, write["path"])
-                body = _with_versions(body, current)
+                body = _with_items(_with_versions(body, current), current)
                 if params.get("version") == VERSION:
                     params["version"] = (current or {}).get("version")
             answer = client.open(write["path"], method=write["method"].upper(), json=body, query_string=params,
@@ -135,6 +150,24 @@ def _wants_version(value):
     if isinstance(value, list):
         return any(_wants_version(v) for v in value)
     return value == VERSION
+
+
+def _wants_items(value):
+    return isinstance(value, dict) and any(isinstance(v, list) and ITEMS in v for v in value.values())
+
+
+def _with_items(body, current):
+    """``body`` with each "$items" entry of a list replaced by the items listed now."""
+    if not isinstance(body, dict):
+        return body
+    listed = [i for i in (current or {}).get("items") or [] if isinstance(i, dict)]
+    for key, value in body.items():
+        if isinstance(value, list) and ITEMS in value:
+            expanded = []
+            for entry in value:
+                expanded.extend(copy.deepcopy(listed) if entry == ITEMS else [entry])
+            body[key] = expanded
+    return body
 
 
 def _current(client, headers, path):

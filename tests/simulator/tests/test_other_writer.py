@@ -82,3 +82,32 @@ def test_bad_rules_are_refused_and_cleared(simulator):
     put_rules(simulator, {"before": {"path": "/api/2/users"}, "writes": [{"method": "POST", "path": "/api/2/users"}]})
     assert requests.post(simulator.base_url + "/_sim/reset", timeout=10).ok
     assert described(simulator) == []
+
+
+def _policy(user, role, tenant_id):
+    return {"id": "00000000-0000-0000-0000-000000000000", "issuer_id": "00000000-0000-0000-0000-000000000000",
+            "role_id": role, "tenant_id": tenant_id, "trustee_id": user["id"], "trustee_type": "user", "version": 0}
+
+
+def roles(reply):
+    return sorted(p["role_id"] for p in reply.json()["items"])
+
+
+def test_a_role_added_to_the_roles_listed_now_before_a_later_read(simulator, api):
+    """``$items`` keeps the roles the other client reads; ``params`` and ``skip`` pick the request it comes before."""
+    root = simulator.credentials["tenant_id"]
+    tenant = create_tenant(api, root, "Roles", kind="customer")
+    user = create_user(api, tenant["id"], "roles-user")
+    path = "/api/2/users/%s/access_policies" % user["id"]
+    assert api.put("/users/%s/access_policies" % user["id"],
+                   json={"items": [_policy(user, "company_admin", tenant["id"])]}).status_code == 200
+    put_rules(simulator, {"before": {"method": "GET", "path": path, "params": {"marker": "2"}}, "skip": 1,
+                          "writes": [{"method": "PUT", "path": path,
+                                      "json": {"items": ["$items", _policy(user, "readonly_admin", tenant["id"])]}}]})
+    assert roles(api.get("/users/%s/access_policies" % user["id"])) == ["company_admin"]     # no such parameter
+    assert roles(api.get("/users/%s/access_policies" % user["id"], params={"marker": "2"})) == ["company_admin"]
+    assert described(simulator)[0]["fired"] == 0                                             # skipped: the first
+    assert roles(api.get("/users/%s/access_policies" % user["id"], params={"marker": "2"})) == [
+        "company_admin", "readonly_admin"]
+    rule = described(simulator)[0]
+    assert rule["fired"] == 1 and [r["status"] for r in rule["results"]] == [200]

@@ -820,7 +820,7 @@ def test_a_conflict_on_a_first_create_adopts_what_another_writer_created(http, t
     client = make_client()
     answer, adopted = client.create("/tenants", {"name": "Acme"}, find=lambda: {"id": TENANT}, what="created Acme")
     assert (answer, adopted) == ({"id": TENANT}, client_module.ADOPTED_OTHER_WRITER)
-    assert client.concurrency == {"applied": 0, "other_writers": ["created Acme"]}
+    assert client.concurrency == {"applied": 0, "other_writers": ["created Acme"], "outcomes": {}}
     assert len(api_calls(http)) == 1
 
 
@@ -842,7 +842,7 @@ def test_settle_a_write_another_writer_already_made_reads_and_stops(http, tokens
     answer, settled = client.settle("set the thing", lambda fresh: client.put("/things/1", json={"v": 2}),
                                     lambda: {"v": 2, "version": 9}, lambda fresh: fresh["v"] == 2)
     assert (answer, settled) == ({"v": 2, "version": 9}, True)
-    assert client.concurrency == {"applied": 0, "other_writers": ["set the thing"]}
+    assert client.concurrency == {"applied": 0, "other_writers": ["set the thing"], "outcomes": {}}
     assert sleeps.delays == []
 
 
@@ -859,7 +859,7 @@ def test_settle_applies_the_change_again_on_the_fresh_read_with_a_jittered_backo
     assert (answer, settled) == ({"v": 2, "version": 10}, False)
     assert sent == [None, 9]                    # the second attempt builds on the version just read
     assert len(sleeps.delays) == 1 and 0 < sleeps.delays[0] <= 1.0
-    assert client.concurrency == {"applied": 1, "other_writers": []}
+    assert client.concurrency == {"applied": 1, "other_writers": [], "outcomes": {}}
 
 
 def test_settle_is_bounded(http, tokens, make_client, sleeps):

@@ -192,7 +192,8 @@ def test_roles_put_committed_before_its_answer_was_lost_is_success(client, http)
     held = [{"id": "p1", "version": 1, "role_id": "company_admin", "tenant_id": TENANT, "trustee_id": USER}]
     http.get(url, json={"items": held})
     changed, result, _before, _after = users.set_user_roles(
-        client, USER, TENANT, [], [{"role_id": "company_admin", "tenant_id": None}], False, "present", "'jdoe'")
+        client, USER, TENANT, [], [{"role_id": "company_admin", "tenant_id": None}], False, "present", "'jdoe'",
+        read_again=False)
     assert (changed, result) == (True, held)
     assert len(writes(http)) == 2
     assert client.concurrency["other_writers"] == []       # our own first attempt, not another writer
@@ -206,7 +207,8 @@ def test_roles_another_writer_already_gave_are_read_and_not_sent_again(client, h
                                     "trustee_id": USER}]
     http.get(url, json={"items": held})
     changed, result, _before, _after = users.set_user_roles(
-        client, USER, TENANT, [mine], [{"role_id": "company_admin", "tenant_id": None}], False, "present", "'jdoe'")
+        client, USER, TENANT, [mine], [{"role_id": "company_admin", "tenant_id": None}], False, "present", "'jdoe'",
+        read_again=False)
     assert result == held
     assert len(writes(http)) == 1
     assert client.concurrency["other_writers"] == ["set the roles of user 'jdoe' (+company_admin@%s)" % TENANT]
@@ -219,7 +221,7 @@ def test_roles_outdated_by_another_writer_are_planned_again_on_the_fresh_read(cl
     mine = {"id": "p1", "version": 1, "role_id": "readonly_admin", "tenant_id": TENANT, "trustee_id": USER}
     http.get(url, json={"items": [dict(mine, version=2), other]})
     users.set_user_roles(client, USER, TENANT, [mine], [{"role_id": "company_admin", "tenant_id": None}], False,
-                         "present", "'jdoe'")
+                         "present", "'jdoe'", read_again=False)
     sent = [sorted((p["role_id"], p["version"]) for p in r.json()["items"]) for r in http.request_history
             if r.method == "PUT"]
     # The second PUT keeps the role another writer gave and carries the fresh version of the one it keeps.
