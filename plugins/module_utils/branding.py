@@ -6,14 +6,15 @@
 """A tenant's brand: ``/tenants/{id}/brand`` and ``/tenants/{id}/brand/logo``.
 
 Every write names the TENANT's current version (``?version=``) and answers the tenant with the next one,
-so a run chains the versions of its writes. A write retried after a lost answer meets the version its
-first attempt moved on (409): it is read again and is a success when nothing is left to do.
+so a run chains the versions of its writes. A write refused for an outdated version (409: another writer
+changed the tenant or its brand, or our own attempt whose answer was lost) is resolved by reading again
+(``AcronisClient.settle``): it is a success when nothing is left to do, and is otherwise sent again with the
+tenant's fresh version.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.tenants import get_tenant
 
 BRAND_PATH = "/tenants/{tenant_id}/brand"
@@ -60,37 +61,50 @@ def enable(client, tenant_id, version):
     return tenant
 
 
+def _read_again(client, tenant_id, brand=False):
+    """For ``AcronisClient.settle``: the tenant (for its version) and, with ``brand``, the brand's fields."""
+    tenant = get_tenant(client, tenant_id)
+    if tenant is None:
+        return None
+    return dict(get_brand(client, tenant_id) or {} if brand else {}, tenant=tenant)
+
+
+def _version_of(fresh, version):
+    """The tenant's version a write names: the task's, or the one read again after a refusal."""
+    return version if fresh is None else fresh["tenant"]["version"]
+
+
 def update(client, tenant_id, version, changes):
     """Change the brand's fields in ``changes``; the tenant, with its next version."""
-    try:
-        return client.put(BRAND_PATH, json=changes, params={"version": version}, tenant_id=tenant_id)
-    except AcronisError as exc:
-        if not (exc.conflict and exc.after_lost_attempt):
-            raise
-        fresh = get_brand(client, tenant_id) or {}
-        if any(fresh.get(key) != value for key, value in changes.items() if key != SMTP_PASSWORD):
-            raise
-        return get_tenant(client, tenant_id)
+    def write(fresh):
+        return client.put(BRAND_PATH, json=changes, params={"version": _version_of(fresh, version)},
+                          tenant_id=tenant_id)
+
+    def done(fresh):
+        # The SMTP password cannot be read back: the other fields say whether the change was made.
+        return all(fresh.get(key) == value for key, value in changes.items() if key != SMTP_PASSWORD)
+
+    answer, settled = client.settle("updated the brand of tenant %s (%s)" % (tenant_id, ", ".join(sorted(changes))),
+                                    write, lambda: _read_again(client, tenant_id, brand=True), done)
+    return answer["tenant"] if settled else answer
 
 
 def upload_logo(client, tenant_id, version, data):
     """Make ``data`` (a PNG) the brand's logo; the tenant, with its next version."""
-    try:
-        return client.upload(LOGO_PATH, data, "image/png", params={"version": version}, idempotent=True,
-                             tenant_id=tenant_id)
-    except AcronisError as exc:
-        if not (exc.conflict and exc.after_lost_attempt) or get_logo(client, tenant_id) != data:
-            raise
-        return get_tenant(client, tenant_id)
+    def write(fresh):
+        return client.upload(LOGO_PATH, data, "image/png", params={"version": _version_of(fresh, version)},
+                             idempotent=True, tenant_id=tenant_id)
+
+    answer, settled = client.settle("uploaded the logo of tenant %s" % tenant_id, write,
+                                    lambda: _read_again(client, tenant_id),
+                                    lambda _fresh: get_logo(client, tenant_id) == data)
+    return answer["tenant"] if settled else answer
 
 
 def disable(client, tenant_id, version):
     """Drop the tenant's own brand: it wears its parent's again."""
-    try:
-        client.delete(BRAND_PATH, params={"version": version}, tenant_id=tenant_id)
-    except AcronisError as exc:
-        if not (exc.conflict and exc.after_lost_attempt):
-            raise
-        tenant = get_tenant(client, tenant_id) or {}
-        if tenant.get("brand_enabled"):
-            raise
+    def write(fresh):
+        return client.delete(BRAND_PATH, params={"version": _version_of(fresh, version)}, tenant_id=tenant_id)
+
+    client.settle("removed the brand of tenant %s" % tenant_id, write, lambda: _read_again(client, tenant_id),
+                  lambda fresh: not fresh["tenant"].get("brand_enabled"))

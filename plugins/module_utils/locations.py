@@ -192,17 +192,18 @@ def create_location(client, owner_tenant_id, name, find):
 
 
 def rename_location(client, location_id, version, name):
-    """``PUT /locations/{id}`` with the current version; the location."""
-    try:
-        return client.put("/locations/{location_id}", json={"name": name, "version": version},
+    """``PUT /locations/{id}`` with the current version; the location.
+
+    An outdated version (another writer, or our own attempt whose answer was lost) is resolved by reading the
+    location again (``AcronisClient.settle``): already so named, nothing is sent; otherwise the name is sent
+    again with the fresh version.
+    """
+    def write(fresh):
+        return client.put("/locations/{location_id}", json={"name": name, "version": (fresh or {}).get("version", version)},
                           location_id=location_id)
-    except AcronisError as exc:
-        if not (exc.conflict and exc.after_lost_attempt):
-            raise
-        fresh = get_location(client, location_id) or {}
-        if fresh.get("name") != name:
-            raise
-        return fresh
+
+    return client.settle("renamed location %s to '%s'" % (location_id, name), write,
+                         lambda: get_location(client, location_id), lambda fresh: fresh.get("name") == name)[0]
 
 
 def delete_location(client, location_id, version):
@@ -226,16 +227,19 @@ def register_infra(client, body, find):
 
 
 def update_infra(client, infra_id, version, changes):
-    """``PUT /infra/{id}`` with the current version and the fields that change; the storage."""
-    try:
-        return client.put("/infra/{infra_id}", json=dict(changes, version=version), infra_id=infra_id)
-    except AcronisError as exc:
-        if not (exc.conflict and exc.after_lost_attempt):
-            raise
-        fresh = get_infra(client, infra_id) or {}
-        if any(fresh.get(key) != value for key, value in changes.items()):
-            raise
-        return fresh
+    """``PUT /infra/{id}`` with the current version and the fields that change; the storage.
+
+    An outdated version (another writer, or our own attempt whose answer was lost) is resolved by reading the
+    storage again (``AcronisClient.settle``): when it already has the fields, nothing is sent; otherwise they
+    are sent again with the fresh version, and the fields the task does not name keep what the other writer set.
+    """
+    def write(fresh):
+        return client.put("/infra/{infra_id}", json=dict(changes, version=(fresh or {}).get("version", version)),
+                          infra_id=infra_id)
+
+    return client.settle("updated storage %s (%s)" % (infra_id, ", ".join(sorted(changes))), write,
+                         lambda: get_infra(client, infra_id),
+                         lambda fresh: all(fresh.get(key) == value for key, value in changes.items()))[0]
 
 
 def unregister_infra(client, infra_id, version):

@@ -23,6 +23,7 @@ description:
 extends_documentation_fragment:
   - acronis.cyber_platform.connection
   - acronis.cyber_platform.attributes
+  - acronis.cyber_platform.concurrent_writers
 options:
   name:
     description:

@@ -115,11 +115,22 @@ def test_a_location_rename_committed_before_its_answer_was_lost_is_success(clien
     assert len(writes(http)) == 2
 
 
-def test_a_storage_update_conflict_with_other_content_is_an_error(client, http):
-    http.put(API + "/infra/" + OWN_INFRA, [dict(BAD_GATEWAY), dict(OUTDATED)])
+def test_a_storage_update_another_writer_beat_is_sent_again_on_its_version(client, http):
+    http.put(API + "/infra/" + OWN_INFRA, [dict(OUTDATED), {"json": {"id": OWN_INFRA, "version": 4}}])
     http.get(API + "/infra/" + OWN_INFRA, json={"id": OWN_INFRA, "url": "acronis+fes://other:44445", "version": 3})
-    with pytest.raises(AcronisAPIError):
-        locations.update_infra(client, OWN_INFRA, 1, {"url": "acronis+fes://mine:44445"})
+    assert locations.update_infra(client, OWN_INFRA, 1, {"url": "acronis+fes://mine:44445"})["version"] == 4
+    sent = [call for call in api_calls(http) if call.method == "PUT"]
+    # Only the field the task names, on the version read again: nothing else of the other writer's is touched.
+    assert [call.json() for call in sent] == [{"url": "acronis+fes://mine:44445", "version": 1},
+                                              {"url": "acronis+fes://mine:44445", "version": 3}]
+
+
+def test_a_location_rename_another_writer_made_first_is_not_sent_again(client, http):
+    http.put(API + "/locations/" + OWN_LOC, **OUTDATED)
+    http.get(API + "/locations/" + OWN_LOC, json={"id": OWN_LOC, "name": "Boston", "version": 2})
+    assert locations.rename_location(client, OWN_LOC, 1, "Boston")["version"] == 2
+    assert len(writes(http)) == 1
+    assert client.concurrency["other_writers"] == ["renamed location %s to 'Boston'" % OWN_LOC]
 
 
 # ------------------------------------------------------------------ brands
@@ -161,8 +172,26 @@ def test_a_brand_update_ignores_the_hidden_smtp_password_when_resolving_a_lost_a
     assert tenant["version"] == 3
 
 
-def test_a_brand_removal_conflict_while_it_is_still_there_is_an_error(client, http):
-    http.delete(API + "/tenants/%s/brand" % TENANT, [dict(BAD_GATEWAY), dict(OUTDATED)])
+def test_a_brand_update_another_writer_beat_is_sent_again_on_the_tenants_version(client, http):
+    http.put(API + "/tenants/%s/brand" % TENANT, [dict(OUTDATED), {"json": {"id": TENANT, "version": 4}}])
+    http.get(API + "/tenants/%s/brand" % TENANT, json={"company_name": "Other", "color": "FF0000"})
     http.get(API + "/tenants/" + TENANT, json={"id": TENANT, "version": 3, "brand_enabled": True})
-    with pytest.raises(AcronisAPIError):
-        branding.disable(client, TENANT, 2)
+    assert branding.update(client, TENANT, 2, {"company_name": "Acme"})["version"] == 4
+    sent = [call for call in api_calls(http) if call.method == "PUT"]
+    assert [(call.json(), call.qs) for call in sent] == [({"company_name": "Acme"}, {"version": ["2"]}),
+                                                         ({"company_name": "Acme"}, {"version": ["3"]})]
+
+
+def test_a_brand_removal_that_meets_another_writers_version_is_sent_again(client, http):
+    http.delete(API + "/tenants/%s/brand" % TENANT, [dict(OUTDATED), {"status_code": 204}])
+    http.get(API + "/tenants/" + TENANT, json={"id": TENANT, "version": 3, "brand_enabled": True})
+    branding.disable(client, TENANT, 2)
+    assert [call.qs for call in api_calls(http) if call.method == "DELETE"] == [{"version": ["2"]}, {"version": ["3"]}]
+
+
+def test_a_brand_another_writer_removed_first_is_not_removed_again(client, http):
+    http.delete(API + "/tenants/%s/brand" % TENANT, **OUTDATED)
+    http.get(API + "/tenants/" + TENANT, json={"id": TENANT, "version": 3, "brand_enabled": False})
+    branding.disable(client, TENANT, 2)
+    assert len(writes(http)) == 1
+    assert client.concurrency["other_writers"] == ["removed the brand of tenant %s" % TENANT]
