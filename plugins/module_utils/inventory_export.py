@@ -352,7 +352,7 @@ def merge(existing, exported):
     children = _mapping(top, "children")
     for group, members in exported["all"]["children"].items():
         if group not in merged:
-            _mapping(children, group)
+            _mapping(_mapping(children, group), "hosts")
         for host, new_vars in members["hosts"].items():
             holder = holders.get(host)
             if holder is None:

@@ -279,6 +279,8 @@ def test_a_merge_keeps_hand_written_variables_hosts_and_vault_values(api, run_mo
     assert admin["email"] == "admin@contoso.example"
     assert admin["activation"] == "password" and admin["purge_roles"] is True
     assert customers["hosts"]["gone"] == {"tenant_onboarding_name": "Gone Corp"}
+    # Every group of the export is there, with its hosts, even one the export found no host for.
+    assert inventory["all"]["children"]["partners"] == {"hosts": {}}
     # The other Contoso is new: named as the export names it (its slug, shared with Contoso Ltd, with its ID's start).
     assert sorted(customers["hosts"]) == ["contoso", "contoso-ltd-33333333", "gone"]
     assert inventory["all"]["children"]["units"]["hosts"]["contoso-sales"]["tenant_onboarding_parent"] == "contoso"
