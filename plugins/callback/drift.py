@@ -10,7 +10,7 @@ DOCUMENTATION = r'''
 name: drift
 type: aggregate
 short_description: Write what a check run would change, per host, as a CSV file and a Markdown summary
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - The C(--check --diff) run of the onboarding over an exported inventory (see
     M(acronis.cyber_platform.acronis_inventory_export)) is a drift check; this callback sums it up for a person. At the

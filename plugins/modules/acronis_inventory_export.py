@@ -10,11 +10,11 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: acronis_inventory_export
 short_description: Write the partners, customers and units that exist as the inventory tenant_onboarding manages
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Reads a subtree of the Acronis Cyber Platform and writes it to O(dest) as an Ansible inventory in the format of
     C(playbooks/inventory/partner.yml), for C(playbooks/onboard_partner.yml) and the
-    R(tenant_onboarding,ansible_collections.acronis.cyber_platform.tenant_onboarding_role) role. This is how an existing
+    C(acronis.cyber_platform.tenant_onboarding) role. This is how an existing
     fleet is adopted as code.
   - One host per partner, customer and unit, in the groups C(partners), C(customers) and C(units). A host's
     C(tenant_onboarding_*) variables say what its tenant is now, so that the onboarding of the exported inventory
