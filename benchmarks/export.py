@@ -4,8 +4,9 @@ A fresh simulator is seeded without latency: a partner with pw_workstations and 
 (the tenants API), each with pw_workstations enabled with a quota and a company administrator with the role; every
 10th customer also has a read-only administrator. Then every request under /api/ gets ``--latency`` seconds (default
 0.05) and playbooks/export_inventory.yml exports the partner's subtree to a file, with an empty token cache. It prints
-the wall time, seconds per customer, the requests the export sent (from the simulator's log) over N, and the hosts
-of the file it wrote.
+the wall time of the playbook (ansible-playbook's start included), seconds per customer, the requests the export sent
+(from the simulator's log) over N with the time the simulator spent answering them, and the hosts of the file it
+wrote.
 
 Run from the repository root with the virtual environment of `make venv`:
 
@@ -108,7 +109,9 @@ def main():
             raise SystemExit("the export holds %d customers, expected %d" % (customers, args.n))
         print("export: %d customers (%d administrators), latency %g s" % (args.n, admins, args.latency))
         print("  %.1f s, %.4f s per customer; file %d bytes" % (took, took / args.n, os.path.getsize(dest)))
-        print("  requests: %d in all, %.4f per customer" % (len(items), len(items) / float(args.n)))
+        server = sum(i.get("duration_ms") or 0 for i in items) / 1000.0
+        print("  requests: %d in all, %.4f per customer; the simulator spent %.1f s answering them (latency included)"
+              % (len(items), len(items) / float(args.n), server))
         print("  by kind: %s" % ", ".join("%s %d" % pair for pair in sorted(by_kind.items())))
     finally:
         sim.stop()
