@@ -198,8 +198,6 @@ compose:
 '''
 
 import fnmatch
-import re
-import unicodedata
 
 from ansible import constants as C
 from ansible.errors import AnsibleError, AnsibleParserError
@@ -212,6 +210,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.client impo
     client_from_options,
 )
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisError, AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.host_names import unique_slugs
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.tenants import list_subtree
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import (
@@ -240,53 +239,6 @@ GROUP_BY = {
     "pricing_mode": lambda tenant, parent: (
         "pricing_mode_%s" % tenant["pricing_mode"] if tenant.get("pricing_mode") else None),
 }
-
-
-# Host names that Ansible gives another meaning in a host pattern or an inventory: never a tenant's slug alone.
-RESERVED_HOST_NAMES = ("all", "ungrouped", "localhost")
-# The slug of a name that has no letter or digit of a-z, 0-9.
-EMPTY_SLUG = "tenant"
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-def slug(name):
-    """A tenant's name as a host name (the rule of the ``hostname`` option): ``Contoso Ltd.`` -> ``contoso-ltd``.
-
-    Case-folded, accents dropped (NFKD, then the combining marks), every run of other characters than a-z and 0-9
-    made one ``-``, the ``-`` at either end dropped; "" when nothing is left.
-    """
-    decomposed = unicodedata.normalize("NFKD", (name or "").casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _NOT_SLUG.sub("-", plain).strip("-")
-
-
-def unique_slugs(tenants):
-    """{tenant id: host name} for ``tenants`` (each with ``id`` and ``name``), and the sorted names made unique.
-
-    A slug that several tenants share, an empty one and a reserved one get ``-<first 8 characters of the id>``
-    (the whole id in the unlikely case that does not make it unique), so the result does not depend on the order
-    of ``tenants``.
-    """
-    raw = dict((t["id"], slug(t.get("name"))) for t in tenants)
-    slugs = dict((tid, value or EMPTY_SLUG) for tid, value in raw.items())
-    counts = {}
-    for value in slugs.values():
-        counts[value] = counts.get(value, 0) + 1
-
-    def needs_id(tenant_id):
-        value = slugs[tenant_id]
-        return counts[value] > 1 or value in RESERVED_HOST_NAMES or not raw[tenant_id]
-
-    names = dict((tid, "%s-%s" % (value, tid[:8].lower()) if needs_id(tid) else value) for tid, value in slugs.items())
-    taken = {}
-    for name in names.values():
-        taken[name] = taken.get(name, 0) + 1
-    for tid, name in names.items():
-        # Two ids that begin alike, or a slug that is another's "<slug>-<id part>": the whole id then.
-        if needs_id(tid) and taken[name] > 1:
-            names[tid] = "%s-%s" % (slugs[tid], tid.lower())
-    renamed = sorted(set(slugs[tid] for tid in slugs if needs_id(tid)))
-    return names, renamed
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):

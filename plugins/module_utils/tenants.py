@@ -176,12 +176,14 @@ def list_children(client, parent_id, lod="full"):
     return client.paginate("/tenants", params={"parent_id": parent_id, "lod": lod})
 
 
-def list_subtree(client, root_id, depth=None, include_root=True, lod="full", page_size=None):
+def list_subtree(client, root_id, depth=None, include_root=True, lod="full", page_size=None,
+                 with_offering_items=False):
     """The tenants of a subtree, parents before children, each with a ``depth`` key added.
 
     ``depth`` 1 means the children of ``root_id``; None means the whole subtree.
     One cursor-paged ``GET /tenants?subtree_root_id=`` serves any depth, ``page_size`` tenants a page
-    (the service's default if None).
+    (the service's default if None); ``with_offering_items`` puts every tenant's offering items (enabled or
+    not, every edition) in its ``offering_items`` in the same requests.
     """
     levels = {root_id: 0}
     result = []
@@ -189,6 +191,8 @@ def list_subtree(client, root_id, depth=None, include_root=True, lod="full", pag
     params = {"subtree_root_id": root_id, "lod": lod}
     if page_size:
         params["limit"] = page_size
+    if with_offering_items:
+        params["with_offering_items"] = "true"
     for tenant in client.paginate("/tenants", params=params):
         pending.append(tenant)
     # The service sorts by level; do not rely on it more than needed.

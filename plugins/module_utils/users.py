@@ -106,6 +106,14 @@ def get_users(client, user_ids, with_access_policies=False):
     return sorted(found, key=lambda u: order.get(u.get("id"), len(order)))
 
 
+def list_subtree_users(client, root_id, with_access_policies=False):
+    """Every user of the tenants of a subtree (``GET /users?subtree_root_tenant_id=``, cursor-paged)."""
+    params = {"subtree_root_tenant_id": root_id}
+    if with_access_policies:
+        params["with_access_policies"] = "true"
+    return client.paginate("/users", params=params)
+
+
 def find_in_tenant(client, tenant_id, login, with_access_policies=False):
     """The user of ``tenant_id`` with this login (case-insensitive), or None.
 

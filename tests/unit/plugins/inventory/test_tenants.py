@@ -24,7 +24,7 @@ from ansible.inventory.data import InventoryData
 from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import inventory_loader
 
-from ansible_collections.acronis.cyber_platform.plugins.inventory import tenants as tenants_plugin
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import host_names
 
 BASE_URL = "https://dc.example.test"
 API = BASE_URL + "/api/2"
@@ -410,12 +410,12 @@ def test_bad_connection_options_fail_before_any_request(tmp_path, api, options, 
     (None, ""),
 ])
 def test_slug(name, expected):
-    assert tenants_plugin.slug(name) == expected
+    assert host_names.slug(name) == expected
 
 
 def test_a_slug_is_a_valid_host_pattern_of_one_host():
     for name in ("Contoso Ltd", "x:y", "[a-b]", "all,web", "~regex.*", "!not", "&and", "web*"):
-        value = tenants_plugin.slug(name)
+        value = host_names.slug(name)
         assert value and all(c in "abcdefghijklmnopqrstuvwxyz0123456789-" for c in value), value
         assert not value.startswith("-") and not value.endswith("-")
 
@@ -430,7 +430,7 @@ def test_shared_empty_and_reserved_slugs_get_the_start_of_the_id():
                record("cccccccc-0000-4000-8000-000000000003", "All"),
                record("dddddddd-0000-4000-8000-000000000004", "株式会社"),
                record("eeeeeeee-0000-4000-8000-000000000005", "Initech")]
-    names, renamed = tenants_plugin.unique_slugs(tenants)
+    names, renamed = host_names.unique_slugs(tenants)
     assert names == {"aaaaaaaa-0000-4000-8000-000000000001": "contoso-ltd-aaaaaaaa",
                      "bbbbbbbb-0000-4000-8000-000000000002": "contoso-ltd-bbbbbbbb",
                      "cccccccc-0000-4000-8000-000000000003": "all-cccccccc",
@@ -438,13 +438,13 @@ def test_shared_empty_and_reserved_slugs_get_the_start_of_the_id():
                      "eeeeeeee-0000-4000-8000-000000000005": "initech"}
     assert renamed == ["all", "contoso-ltd", "tenant"]
     # The same names whatever the order the API lists the tenants in.
-    assert tenants_plugin.unique_slugs(list(reversed(tenants)))[0] == names
+    assert host_names.unique_slugs(list(reversed(tenants)))[0] == names
 
 
 def test_ids_that_begin_alike_give_the_whole_id():
     tenants = [record("aaaaaaaa-0000-4000-8000-000000000001", "Globex"),
                record("aaaaaaaa-0000-4000-8000-000000000002", "GLOBEX")]
-    names, _renamed = tenants_plugin.unique_slugs(tenants)
+    names, _renamed = host_names.unique_slugs(tenants)
     assert names == {"aaaaaaaa-0000-4000-8000-000000000001": "globex-aaaaaaaa-0000-4000-8000-000000000001",
                      "aaaaaaaa-0000-4000-8000-000000000002": "globex-aaaaaaaa-0000-4000-8000-000000000002"}
 
