@@ -404,7 +404,7 @@ def main():
             smtp_port=dict(type="int"),
             smtp_user=dict(type="str"),
             smtp_password=dict(type="str", no_log=True),
-            update_smtp_password=dict(type="str", choices=["always", "on_create"], default="on_create"),
+            update_smtp_password=dict(type="str", choices=["always", "on_create"], default="on_create", no_log=False),
             smtp_encryption=dict(type="str", choices=["", "SSL", "TLS"]),
             smtp_reply_address=dict(type="str"),
             **fields
