@@ -12,7 +12,7 @@ module: acronis_protection_plan
 short_description: Create, update, apply, run and delete an Acronis protection plan of a customer
 version_added: 0.1.0
 description:
-  - Manages one protection plan of a customer tenant, found by its O(name). A plan is a
+  - Manages one protection plan of a customer tenant, found by its O(name) or its O(id). A plan is a
     C(policy.protection.total) policy holding a machine backup policy (C(policy.backup.machine)); the service adds
     its other protection modules, disabled.
   - The backup settings come from O(backup) (a documented subset) and O(settings) (any other setting, as the API
@@ -34,9 +34,19 @@ options:
     type: str
     required: true
   name:
-    description: Name of the plan; it identifies the plan within the customer.
+    description:
+      - Name of the plan; it identifies the plan within the customer when O(id) is not given.
+      - Names are compared without regard to case, as tenant and machine names are (V(Nightly) finds a plan named
+        V(nightly), and the task then renames it V(Nightly)). The API does not keep plan names unique; when the
+        customer has several plans of the name, the task fails listing their IDs, and O(id) chooses one.
+      - With O(id), the name the plan must have (the module renames it when it differs).
+      - Required unless O(id) is given, and to create a plan.
     type: str
-    required: true
+  id:
+    description:
+      - ID of the plan (its C(policy.protection.total) policy). The plan must exist, unless O(state=absent).
+      - Chooses one of several plans with the same name. Without O(name) the plan keeps its name.
+    type: str
   state:
     description:
       - V(present) creates or updates the plan; V(absent) deletes it (it is revoked from every resource with it).
@@ -77,21 +87,76 @@ options:
         description: Name of the archive; may use C([Machine Name]), C([Plan ID]), C([Plan Name]), C([Unique ID]).
         type: str
       schedule:
-        description: When backups run.
+        description:
+          - When backups run (the plan's C(scheduling.backup_sets[0].schedule)). Times are the machine's local time.
+          - The options that are not given keep their value while O(backup.schedule.type) stays; when the type
+            changes (or for a new plan) they take the type's default (every day of the week, every month, the plan's
+            current time of day or the documented 21:00).
+          - Each type takes only its own options; any other is refused before anything is changed.
         type: dict
         suboptions:
           enabled:
             description: Whether the schedule is enabled.
             type: bool
+          type:
+            description:
+              - V(hourly) every O(backup.schedule.interval) hours (optionally only within O(backup.schedule.window));
+                V(daily) at O(backup.schedule.at); V(weekly) on O(backup.schedule.weekdays) at
+                O(backup.schedule.at); V(monthly) on O(backup.schedule.monthdays) (or the last day of the month),
+                or on O(backup.schedule.weekdays) of one O(backup.schedule.week_of_month), at O(backup.schedule.at).
+              - Unset keeps the plan's type (V(weekly) for a new plan).
+            type: str
+            choices: [hourly, daily, weekly, monthly]
           weekdays:
-            description: Days of the week the backup runs on (a weekly schedule).
+            description:
+              - Days of the week the backup runs on. A weekly schedule needs at least one; for an hourly or daily
+                schedule they narrow the days (every day by default); for a monthly one they go with
+                O(backup.schedule.week_of_month).
             type: list
             elements: str
             choices: [mon, tue, wed, thu, fri, sat, sun]
           at:
-            description: Times of the day, as V(HH:MM) (24 hours), the backup starts at.
+            description: Times of the day, as V(HH:MM) (24 hours), the backup starts at (daily, weekly, monthly).
             type: list
             elements: str
+          interval:
+            description: Hours between two backups of an V(hourly) schedule (1 to 24). Required to make a schedule hourly.
+            type: int
+          window:
+            description:
+              - An V(hourly) schedule runs only between these times of the day (both V(HH:MM), O(backup.schedule.window.from)
+                earlier than O(backup.schedule.window.to)).
+            type: dict
+            suboptions:
+              from:
+                description: Start of the window, V(HH:MM). Required with O(backup.schedule.window).
+                type: str
+              to:
+                description: End of the window, V(HH:MM). Required with O(backup.schedule.window).
+                type: str
+          monthdays:
+            description: Days of the month (1 to 31) a V(monthly) schedule runs on; a month without the day is skipped.
+            type: list
+            elements: int
+          last_day_of_month:
+            description: A V(monthly) schedule also runs on the last day of each month.
+            type: bool
+          week_of_month:
+            description:
+              - A V(monthly) schedule runs on O(backup.schedule.weekdays) of this week of the month (V(first) Monday,
+                V(last) Friday), instead of on days of the month.
+            type: str
+            choices: [first, second, third, fourth, last]
+          months:
+            description: Months (1 to 12) a V(monthly) schedule runs in; every month by default.
+            type: list
+            elements: int
+          start_date:
+            description: The schedule starts on this day (V(YYYY-MM-DD)); no backup is scheduled before it.
+            type: str
+          end_date:
+            description: The schedule ends after this day (V(YYYY-MM-DD)); not before O(backup.schedule.start_date).
+            type: str
           scheme:
             description: Backup scheme.
             type: str
@@ -140,7 +205,8 @@ options:
     type: bool
     default: false
 notes:
-  - Plans are matched by name; two plans of the customer with the same name are an error (rename or delete one).
+  - Plans are matched by name without regard to case, or by O(id); two plans of the customer with the same name are
+    an error that lists their IDs, unless O(id) chooses one.
   - A plan without a machine backup policy (made elsewhere) can be applied, run and deleted, but O(backup) and
     O(settings) cannot add one; the task fails before any change.
   - In check mode a plan that would be created gets a placeholder ID (C(00000000-0000-0000-c4ec-...)).
@@ -264,7 +330,15 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation 
 OPTION_KINDS = {
     "tenant_id": validation.CUSTOMER_ID,
     "name": validation.PLAN_NAME,
+    "id": validation.PLAN_ID,
     "backup.schedule.at": validation.TIME_OF_DAY,
+    "backup.schedule.interval": validation.count(1, 24, "(hours)"),
+    "backup.schedule.window.from": validation.TIME_OF_DAY,
+    "backup.schedule.window.to": validation.TIME_OF_DAY,
+    "backup.schedule.monthdays": validation.count(1, 31, "(a day of the month)"),
+    "backup.schedule.months": validation.count(1, 12, "(a month)"),
+    "backup.schedule.start_date": validation.DATE,
+    "backup.schedule.end_date": validation.DATE,
     "backup.retention.daily": validation.count(1),
     "backup.retention.weekly": validation.count(1),
     "backup.retention.monthly": validation.count(1),
@@ -288,6 +362,8 @@ def check_options(module):
     p = module.params
     where = "Protection plan %r" % p["name"]
     problems = protection.backup_settings_problems(p["backup"] or {})
+    if p["id"] is None and p["name"] is None:
+        problems.append("give name, or id")
     if p["purge_resources"] and p["resources"] is None:
         problems.append("purge_resources needs resources (the list to keep; [] revokes the plan from all)")
     if problems:
@@ -299,17 +375,27 @@ def sentence(text):
 
 
 def read_plan(client, p, where):
-    """(plan, {resource id: application}): the plan of this name (None when there is none) and where it is applied.
+    """(plan, {resource id: application}): the plan of this id, or of this name (compared without regard to case),
+    None when there is none, and where it is applied.
 
-    ``client`` is None for a tenant that an earlier check-mode task would create: it has no plans.
+    ``client`` is None for a tenant that an earlier check-mode task would create: it has no plans; nor has a
+    check-mode placeholder ``id`` (a plan an earlier check-mode task would create).
     """
-    if client is None:
+    if client is None or is_placeholder_id(p["id"]):
         return None, {}
     with protection.failing_to_read("read the plans of tenant %s" % p["tenant_id"]):
-        plans, _truncated = protection.list_plans(client, name=p["name"])
+        if p["id"]:
+            plans, _truncated = protection.list_plans(client, plan_id=p["id"].lower())
+        else:
+            plans, _truncated = protection.list_plans(client, name=p["name"])
     if len(plans) > 1:
-        raise AcronisFailure("Tenant %s has %d protection plans named %r (%s); rename or delete all but one." % (
-            p["tenant_id"], len(plans), p["name"], ", ".join(pl[0]["id"] for pl in plans)))
+        raise AcronisFailure("Tenant %s has %d protection plans named %r (names compared without regard to case): "
+                             "%s; give the one to manage as id, or rename or delete the others." % (
+                                 p["tenant_id"], len(plans), p["name"],
+                                 ", ".join("%s (%r)" % (pl[0]["id"], pl[0].get("name")) for pl in plans)))
+    if not plans and p["id"] and p["state"] == "present":
+        raise AcronisFailure("Tenant %s has no protection plan with id %s; give the id of an existing plan, or only "
+                             "name to create one." % (p["tenant_id"], p["id"]))
     if not plans:
         return None, {}
     current = protection.plan_view(plans[0])
@@ -374,7 +460,7 @@ def ensure_created(module, client, wanted_settings, where, result):
     backup_enabled = (p["backup"] or {}).get("enabled") is not False
     child = {"type": protection.BACKUP, "enabled": backup_enabled, "settings_schema": "2.0", "settings": settings}
     if module.check_mode:
-        plan_id = placeholder_id("protection_plan", "%s/%s" % (p["tenant_id"], p["name"]))
+        plan_id = p["id"] or placeholder_id("protection_plan", "%s/%s" % (p["tenant_id"], p["name"]))
         return {"id": plan_id, "name": p["name"], "enabled": enabled, "tenant_id": None,
                 "policies": [dict(child, id=placeholder_id("policy", "%s/%s" % (plan_id, protection.BACKUP)))]}
     with failing_to("create %s" % where, **result):
@@ -394,6 +480,30 @@ def ensure_one_plan(module, client, plan, where, result):
         if kept is plan:
             return None, {}
         return kept, protection.applications(client, kept["id"])
+
+
+def ensure_name(module, client, plan, where, result):
+    """Whether the plan was (or would be) renamed to the task's ``name`` (found by id, or by a name in other case)."""
+    wanted = module.params["name"]
+    if wanted is None or wanted == plan["name"]:
+        return False
+    if not module.check_mode:
+        with failing_to("rename %s" % where, **dict(result, changed=True)):
+            protection.patch_policy(client, plan["id"], {"name": wanted})
+    plan["name"] = wanted
+    return True
+
+
+def check_schedule(module, current, where):
+    """Refuse, before any write, a schedule that changes its type without what the new type needs."""
+    if current is None:
+        settings = protection.DEFAULT_BACKUP_SETTINGS
+    else:
+        backup = next((pol for pol in current["policies"] if pol["type"] == protection.BACKUP), None)
+        settings = (backup or {}).get("settings") or {}
+    problems = protection.schedule_problems(((module.params["backup"] or {}).get("schedule")), settings)
+    if problems:
+        raise AcronisFailure("%s: %s; nothing was changed." % (sentence(where), "; ".join(problems)))
 
 
 def ensure_enabled(module, client, plan, where, result):
@@ -470,7 +580,7 @@ def plan_after(module, client, plan, where, result):
 def run(module):
     p = module.params
     check_options(module)
-    where = "protection plan %r of tenant %s" % (p["name"], p["tenant_id"])
+    where = "protection plan %s of tenant %s" % (repr(p["name"]) if p["id"] is None else p["id"], p["tenant_id"])
     client = None if is_placeholder_id(p["tenant_id"]) else module.client.scoped(p["tenant_id"])
 
     # Current state: the plan of this name and the resources it is applied to.
@@ -479,6 +589,9 @@ def run(module):
         return ensure_absent(module, client, current, applied, where)
 
     # Desired state, checked before any write.
+    if current is None and p["name"] is None:
+        raise AcronisFailure("%s would be created, which needs its name; give name." % sentence(where))
+    check_schedule(module, current, where)
     wanted_settings = protection.backup_settings(p["backup"], p["settings"])
     wanted_ids = wanted_resources(client, p["resources"], applied, where)
     check_backup_policy(current, wanted_settings, p["backup"], where)
@@ -497,6 +610,7 @@ def run(module):
             to_apply, to_revoke, resources = resource_changes(p, wanted_ids, applied, where)
     if current is not None:
         plan = copy.deepcopy(current)
+        result["changed"] |= ensure_name(module, client, plan, where, result)
         result["changed"] |= ensure_enabled(module, client, plan, where, result)
         result["changed"] |= ensure_backup_settings(module, client, plan, where, result)
     plan["resources"] = resources
@@ -516,7 +630,8 @@ def main():
         option_kinds=OPTION_KINDS, fields_to_set=FIELDS_TO_SET,
         argument_spec=dict(
             tenant_id=dict(type="str", required=True),
-            name=dict(type="str", required=True),
+            name=dict(type="str"),
+            id=dict(type="str"),
             state=dict(type="str", choices=["present", "absent"], default="present"),
             enabled=dict(type="bool"),
             backup=dict(type="dict", options=dict(
@@ -527,8 +642,17 @@ def main():
                 archive_name=dict(type="str"),
                 schedule=dict(type="dict", options=dict(
                     enabled=dict(type="bool"),
+                    type=dict(type="str", choices=list(protection.SCHEDULE_TYPES)),
                     weekdays=dict(type="list", elements="str", choices=list(protection.WEEKDAYS)),
                     at=dict(type="list", elements="str"),
+                    interval=dict(type="int"),
+                    window=dict(type="dict", options={"from": dict(type="str"), "to": dict(type="str")}),
+                    monthdays=dict(type="list", elements="int"),
+                    last_day_of_month=dict(type="bool"),
+                    week_of_month=dict(type="str", choices=list(protection.WEEKS_OF_MONTH)),
+                    months=dict(type="list", elements="int"),
+                    start_date=dict(type="str"),
+                    end_date=dict(type="str"),
                     scheme=dict(type="str", choices=list(protection.SCHEMES)),
                 )),
                 retention=dict(type="dict", options=dict(
@@ -543,6 +667,7 @@ def main():
             purge_resources=dict(type="bool", default=False),
             run=dict(type="bool", default=False),
         ),
+        required_one_of=[("name", "id")],
         supports_check_mode=True,
     ).execute(run)
 

@@ -34,7 +34,7 @@ CHILD = "33965f81-7293-45d4-9f13-dc4281d7bdfd"
 M1 = "5c350066-2ba6-4eeb-aa91-1213dd35f033"
 M2 = "c70134c4-a244-4b22-99ad-e081301f7530"
 
-OPTIONS = dict(tenant_id=CUSTOMER, name="Nightly", state="present", enabled=None, backup=None, settings=None,
+OPTIONS = dict(tenant_id=CUSTOMER, name="Nightly", id=None, state="present", enabled=None, backup=None, settings=None,
                resources=None, purge_resources=False, run=False)
 
 
@@ -58,8 +58,8 @@ def http():
         yield mocker
 
 
-def plan(settings=None, enabled=True):
-    return [{"id": PLAN, "type": "policy.protection.total", "name": "Nightly", "enabled": enabled, "tenant_id": "17"},
+def plan(settings=None, enabled=True, name="Nightly"):
+    return [{"id": PLAN, "type": "policy.protection.total", "name": name, "enabled": enabled, "tenant_id": "17"},
             {"id": CHILD, "type": "policy.backup.machine", "parent_ids": [PLAN], "enabled": True,
              "settings_schema": "2.0", "settings": settings or {"compression": "normal", "scheduling": {}}},
             {"id": M2, "type": "policy.security.patch_management", "parent_ids": [PLAN], "enabled": False,
@@ -204,13 +204,46 @@ def test_delete_removes_the_plan_and_a_missing_plan_is_no_change(http):
     assert not module_under_test.run(FakeModule(state="absent"))["changed"]
 
 
-def test_two_plans_with_the_name_are_an_error(http):
-    other = copy.deepcopy(plan())
+def test_two_plans_with_the_name_are_an_error_listing_their_ids(http):
+    other = copy.deepcopy(plan(name="NIGHTLY"))
     other[0]["id"] = M1
     serve_plans(http, plan(), other)
     with pytest.raises(AcronisFailure) as failure:
         module_under_test.run(FakeModule())
+    # Names are compared without regard to case: "NIGHTLY" is the same name; both ids are named, and the option.
     assert "2 protection plans named 'Nightly'" in failure.value.msg
+    assert PLAN in failure.value.msg and M1 in failure.value.msg
+    assert "give the one to manage as id" in failure.value.msg
+    assert writes(http) == []
+
+
+def test_id_chooses_one_of_two_plans_with_the_same_name(http):
+    http.get(POLICIES_URL, json={"items": [{"policy": plan({"compression": "max", "scheduling": {}})}],
+                                 "paging": {"cursors": {}}})
+    serve_applications(http)
+    result = module_under_test.run(FakeModule(id=PLAN.upper(), backup={"compression": "max"}))
+    assert not result["changed"] and result["plan"]["id"] == PLAN
+    plan_reads = [r for r in http.request_history if r.url.startswith(POLICIES_URL)]
+    assert plan_reads[0].qs["policy_id"] == [PLAN]       # read by id, not by name
+    assert writes(http) == []
+
+
+def test_a_name_in_other_case_finds_the_plan_and_renames_it(http):
+    serve_plans_written(http, [plan(name="nightly")], lambda posted: [plan()])
+    serve_applications(http)
+    http.patch(POLICIES_URL + "/" + PLAN, status_code=204)
+    result = module_under_test.run(FakeModule())
+    assert result["changed"]
+    assert [w.json() for w in writes(http)] == [{"subject": {"policy": [{"name": "Nightly"}]}}]
+    assert result["diff"]["before"]["name"] == "nightly" and result["diff"]["after"]["name"] == "Nightly"
+
+
+def test_an_unknown_id_fails_and_absent_is_no_change(http):
+    serve_plans(http)
+    with pytest.raises(AcronisFailure) as failure:
+        module_under_test.run(FakeModule(id=M1))
+    assert "no protection plan with id %s" % M1 in failure.value.msg
+    assert not module_under_test.run(FakeModule(id=M1, state="absent"))["changed"]
     assert writes(http) == []
 
 
