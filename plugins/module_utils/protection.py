@@ -46,6 +46,10 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # weekday, which of the month's weeks (the console's "first ... last Monday").
 SCHEDULE_TYPES = ("hourly", "daily", "weekly", "monthly")
 WEEKS_OF_MONTH = ("first", "second", "third", "fourth", "last")
+# What a plan backs up (``settings.backup_span.type``): the whole machine, or the listed disks, volumes, or files
+# and folders (``backup_span.items``).
+BACKUP_SPANS = ("entire_machine", "disks", "volumes", "files")
+ENCRYPTION_ALGORITHMS = ("aes128", "aes192", "aes256")
 # The schedule options that belong to one kind only; what the others refuse.
 SCHEDULE_FIELDS = {
     "hourly": ("weekdays", "interval", "window"),
@@ -340,6 +344,13 @@ def backup_settings_problems(backup):
     dates, the counts. What is checked here is how the schedule's options go together.)
     """
     problems = []
+    problems.extend(_items_problems(backup.get("items") or {}))
+    retention = backup.get("retention") or {}
+    by_rule = [key for key in ("count", "days") if retention.get(key) is not None]
+    by_set = [key for key in ("daily", "weekly", "monthly") if retention.get(key) is not None]
+    if len(by_rule) > 1 or (by_rule and by_set):
+        problems.append("backup.retention keeps backups by one rule: count, days, or daily/weekly/monthly (got %s)"
+                        % ", ".join(by_rule + by_set))
     schedule = backup.get("schedule") or {}
     kind = schedule.get("type")
     for key, what in (("weekdays", "name at least one day"), ("at", "give at least one time"),
@@ -374,6 +385,20 @@ def backup_settings_problems(backup):
             and _date_key(_date(schedule["start_date"])) > _date_key(_date(schedule["end_date"])):
         problems.append("backup.schedule.start_date (%s) is after end_date (%s)" % (
             schedule["start_date"], schedule["end_date"]))
+    return problems
+
+
+def _items_problems(items):
+    problems = []
+    if not items:
+        return problems
+    if items.get("type") == "entire_machine" and items.get("paths"):
+        problems.append("backup.items.paths does not go with type entire_machine (the whole machine is backed up)")
+    elif items.get("type") in ("disks", "volumes", "files") and not items.get("paths"):
+        problems.append("backup.items.type %s needs backup.items.paths (which %s)" % (
+            items["type"], "files and folders" if items["type"] == "files" else items["type"]))
+    if any(not str(path).strip() for path in (items.get("paths") or []) + (items.get("exclusions") or [])):
+        problems.append("backup.items.paths and exclusions must not hold an empty path")
     return problems
 
 
@@ -543,7 +568,23 @@ def backup_settings(backup, raw, current=None):
         scheduling["backup_sets"] = [first] + list(sets[1:])
     if scheduling:
         wanted["scheduling"] = scheduling
+    items = backup.get("items") or {}
+    if items.get("type") is not None:
+        wanted["backup_span"] = {"type": items["type"], "items": list(items.get("paths") or [])}
+    if items.get("exclusions") is not None:
+        wanted["exclusions"] = {"enabled": bool(items["exclusions"]), "masks": list(items["exclusions"])}
+    encryption = backup.get("encryption")
+    if encryption:
+        wanted["encryption"] = {"enabled": True, "algorithm": encryption.get("algorithm") or "aes256"}
+        if not (current.get("encryption") or {}).get("enabled") or encryption.get("update_password") == "always":
+            # The password is sent when encryption is switched on, or on every run when the task says so; it is
+            # never compared otherwise (see the module's encryption.update_password).
+            wanted["encryption"]["password"] = encryption["password"]
     retention = backup.get("retention") or {}
+    if retention.get("count") is not None:
+        wanted["retention"] = {"rules": [{"max_count": retention["count"]}]}
+    if retention.get("days") is not None:
+        wanted["retention"] = {"rules": [{"max_age": {"type": "days", "count": retention["days"]}}]}
     if any(retention.get(key) is not None for key in ("daily", "weekly", "monthly")):
         units = (("daily", "days"), ("weekly", "weeks"), ("monthly", "months"))
         wanted["retention"] = {"rules": [{"backup_set": [key], "max_age": {"type": unit, "count": retention[key]}}

@@ -162,11 +162,69 @@ options:
             type: str
             choices: [simple, always_full, always_incremental, weekly_incremental, weekly_full_daily_incremental,
                       custom, cdp]
+      items:
+        description:
+          - What the plan backs up (C(backup_span)), and what it leaves out (C(exclusions)).
+        type: dict
+        suboptions:
+          type:
+            description:
+              - V(entire_machine) backs up the whole machine; V(disks), V(volumes) or V(files) (files and folders)
+                back up the O(backup.items.paths).
+              - Unset leaves what the plan backs up as it is (a new plan backs up the entire machine).
+            type: str
+            choices: [entire_machine, disks, volumes, files]
+          paths:
+            description:
+              - The disks (V(disk 1)), volumes (V(C:), V(/dev/sda1)) or files and folders (V(C:\Data), V(/home)) to
+                back up. Required with V(disks), V(volumes) and V(files); refused with V(entire_machine).
+            type: list
+            elements: str
+          exclusions:
+            description:
+              - Files and folders, by path or mask (V(*.tmp), V(C:\Data\Cache)), that are not backed up.
+                V([]) removes every exclusion; unset leaves them as they are.
+            type: list
+            elements: str
+      encryption:
+        description:
+          - Encrypts the backups with a password (C(encryption)). Unset leaves the plan's encryption as it is; this
+            module does not turn encryption off (use O(settings) for that).
+        type: dict
+        suboptions:
+          algorithm:
+            description: The encryption algorithm.
+            type: str
+            choices: [aes128, aes192, aes256]
+            default: aes256
+          password:
+            description:
+              - The encryption password. It is never shown (masked in the diff and the result).
+              - When it is sent depends on O(backup.encryption.update_password).
+            type: str
+            required: true
+          update_password:
+            description:
+              - V(on_create) sends the password when encryption is switched on (a new plan, or a plan that was not
+                encrypted) and never compares it afterwards, so a second run reports no change, even if the
+                password given differs from the one the plan was encrypted with.
+              - V(always) sends the password on every run; such a task reports C(changed) every run.
+            type: str
+            choices: [always, on_create]
+            default: on_create
       retention:
         description:
           - How long backups are kept. The rules of the plan become the ones given here.
+          - One rule at a time - O(backup.retention.count), O(backup.retention.days), or the per-set
+            O(backup.retention.daily), O(backup.retention.weekly), O(backup.retention.monthly).
         type: dict
         suboptions:
+          count:
+            description: Keep this many backups (the newest), whatever their age (C(max_count)).
+            type: int
+          days:
+            description: Keep backups this many days, whatever their set (C(max_age)).
+            type: int
           daily:
             description: Days to keep daily backups.
             type: int
@@ -339,6 +397,8 @@ OPTION_KINDS = {
     "backup.schedule.months": validation.count(1, 12, "(a month)"),
     "backup.schedule.start_date": validation.DATE,
     "backup.schedule.end_date": validation.DATE,
+    "backup.retention.count": validation.count(1),
+    "backup.retention.days": validation.count(1),
     "backup.retention.daily": validation.count(1),
     "backup.retention.weekly": validation.count(1),
     "backup.retention.monthly": validation.count(1),
@@ -530,6 +590,10 @@ def ensure_backup_settings(module, client, plan, where, result):
         change["enabled"] = wanted_enabled
     wanted = protection.backup_settings(p["backup"], p["settings"], current=backup.get("settings"))
     delta = protection.settings_changes(wanted, backup.get("settings") or {})
+    encryption = (p["backup"] or {}).get("encryption") or {}
+    if encryption.get("update_password") == "always":
+        # The service cannot say whether a password differs: "always" sends it, and the task reports the change.
+        delta["encryption"] = wanted["encryption"]
     if delta:
         change["settings"] = merge(backup.get("settings") or {}, delta)
     if not change:
@@ -655,7 +719,20 @@ def main():
                     end_date=dict(type="str"),
                     scheme=dict(type="str", choices=list(protection.SCHEMES)),
                 )),
+                items=dict(type="dict", options=dict(
+                    type=dict(type="str", choices=list(protection.BACKUP_SPANS)),
+                    paths=dict(type="list", elements="str"),
+                    exclusions=dict(type="list", elements="str"),
+                )),
+                encryption=dict(type="dict", options=dict(
+                    algorithm=dict(type="str", choices=list(protection.ENCRYPTION_ALGORITHMS), default="aes256"),
+                    password=dict(type="str", required=True, no_log=True),
+                    update_password=dict(type="str", choices=["always", "on_create"], default="on_create",
+                                         no_log=False),
+                )),
                 retention=dict(type="dict", options=dict(
+                    count=dict(type="int"),
+                    days=dict(type="int"),
                     daily=dict(type="int"),
                     weekly=dict(type="int"),
                     monthly=dict(type="int"),

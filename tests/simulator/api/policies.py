@@ -41,6 +41,12 @@ Sources (Acronis developer documentation, "Resource and Policy Management API v4
   ``run_within`` (``from``/``to``), ``week_of_month``, ``start_date``/``end_date`` (``{year, month, day}``) are
   *guesses* (no published example). ``schedule_problem`` below is the rule; a schedule that breaks it is refused
   400 ``PolicySettingsInvalid`` naming the field (*guess*: the code; the guide documents no schedule error).
+- What a plan backs up, its exclusions and its encryption (the console's "What to back up", "Items to back up",
+  "Exclusions", "Encryption"; no published JSON example): *guesses* ``backup_span`` ``{type: entire_machine |
+  disks | volumes | files, items: [...]}``, ``exclusions`` ``{enabled, masks}``, ``encryption`` ``{enabled,
+  algorithm: aes128 | aes192 | aes256, password}`` (a password is required to switch encryption on);
+  ``settings_problem`` refuses other shapes the same way. Retention rules are ``max_age`` ``{type, count}`` or
+  ``max_count`` (the Acronis-based schema's rule: exactly one of them), optionally with ``backup_set``.
 
 Simulator choices where the guide shows no answer: create answers 200 with ``{"result": ["<id>@<type>", ...]}``
 for every policy of the plan (the default modules it added included);
@@ -410,8 +416,53 @@ def schedule_problem(schedule, where="schedule"):
     return None
 
 
+BACKUP_SPANS = ("entire_machine", "disks", "volumes", "files")
+ENCRYPTION_ALGORITHMS = ("aes128", "aes192", "aes256")
+
+
+def settings_problem(settings):
+    """What is wrong with a machine backup policy's backup_span, exclusions, encryption or retention, or None."""
+    span = settings.get("backup_span")
+    if span is not None:
+        if not isinstance(span, dict) or span.get("type") not in BACKUP_SPANS:
+            return "backup_span.type must be one of %s, not %r" % (", ".join(BACKUP_SPANS), span)
+        items = span.get("items", [])
+        if not isinstance(items, list) or any(not isinstance(i, str) or not i.strip() for i in items):
+            return "backup_span.items must list paths, not %r" % (items,)
+        if span["type"] != "entire_machine" and not items:
+            return "backup_span.items must name the %s to back up" % span["type"]
+        if span["type"] == "entire_machine" and items:
+            return "backup_span.items must be empty for entire_machine"
+    exclusions = settings.get("exclusions")
+    if exclusions is not None and (not isinstance(exclusions, dict) or not isinstance(exclusions.get("masks", []), list)
+                                   or not isinstance(exclusions.get("enabled", False), bool)):
+        return "exclusions must be {enabled, masks: [...]}, not %r" % (exclusions,)
+    encryption = settings.get("encryption")
+    if encryption is not None:
+        if not isinstance(encryption, dict):
+            return "encryption must be an object"
+        if encryption.get("enabled"):
+            if encryption.get("algorithm", "aes256") not in ENCRYPTION_ALGORITHMS:
+                return "encryption.algorithm must be one of %s" % ", ".join(ENCRYPTION_ALGORITHMS)
+            if not isinstance(encryption.get("password"), str) or not encryption.get("password"):
+                return "encryption.password is required to encrypt backups"
+    for n, rule in enumerate((settings.get("retention") or {}).get("rules") or []):
+        if not isinstance(rule, dict) or ("max_age" in rule) == ("max_count" in rule):
+            return "retention.rules[%d] needs exactly one of max_age and max_count" % n
+        if "max_count" in rule and not _is_int(rule["max_count"], 1, 2 ** 31 - 1):
+            return "retention.rules[%d].max_count must be a whole number from 1" % n
+        age = rule.get("max_age")
+        if "max_age" in rule and (not isinstance(age, dict) or age.get("type") not in ("days", "weeks", "months")
+                                  or not _is_int(age.get("count"), 1, 2 ** 31 - 1)):
+            return "retention.rules[%d].max_age must be {type: days | weeks | months, count}" % n
+    return None
+
+
 def _backup_settings_problem(settings, policy_id):
-    """The refusal of a machine backup policy's settings whose schedule the service would not take, or None."""
+    """The refusal of a machine backup policy's settings the service would not take, or None."""
+    problem = settings_problem(settings)
+    if problem:
+        return _error(400, "Bad Request", code="PolicySettingsInvalid", info="Policy %s: %s." % (policy_id, problem))
     sets = settings.get("scheduling", {}).get("backup_sets", [])
     if not isinstance(sets, list):
         return _error(400, "Bad Request", code="PolicySettingsInvalid",

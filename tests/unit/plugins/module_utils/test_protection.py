@@ -239,3 +239,42 @@ def test_a_new_type_needs_what_it_cannot_do_without():
     assert "monthdays, last_day_of_month or week_of_month" in protection.schedule_problems({"type": "monthly"},
                                                                                            defaults)[0]
     assert protection.schedule_problems({"type": "daily"}, defaults) == []
+
+
+def test_what_to_back_up_retention_and_encryption_map_to_the_plan_json():
+    settings = protection.backup_settings({
+        "items": {"type": "files", "paths": ["/home", "C:\\Data"], "exclusions": ["*.tmp"]},
+        "retention": {"count": 10},
+        "encryption": {"algorithm": "aes128", "password": "Pa55", "update_password": "on_create"}}, None)
+    assert settings == {
+        "backup_span": {"type": "files", "items": ["/home", "C:\\Data"]},
+        "exclusions": {"enabled": True, "masks": ["*.tmp"]},
+        "retention": {"rules": [{"max_count": 10}]},
+        "encryption": {"enabled": True, "algorithm": "aes128", "password": "Pa55"},
+    }
+    whole = protection.backup_settings({"items": {"type": "entire_machine", "exclusions": []},
+                                        "retention": {"days": 30}}, None)
+    assert whole == {"backup_span": {"type": "entire_machine", "items": []},
+                     "exclusions": {"enabled": False, "masks": []},
+                     "retention": {"rules": [{"max_age": {"type": "days", "count": 30}}]}}
+
+
+def test_the_password_is_sent_only_when_encryption_is_switched_on_unless_always():
+    encrypted = {"encryption": {"enabled": True, "algorithm": "aes256", "password": "old"}}
+    on_create = {"encryption": {"algorithm": "aes256", "password": "new", "update_password": "on_create"}}
+    assert protection.backup_settings(on_create, None, current=encrypted)["encryption"] == {
+        "enabled": True, "algorithm": "aes256"}
+    assert protection.settings_changes(protection.backup_settings(on_create, None, current=encrypted), encrypted) == {}
+    always = {"encryption": dict(on_create["encryption"], update_password="always")}
+    assert protection.backup_settings(always, None, current=encrypted)["encryption"]["password"] == "new"
+
+
+@pytest.mark.parametrize("backup, expected", [
+    ({"items": {"type": "entire_machine", "paths": ["C:"]}}, "does not go with type entire_machine"),
+    ({"items": {"type": "volumes"}}, "backup.items.type volumes needs backup.items.paths"),
+    ({"items": {"type": "files", "paths": [" "]}}, "must not hold an empty path"),
+    ({"retention": {"count": 3, "daily": 7}}, "keeps backups by one rule"),
+])
+def test_backup_items_and_retention_that_do_not_go_together_are_named(backup, expected):
+    problems = protection.backup_settings_problems(backup)
+    assert len(problems) == 1 and expected in problems[0]

@@ -270,3 +270,19 @@ def test_an_unknown_resource_fails_before_any_write(http):
         module_under_test.run(FakeModule(resources=["SRV-09"]))
     assert "no machine or group is named 'SRV-09'" in failure.value.msg
     assert writes(http) == []
+
+
+def test_an_encryption_password_does_not_make_every_run_changed(http):
+    # The plan as the service shows it once encrypted; the password given differs, and on_create never compares it.
+    serve_plans(http, plan({"compression": "normal", "scheduling": {},
+                            "encryption": {"enabled": True, "algorithm": "aes256", "password": "first"}}))
+    serve_applications(http)
+    http.patch(POLICIES_URL + "/" + CHILD, status_code=204)
+    encryption = {"algorithm": "aes256", "password": "second", "update_password": "on_create"}
+    assert not module_under_test.run(FakeModule(backup={"encryption": encryption}))["changed"]
+    assert writes(http) == []
+    result = module_under_test.run(FakeModule(backup={"encryption": dict(encryption, update_password="always")},
+                                              _ansible_diff=True))
+    assert result["changed"]
+    assert writes(http)[0].json()["subject"]["policy"][0]["settings"]["encryption"]["password"] == "second"
+    assert "second" not in str(result["diff"]) and "first" not in str(result["diff"])
