@@ -20,6 +20,7 @@ __metaclass__ = type
 
 import contextlib
 import copy
+import time
 import uuid
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import merge
@@ -325,6 +326,38 @@ def run_plan(client, plan_id, context_ids):
         body = client.put(RUN, json={"state": "running", "policy_id": plan_id, "context_ids": batch}) or {}
         started.extend(body.get("items") or [])
     return started
+
+
+def wait_for_runs(client, plan_id, before, timeout, sleep=time.sleep, clock=time.monotonic):
+    """(outcomes, still running): how the runs of the plan started on the resources of ``before`` ended.
+
+    ``before`` maps each resource the run was started on to its application entry read before the start (None
+    when there was none). A run has ended when its resource is idle again with a ``last_run_at`` other than
+    before the start; its outcome is the application's ``status`` (``ok``, ``warning``, ``error``). Reads the
+    applications at once, then after 1, 2, 4 ... seconds (at most 15 between reads) until every run has ended or
+    ``timeout`` seconds have passed. ``outcomes`` lists, in the order of ``before``, ``{resource_id,
+    resource_type, status, last_run_at}`` of the runs that ended.
+    """
+    deadline = clock() + timeout
+    delay = 1.0
+    ended = {}
+    while True:
+        current = applications(client, plan_id)
+        for resource_id, entry in before.items():
+            now = current.get(resource_id)
+            if resource_id in ended or now is None:
+                continue
+            previous_run = (entry or {}).get("last_run_at")
+            if (now.get("running") or {}).get("state") != "running" and now.get("last_run_at") \
+                    and now.get("last_run_at") != previous_run:
+                ended[resource_id] = {"resource_id": resource_id, "resource_type": now["context"].get("type"),
+                                      "status": now.get("status"), "last_run_at": now.get("last_run_at")}
+        running = [r for r in before if r not in ended]
+        left = deadline - clock()
+        if not running or left <= 0:
+            return [ended[r] for r in before if r in ended], running
+        sleep(min(delay, left))
+        delay = min(delay * 2, 15.0)
 
 
 # ---------------------------------------------------------------- backup settings from options

@@ -50,7 +50,8 @@ options:
   state:
     description:
       - V(present) creates or updates the plan; V(absent) deletes it (it is revoked from every resource with it).
-      - With V(absent), O(enabled), O(backup), O(settings), O(resources), O(purge_resources), O(run) are refused
+      - With V(absent), O(enabled), O(backup), O(settings), O(resources), O(purge_resources), O(run), O(wait) are
+        refused
         (see the notes).
     type: str
     choices: [present, absent]
@@ -262,6 +263,26 @@ options:
         when it started a run.
     type: bool
     default: false
+  wait:
+    description:
+      - With O(run=true), wait until the runs the task started have ended, and return how each ended
+        (RV(outcomes)). Runs the task did not start (the plan was already running there) are not waited for.
+      - The task fails when a backup ended with C(error), unless O(fail_on_backup_error=false); a C(warning) is
+        reported as a warning.
+    type: bool
+    default: false
+  wait_timeout:
+    description:
+      - Seconds to wait with O(wait=true) (1 to 86400). When they pass before every run has ended, the task fails
+        naming the resources still running (their backups go on).
+    type: int
+    default: 3600
+  fail_on_backup_error:
+    description:
+      - With O(wait=true), whether a backup that ended with C(error) fails the task. V(false) returns the outcomes
+        and a warning instead, for a play that reports on the failures itself.
+    type: bool
+    default: true
 notes:
   - Plans are matched by name without regard to case, or by O(id); two plans of the customer with the same name are
     an error that lists their IDs, unless O(id) chooses one.
@@ -300,6 +321,24 @@ EXAMPLES = r'''
     resources: [SRV-01]
     purge_resources: true
     run: true
+
+- name: Back up the servers now, wait for the backups, and keep going when one failed
+  acronis.cyber_platform.acronis_protection_plan:
+    tenant_id: "{{ customer_tenant_id }}"
+    name: Servers nightly
+    backup:
+      schedule:
+        type: daily
+        at: ["23:00"]
+    run: true
+    wait: true
+    wait_timeout: 7200
+    fail_on_backup_error: false
+  register: nightly
+
+- name: Name the machines whose backup failed
+  ansible.builtin.debug:
+    msg: "{{ nightly.outcomes | selectattr('status', 'equalto', 'error') | map(attribute='resource_id') | list }}"
 
 - name: Delete the plan
   acronis.cyber_platform.acronis_protection_plan:
@@ -367,6 +406,31 @@ started:
   returned: always
   type: list
   elements: str
+outcomes:
+  description:
+    - With O(wait=true), how each run the task started ended, in the order of RV(started); empty in check mode
+      (nothing was started) and without O(wait).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    resource_id:
+      description: ID of the machine or group the run was started on.
+      type: str
+    resource_type:
+      description: Its type (C(resource.machine), C(resource.group.computers), ...).
+      type: str
+    status:
+      description: How the backup ended - C(ok), C(warning) or C(error) (for a group, the worst of its machines).
+      type: str
+    last_run_at:
+      description: When the run ended, as the service gives it.
+      type: str
+  sample:
+    - resource_id: 5c350066-2ba6-4eeb-aa91-1213dd35f033
+      resource_type: resource.machine
+      status: ok
+      last_run_at: "2026-05-01T21:14:03.000000Z"
 '''
 
 import copy
@@ -389,6 +453,7 @@ OPTION_KINDS = {
     "tenant_id": validation.CUSTOMER_ID,
     "name": validation.PLAN_NAME,
     "id": validation.PLAN_ID,
+    "wait_timeout": validation.count(1, 86400, "seconds"),
     "backup.schedule.at": validation.TIME_OF_DAY,
     "backup.schedule.interval": validation.count(1, 24, "(hours)"),
     "backup.schedule.window.from": validation.TIME_OF_DAY,
@@ -404,7 +469,7 @@ OPTION_KINDS = {
     "backup.retention.monthly": validation.count(1),
 }
 # What state=absent refuses (validation.check_state_absent): the options that set fields of the object.
-FIELDS_TO_SET = ("enabled", "backup", "settings", "resources", "purge_resources", "run")
+FIELDS_TO_SET = ("enabled", "backup", "settings", "resources", "purge_resources", "run", "wait")
 
 
 def comparable(plan, resources):
@@ -424,6 +489,8 @@ def check_options(module):
     problems = protection.backup_settings_problems(p["backup"] or {})
     if p["id"] is None and p["name"] is None:
         problems.append("give name, or id")
+    if p["wait"] and not p["run"]:
+        problems.append("wait=true waits for the runs the task starts, so it needs run=true")
     if p["purge_resources"] and p["resources"] is None:
         problems.append("purge_resources needs resources (the list to keep; [] revokes the plan from all)")
     if problems:
@@ -500,7 +567,7 @@ def resource_changes(p, wanted_ids, applied, where):
 
 def ensure_absent(module, client, current, applied, where):
     """The task's result for state=absent: the plan deleted (its applications go with it) when there is one."""
-    result = dict(changed=False, plan=None, applied=[], revoked=[], started=[])
+    result = dict(changed=False, plan=None, applied=[], revoked=[], started=[], outcomes=[])
     if current is None:
         return result
     before = comparable(current, applied)
@@ -629,6 +696,33 @@ def ensure_run(module, client, plan, resources, applied, where, result):
     return idle
 
 
+def ensure_waited(module, client, plan, started, applied, where, result):
+    """With wait=true, the outcomes of the runs the task started (fails on a timeout, and on an error unless told
+    otherwise); [] without wait and in check mode, where nothing was started."""
+    p = module.params
+    if not p["wait"] or not started or module.check_mode:
+        return []
+    with failing_to("wait for the runs of %s" % where, **result):
+        outcomes, running = protection.wait_for_runs(client, plan["id"], dict((r, applied.get(r)) for r in started),
+                                                     p["wait_timeout"])
+    result["outcomes"] = outcomes
+    if running:
+        raise AcronisFailure("%s: the runs started on %s had not ended after wait_timeout=%s seconds (they go on); "
+                             "raise wait_timeout, or read their outcome later with acronis_resource_info."
+                             % (sentence(where), ", ".join(running), p["wait_timeout"]), **result)
+    failed = [o["resource_id"] for o in outcomes if o["status"] == "error"]
+    warned = [o["resource_id"] for o in outcomes if o["status"] == "warning"]
+    if warned:
+        module.warn("The backup of %s ended with a warning on %s." % (where, ", ".join(warned)))
+    if failed:
+        message = "The backup of %s failed on %s." % (where, ", ".join(failed))
+        if p["fail_on_backup_error"]:
+            raise AcronisFailure("%s See the machines' alerts (acronis_alert_info); fail_on_backup_error=false "
+                                 "returns the outcomes without failing." % message, **result)
+        module.warn(message)
+    return outcomes
+
+
 def plan_after(module, client, plan, where, result):
     """The plan as a read shows it after a write (the service adds policies and the tenant to a new plan)."""
     if module.check_mode or not result["changed"]:
@@ -662,7 +756,7 @@ def run(module):
     to_apply, to_revoke, resources = resource_changes(p, wanted_ids, applied, where)
 
     # Act, one aspect at a time: each step says what it changed; a failure returns what was done before it.
-    result = dict(changed=False, plan=None, applied=[], revoked=[], started=[])
+    result = dict(changed=False, plan=None, applied=[], revoked=[], started=[], outcomes=[])
     if current is None:
         result["changed"] = True
         plan = ensure_created(module, client, wanted_settings, where, result)
@@ -682,6 +776,7 @@ def run(module):
     result["changed"] |= ensure_resources(module, client, plan, to_apply, to_revoke, where, result)
     result["started"] = ensure_run(module, client, plan, resources, applied, where, result)
     result["changed"] |= bool(result["started"])
+    result["outcomes"] = ensure_waited(module, client, plan, result["started"], applied, where, result)
     result["plan"] = plan_after(module, client, plan, where, result)
     if result["changed"]:
         before, after = comparable(current, applied), comparable(plan, resources)
@@ -743,6 +838,9 @@ def main():
             resources=dict(type="list", elements="str"),
             purge_resources=dict(type="bool", default=False),
             run=dict(type="bool", default=False),
+            wait=dict(type="bool", default=False),
+            wait_timeout=dict(type="int", default=3600),
+            fail_on_backup_error=dict(type="bool", default=True),
         ),
         required_one_of=[("name", "id")],
         supports_check_mode=True,

@@ -278,3 +278,28 @@ def test_the_password_is_sent_only_when_encryption_is_switched_on_unless_always(
 def test_backup_items_and_retention_that_do_not_go_together_are_named(backup, expected):
     problems = protection.backup_settings_problems(backup)
     assert len(problems) == 1 and expected in problems[0]
+
+
+def test_wait_for_runs_reads_until_every_run_ended_or_the_timeout(client, http):
+    def entry(state, last, status="ok"):
+        return [{"policy": {"id": PLAN}, "context": {"id": M1, "type": "resource.machine"},
+                 "running": {"state": state}, "status": status, "last_run_at": last}]
+    http.get(APPLICATIONS_URL, [
+        {"json": {"items": [entry("running", "2026-01-01T00:00:00Z")], "paging": {"cursors": {}}}},
+        {"json": {"items": [entry("idle", "2026-01-01T00:00:00Z")], "paging": {"cursors": {}}}},  # not yet ours
+        {"json": {"items": [entry("idle", "2026-01-02T00:00:00Z", "error")], "paging": {"cursors": {}}}},
+    ])
+    now, slept = [0.0], []
+
+    def sleep(seconds):
+        slept.append(seconds)
+        now[0] += seconds
+    before = {M1: entry("idle", "2026-01-01T00:00:00Z")[0]}
+    outcomes, running = protection.wait_for_runs(client, PLAN, before, 60, sleep=sleep, clock=lambda: now[0])
+    assert running == [] and slept == [1.0, 2.0]
+    assert outcomes == [{"resource_id": M1, "resource_type": "resource.machine", "status": "error",
+                         "last_run_at": "2026-01-02T00:00:00Z"}]
+    http.get(APPLICATIONS_URL, json={"items": [entry("running", None)], "paging": {"cursors": {}}})
+    now[0], slept[:] = 0.0, []
+    outcomes, running = protection.wait_for_runs(client, PLAN, {M1: None}, 5, sleep=sleep, clock=lambda: now[0])
+    assert outcomes == [] and running == [M1] and sum(slept) == 5

@@ -35,7 +35,8 @@ M1 = "5c350066-2ba6-4eeb-aa91-1213dd35f033"
 M2 = "c70134c4-a244-4b22-99ad-e081301f7530"
 
 OPTIONS = dict(tenant_id=CUSTOMER, name="Nightly", id=None, state="present", enabled=None, backup=None, settings=None,
-               resources=None, purge_resources=False, run=False)
+               resources=None, purge_resources=False, run=False, wait=False, wait_timeout=3600,
+               fail_on_backup_error=True)
 
 
 class FakeModule:
@@ -47,8 +48,13 @@ class FakeModule:
         self.client = AcronisClient(BASE_URL, client_id="cid", client_secret="secret", read_only=check_mode,
                                     sleep=lambda s: None, rng=random.Random(1), clock=lambda: 1700000000.0)
 
+        self.warnings = []
+
     def check_uuid(self, value, what, of=None):
         check_uuid(value, what, self.check_mode, of=of)
+
+    def warn(self, warning):
+        self.warnings.append(warning)
 
 
 @pytest.fixture
@@ -286,3 +292,45 @@ def test_an_encryption_password_does_not_make_every_run_changed(http):
     assert result["changed"]
     assert writes(http)[0].json()["subject"]["policy"][0]["settings"]["encryption"]["password"] == "second"
     assert "second" not in str(result["diff"]) and "first" not in str(result["diff"])
+
+
+def serve_runs(http, status):
+    """The plan applied to M1 and M2, idle; after the run request, both idle again with a new last run."""
+    def answer(request, context):
+        ran = any(r.method == "PUT" for r in http.request_history)
+        items = [[{"policy": {"id": PLAN, "type": "policy.protection.total"},
+                   "context": {"id": m, "type": "resource.machine"}, "running": {"state": "idle"},
+                   "status": status[m] if ran else "ok",
+                   "last_run_at": "2026-05-01T21:00:00Z" if ran else None}] for m in (M1, M2)]
+        return {"items": items, "paging": {"cursors": {}}}
+    http.get(APPLICATIONS_URL, json=answer)
+    http.put(RUN_URL, json={"items": []})
+
+
+def test_wait_returns_each_outcome_and_fails_on_a_failed_backup(http):
+    serve_plans(http, plan())
+    serve_runs(http, {M1: "ok", M2: "error"})
+    with pytest.raises(AcronisFailure) as failure:
+        module_under_test.run(FakeModule(run=True, wait=True))
+    assert "failed on %s" % M2 in failure.value.msg and "fail_on_backup_error=false" in failure.value.msg
+    assert failure.value.result["outcomes"] == [
+        {"resource_id": M1, "resource_type": "resource.machine", "status": "ok", "last_run_at": "2026-05-01T21:00:00Z"},
+        {"resource_id": M2, "resource_type": "resource.machine", "status": "error",
+         "last_run_at": "2026-05-01T21:00:00Z"}]
+
+
+def test_wait_with_fail_on_backup_error_false_returns_the_outcomes_and_warns(http):
+    serve_plans(http, plan())
+    serve_runs(http, {M1: "warning", M2: "error"})
+    fake = FakeModule(run=True, wait=True, fail_on_backup_error=False)
+    result = module_under_test.run(fake)
+    assert result["changed"] and result["started"] == [M1, M2]
+    assert [(o["resource_id"], o["status"]) for o in result["outcomes"]] == [(M1, "warning"), (M2, "error")]
+    assert len(fake.warnings) == 2 and M2 in fake.warnings[1]
+
+
+def test_wait_needs_run(http):
+    with pytest.raises(AcronisFailure) as failure:
+        module_under_test.run(FakeModule(wait=True))
+    assert "needs run=true" in failure.value.msg
+    assert http.request_history == []
