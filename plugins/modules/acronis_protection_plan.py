@@ -177,13 +177,13 @@ options:
             choices: [entire_machine, disks, volumes, files]
           paths:
             description:
-              - The disks (V(disk 1)), volumes (V(C:), V(/dev/sda1)) or files and folders (V(C:\Data), V(/home)) to
+              - The disks (V(disk 1)), volumes (V(C:), V(/dev/sda1)) or files and folders (V(C:\\Data), V(/home)) to
                 back up. Required with V(disks), V(volumes) and V(files); refused with V(entire_machine).
             type: list
             elements: str
           exclusions:
             description:
-              - Files and folders, by path or mask (V(*.tmp), V(C:\Data\Cache)), that are not backed up.
+              - Files and folders, by path or mask (V(*.tmp), V(C:\\Data\\Cache)), that are not backed up.
                 V([]) removes every exclusion; unset leaves them as they are.
             type: list
             elements: str
@@ -485,7 +485,7 @@ def comparable(plan, resources):
 
 def check_options(module):
     p = module.params
-    where = "Protection plan %r" % p["name"]
+    where = "Protection plan %s" % (repr(p["name"]) if p["id"] is None else p["id"])
     problems = protection.backup_settings_problems(p["backup"] or {})
     if p["id"] is None and p["name"] is None:
         problems.append("give name, or id")
