@@ -20,6 +20,7 @@ __metaclass__ = type
 
 import contextlib
 import copy
+import time
 import uuid
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import merge
@@ -42,6 +43,21 @@ RESOURCE_TYPES = {"machine": MACHINE, "virtual_machine": "resource.virtual_machi
 PAGE_SIZE = 100
 MAX_IDS_PER_REQUEST = 100   # the reference's limit for id lists (context items, filters)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# The kinds of a backup schedule (``scheduling.backup_sets[].schedule.type``) and, for a monthly schedule on a
+# weekday, which of the month's weeks (the console's "first ... last Monday").
+SCHEDULE_TYPES = ("hourly", "daily", "weekly", "monthly")
+WEEKS_OF_MONTH = ("first", "second", "third", "fourth", "last")
+# What a plan backs up (``settings.backup_span.type``): the whole machine, or the listed disks, volumes, or files
+# and folders (``backup_span.items``).
+BACKUP_SPANS = ("entire_machine", "disks", "volumes", "files")
+ENCRYPTION_ALGORITHMS = ("aes128", "aes192", "aes256")
+# The schedule options that belong to one kind only; what the others refuse.
+SCHEDULE_FIELDS = {
+    "hourly": ("weekdays", "interval", "window"),
+    "daily": ("weekdays", "at"),
+    "weekly": ("weekdays", "at"),
+    "monthly": ("at", "monthdays", "last_day_of_month", "week_of_month", "weekdays", "months"),
+}
 COMPRESSIONS = ("normal", "high", "max")
 FORMATS = ("11", "12", "auto")
 SCHEMES = ("simple", "always_full", "always_incremental", "weekly_incremental", "weekly_full_daily_incremental",
@@ -213,8 +229,17 @@ def read_plan(client, plan_id):
     return plan_with_resources(plans[0]) if plans else None
 
 
+def same_plan_name(name, other):
+    """Whether two plan names are the same name: compared without regard to case, as tenants and machines are."""
+    return (name or "").casefold() == (other or "").casefold()
+
+
 def list_plans(client, name=None, plan_id=None, with_applied=False, limit=None):
-    """(plans as lists of policies, truncated): the customer's plans, with children and settings."""
+    """(plans as lists of policies, truncated): the customer's plans, with children and settings.
+
+    ``name`` matches without regard to case (``same_plan_name``): the API does not keep plan names unique, so
+    "Nightly" and "nightly" are one name here, and two such plans are an ambiguity the caller names.
+    """
     params = {"types": TOTAL, "full_composite": "true", "include_settings": "true", "limit": PAGE_SIZE}
     if plan_id:
         params["policy_id"] = plan_id
@@ -225,7 +250,7 @@ def list_plans(client, name=None, plan_id=None, with_applied=False, limit=None):
         policies = item.get("policy") or []
         if not policies or policies[0].get("type") != TOTAL:
             continue
-        if name is not None and policies[0].get("name") != name:
+        if name is not None and not same_plan_name(policies[0].get("name"), name):
             continue
         if limit is not None and len(plans) == limit:
             return plans, True
@@ -332,40 +357,256 @@ def run_plan(client, plan_id, context_ids):
     return started
 
 
+def wait_for_runs(client, plan_id, before, timeout, sleep=time.sleep, clock=time.monotonic):
+    """(outcomes, still running): how the runs of the plan started on the resources of ``before`` ended.
+
+    ``before`` maps each resource the run was started on to its application entry read before the start (None
+    when there was none). A run has ended when its resource is idle again with a ``last_run_at`` other than
+    before the start; its outcome is the application's ``status`` (``ok``, ``warning``, ``error``). Reads the
+    applications at once, then after 1, 2, 4 ... seconds (at most 15 between reads) until every run has ended or
+    ``timeout`` seconds have passed. ``outcomes`` lists, in the order of ``before``, ``{resource_id,
+    resource_type, status, last_run_at}`` of the runs that ended.
+    """
+    deadline = clock() + timeout
+    delay = 1.0
+    ended = {}
+    while True:
+        current = applications(client, plan_id)
+        for resource_id, entry in before.items():
+            now = current.get(resource_id)
+            if resource_id in ended or now is None:
+                continue
+            previous_run = (entry or {}).get("last_run_at")
+            if (now.get("running") or {}).get("state") != "running" and now.get("last_run_at") \
+                    and now.get("last_run_at") != previous_run:
+                ended[resource_id] = {"resource_id": resource_id, "resource_type": now["context"].get("type"),
+                                      "status": now.get("status"), "last_run_at": now.get("last_run_at")}
+        running = [r for r in before if r not in ended]
+        left = deadline - clock()
+        if not running or left <= 0:
+            return [ended[r] for r in before if r in ended], running
+        sleep(min(delay, left))
+        delay = min(delay * 2, 15.0)
+
+
 # ---------------------------------------------------------------- backup settings from options
 
+SCHEDULE_OPTIONS = ("weekdays", "at", "interval", "window", "monthdays", "last_day_of_month", "week_of_month",
+                    "months")
+
+
+def _given(schedule, key):
+    return schedule.get(key) is not None
+
+
 def backup_settings_problems(backup):
-    """What is wrong in the ``backup`` option (a list of sentences)."""
+    """What is wrong in the ``backup`` option on its own, before anything is read (a list of sentences).
+
+    (Each value's own rule is an option kind declared in acronis_protection_plan's OPTION_KINDS: the times, the
+    dates, the counts. What is checked here is how the schedule's options go together.)
+    """
     problems = []
-    # (The times of backup.schedule.at and the counts of backup.retention are option kinds: validation.TIME_OF_DAY,
-    # validation.count(1), declared in acronis_protection_plan's OPTION_KINDS.)
+    problems.extend(_items_problems(backup.get("items") or {}))
+    retention = backup.get("retention") or {}
+    by_rule = [key for key in ("count", "days") if retention.get(key) is not None]
+    by_set = [key for key in ("daily", "weekly", "monthly") if retention.get(key) is not None]
+    if len(by_rule) > 1 or (by_rule and by_set):
+        problems.append("backup.retention keeps backups by one rule: count, days, or daily/weekly/monthly (got %s)"
+                        % ", ".join(by_rule + by_set))
     schedule = backup.get("schedule") or {}
-    weekdays = schedule.get("weekdays")
-    if weekdays is not None and not weekdays:
-        problems.append("backup.schedule.weekdays must name at least one day")
-    if schedule.get("at") is not None and not schedule.get("at"):
-        problems.append("backup.schedule.at must give at least one time")
+    kind = schedule.get("type")
+    for key, what in (("weekdays", "name at least one day"), ("at", "give at least one time"),
+                      ("monthdays", "name at least one day of the month"), ("months", "name at least one month")):
+        if schedule.get(key) is not None and not schedule.get(key):
+            problems.append("backup.schedule.%s must %s" % (key, what))
+    if kind is None:
+        needing = [key for key in SCHEDULE_OPTIONS if key not in ("weekdays", "at") and _given(schedule, key)]
+        if needing:
+            problems.append("backup.schedule.%s needs backup.schedule.type (%s)" % (
+                needing[0], ", ".join(t for t in SCHEDULE_TYPES if needing[0] in SCHEDULE_FIELDS[t])))
+    else:
+        foreign = [key for key in SCHEDULE_OPTIONS if _given(schedule, key) and key not in SCHEDULE_FIELDS[kind]]
+        if foreign:
+            problems.append("backup.schedule.%s does not apply to a%s %s schedule (it is for %s)" % (
+                foreign[0], "n" if kind == "hourly" else "", kind,
+                ", ".join(t for t in SCHEDULE_TYPES if foreign[0] in SCHEDULE_FIELDS[t])))
+    if kind == "monthly":
+        if _given(schedule, "week_of_month") and (_given(schedule, "monthdays")
+                                                  or schedule.get("last_day_of_month")):
+            problems.append("a monthly schedule runs on days of the month (backup.schedule.monthdays, "
+                            "last_day_of_month) or on weekdays of one week (week_of_month), not both")
+        if _given(schedule, "week_of_month") != _given(schedule, "weekdays"):
+            problems.append("a monthly schedule on weekdays needs both backup.schedule.week_of_month and weekdays")
+    window = schedule.get("window") or {}
+    if window and (window.get("from") is None or window.get("to") is None):
+        problems.append("backup.schedule.window needs both from and to")
+    elif window and _minutes(window["from"]) >= _minutes(window["to"]):
+        problems.append("backup.schedule.window.from (%s) must be earlier than window.to (%s)" % (
+            window["from"], window["to"]))
+    if _given(schedule, "start_date") and _given(schedule, "end_date") \
+            and _date_key(_date(schedule["start_date"])) > _date_key(_date(schedule["end_date"])):
+        problems.append("backup.schedule.start_date (%s) is after end_date (%s)" % (
+            schedule["start_date"], schedule["end_date"]))
     return problems
 
 
+def _items_problems(items):
+    problems = []
+    if not items:
+        return problems
+    if items.get("type") == "entire_machine" and items.get("paths"):
+        problems.append("backup.items.paths does not go with type entire_machine (the whole machine is backed up)")
+    elif items.get("type") in ("disks", "volumes", "files") and not items.get("paths"):
+        problems.append("backup.items.type %s needs backup.items.paths (which %s)" % (
+            items["type"], "files and folders" if items["type"] == "files" else items["type"]))
+    if any(not str(path).strip() for path in (items.get("paths") or []) + (items.get("exclusions") or [])):
+        problems.append("backup.items.paths and exclusions must not hold an empty path")
+    return problems
+
+
+def schedule_type(settings):
+    """The kind of the plan's backup schedule (``weekly`` when it has none the module knows)."""
+    kind = _current_schedule(settings).get("type")
+    return kind if kind in SCHEDULE_TYPES else "weekly"
+
+
+def schedule_problems(schedule, current):
+    """What is wrong in ``schedule`` against the plan's settings ``current`` (the defaults for a new plan): a
+    schedule that changes its kind (or a new plan's that is not weekly) gives what that kind cannot do without."""
+    schedule = schedule or {}
+    kind = schedule.get("type")
+    if kind is None or kind == schedule_type(current):
+        return []
+    if kind == "hourly" and not _given(schedule, "interval"):
+        return ["an hourly schedule needs backup.schedule.interval (hours between backups)"]
+    if kind == "monthly" and not (_given(schedule, "monthdays") or schedule.get("last_day_of_month")
+                                  or _given(schedule, "week_of_month")):
+        return ["a monthly schedule needs backup.schedule.monthdays, last_day_of_month or week_of_month"]
+    return []
+
+
+def _minutes(text):
+    hour, minute = text.split(":")
+    return int(hour) * 60 + int(minute)
+
+
+def _time(text):
+    return {"hour": int(text.split(":")[0]), "minute": int(text.split(":")[1])}
+
+
+def _date(text):
+    """A YYYY-MM-DD option as the schedule stores a date."""
+    year, month, day = (int(part) for part in str(text).strip().split("-"))
+    return {"year": year, "month": month, "day": day}
+
+
+def _date_key(date):
+    return (date["year"], date["month"], date["day"])
+
+
 def _repeat_at(times):
-    return [{"hour": int(t.split(":")[0]), "minute": int(t.split(":")[1])} for t in times]
+    return [_time(t) for t in times]
+
+
+def _current_schedule(settings):
+    try:
+        return settings["scheduling"]["backup_sets"][0]["schedule"] or {}
+    except (KeyError, IndexError, TypeError):
+        return {}
 
 
 def _current_alarm(settings):
-    try:
-        return settings["scheduling"]["backup_sets"][0]["schedule"]["alarms"]["time"]
-    except (KeyError, IndexError, TypeError):
-        return {}
+    return (_current_schedule(settings).get("alarms") or {}).get("time") or {}
+
+
+def _weekdays(days):
+    order = dict((day, n) for n, day in enumerate(WEEKDAYS))
+    return sorted(set(days), key=order.get)
+
+
+# The parts of ``alarms.time`` each kind of schedule holds, beside the dates every kind may have.
+ALARM_KEYS = {
+    "hourly": ("weekdays", "repeat_every", "run_within"),
+    "daily": ("weekdays", "repeat_at"),
+    "weekly": ("weekdays", "repeat_at"),
+    "monthly": ("months", "monthdays", "include_last_day_of_month", "week_of_month", "weekdays", "repeat_at"),
+}
+
+
+def schedule_alarm(schedule, current):
+    """The schedule (``scheduling.backup_sets[0].schedule``) the ``schedule`` option asks for, in full, over the
+    plan's settings ``current``: what the option leaves unset is kept when the kind stays, else the kind's default
+    (every day; the time of the current or default schedule; every month)."""
+    have = _current_schedule(current)
+    have_alarm = _current_alarm(current)
+    kind = schedule.get("type") or schedule_type(current)
+    same_kind = kind == schedule_type(current)
+    default_alarm = _current_alarm(DEFAULT_BACKUP_SETTINGS)
+    given = {}
+    if _given(schedule, "weekdays"):
+        given["weekdays"] = _weekdays(schedule["weekdays"])
+    if _given(schedule, "at"):
+        given["repeat_at"] = _repeat_at(schedule["at"])
+    if _given(schedule, "interval"):
+        given["repeat_every"] = {"type": "hours", "count": schedule["interval"]}
+    if _given(schedule, "window"):
+        given["run_within"] = {"from": _time(schedule["window"]["from"]), "to": _time(schedule["window"]["to"])}
+    if _given(schedule, "months"):
+        given["months"] = sorted(set(schedule["months"]))
+    if _given(schedule, "monthdays") or _given(schedule, "week_of_month"):
+        # Days of the month and weekdays of one week replace each other.
+        given["monthdays"] = sorted(set(schedule.get("monthdays") or []))
+    if _given(schedule, "last_day_of_month"):
+        given["include_last_day_of_month"] = schedule["last_day_of_month"]
+    if _given(schedule, "week_of_month"):
+        given["week_of_month"] = schedule["week_of_month"]
+    elif kind == "monthly" and (_given(schedule, "monthdays") or _given(schedule, "last_day_of_month")):
+        given["week_of_month"] = None
+    defaults = {
+        "weekdays": list(WEEKDAYS) if kind != "weekly" else default_alarm["weekdays"],
+        "repeat_at": have_alarm.get("repeat_at") or default_alarm["repeat_at"],
+        "months": list(range(1, 13)),
+        "monthdays": [],
+        "include_last_day_of_month": False,
+    }
+    if kind == "monthly" and given.get("week_of_month") is None and "weekdays" not in given \
+            and not (same_kind and have_alarm.get("week_of_month")):
+        defaults.pop("weekdays")      # a monthly schedule on days of the month has no weekdays
+    alarm = {}
+    for key in ALARM_KEYS[kind]:
+        if key in given:
+            value = given[key]
+        elif same_kind and key in have_alarm:
+            value = have_alarm[key]
+        else:
+            value = defaults.get(key)
+        if value is not None:
+            alarm[key] = value
+    if kind == "monthly" and alarm.get("week_of_month"):
+        alarm["monthdays"] = []
+        alarm["include_last_day_of_month"] = False
+    elif kind == "monthly":
+        alarm.pop("weekdays", None)
+    for key in ("start_date", "end_date"):
+        if _given(schedule, key):
+            alarm[key] = _date(schedule[key])
+        elif key in have_alarm:
+            alarm[key] = have_alarm[key]
+    result = dict((k, v) for k, v in have.items() if k not in ("alarms", "type")) if have else {}
+    result.setdefault("conditions", {})
+    result.setdefault("prevent_sleep", True)
+    result.update(type=kind, alarms={"time": alarm})
+    return result
 
 
 def backup_settings(backup, raw, current=None):
     """The settings the task asks for (only what it sets), from the ``backup`` options and raw ``settings``.
 
-    ``current`` fills the parts of a schedule the task does not give (weekdays without times, or times without
-    weekdays) so that unset stays as it is.
+    ``current`` (the plan's settings; the documented defaults for a new plan) fills the parts of a schedule the
+    task does not give, so that unset stays as it is.
     """
     backup = backup or {}
+    current = current if current is not None else DEFAULT_BACKUP_SETTINGS
     wanted = {}
     if backup.get("compression") is not None:
         wanted["compression"] = backup["compression"]
@@ -381,18 +622,31 @@ def backup_settings(backup, raw, current=None):
         scheduling["enabled"] = schedule["enabled"]
     if schedule.get("scheme") is not None:
         scheduling["scheme"] = schedule["scheme"]
-    if schedule.get("weekdays") is not None or schedule.get("at") is not None:
-        have = _current_alarm(current if current is not None else DEFAULT_BACKUP_SETTINGS)
-        defaults = _current_alarm(DEFAULT_BACKUP_SETTINGS)
-        weekdays = schedule.get("weekdays") or have.get("weekdays") or defaults["weekdays"]
-        repeat_at = _repeat_at(schedule["at"]) if schedule.get("at") else (have.get("repeat_at") or defaults["repeat_at"])
-        order = dict((day, n) for n, day in enumerate(WEEKDAYS))
-        scheduling["backup_sets"] = [{"type": "auto", "schedule": {
-            "alarms": {"time": {"weekdays": sorted(set(weekdays), key=order.get), "repeat_at": repeat_at}},
-            "conditions": {}, "prevent_sleep": True, "type": "weekly"}}]
+    if any(_given(schedule, key) for key in SCHEDULE_OPTIONS + ("type", "start_date", "end_date")):
+        sets = (current.get("scheduling") or {}).get("backup_sets") or [{"type": "auto"}]
+        first = dict((k, v) for k, v in sets[0].items() if k != "schedule")
+        first.setdefault("type", "auto")
+        first["schedule"] = schedule_alarm(schedule, current)
+        scheduling["backup_sets"] = [first] + list(sets[1:])
     if scheduling:
         wanted["scheduling"] = scheduling
+    items = backup.get("items") or {}
+    if items.get("type") is not None:
+        wanted["backup_span"] = {"type": items["type"], "items": list(items.get("paths") or [])}
+    if items.get("exclusions") is not None:
+        wanted["exclusions"] = {"enabled": bool(items["exclusions"]), "masks": list(items["exclusions"])}
+    encryption = backup.get("encryption")
+    if encryption:
+        wanted["encryption"] = {"enabled": True, "algorithm": encryption.get("algorithm") or "aes256"}
+        if not (current.get("encryption") or {}).get("enabled") or encryption.get("update_password") == "always":
+            # The password is sent when encryption is switched on, or on every run when the task says so; it is
+            # never compared otherwise (see the module's encryption.update_password).
+            wanted["encryption"]["password"] = encryption["password"]
     retention = backup.get("retention") or {}
+    if retention.get("count") is not None:
+        wanted["retention"] = {"rules": [{"max_count": retention["count"]}]}
+    if retention.get("days") is not None:
+        wanted["retention"] = {"rules": [{"max_age": {"type": "days", "count": retention["days"]}}]}
     if any(retention.get(key) is not None for key in ("daily", "weekly", "monthly")):
         units = (("daily", "days"), ("weekly", "weeks"), ("monthly", "months"))
         wanted["retention"] = {"rules": [{"backup_set": [key], "max_age": {"type": unit, "count": retention[key]}}

@@ -12,7 +12,7 @@ module: acronis_protection_plan
 short_description: Create, update, apply, run and delete an Acronis protection plan of a customer
 version_added: 0.1.0
 description:
-  - Manages one protection plan of a customer tenant, found by its O(name). A plan is a
+  - Manages one protection plan of a customer tenant, found by its O(name) or its O(id). A plan is a
     C(policy.protection.total) policy holding a machine backup policy (C(policy.backup.machine)); the service adds
     its other protection modules, disabled.
   - The backup settings come from O(backup) (a documented subset) and O(settings) (any other setting, as the API
@@ -34,13 +34,24 @@ options:
     type: str
     required: true
   name:
-    description: Name of the plan; it identifies the plan within the customer.
+    description:
+      - Name of the plan; it identifies the plan within the customer when O(id) is not given.
+      - Names are compared without regard to case, as tenant and machine names are (V(Nightly) finds a plan named
+        V(nightly), and the task then renames it V(Nightly)). The API does not keep plan names unique; when the
+        customer has several plans of the name, the task fails listing their IDs, and O(id) chooses one.
+      - With O(id), the name the plan must have (the module renames it when it differs).
+      - Required unless O(id) is given, and to create a plan.
     type: str
-    required: true
+  id:
+    description:
+      - ID of the plan (its C(policy.protection.total) policy). The plan must exist, unless O(state=absent).
+      - Chooses one of several plans with the same name. Without O(name) the plan keeps its name.
+    type: str
   state:
     description:
       - V(present) creates or updates the plan; V(absent) deletes it (it is revoked from every resource with it).
-      - With V(absent), O(enabled), O(backup), O(settings), O(resources), O(purge_resources), O(run) are refused
+      - With V(absent), O(enabled), O(backup), O(settings), O(resources), O(purge_resources), O(run), O(wait) are
+        refused
         (see the notes).
     type: str
     choices: [present, absent]
@@ -77,31 +88,144 @@ options:
         description: Name of the archive; may use C([Machine Name]), C([Plan ID]), C([Plan Name]), C([Unique ID]).
         type: str
       schedule:
-        description: When backups run.
+        description:
+          - When backups run (the plan's C(scheduling.backup_sets[0].schedule)). Times are the machine's local time.
+          - The options that are not given keep their value while O(backup.schedule.type) stays; when the type
+            changes (or for a new plan) they take the type's default (every day of the week, every month, the plan's
+            current time of day or the documented 21:00).
+          - Each type takes only its own options; any other is refused before anything is changed.
         type: dict
         suboptions:
           enabled:
             description: Whether the schedule is enabled.
             type: bool
+          type:
+            description:
+              - V(hourly) every O(backup.schedule.interval) hours (optionally only within O(backup.schedule.window));
+                V(daily) at O(backup.schedule.at); V(weekly) on O(backup.schedule.weekdays) at
+                O(backup.schedule.at); V(monthly) on O(backup.schedule.monthdays) (or the last day of the month),
+                or on O(backup.schedule.weekdays) of one O(backup.schedule.week_of_month), at O(backup.schedule.at).
+              - Unset keeps the plan's type (V(weekly) for a new plan).
+            type: str
+            choices: [hourly, daily, weekly, monthly]
           weekdays:
-            description: Days of the week the backup runs on (a weekly schedule).
+            description:
+              - Days of the week the backup runs on. A weekly schedule needs at least one; for an hourly or daily
+                schedule they narrow the days (every day by default); for a monthly one they go with
+                O(backup.schedule.week_of_month).
             type: list
             elements: str
             choices: [mon, tue, wed, thu, fri, sat, sun]
           at:
-            description: Times of the day, as V(HH:MM) (24 hours), the backup starts at.
+            description: Times of the day, as V(HH:MM) (24 hours), the backup starts at (daily, weekly, monthly).
             type: list
             elements: str
+          interval:
+            description: Hours between two backups of an V(hourly) schedule (1 to 24). Required to make a schedule hourly.
+            type: int
+          window:
+            description:
+              - An V(hourly) schedule runs only between these times of the day (both V(HH:MM), O(backup.schedule.window.from)
+                earlier than O(backup.schedule.window.to)).
+            type: dict
+            suboptions:
+              from:
+                description: Start of the window, V(HH:MM). Required with O(backup.schedule.window).
+                type: str
+              to:
+                description: End of the window, V(HH:MM). Required with O(backup.schedule.window).
+                type: str
+          monthdays:
+            description: Days of the month (1 to 31) a V(monthly) schedule runs on; a month without the day is skipped.
+            type: list
+            elements: int
+          last_day_of_month:
+            description: A V(monthly) schedule also runs on the last day of each month.
+            type: bool
+          week_of_month:
+            description:
+              - A V(monthly) schedule runs on O(backup.schedule.weekdays) of this week of the month (V(first) Monday,
+                V(last) Friday), instead of on days of the month.
+            type: str
+            choices: [first, second, third, fourth, last]
+          months:
+            description: Months (1 to 12) a V(monthly) schedule runs in; every month by default.
+            type: list
+            elements: int
+          start_date:
+            description: The schedule starts on this day (V(YYYY-MM-DD)); no backup is scheduled before it.
+            type: str
+          end_date:
+            description: The schedule ends after this day (V(YYYY-MM-DD)); not before O(backup.schedule.start_date).
+            type: str
           scheme:
             description: Backup scheme.
             type: str
             choices: [simple, always_full, always_incremental, weekly_incremental, weekly_full_daily_incremental,
                       custom, cdp]
+      items:
+        description:
+          - What the plan backs up (C(backup_span)), and what it leaves out (C(exclusions)).
+        type: dict
+        suboptions:
+          type:
+            description:
+              - V(entire_machine) backs up the whole machine; V(disks), V(volumes) or V(files) (files and folders)
+                back up the O(backup.items.paths).
+              - Unset leaves what the plan backs up as it is (a new plan backs up the entire machine).
+            type: str
+            choices: [entire_machine, disks, volumes, files]
+          paths:
+            description:
+              - The disks (V(disk 1)), volumes (V(C:), V(/dev/sda1)) or files and folders (V(C:\\Data), V(/home)) to
+                back up. Required with V(disks), V(volumes) and V(files); refused with V(entire_machine).
+            type: list
+            elements: str
+          exclusions:
+            description:
+              - Files and folders, by path or mask (V(*.tmp), V(C:\\Data\\Cache)), that are not backed up.
+                V([]) removes every exclusion; unset leaves them as they are.
+            type: list
+            elements: str
+      encryption:
+        description:
+          - Encrypts the backups with a password (C(encryption)). Unset leaves the plan's encryption as it is; this
+            module does not turn encryption off (use O(settings) for that).
+        type: dict
+        suboptions:
+          algorithm:
+            description: The encryption algorithm.
+            type: str
+            choices: [aes128, aes192, aes256]
+            default: aes256
+          password:
+            description:
+              - The encryption password. It is never shown (masked in the diff and the result).
+              - When it is sent depends on O(backup.encryption.update_password).
+            type: str
+            required: true
+          update_password:
+            description:
+              - V(on_create) sends the password when encryption is switched on (a new plan, or a plan that was not
+                encrypted) and never compares it afterwards, so a second run reports no change, even if the
+                password given differs from the one the plan was encrypted with.
+              - V(always) sends the password on every run; such a task reports C(changed) every run.
+            type: str
+            choices: [always, on_create]
+            default: on_create
       retention:
         description:
           - How long backups are kept. The rules of the plan become the ones given here.
+          - One rule at a time - O(backup.retention.count), O(backup.retention.days), or the per-set
+            O(backup.retention.daily), O(backup.retention.weekly), O(backup.retention.monthly).
         type: dict
         suboptions:
+          count:
+            description: Keep this many backups (the newest), whatever their age (C(max_count)).
+            type: int
+          days:
+            description: Keep backups this many days, whatever their set (C(max_age)).
+            type: int
           daily:
             description: Days to keep daily backups.
             type: int
@@ -139,8 +263,29 @@ options:
         when it started a run.
     type: bool
     default: false
+  wait:
+    description:
+      - With O(run=true), wait until the runs the task started have ended, and return how each ended
+        (RV(outcomes)). Runs the task did not start (the plan was already running there) are not waited for.
+      - The task fails when a backup ended with C(error), unless O(fail_on_backup_error=false); a C(warning) is
+        reported as a warning.
+    type: bool
+    default: false
+  wait_timeout:
+    description:
+      - Seconds to wait with O(wait=true) (1 to 86400). When they pass before every run has ended, the task fails
+        naming the resources still running (their backups go on).
+    type: int
+    default: 3600
+  fail_on_backup_error:
+    description:
+      - With O(wait=true), whether a backup that ended with C(error) fails the task. V(false) returns the outcomes
+        and a warning instead, for a play that reports on the failures itself.
+    type: bool
+    default: true
 notes:
-  - Plans are matched by name; two plans of the customer with the same name are an error (rename or delete one).
+  - Plans are matched by name without regard to case, or by O(id); two plans of the customer with the same name are
+    an error that lists their IDs, unless O(id) chooses one.
   - A plan without a machine backup policy (made elsewhere) can be applied, run and deleted, but O(backup) and
     O(settings) cannot add one; the task fails before any change.
   - In check mode a plan that would be created gets a placeholder ID (C(00000000-0000-0000-c4ec-...)).
@@ -176,6 +321,24 @@ EXAMPLES = r'''
     resources: [SRV-01]
     purge_resources: true
     run: true
+
+- name: Back up the servers now, wait for the backups, and keep going when one failed
+  acronis.cyber_platform.acronis_protection_plan:
+    tenant_id: "{{ customer_tenant_id }}"
+    name: Servers nightly
+    backup:
+      schedule:
+        type: daily
+        at: ["23:00"]
+    run: true
+    wait: true
+    wait_timeout: 7200
+    fail_on_backup_error: false
+  register: nightly
+
+- name: Name the machines whose backup failed
+  ansible.builtin.debug:
+    msg: "{{ nightly.outcomes | selectattr('status', 'equalto', 'error') | map(attribute='resource_id') | list }}"
 
 - name: Delete the plan
   acronis.cyber_platform.acronis_protection_plan:
@@ -243,6 +406,31 @@ started:
   returned: always
   type: list
   elements: str
+outcomes:
+  description:
+    - With O(wait=true), how each run the task started ended, in the order of RV(started); empty in check mode
+      (nothing was started) and without O(wait).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    resource_id:
+      description: ID of the machine or group the run was started on.
+      type: str
+    resource_type:
+      description: Its type (C(resource.machine), C(resource.group.computers), ...).
+      type: str
+    status:
+      description: How the backup ended - C(ok), C(warning) or C(error) (for a group, the worst of its machines).
+      type: str
+    last_run_at:
+      description: When the run ended, as the service gives it.
+      type: str
+  sample:
+    - resource_id: 5c350066-2ba6-4eeb-aa91-1213dd35f033
+      resource_type: resource.machine
+      status: ok
+      last_run_at: "2026-05-01T21:14:03.000000Z"
 '''
 
 import copy
@@ -264,13 +452,24 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation 
 OPTION_KINDS = {
     "tenant_id": validation.CUSTOMER_ID,
     "name": validation.PLAN_NAME,
+    "id": validation.PLAN_ID,
+    "wait_timeout": validation.count(1, 86400, "seconds"),
     "backup.schedule.at": validation.TIME_OF_DAY,
+    "backup.schedule.interval": validation.count(1, 24, "(hours)"),
+    "backup.schedule.window.from": validation.TIME_OF_DAY,
+    "backup.schedule.window.to": validation.TIME_OF_DAY,
+    "backup.schedule.monthdays": validation.count(1, 31, "(a day of the month)"),
+    "backup.schedule.months": validation.count(1, 12, "(a month)"),
+    "backup.schedule.start_date": validation.DATE,
+    "backup.schedule.end_date": validation.DATE,
+    "backup.retention.count": validation.count(1),
+    "backup.retention.days": validation.count(1),
     "backup.retention.daily": validation.count(1),
     "backup.retention.weekly": validation.count(1),
     "backup.retention.monthly": validation.count(1),
 }
 # What state=absent refuses (validation.check_state_absent): the options that set fields of the object.
-FIELDS_TO_SET = ("enabled", "backup", "settings", "resources", "purge_resources", "run")
+FIELDS_TO_SET = ("enabled", "backup", "settings", "resources", "purge_resources", "run", "wait")
 
 
 def comparable(plan, resources):
@@ -286,8 +485,12 @@ def comparable(plan, resources):
 
 def check_options(module):
     p = module.params
-    where = "Protection plan %r" % p["name"]
+    where = "Protection plan %s" % (repr(p["name"]) if p["id"] is None else p["id"])
     problems = protection.backup_settings_problems(p["backup"] or {})
+    if p["id"] is None and p["name"] is None:
+        problems.append("give name, or id")
+    if p["wait"] and not p["run"]:
+        problems.append("wait=true waits for the runs the task starts, so it needs run=true")
     if p["purge_resources"] and p["resources"] is None:
         problems.append("purge_resources needs resources (the list to keep; [] revokes the plan from all)")
     if problems:
@@ -299,17 +502,27 @@ def sentence(text):
 
 
 def read_plan(client, p, where):
-    """(plan, {resource id: application}): the plan of this name (None when there is none) and where it is applied.
+    """(plan, {resource id: application}): the plan of this id, or of this name (compared without regard to case),
+    None when there is none, and where it is applied.
 
-    ``client`` is None for a tenant that an earlier check-mode task would create: it has no plans.
+    ``client`` is None for a tenant that an earlier check-mode task would create: it has no plans; nor has a
+    check-mode placeholder ``id`` (a plan an earlier check-mode task would create).
     """
-    if client is None:
+    if client is None or is_placeholder_id(p["id"]):
         return None, {}
     with protection.failing_to_read("read the plans of tenant %s" % p["tenant_id"]):
-        plans, _truncated = protection.list_plans(client, name=p["name"])
+        if p["id"]:
+            plans, _truncated = protection.list_plans(client, plan_id=p["id"].lower())
+        else:
+            plans, _truncated = protection.list_plans(client, name=p["name"])
     if len(plans) > 1:
-        raise AcronisFailure("Tenant %s has %d protection plans named %r (%s); rename or delete all but one." % (
-            p["tenant_id"], len(plans), p["name"], ", ".join(pl[0]["id"] for pl in plans)))
+        raise AcronisFailure("Tenant %s has %d protection plans named %r (names compared without regard to case): "
+                             "%s; give the one to manage as id, or rename or delete the others." % (
+                                 p["tenant_id"], len(plans), p["name"],
+                                 ", ".join("%s (%r)" % (pl[0]["id"], pl[0].get("name")) for pl in plans)))
+    if not plans and p["id"] and p["state"] == "present":
+        raise AcronisFailure("Tenant %s has no protection plan with id %s; give the id of an existing plan, or only "
+                             "name to create one." % (p["tenant_id"], p["id"]))
     if not plans:
         return None, {}
     current = protection.plan_view(plans[0])
@@ -354,7 +567,7 @@ def resource_changes(p, wanted_ids, applied, where):
 
 def ensure_absent(module, client, current, applied, where):
     """The task's result for state=absent: the plan deleted (its applications go with it) when there is one."""
-    result = dict(changed=False, plan=None, applied=[], revoked=[], started=[])
+    result = dict(changed=False, plan=None, applied=[], revoked=[], started=[], outcomes=[])
     if current is None:
         return result
     before = comparable(current, applied)
@@ -374,7 +587,7 @@ def ensure_created(module, client, wanted_settings, where, result):
     backup_enabled = (p["backup"] or {}).get("enabled") is not False
     child = {"type": protection.BACKUP, "enabled": backup_enabled, "settings_schema": "2.0", "settings": settings}
     if module.check_mode:
-        plan_id = placeholder_id("protection_plan", "%s/%s" % (p["tenant_id"], p["name"]))
+        plan_id = p["id"] or placeholder_id("protection_plan", "%s/%s" % (p["tenant_id"], p["name"]))
         return {"id": plan_id, "name": p["name"], "enabled": enabled, "tenant_id": None,
                 "policies": [dict(child, id=placeholder_id("policy", "%s/%s" % (plan_id, protection.BACKUP)))]}
     with failing_to("create %s" % where, **result):
@@ -394,6 +607,30 @@ def ensure_one_plan(module, client, plan, where, result):
         if kept is plan:
             return None, {}
         return kept, protection.applications(client, kept["id"])
+
+
+def ensure_name(module, client, plan, where, result):
+    """Whether the plan was (or would be) renamed to the task's ``name`` (found by id, or by a name in other case)."""
+    wanted = module.params["name"]
+    if wanted is None or wanted == plan["name"]:
+        return False
+    if not module.check_mode:
+        with failing_to("rename %s" % where, **dict(result, changed=True)):
+            protection.patch_policy(client, plan["id"], {"name": wanted})
+    plan["name"] = wanted
+    return True
+
+
+def check_schedule(module, current, where):
+    """Refuse, before any write, a schedule that changes its type without what the new type needs."""
+    if current is None:
+        settings = protection.DEFAULT_BACKUP_SETTINGS
+    else:
+        backup = next((pol for pol in current["policies"] if pol["type"] == protection.BACKUP), None)
+        settings = (backup or {}).get("settings") or {}
+    problems = protection.schedule_problems(((module.params["backup"] or {}).get("schedule")), settings)
+    if problems:
+        raise AcronisFailure("%s: %s; nothing was changed." % (sentence(where), "; ".join(problems)))
 
 
 def ensure_enabled(module, client, plan, where, result):
@@ -420,6 +657,10 @@ def ensure_backup_settings(module, client, plan, where, result):
         change["enabled"] = wanted_enabled
     wanted = protection.backup_settings(p["backup"], p["settings"], current=backup.get("settings"))
     delta = protection.settings_changes(wanted, backup.get("settings") or {})
+    encryption = (p["backup"] or {}).get("encryption") or {}
+    if encryption.get("update_password") == "always":
+        # The service cannot say whether a password differs: "always" sends it, and the task reports the change.
+        delta["encryption"] = wanted["encryption"]
     if delta:
         change["settings"] = merge(backup.get("settings") or {}, delta)
     if not change:
@@ -456,6 +697,33 @@ def ensure_run(module, client, plan, resources, applied, where, result):
     return idle
 
 
+def ensure_waited(module, client, plan, started, applied, where, result):
+    """With wait=true, the outcomes of the runs the task started (fails on a timeout, and on an error unless told
+    otherwise); [] without wait and in check mode, where nothing was started."""
+    p = module.params
+    if not p["wait"] or not started or module.check_mode:
+        return []
+    with failing_to("wait for the runs of %s" % where, **result):
+        outcomes, running = protection.wait_for_runs(client, plan["id"], dict((r, applied.get(r)) for r in started),
+                                                     p["wait_timeout"])
+    result["outcomes"] = outcomes
+    if running:
+        raise AcronisFailure("%s: the runs started on %s had not ended after wait_timeout=%s seconds (they go on); "
+                             "raise wait_timeout, or read their outcome later with acronis_resource_info."
+                             % (sentence(where), ", ".join(running), p["wait_timeout"]), **result)
+    failed = [o["resource_id"] for o in outcomes if o["status"] == "error"]
+    warned = [o["resource_id"] for o in outcomes if o["status"] == "warning"]
+    if warned:
+        module.warn("The backup of %s ended with a warning on %s." % (where, ", ".join(warned)))
+    if failed:
+        message = "The backup of %s failed on %s." % (where, ", ".join(failed))
+        if p["fail_on_backup_error"]:
+            raise AcronisFailure("%s See the machines' alerts (acronis_alert_info); fail_on_backup_error=false "
+                                 "returns the outcomes without failing." % message, **result)
+        module.warn(message)
+    return outcomes
+
+
 def plan_after(module, client, plan, where, result):
     """The plan as a read shows it after a write (the service adds policies and the tenant to a new plan)."""
     if module.check_mode or not result["changed"]:
@@ -471,7 +739,7 @@ def plan_after(module, client, plan, where, result):
 def run(module):
     p = module.params
     check_options(module)
-    where = "protection plan %r of tenant %s" % (p["name"], p["tenant_id"])
+    where = "protection plan %s of tenant %s" % (repr(p["name"]) if p["id"] is None else p["id"], p["tenant_id"])
     client = None if is_placeholder_id(p["tenant_id"]) else module.client.scoped(p["tenant_id"])
 
     # Current state: the plan of this name and the resources it is applied to.
@@ -480,13 +748,16 @@ def run(module):
         return ensure_absent(module, client, current, applied, where)
 
     # Desired state, checked before any write.
+    if current is None and p["name"] is None:
+        raise AcronisFailure("%s would be created, which needs its name; give name." % sentence(where))
+    check_schedule(module, current, where)
     wanted_settings = protection.backup_settings(p["backup"], p["settings"])
     wanted_ids = wanted_resources(client, p["resources"], applied, where)
     check_backup_policy(current, wanted_settings, p["backup"], where)
     to_apply, to_revoke, resources = resource_changes(p, wanted_ids, applied, where)
 
     # Act, one aspect at a time: each step says what it changed; a failure returns what was done before it.
-    result = dict(changed=False, plan=None, applied=[], revoked=[], started=[])
+    result = dict(changed=False, plan=None, applied=[], revoked=[], started=[], outcomes=[])
     if current is None:
         result["changed"] = True
         plan = ensure_created(module, client, wanted_settings, where, result)
@@ -498,6 +769,7 @@ def run(module):
             to_apply, to_revoke, resources = resource_changes(p, wanted_ids, applied, where)
     if current is not None:
         plan = copy.deepcopy(current)
+        result["changed"] |= ensure_name(module, client, plan, where, result)
         result["changed"] |= ensure_enabled(module, client, plan, where, result)
         result["changed"] |= ensure_backup_settings(module, client, plan, where, result)
     plan["resources"] = resources
@@ -505,6 +777,7 @@ def run(module):
     result["changed"] |= ensure_resources(module, client, plan, to_apply, to_revoke, where, result)
     result["started"] = ensure_run(module, client, plan, resources, applied, where, result)
     result["changed"] |= bool(result["started"])
+    result["outcomes"] = ensure_waited(module, client, plan, result["started"], applied, where, result)
     result["plan"] = plan_after(module, client, plan, where, result)
     if result["changed"]:
         before, after = comparable(current, applied), comparable(plan, resources)
@@ -517,7 +790,8 @@ def main():
         option_kinds=OPTION_KINDS, fields_to_set=FIELDS_TO_SET,
         argument_spec=dict(
             tenant_id=dict(type="str", required=True),
-            name=dict(type="str", required=True),
+            name=dict(type="str"),
+            id=dict(type="str"),
             state=dict(type="str", choices=["present", "absent"], default="present"),
             enabled=dict(type="bool"),
             backup=dict(type="dict", options=dict(
@@ -528,11 +802,33 @@ def main():
                 archive_name=dict(type="str"),
                 schedule=dict(type="dict", options=dict(
                     enabled=dict(type="bool"),
+                    type=dict(type="str", choices=list(protection.SCHEDULE_TYPES)),
                     weekdays=dict(type="list", elements="str", choices=list(protection.WEEKDAYS)),
                     at=dict(type="list", elements="str"),
+                    interval=dict(type="int"),
+                    window=dict(type="dict", options={"from": dict(type="str"), "to": dict(type="str")}),
+                    monthdays=dict(type="list", elements="int"),
+                    last_day_of_month=dict(type="bool"),
+                    week_of_month=dict(type="str", choices=list(protection.WEEKS_OF_MONTH)),
+                    months=dict(type="list", elements="int"),
+                    start_date=dict(type="str"),
+                    end_date=dict(type="str"),
                     scheme=dict(type="str", choices=list(protection.SCHEMES)),
                 )),
+                items=dict(type="dict", options=dict(
+                    type=dict(type="str", choices=list(protection.BACKUP_SPANS)),
+                    paths=dict(type="list", elements="str"),
+                    exclusions=dict(type="list", elements="str"),
+                )),
+                encryption=dict(type="dict", options=dict(
+                    algorithm=dict(type="str", choices=list(protection.ENCRYPTION_ALGORITHMS), default="aes256"),
+                    password=dict(type="str", required=True, no_log=True),
+                    update_password=dict(type="str", choices=["always", "on_create"], default="on_create",
+                                         no_log=False),
+                )),
                 retention=dict(type="dict", options=dict(
+                    count=dict(type="int"),
+                    days=dict(type="int"),
                     daily=dict(type="int"),
                     weekly=dict(type="int"),
                     monthly=dict(type="int"),
@@ -543,7 +839,11 @@ def main():
             resources=dict(type="list", elements="str"),
             purge_resources=dict(type="bool", default=False),
             run=dict(type="bool", default=False),
+            wait=dict(type="bool", default=False),
+            wait_timeout=dict(type="int", default=3600),
+            fail_on_backup_error=dict(type="bool", default=True),
         ),
+        required_one_of=[("name", "id")],
         supports_check_mode=True,
     ).execute(run)
 

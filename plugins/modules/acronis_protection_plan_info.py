@@ -26,7 +26,8 @@ options:
     type: str
     required: true
   name:
-    description: Only the plan with this name.
+    description:
+      - Only the plans with this name, compared without regard to case (as acronis_protection_plan compares it).
     type: str
   id:
     description: Only the plan with this ID.

@@ -32,6 +32,22 @@ Sources (Acronis developer documentation, "Resource and Policy Management API v4
   ``policy.security.backups_scanning`` needs an enabled machine backup; the answer's ``result[]`` names the
   ``...@policy.protection.total`` id.
 
+- Backup schedules (``settings.scheduling.backup_sets[].schedule``): base_plan.json's weekly form (``type``,
+  ``alarms.time.weekdays``, ``alarms.time.repeat_at`` of ``{hour, minute}``, ``conditions``, ``prevent_sleep``);
+  the kinds the console and the User Guide's "Schedule" section offer (hourly every N hours within a time range,
+  daily, weekly, monthly on days of the month, the last day, or a weekday of one week, a date range). The
+  names of the fields beyond base_plan.json are the ones of the Acronis-based Cyber Protect policy schema that
+  Acronis's partners publish (``repeat_every``, ``monthdays``, ``include_last_day_of_month``, ``months``);
+  ``run_within`` (``from``/``to``), ``week_of_month``, ``start_date``/``end_date`` (``{year, month, day}``) are
+  *guesses* (no published example). ``schedule_problem`` below is the rule; a schedule that breaks it is refused
+  400 ``PolicySettingsInvalid`` naming the field (*guess*: the code; the guide documents no schedule error).
+- What a plan backs up, its exclusions and its encryption (the console's "What to back up", "Items to back up",
+  "Exclusions", "Encryption"; no published JSON example): *guesses* ``backup_span`` ``{type: entire_machine |
+  disks | volumes | files, items: [...]}``, ``exclusions`` ``{enabled, masks}``, ``encryption`` ``{enabled,
+  algorithm: aes128 | aes192 | aes256, password}`` (a password is required to switch encryption on);
+  ``settings_problem`` refuses other shapes the same way. Retention rules are ``max_age`` ``{type, count}`` or
+  ``max_count`` (the Acronis-based schema's rule: exactly one of them), optionally with ``backup_set``.
+
 Simulator choices where the guide shows no answer: create answers 200 with ``{"result": ["<id>@<type>", ...]}``
 for every policy of the plan (the default modules it added included);
 apply answers 204; run answers 200 ``{"items": [{"policy_id", "context_id", "state"}]}``; a run lasts
@@ -288,6 +304,179 @@ def protection_of(state, customer, machine):
     return policies, max(statuses, key=OUTCOMES.index), ", ".join(names)
 
 
+SCHEDULE_TYPES = ("hourly", "daily", "weekly", "monthly")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKS_OF_MONTH = ("first", "second", "third", "fourth", "last")
+# The fields of alarms.time each kind of schedule takes (beside start_date and end_date).
+ALARM_FIELDS = {
+    "hourly": {"weekdays", "repeat_every", "run_within"},
+    "daily": {"weekdays", "repeat_at"},
+    "weekly": {"weekdays", "repeat_at"},
+    "monthly": {"months", "monthdays", "include_last_day_of_month", "week_of_month", "weekdays", "repeat_at"},
+}
+
+
+def _is_int(value, low, high):
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _time_problem(value, where):
+    if not isinstance(value, dict) or set(value) - {"hour", "minute"} or not _is_int(value.get("hour"), 0, 23) \
+            or not _is_int(value.get("minute", 0), 0, 59):
+        return "%s must be {hour: 0-23, minute: 0-59}, not %r" % (where, value)
+    return None
+
+
+def _date_problem(value, where):
+    import datetime  # pylint: disable=import-outside-toplevel
+    if not isinstance(value, dict) or set(value) != {"year", "month", "day"} \
+            or not all(_is_int(value[k], 1, 9999) for k in value):
+        return "%s must be {year, month, day}, not %r" % (where, value)
+    try:
+        datetime.date(value["year"], value["month"], value["day"])
+    except ValueError:
+        return "%s is not a real date: %r" % (where, value)
+    return None
+
+
+def schedule_problem(schedule, where="schedule"):
+    """What is wrong with one backup set's schedule (None when the service takes it)."""
+    if not isinstance(schedule, dict):
+        return "%s must be an object" % where
+    kind = schedule.get("type")
+    if kind not in SCHEDULE_TYPES:
+        return "%s.type must be one of %s, not %r" % (where, ", ".join(SCHEDULE_TYPES), kind)
+    alarm = (schedule.get("alarms") or {}).get("time")
+    if not isinstance(alarm, dict):
+        return "%s.alarms.time must be an object" % where
+    where += ".alarms.time"
+    unknown = sorted(set(alarm) - ALARM_FIELDS[kind] - {"start_date", "end_date", "rand_max_delay"})
+    if unknown:
+        return "%s.%s is not a field of a %s schedule" % (where, unknown[0], kind)
+    weekdays = alarm.get("weekdays")
+    if weekdays is not None and (not isinstance(weekdays, list) or not weekdays
+                                 or any(d not in WEEKDAYS for d in weekdays) or len(set(weekdays)) != len(weekdays)):
+        return "%s.weekdays must list distinct days of %s, not %r" % (where, ", ".join(WEEKDAYS), weekdays)
+    if kind == "weekly" and not weekdays:
+        return "%s.weekdays is required for a weekly schedule" % where
+    if kind in ("daily", "weekly", "monthly"):
+        repeat_at = alarm.get("repeat_at")
+        if not isinstance(repeat_at, list) or not repeat_at:
+            return "%s.repeat_at (the times of the day) is required for a %s schedule" % (where, kind)
+        for n, moment in enumerate(repeat_at):
+            problem = _time_problem(moment, "%s.repeat_at[%d]" % (where, n))
+            if problem:
+                return problem
+    if kind == "hourly":
+        every = alarm.get("repeat_every")
+        if not isinstance(every, dict) or every.get("type") not in ("minutes", "hours") \
+                or not _is_int(every.get("count"), 1, 24 if every.get("type") == "hours" else 1440):
+            return "%s.repeat_every must be {type: hours (count 1-24) or minutes (count 1-1440)}, not %r" % (
+                where, every)
+        window = alarm.get("run_within")
+        if window is not None:
+            if not isinstance(window, dict) or set(window) != {"from", "to"}:
+                return "%s.run_within must be {from, to}, not %r" % (where, window)
+            for end in ("from", "to"):
+                problem = _time_problem(window[end], "%s.run_within.%s" % (where, end))
+                if problem:
+                    return problem
+            if (window["from"]["hour"], window["from"].get("minute", 0)) >= \
+                    (window["to"]["hour"], window["to"].get("minute", 0)):
+                return "%s.run_within.from must be earlier than to" % where
+    if kind == "monthly":
+        months = alarm.get("months")
+        if not isinstance(months, list) or not months or any(not _is_int(m, 1, 12) for m in months):
+            return "%s.months must list months 1-12, not %r" % (where, months)
+        monthdays = alarm.get("monthdays", [])
+        if not isinstance(monthdays, list) or any(not _is_int(d, 1, 31) for d in monthdays):
+            return "%s.monthdays must list days 1-31, not %r" % (where, monthdays)
+        last = alarm.get("include_last_day_of_month", False)
+        if not isinstance(last, bool):
+            return "%s.include_last_day_of_month must be a boolean" % where
+        week = alarm.get("week_of_month")
+        if week is not None:
+            if week not in WEEKS_OF_MONTH:
+                return "%s.week_of_month must be one of %s, not %r" % (where, ", ".join(WEEKS_OF_MONTH), week)
+            if not weekdays or monthdays or last:
+                return "%s: a monthly schedule on a week of the month takes weekdays, and no monthdays" % where
+        elif weekdays is not None:
+            return "%s.weekdays needs week_of_month in a monthly schedule" % where
+        elif not monthdays and not last:
+            return "%s: a monthly schedule needs monthdays, include_last_day_of_month or week_of_month" % where
+    for key in ("start_date", "end_date"):
+        if key in alarm:
+            problem = _date_problem(alarm[key], "%s.%s" % (where, key))
+            if problem:
+                return problem
+    if "start_date" in alarm and "end_date" in alarm:
+        if tuple(alarm["start_date"][k] for k in ("year", "month", "day")) > \
+                tuple(alarm["end_date"][k] for k in ("year", "month", "day")):
+            return "%s.start_date is after end_date" % where
+    return None
+
+
+BACKUP_SPANS = ("entire_machine", "disks", "volumes", "files")
+ENCRYPTION_ALGORITHMS = ("aes128", "aes192", "aes256")
+
+
+def settings_problem(settings):
+    """What is wrong with a machine backup policy's backup_span, exclusions, encryption or retention, or None."""
+    span = settings.get("backup_span")
+    if span is not None:
+        if not isinstance(span, dict) or span.get("type") not in BACKUP_SPANS:
+            return "backup_span.type must be one of %s, not %r" % (", ".join(BACKUP_SPANS), span)
+        items = span.get("items", [])
+        if not isinstance(items, list) or any(not isinstance(i, str) or not i.strip() for i in items):
+            return "backup_span.items must list paths, not %r" % (items,)
+        if span["type"] != "entire_machine" and not items:
+            return "backup_span.items must name the %s to back up" % span["type"]
+        if span["type"] == "entire_machine" and items:
+            return "backup_span.items must be empty for entire_machine"
+    exclusions = settings.get("exclusions")
+    if exclusions is not None and (not isinstance(exclusions, dict) or not isinstance(exclusions.get("masks", []), list)
+                                   or not isinstance(exclusions.get("enabled", False), bool)):
+        return "exclusions must be {enabled, masks: [...]}, not %r" % (exclusions,)
+    encryption = settings.get("encryption")
+    if encryption is not None:
+        if not isinstance(encryption, dict):
+            return "encryption must be an object"
+        if encryption.get("enabled"):
+            if encryption.get("algorithm", "aes256") not in ENCRYPTION_ALGORITHMS:
+                return "encryption.algorithm must be one of %s" % ", ".join(ENCRYPTION_ALGORITHMS)
+            if not isinstance(encryption.get("password"), str) or not encryption.get("password"):
+                return "encryption.password is required to encrypt backups"
+    for n, rule in enumerate((settings.get("retention") or {}).get("rules") or []):
+        if not isinstance(rule, dict) or ("max_age" in rule) == ("max_count" in rule):
+            return "retention.rules[%d] needs exactly one of max_age and max_count" % n
+        if "max_count" in rule and not _is_int(rule["max_count"], 1, 2 ** 31 - 1):
+            return "retention.rules[%d].max_count must be a whole number from 1" % n
+        age = rule.get("max_age")
+        if "max_age" in rule and (not isinstance(age, dict) or age.get("type") not in ("days", "weeks", "months")
+                                  or not _is_int(age.get("count"), 1, 2 ** 31 - 1)):
+            return "retention.rules[%d].max_age must be {type: days | weeks | months, count}" % n
+    return None
+
+
+def _backup_settings_problem(settings, policy_id):
+    """The refusal of a machine backup policy's settings the service would not take, or None."""
+    problem = settings_problem(settings)
+    if problem:
+        return _error(400, "Bad Request", code="PolicySettingsInvalid", info="Policy %s: %s." % (policy_id, problem))
+    sets = settings.get("scheduling", {}).get("backup_sets", [])
+    if not isinstance(sets, list):
+        return _error(400, "Bad Request", code="PolicySettingsInvalid",
+                      info="Policy %s: settings.scheduling.backup_sets must be a list." % policy_id)
+    for n, backup_set in enumerate(sets):
+        if isinstance(backup_set, dict) and "schedule" not in backup_set:
+            continue
+        problem = schedule_problem((backup_set or {}).get("schedule"),
+                                   "settings.scheduling.backup_sets[%d].schedule" % n)
+        if problem:
+            return _error(400, "Bad Request", code="PolicySettingsInvalid", info="Policy %s: %s." % (policy_id, problem))
+    return None
+
+
 def _customer_policy(state, customer, policy_id):
     record = _policies(state).get(policy_id)
     if record is None or not state.in_subtree(record["tenant_id"], customer["id"]):
@@ -339,6 +528,10 @@ def create_policy():
                 raise _error(400, "Bad Request", code="PolicySettingsNotSet",
                              info="The %s policy %s needs settings_schema and a scheduling block in its settings."
                                   % (BACKUP, policy["id"]))
+            if policy["type"] == BACKUP:
+                refusal = _backup_settings_problem(policy["settings"], policy["id"])
+                if refusal is not None:
+                    raise refusal
         backup_enabled = any(p["type"] == BACKUP and p.get("enabled", True) for p in policies)
         if any(p["type"] == BACKUPS_SCANNING and p.get("enabled", True) for p in policies) and not backup_enabled:
             raise _error(400, "Bad Request", code="PolicyDependencyNotMet",
@@ -463,6 +656,10 @@ def patch_policy(policy_id):
                     change["settings"].get("scheduling"), dict):
                 raise _error(400, "Bad Request", code="PolicySettingsNotSet",
                              info="The %s policy %s needs a scheduling block in its settings." % (BACKUP, target["id"]))
+            if target["type"] == BACKUP and "settings" in change:
+                refusal = _backup_settings_problem(change["settings"], target["id"])
+                if refusal is not None:
+                    raise refusal
             if "name" in change and target["type"] != TOTAL:
                 raise _error(400, "Bad Request", info="Only the %s policy has a name." % TOTAL)
             targets.append((target, change))

@@ -40,8 +40,10 @@ Sources and rules (each marked *guess* where Acronis's documents are silent; the
   without one is not metered. The world's metered usage is kept apart (``world.ext["metered_usage"]``) and
   added to what ``PUT /_sim/usage`` seeded (other workloads).
 - The clock: ``POST /_sim/clock {"advance": seconds}`` moves the world's time forward. A plan's backup
-  schedule (``settings.scheduling.backup_sets[].schedule``: ``weekly`` on ``alarms.time.weekdays`` or
-  ``daily``, at ``alarms.time.repeat_at`` hours and minutes, UTC) that fell due in between starts one backup
+  schedule (``settings.scheduling.backup_sets[].schedule``, the forms policies.schedule_problem takes: ``hourly``
+  every ``repeat_every`` within ``run_within``, ``daily`` and ``weekly`` on ``alarms.time.weekdays``, ``monthly``
+  on ``monthdays``, the last day or a weekday of ``week_of_month`` in ``months``; at ``repeat_at`` hours and
+  minutes; between ``start_date`` and ``end_date``; UTC) that fell due in between starts one backup
   per machine, enqueued at the last due moment (*guess*: missed runs are not queued one by one). The
   protection status's ``next_run`` is the next due moment.
 - Removal (Account Management "Deleting a tenant": the subtree goes with it; the other services' documents
@@ -354,7 +356,7 @@ def _machine(state, machine_id):
 
 
 def _schedule(plan_children):
-    """(weekdays or None for every day, [(hour, minute)]) of the plan's enabled backup schedule, or None."""
+    """The plan's enabled backup schedule (its first backup set's, as policies.schedule_problem takes it), or None."""
     for policy in plan_children:
         if policy["type"] != "policy.backup.machine" or not policy.get("enabled", True):
             continue
@@ -364,27 +366,64 @@ def _schedule(plan_children):
         for backup_set in scheduling.get("backup_sets") or []:
             schedule = (backup_set or {}).get("schedule") or {}
             alarm = (schedule.get("alarms") or {}).get("time") or {}
+            kind = schedule.get("type")
             times = [(int(t.get("hour", 0)), int(t.get("minute", 0))) for t in alarm.get("repeat_at") or []
                      if isinstance(t, dict)]
-            if not times:
+            every = alarm.get("repeat_every") or {}
+            if kind == "hourly" and every.get("count"):
+                window = alarm.get("run_within") or {}
+                first = window.get("from") or {"hour": 0, "minute": 0}
+                last = window.get("to") or {"hour": 23, "minute": 59}
+                step = int(every["count"]) * (60 if every.get("type", "hours") == "hours" else 1)
+                start, stop = first["hour"] * 60 + first.get("minute", 0), last["hour"] * 60 + last.get("minute", 0)
+                times = [(m // 60, m % 60) for m in range(start, stop + 1, step)]
+            if not times or kind not in ("hourly", "daily", "weekly", "monthly"):
                 continue
-            if schedule.get("type") == "weekly":
-                return [d for d in alarm.get("weekdays") or [] if d in _WEEKDAYS], times
-            if schedule.get("type") == "daily":
-                return None, times
+            weekdays = alarm.get("weekdays")
+            return {"kind": kind, "times": times,
+                    "weekdays": [d for d in weekdays if d in _WEEKDAYS] if weekdays is not None else None,
+                    "months": alarm.get("months") or list(range(1, 13)), "monthdays": alarm.get("monthdays") or [],
+                    "last_day": bool(alarm.get("include_last_day_of_month")),
+                    "week_of_month": alarm.get("week_of_month"),
+                    "start": _day(alarm.get("start_date")), "end": _day(alarm.get("end_date"))}
     return None
+
+
+def _day(date):
+    return datetime.date(date["year"], date["month"], date["day"]) if isinstance(date, dict) else None
+
+
+_WEEKS = {"first": 0, "second": 1, "third": 2, "fourth": 3}
+
+
+def _runs_on(schedule, day):
+    """Whether the schedule runs on this day (a date)."""
+    if (schedule["start"] and day < schedule["start"]) or (schedule["end"] and day > schedule["end"]):
+        return False
+    weekday = _WEEKDAYS[day.weekday()]
+    if schedule["kind"] != "monthly":
+        return schedule["weekdays"] is None or weekday in schedule["weekdays"]
+    if day.month not in schedule["months"]:
+        return False
+    last_of_month = (day + datetime.timedelta(days=1)).month != day.month
+    if schedule["week_of_month"]:
+        if weekday not in (schedule["weekdays"] or []):
+            return False
+        if schedule["week_of_month"] == "last":
+            return (day + datetime.timedelta(days=7)).month != day.month
+        return (day.day - 1) // 7 == _WEEKS[schedule["week_of_month"]]
+    return day.day in schedule["monthdays"] or (schedule["last_day"] and last_of_month)
 
 
 def due_moments(schedule, after, until):
     """The schedule's moments in (after, until], in order (UTC)."""
-    weekdays, times = schedule
     moments = []
     start = datetime.datetime.fromtimestamp(after, datetime.timezone.utc)
     day = start.replace(hour=0, minute=0, second=0, microsecond=0)
     end = datetime.datetime.fromtimestamp(until, datetime.timezone.utc)
     while day <= end:
-        if weekdays is None or _WEEKDAYS[day.weekday()] in weekdays:
-            for hour, minute in sorted(times):
+        if _runs_on(schedule, day.date()):
+            for hour, minute in sorted(schedule["times"]):
                 moment = day.replace(hour=hour, minute=minute).timestamp()
                 if after < moment <= until:
                     moments.append(moment)
@@ -395,11 +434,15 @@ def due_moments(schedule, after, until):
 def next_run(state, plan_children):
     """The next moment the plan's schedule is due (ISO), or None."""
     schedule = _schedule(plan_children)
-    if schedule is None or (schedule[0] is not None and not schedule[0]):
+    if schedule is None or (schedule["weekdays"] is not None and not schedule["weekdays"]
+                            and not schedule["monthdays"] and not schedule["last_day"]):
         return None
     now = clock(state)
-    moments = due_moments(schedule, now, now + 8 * 86400)
-    return iso(moments[0]) if moments else None
+    for week in range(53):      # a week at a time: a monthly schedule in some months may be most of a year away
+        moments = due_moments(schedule, now + week * 7 * 86400, now + (week + 1) * 7 * 86400)
+        if moments:
+            return iso(moments[0])
+    return None
 
 
 def advance(state, seconds):

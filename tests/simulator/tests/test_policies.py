@@ -328,3 +328,89 @@ def test_seed_000_plan_scripts_replay(simulator, api):
     # get_all_resources_protection_statuses.py
     statuses = session.get("/api/resource_management/v4/resource_statuses").json()
     assert statuses["items"][0]["aggregate"]["status"] == "not_protected"
+
+
+def _schedule_settings(schedule):
+    return {"compression": "normal", "scheduling": {"enabled": True, "backup_sets": [
+        {"type": "auto", "schedule": dict({"conditions": {}, "prevent_sleep": True}, **schedule)}]}}
+
+
+GOOD_SCHEDULES = [
+    {"type": "hourly", "alarms": {"time": {"weekdays": ["mon"], "repeat_every": {"type": "hours", "count": 4},
+                                           "run_within": {"from": {"hour": 8, "minute": 0},
+                                                          "to": {"hour": 18, "minute": 0}}}}},
+    {"type": "daily", "alarms": {"time": {"weekdays": ["mon", "tue"], "repeat_at": [{"hour": 23, "minute": 0}],
+                                          "start_date": {"year": 2026, "month": 1, "day": 1},
+                                          "end_date": {"year": 2026, "month": 12, "day": 31}}}},
+    {"type": "monthly", "alarms": {"time": {"months": [1, 7], "monthdays": [1, 15], "include_last_day_of_month": True,
+                                            "repeat_at": [{"hour": 2, "minute": 30}]}}},
+    {"type": "monthly", "alarms": {"time": {"months": [3], "monthdays": [], "include_last_day_of_month": False,
+                                            "week_of_month": "last", "weekdays": ["fri"],
+                                            "repeat_at": [{"hour": 2, "minute": 30}]}}},
+]
+BAD_SCHEDULES = [
+    ({"type": "yearly", "alarms": {"time": {}}}, "type must be one of"),
+    ({"type": "hourly", "alarms": {"time": {"repeat_every": {"type": "days", "count": 1}}}}, "repeat_every"),
+    ({"type": "hourly", "alarms": {"time": {"repeat_every": {"type": "hours", "count": 1},
+                                            "run_within": {"from": {"hour": 18}, "to": {"hour": 8}}}}},
+     "run_within.from must be earlier"),
+    ({"type": "daily", "alarms": {"time": {"repeat_at": [{"hour": 24, "minute": 0}]}}}, "repeat_at[0]"),
+    ({"type": "weekly", "alarms": {"time": {"repeat_at": [{"hour": 1, "minute": 0}]}}}, "weekdays is required"),
+    ({"type": "weekly", "alarms": {"time": {"weekdays": ["mon"], "repeat_at": [{"hour": 1, "minute": 0}],
+                                            "monthdays": [1]}}}, "monthdays is not a field of a weekly"),
+    ({"type": "monthly", "alarms": {"time": {"months": [1], "repeat_at": [{"hour": 1, "minute": 0}]}}},
+     "needs monthdays"),
+    ({"type": "monthly", "alarms": {"time": {"months": [13], "monthdays": [1],
+                                             "repeat_at": [{"hour": 1, "minute": 0}]}}}, "months must list"),
+    ({"type": "daily", "alarms": {"time": {"repeat_at": [{"hour": 1, "minute": 0}],
+                                           "start_date": {"year": 2026, "month": 2, "day": 30}}}}, "not a real date"),
+    ({"type": "daily", "alarms": {"time": {"repeat_at": [{"hour": 1, "minute": 0}],
+                                           "start_date": {"year": 2026, "month": 2, "day": 2},
+                                           "end_date": {"year": 2026, "month": 2, "day": 1}}}}, "after end_date"),
+]
+
+
+def test_every_kind_of_schedule_is_stored_as_sent(simulator, api):
+    _customer, session = customer_session(simulator, api)
+    for schedule in GOOD_SCHEDULES:
+        plan_id = create_plan(session, name="Plan %s" % schedule["type"], settings=_schedule_settings(schedule))
+        stored = session.get(PM + "/policies/" + plan_id,
+                             params={"full_composite": "true", "include_settings": "true"}).json()["policy"][1]
+        assert stored["settings"]["scheduling"]["backup_sets"][0]["schedule"] == dict(
+            {"conditions": {}, "prevent_sleep": True}, **schedule)
+
+
+def test_malformed_schedules_are_refused_on_create_and_patch(simulator, api):
+    _customer, session = customer_session(simulator, api)
+    child_id = str(uuid.uuid4())
+    plan_id = create_plan(session, child_id=child_id)
+    for schedule, words in BAD_SCHEDULES:
+        created = session.post(PM + "/policies", json=plan_body(settings=_schedule_settings(schedule)))
+        patched = session.patch(PM + "/policies/" + plan_id, json={"subject": {"policy": [
+            {"id": child_id, "settings": _schedule_settings(schedule)}]}})
+        for response in (created, patched):
+            assert response.status_code == 400, schedule
+            error = response.json()["error"]
+            assert error["code"] == "PolicySettingsInvalid" and error["domain"] == "PolicyManagement"
+            assert words in error["details"]["info"], error
+    assert len(_plans(session, types="policy.protection.total")["items"]) == 1   # only the first plan exists
+
+
+def _moments(schedule, start, days):
+    """The due moments of a stored schedule over ``days`` days from ``start`` (YYYY-MM-DD, UTC), as HH:MM dates."""
+    import datetime  # pylint: disable=import-outside-toplevel
+    from ..api import runs  # pylint: disable=import-outside-toplevel
+    children = [{"type": "policy.backup.machine", "enabled": True, "settings": _schedule_settings(schedule)}]
+    begin = datetime.datetime.strptime(start, "%Y-%m-%d").replace(tzinfo=datetime.timezone.utc).timestamp()
+    return [datetime.datetime.fromtimestamp(m, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M")
+            for m in runs.due_moments(runs._schedule(children), begin, begin + days * 86400)]
+
+
+def test_the_clock_starts_each_kind_of_schedule_when_due():
+    hourly, daily, by_days, by_week = GOOD_SCHEDULES
+    # 2026-01-05 is a Monday: every 4 hours from 08:00 to 18:00.
+    assert _moments(hourly, "2026-01-05", 2) == ["2026-01-05 08:00", "2026-01-05 12:00", "2026-01-05 16:00"]
+    assert _moments(daily, "2025-12-29", 9) == ["2026-01-05 23:00", "2026-01-06 23:00"]   # from start_date
+    assert _moments(by_days, "2026-01-01", 31) == ["2026-01-01 02:30", "2026-01-15 02:30", "2026-01-31 02:30"]
+    assert _moments(by_days, "2026-02-01", 28) == []                                       # months 1 and 7 only
+    assert _moments(by_week, "2026-03-01", 31) == ["2026-03-27 02:30"]                     # the last Friday of March

@@ -174,3 +174,132 @@ def test_patch_policy_sends_one_policy_and_is_refused_in_check_mode(make_client,
     with pytest.raises(AcronisCheckModeWrite):
         protection.patch_policy(make_client(read_only=True), CHILD, {"enabled": True})
     assert len(api_calls(http)) == 1
+
+
+def schedule_of(settings):
+    return settings["scheduling"]["backup_sets"][0]["schedule"]
+
+
+def test_each_schedule_type_maps_to_the_plan_json():
+    # The expected JSON is written out by hand from the plan documentation's shape (base_plan.json's alarms.time).
+    hourly = protection.backup_settings({"schedule": {"type": "hourly", "interval": 4, "weekdays": ["sat", "mon"],
+                                                      "window": {"from": "08:00", "to": "18:30"}}}, None)
+    assert schedule_of(hourly) == {"type": "hourly", "conditions": {}, "prevent_sleep": True, "alarms": {"time": {
+        "weekdays": ["mon", "sat"], "repeat_every": {"type": "hours", "count": 4},
+        "run_within": {"from": {"hour": 8, "minute": 0}, "to": {"hour": 18, "minute": 30}}}}}
+    daily = protection.backup_settings({"schedule": {"type": "daily", "at": ["23:00"]}}, None)
+    assert schedule_of(daily)["type"] == "daily"
+    assert schedule_of(daily)["alarms"] == {"time": {
+        "weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "repeat_at": [{"hour": 23, "minute": 0}]}}
+    monthly = protection.backup_settings({"schedule": {"type": "monthly", "monthdays": [15, 1, 15],
+                                                       "last_day_of_month": True, "at": ["02:30"],
+                                                       "start_date": "2026-01-01", "end_date": "2026-12-31"}}, None)
+    assert schedule_of(monthly)["alarms"] == {"time": {
+        "months": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], "monthdays": [1, 15], "include_last_day_of_month": True,
+        "repeat_at": [{"hour": 2, "minute": 30}],
+        "start_date": {"year": 2026, "month": 1, "day": 1}, "end_date": {"year": 2026, "month": 12, "day": 31}}}
+    by_week = protection.backup_settings({"schedule": {"type": "monthly", "week_of_month": "last",
+                                                       "weekdays": ["fri"], "months": [3, 6]}}, None)
+    assert schedule_of(by_week)["alarms"] == {"time": {
+        "months": [3, 6], "monthdays": [], "include_last_day_of_month": False, "week_of_month": "last",
+        "weekdays": ["fri"], "repeat_at": [{"hour": 21, "minute": 0}]}}
+
+
+def test_an_unchanged_type_keeps_what_the_task_does_not_give():
+    current = {"scheduling": {"enabled": True, "backup_sets": [{"type": "auto", "schedule": {
+        "type": "hourly", "prevent_sleep": False, "conditions": {"x": 1}, "alarms": {"time": {
+            "weekdays": ["mon"], "repeat_every": {"type": "hours", "count": 2},
+            "start_date": {"year": 2026, "month": 2, "day": 1}}}}}]}}
+    settings = protection.backup_settings({"schedule": {"interval": 6, "type": "hourly"}}, None, current=current)
+    assert schedule_of(settings) == {"type": "hourly", "prevent_sleep": False, "conditions": {"x": 1}, "alarms": {
+        "time": {"weekdays": ["mon"], "repeat_every": {"type": "hours", "count": 6},
+                 "start_date": {"year": 2026, "month": 2, "day": 1}}}}
+    assert protection.schedule_problems({"type": "hourly"}, current) == []
+
+
+@pytest.mark.parametrize("schedule, expected", [
+    ({"monthdays": [1]}, "backup.schedule.monthdays needs backup.schedule.type (monthly)"),
+    ({"type": "weekly", "interval": 2}, "backup.schedule.interval does not apply to a weekly schedule (it is for hourly)"),
+    ({"type": "hourly", "at": ["01:00"]}, "backup.schedule.at does not apply to an hourly schedule"),
+    ({"type": "monthly", "monthdays": [1], "week_of_month": "first", "weekdays": ["mon"]}, "not both"),
+    ({"type": "monthly", "week_of_month": "first"}, "needs both backup.schedule.week_of_month and weekdays"),
+    ({"type": "hourly", "interval": 1, "window": {"from": "18:00", "to": "08:00"}}, "must be earlier than"),
+    ({"start_date": "2026-05-02", "end_date": "2026-05-01"}, "start_date (2026-05-02) is after end_date"),
+    ({"type": "monthly", "monthdays": []}, "monthdays must name at least one day of the month"),
+])
+def test_schedule_options_that_do_not_go_together_are_named(schedule, expected):
+    problems = protection.backup_settings_problems({"schedule": schedule})
+    assert len(problems) == 1 and expected in problems[0]
+
+
+def test_a_new_type_needs_what_it_cannot_do_without():
+    defaults = protection.DEFAULT_BACKUP_SETTINGS
+    assert protection.schedule_problems({"type": "hourly"}, defaults) == [
+        "an hourly schedule needs backup.schedule.interval (hours between backups)"]
+    assert "monthdays, last_day_of_month or week_of_month" in protection.schedule_problems({"type": "monthly"},
+                                                                                           defaults)[0]
+    assert protection.schedule_problems({"type": "daily"}, defaults) == []
+
+
+def test_what_to_back_up_retention_and_encryption_map_to_the_plan_json():
+    settings = protection.backup_settings({
+        "items": {"type": "files", "paths": ["/home", "C:\\Data"], "exclusions": ["*.tmp"]},
+        "retention": {"count": 10},
+        "encryption": {"algorithm": "aes128", "password": "Pa55", "update_password": "on_create"}}, None)
+    assert settings == {
+        "backup_span": {"type": "files", "items": ["/home", "C:\\Data"]},
+        "exclusions": {"enabled": True, "masks": ["*.tmp"]},
+        "retention": {"rules": [{"max_count": 10}]},
+        "encryption": {"enabled": True, "algorithm": "aes128", "password": "Pa55"},
+    }
+    whole = protection.backup_settings({"items": {"type": "entire_machine", "exclusions": []},
+                                        "retention": {"days": 30}}, None)
+    assert whole == {"backup_span": {"type": "entire_machine", "items": []},
+                     "exclusions": {"enabled": False, "masks": []},
+                     "retention": {"rules": [{"max_age": {"type": "days", "count": 30}}]}}
+
+
+def test_the_password_is_sent_only_when_encryption_is_switched_on_unless_always():
+    encrypted = {"encryption": {"enabled": True, "algorithm": "aes256", "password": "old"}}
+    on_create = {"encryption": {"algorithm": "aes256", "password": "new", "update_password": "on_create"}}
+    assert protection.backup_settings(on_create, None, current=encrypted)["encryption"] == {
+        "enabled": True, "algorithm": "aes256"}
+    assert protection.settings_changes(protection.backup_settings(on_create, None, current=encrypted), encrypted) == {}
+    always = {"encryption": dict(on_create["encryption"], update_password="always")}
+    assert protection.backup_settings(always, None, current=encrypted)["encryption"]["password"] == "new"
+
+
+@pytest.mark.parametrize("backup, expected", [
+    ({"items": {"type": "entire_machine", "paths": ["C:"]}}, "does not go with type entire_machine"),
+    ({"items": {"type": "volumes"}}, "backup.items.type volumes needs backup.items.paths"),
+    ({"items": {"type": "files", "paths": [" "]}}, "must not hold an empty path"),
+    ({"retention": {"count": 3, "daily": 7}}, "keeps backups by one rule"),
+])
+def test_backup_items_and_retention_that_do_not_go_together_are_named(backup, expected):
+    problems = protection.backup_settings_problems(backup)
+    assert len(problems) == 1 and expected in problems[0]
+
+
+def test_wait_for_runs_reads_until_every_run_ended_or_the_timeout(client, http):
+    def entry(state, last, status="ok"):
+        return [{"policy": {"id": PLAN}, "context": {"id": M1, "type": "resource.machine"},
+                 "running": {"state": state}, "status": status, "last_run_at": last}]
+    http.get(APPLICATIONS_URL, [
+        {"json": {"items": [entry("running", "2026-01-01T00:00:00Z")], "paging": {"cursors": {}}}},
+        {"json": {"items": [entry("idle", "2026-01-01T00:00:00Z")], "paging": {"cursors": {}}}},  # not yet ours
+        {"json": {"items": [entry("idle", "2026-01-02T00:00:00Z", "error")], "paging": {"cursors": {}}}},
+    ])
+    now, slept = [0.0], []
+
+    def sleep(seconds):
+        slept.append(seconds)
+        now[0] += seconds
+    before = {M1: entry("idle", "2026-01-01T00:00:00Z")[0]}
+    outcomes, running = protection.wait_for_runs(client, PLAN, before, 60, sleep=sleep, clock=lambda: now[0])
+    assert running == [] and slept == [1.0, 2.0]
+    assert outcomes == [{"resource_id": M1, "resource_type": "resource.machine", "status": "error",
+                         "last_run_at": "2026-01-02T00:00:00Z"}]
+    http.get(APPLICATIONS_URL, json={"items": [entry("running", None)], "paging": {"cursors": {}}})
+    now[0], slept[:] = 0.0, []
+    outcomes, running = protection.wait_for_runs(client, PLAN, {M1: None}, 5, sleep=sleep, clock=lambda: now[0])
+    assert outcomes == [] and running == [M1] and sum(slept) == 5

@@ -34,8 +34,9 @@ CHILD = "33965f81-7293-45d4-9f13-dc4281d7bdfd"
 M1 = "5c350066-2ba6-4eeb-aa91-1213dd35f033"
 M2 = "c70134c4-a244-4b22-99ad-e081301f7530"
 
-OPTIONS = dict(tenant_id=CUSTOMER, name="Nightly", state="present", enabled=None, backup=None, settings=None,
-               resources=None, purge_resources=False, run=False)
+OPTIONS = dict(tenant_id=CUSTOMER, name="Nightly", id=None, state="present", enabled=None, backup=None, settings=None,
+               resources=None, purge_resources=False, run=False, wait=False, wait_timeout=3600,
+               fail_on_backup_error=True)
 
 
 class FakeModule:
@@ -47,8 +48,13 @@ class FakeModule:
         self.client = AcronisClient(BASE_URL, client_id="cid", client_secret="secret", read_only=check_mode,
                                     sleep=lambda s: None, rng=random.Random(1), clock=lambda: 1700000000.0)
 
+        self.warnings = []
+
     def check_uuid(self, value, what, of=None):
         check_uuid(value, what, self.check_mode, of=of)
+
+    def warn(self, warning):
+        self.warnings.append(warning)
 
 
 @pytest.fixture
@@ -58,8 +64,8 @@ def http():
         yield mocker
 
 
-def plan(settings=None, enabled=True):
-    return [{"id": PLAN, "type": "policy.protection.total", "name": "Nightly", "enabled": enabled, "tenant_id": "17"},
+def plan(settings=None, enabled=True, name="Nightly"):
+    return [{"id": PLAN, "type": "policy.protection.total", "name": name, "enabled": enabled, "tenant_id": "17"},
             {"id": CHILD, "type": "policy.backup.machine", "parent_ids": [PLAN], "enabled": True,
              "settings_schema": "2.0", "settings": settings or {"compression": "normal", "scheduling": {}}},
             {"id": M2, "type": "policy.security.patch_management", "parent_ids": [PLAN], "enabled": False,
@@ -204,13 +210,46 @@ def test_delete_removes_the_plan_and_a_missing_plan_is_no_change(http):
     assert not module_under_test.run(FakeModule(state="absent"))["changed"]
 
 
-def test_two_plans_with_the_name_are_an_error(http):
-    other = copy.deepcopy(plan())
+def test_two_plans_with_the_name_are_an_error_listing_their_ids(http):
+    other = copy.deepcopy(plan(name="NIGHTLY"))
     other[0]["id"] = M1
     serve_plans(http, plan(), other)
     with pytest.raises(AcronisFailure) as failure:
         module_under_test.run(FakeModule())
+    # Names are compared without regard to case: "NIGHTLY" is the same name; both ids are named, and the option.
     assert "2 protection plans named 'Nightly'" in failure.value.msg
+    assert PLAN in failure.value.msg and M1 in failure.value.msg
+    assert "give the one to manage as id" in failure.value.msg
+    assert writes(http) == []
+
+
+def test_id_chooses_one_of_two_plans_with_the_same_name(http):
+    http.get(POLICIES_URL, json={"items": [{"policy": plan({"compression": "max", "scheduling": {}})}],
+                                 "paging": {"cursors": {}}})
+    serve_applications(http)
+    result = module_under_test.run(FakeModule(id=PLAN.upper(), backup={"compression": "max"}))
+    assert not result["changed"] and result["plan"]["id"] == PLAN
+    plan_reads = [r for r in http.request_history if r.url.startswith(POLICIES_URL)]
+    assert plan_reads[0].qs["policy_id"] == [PLAN]       # read by id, not by name
+    assert writes(http) == []
+
+
+def test_a_name_in_other_case_finds_the_plan_and_renames_it(http):
+    serve_plans_written(http, [plan(name="nightly")], lambda posted: [plan()])
+    serve_applications(http)
+    http.patch(POLICIES_URL + "/" + PLAN, status_code=204)
+    result = module_under_test.run(FakeModule())
+    assert result["changed"]
+    assert [w.json() for w in writes(http)] == [{"subject": {"policy": [{"name": "Nightly"}]}}]
+    assert result["diff"]["before"]["name"] == "nightly" and result["diff"]["after"]["name"] == "Nightly"
+
+
+def test_an_unknown_id_fails_and_absent_is_no_change(http):
+    serve_plans(http)
+    with pytest.raises(AcronisFailure) as failure:
+        module_under_test.run(FakeModule(id=M1))
+    assert "no protection plan with id %s" % M1 in failure.value.msg
+    assert not module_under_test.run(FakeModule(id=M1, state="absent"))["changed"]
     assert writes(http) == []
 
 
@@ -237,3 +276,61 @@ def test_an_unknown_resource_fails_before_any_write(http):
         module_under_test.run(FakeModule(resources=["SRV-09"]))
     assert "no machine or group is named 'SRV-09'" in failure.value.msg
     assert writes(http) == []
+
+
+def test_an_encryption_password_does_not_make_every_run_changed(http):
+    # The plan as the service shows it once encrypted; the password given differs, and on_create never compares it.
+    serve_plans(http, plan({"compression": "normal", "scheduling": {},
+                            "encryption": {"enabled": True, "algorithm": "aes256", "password": "first"}}))
+    serve_applications(http)
+    http.patch(POLICIES_URL + "/" + CHILD, status_code=204)
+    encryption = {"algorithm": "aes256", "password": "second", "update_password": "on_create"}
+    assert not module_under_test.run(FakeModule(backup={"encryption": encryption}))["changed"]
+    assert writes(http) == []
+    result = module_under_test.run(FakeModule(backup={"encryption": dict(encryption, update_password="always")},
+                                              _ansible_diff=True))
+    assert result["changed"]
+    assert writes(http)[0].json()["subject"]["policy"][0]["settings"]["encryption"]["password"] == "second"
+    assert "second" not in str(result["diff"]) and "first" not in str(result["diff"])
+
+
+def serve_runs(http, status):
+    """The plan applied to M1 and M2, idle; after the run request, both idle again with a new last run."""
+    def answer(request, context):
+        ran = any(r.method == "PUT" for r in http.request_history)
+        items = [[{"policy": {"id": PLAN, "type": "policy.protection.total"},
+                   "context": {"id": m, "type": "resource.machine"}, "running": {"state": "idle"},
+                   "status": status[m] if ran else "ok",
+                   "last_run_at": "2026-05-01T21:00:00Z" if ran else None}] for m in (M1, M2)]
+        return {"items": items, "paging": {"cursors": {}}}
+    http.get(APPLICATIONS_URL, json=answer)
+    http.put(RUN_URL, json={"items": []})
+
+
+def test_wait_returns_each_outcome_and_fails_on_a_failed_backup(http):
+    serve_plans(http, plan())
+    serve_runs(http, {M1: "ok", M2: "error"})
+    with pytest.raises(AcronisFailure) as failure:
+        module_under_test.run(FakeModule(run=True, wait=True))
+    assert "failed on %s" % M2 in failure.value.msg and "fail_on_backup_error=false" in failure.value.msg
+    assert failure.value.result["outcomes"] == [
+        {"resource_id": M1, "resource_type": "resource.machine", "status": "ok", "last_run_at": "2026-05-01T21:00:00Z"},
+        {"resource_id": M2, "resource_type": "resource.machine", "status": "error",
+         "last_run_at": "2026-05-01T21:00:00Z"}]
+
+
+def test_wait_with_fail_on_backup_error_false_returns_the_outcomes_and_warns(http):
+    serve_plans(http, plan())
+    serve_runs(http, {M1: "warning", M2: "error"})
+    fake = FakeModule(run=True, wait=True, fail_on_backup_error=False)
+    result = module_under_test.run(fake)
+    assert result["changed"] and result["started"] == [M1, M2]
+    assert [(o["resource_id"], o["status"]) for o in result["outcomes"]] == [(M1, "warning"), (M2, "error")]
+    assert len(fake.warnings) == 2 and M2 in fake.warnings[1]
+
+
+def test_wait_needs_run(http):
+    with pytest.raises(AcronisFailure) as failure:
+        module_under_test.run(FakeModule(wait=True))
+    assert "needs run=true" in failure.value.msg
+    assert http.request_history == []
