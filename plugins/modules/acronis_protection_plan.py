@@ -289,6 +289,13 @@ notes:
   - A plan without a machine backup policy (made elsewhere) can be applied, run and deleted, but O(backup) and
     O(settings) cannot add one; the task fails before any change.
   - In check mode a plan that would be created gets a placeholder ID (C(00000000-0000-0000-c4ec-...)).
+  - >-
+    The weekly schedule, the destination, compression and retention per backup set are written as Acronis's published
+    plan example writes them. For the hourly, daily and monthly schedules, the time window, the start and end dates,
+    O(backup.items), O(backup.retention.count), O(backup.retention.days) and O(backup.encryption), Acronis publishes no
+    JSON example: the fields this module writes follow the published schemas of Acronis-based services, and are
+    checked here only against the collection's simulator. Try such a plan on a test customer first, and compare it in
+    the console; O(settings) sets any field as the service names it.
 seealso:
   - module: acronis.cyber_platform.acronis_protection_plan_info
   - module: acronis.cyber_platform.acronis_resource_info
