@@ -21,6 +21,7 @@ author:
 extends_documentation_fragment:
   - acronis.cyber_platform.connection
   - acronis.cyber_platform.attributes.info_module
+  - acronis.cyber_platform.paging
 options:
   tenant_id:
     description: ID of the customer tenant.
@@ -53,10 +54,6 @@ options:
     description: Add the protection status of each machine under C(protection).
     type: bool
     default: true
-  limit:
-    description: At most this many resources (1 to 1000).
-    type: int
-    default: 100
 seealso:
   - module: acronis.cyber_platform.acronis_protection_plan
   - module: acronis.cyber_platform.acronis_protection_plan_info
@@ -116,13 +113,14 @@ truncated:
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import protection
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import paging
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 
 # The kinds of the options (validation's layer): checked before any request, in check mode too.
 OPTION_KINDS = {
     "tenant_id": validation.CUSTOMER_ID,
     "id": validation.RESOURCE_ID,
-    "limit": validation.count(1, 1000),
+    "limit": paging.LIMIT_KIND,
 }
 
 
@@ -187,7 +185,7 @@ def main():
                                             "idle"]),
             include_attributes=dict(type="bool", default=False),
             with_status=dict(type="bool", default=True),
-            limit=dict(type="int", default=100),
+            limit=dict(paging.LIMIT_SPEC),
         ),
         supports_check_mode=True,
     ).execute(run)
