@@ -160,7 +160,7 @@ def run(module):
         return preview
     with failing_to("read the activities of the Task Manager"):
         activities, cursor = monitoring.read_bounded(module.client, monitoring.ACTIVITIES_PATH, query, p["limit"],
-                                               after=p["after"])
+                                                     after=p["after"])
     return dict(changed=False, activities=activities, truncated=cursor is not None, next_cursor=cursor)
 
 

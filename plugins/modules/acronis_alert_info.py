@@ -145,7 +145,7 @@ def run(module):
         return preview
     with failing_to("read the alerts of the Alert Manager"):
         alerts, cursor = monitoring.read_bounded(module.client, monitoring.ALERTS_PATH, query, p["limit"],
-                                               after=p["after"])
+                                                 after=p["after"])
     return dict(changed=False, alerts=alerts, truncated=cursor is not None, next_cursor=cursor)
 
 

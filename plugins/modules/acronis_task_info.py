@@ -168,7 +168,7 @@ def run(module):
         return preview
     with failing_to("read the tasks of the Task Manager"):
         tasks, cursor = monitoring.read_bounded(module.client, monitoring.TASKS_PATH, query, p["limit"],
-                                               after=p["after"])
+                                                after=p["after"])
     return dict(changed=False, tasks=tasks, truncated=cursor is not None, next_cursor=cursor)
 
 
