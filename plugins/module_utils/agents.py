@@ -24,7 +24,7 @@ import re
 import time
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import users
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisTransportError
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import paging
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation import is_uuid
 
 AGENTS_PATH = "/api/agent_manager/v2/agents"
@@ -144,23 +144,7 @@ def agent_query(tenant_id=None, hostname=None, hostname_match="exact", os_family
 def list_agents(client, params, limit, page_size, after=None):
     """At most ``limit`` agents, ``page_size`` per request; returns (agents, cursor of what follows or None).
 
-    A continuation sends only ``after`` and ``limit``: the cursor carries the filters and the order. Always
-    bounded: never asks for ``limit=0``, which the service reads as "no limit".
+    A continuation sends only ``after`` and ``limit``: the cursor carries the filters and the order.
     """
-    agents = []
-    cursor = after
-    while len(agents) < limit:
-        size = min(page_size, limit - len(agents))
-        query = {"after": cursor, "limit": size} if cursor else dict(params, limit=size)
-        body = client.get(AGENTS_PATH, params=query) or {}
-        items = body.get("items") or []
-        agents.extend(items[:limit - len(agents)])
-        following = ((body.get("paging") or {}).get("cursors") or {}).get("after")
-        if not following or not items:
-            return agents, None
-        if following == cursor:
-            # A cursor that comes back would page forever; the service promises progress.
-            raise AcronisTransportError("the Agent Manager returned the paging cursor %r twice" % following,
-                                        method="GET", path=AGENTS_PATH)
-        cursor = following
-    return agents, cursor
+    return paging.read_bounded(client, AGENTS_PATH, params, limit, page_size, after=after,
+                               service="the Agent Manager")

@@ -13,19 +13,19 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
-import itertools
 import time
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.diff import without_placeholders
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import paging
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 
 TASKS_PATH = "/api/task_manager/v2/tasks"
 ACTIVITIES_PATH = "/api/task_manager/v2/activities"
 ALERTS_PATH = "/api/alert_manager/v1/alerts"
 
-DEFAULT_LIMIT = 100
-MAX_LIMIT = 10000
+DEFAULT_LIMIT = paging.DEFAULT_LIMIT
+MAX_LIMIT = paging.MAX_LIMIT
 PAGE_SIZE = 500          # items per request; a read never asks for more than it may return
 
 SEVERITIES = ("information", "warning", "error", "critical")
@@ -45,9 +45,14 @@ def task_filter_spec():
         policy_ids=dict(type="list", elements="str"),
         resource_ids=dict(type="list", elements="str"),
         task_ids=dict(type="list", elements="int"),
-        limit=dict(type="int", default=DEFAULT_LIMIT),
+        limit=dict(paging.LIMIT_SPEC),
+        after=dict(paging.AFTER_SPEC),
     )
 
+
+# The filters of the Task Manager modules, which a continuation (after) carries in its cursor.
+TASK_FILTERS = ("completed_within", "completed_after", "completed_before", "started_within", "started_after",
+                "started_before", "state", "type", "result", "tenant_ids", "policy_ids", "resource_ids", "task_ids")
 
 # The options that filter by object ids (check-mode placeholders: AcronisModule.preview_of_new).
 ID_FILTERS = ("tenant_ids", "policy_ids", "resource_ids")
@@ -62,7 +67,7 @@ TASK_FILTER_KINDS = {
     "started_after": validation.TIMESTAMP, "started_before": validation.TIMESTAMP,
     "type": validation.FILTER_VALUE,
     "tenant_ids": validation.TENANT_ID, "policy_ids": validation.POLICY_ID, "resource_ids": validation.RESOURCE_ID,
-    "limit": validation.count(1, MAX_LIMIT),
+    "limit": paging.LIMIT_KIND,
 }
 # The kinds of the Alert Manager filters.
 ALERT_FILTER_KINDS = {
@@ -70,7 +75,7 @@ ALERT_FILTER_KINDS = {
     "updated_before": validation.TIMESTAMP,
     "type": validation.FILTER_VALUE, "category": validation.FILTER_VALUE,
     "tenant_ids": validation.TENANT_ID,
-    "limit": validation.count(1, MAX_LIMIT),
+    "limit": paging.LIMIT_KIND,
 }
 
 
@@ -136,12 +141,11 @@ def nanoseconds(seconds):
     return "%d" % (int(round(seconds * 1000000)) * 1000)
 
 
-def read_bounded(client, path, params, limit):
-    """At most ``limit`` records of a paged list, and whether more were there."""
+def read_bounded(client, path, params, limit, after=None):
+    """(records, cursor): at most ``limit`` records of a paged list, from the start or from ``after`` (the cursor of
+    an earlier read), and the cursor of what follows, None when nothing does (``paging.read_bounded``)."""
     query = dict((k, v) for k, v in params.items() if v is not None)
-    query["limit"] = min(limit + 1, PAGE_SIZE)
-    records = list(itertools.islice(client.paginate(path, params=query), limit + 1))
-    return records[:limit], len(records) > limit
+    return paging.read_bounded(client, path, query, limit, PAGE_SIZE, after=after, service="the service at %s" % path)
 
 
 def task_params(params, id_option, now=None):

@@ -17,12 +17,15 @@ author:
 description:
   - Returns the activities (the steps of the tasks - a backup of one machine, ...) of the API client's tenant and
     its subtree, newest first, from the Task Manager API (C(/api/task_manager/v2/activities)), page by page.
-  - A read is always bounded by O(limit). RV(truncated) says whether more activities matched.
+  - A read is always bounded by O(limit). RV(truncated) says whether more activities matched, RV(next_cursor) where to
+    continue.
   - Time windows are sent as the service's filters, so only the matching activities travel; for example
     O(completed_within=7d) is the "activities completed during the last week" of Acronis's examples.
 extends_documentation_fragment:
   - acronis.cyber_platform.connection
   - acronis.cyber_platform.attributes.info_module
+  - acronis.cyber_platform.paging
+  - acronis.cyber_platform.paging.cursor
 options:
   completed_within:
     description:
@@ -89,11 +92,6 @@ options:
       - Only the activities of the tasks with these numeric IDs.
     type: list
     elements: int
-  limit:
-    description:
-      - The most activities to return, from 1 to 10000. The newest come first.
-    type: int
-    default: 100
 notes:
   - The activities are read with the API client's token; the service shows those of the client's tenant and of the
     tenants below it.
@@ -136,11 +134,17 @@ truncated:
   returned: always
   type: bool
   sample: false
+next_cursor:
+  description: Where the listing stopped when RV(truncated) is true (pass it as O(after)); null when nothing follows.
+  returned: always
+  type: str
+  sample: eyJrIjogWzE3MTQ3MjYwNjJdfQ
 '''
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import monitoring
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import paging
 
 # The kinds of the options (validation's layer), checked before any request.
 OPTION_KINDS = monitoring.TASK_FILTER_KINDS
@@ -148,14 +152,16 @@ OPTION_KINDS = monitoring.TASK_FILTER_KINDS
 
 def run(module):
     p = module.params
-    limit = p["limit"]
+    paging.check_continuation(p, monitoring.TASK_FILTERS)
     query = monitoring.task_params(p, ("taskId", "task_ids"))
-    preview = module.preview_of_new(monitoring.ID_FILTERS, "no activities", activities=[], truncated=False)
+    preview = module.preview_of_new(monitoring.ID_FILTERS, "no activities", activities=[], truncated=False,
+                                    next_cursor=None)
     if preview:
         return preview
     with failing_to("read the activities of the Task Manager"):
-        activities, truncated = monitoring.read_bounded(module.client, monitoring.ACTIVITIES_PATH, query, limit)
-    return dict(changed=False, activities=activities, truncated=truncated)
+        activities, cursor = monitoring.read_bounded(module.client, monitoring.ACTIVITIES_PATH, query, p["limit"],
+                                                     after=p["after"])
+    return dict(changed=False, activities=activities, truncated=cursor is not None, next_cursor=cursor)
 
 
 def main():

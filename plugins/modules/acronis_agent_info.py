@@ -16,13 +16,15 @@ description:
     API client's whole subtree, or of one tenant's subtree (a customer, say) with O(tenant_id), as Acronis's examples
     C(get_all_agents_info.py) and C(get_all_agents_info_for_customer.py) do.
   - Filters by host name, OS family, online state, software up to date, and installed units.
-  - Always bounded. At most O(limit) agents are returned, read O(page_size) at a time. When more agents follow, they
-    can be read by passing RV(next_cursor) back as O(after).
+  - Always bounded. At most O(limit) agents are returned, read O(page_size) at a time. RV(truncated) says whether more
+    agents matched; they can be read by passing RV(next_cursor) back as O(after).
 author:
   - acronis.cyber_platform contributors (@acronis)
 extends_documentation_fragment:
   - acronis.cyber_platform.connection
   - acronis.cyber_platform.attributes.info_module
+  - acronis.cyber_platform.paging
+  - acronis.cyber_platform.paging.cursor
 options:
   tenant_id:
     description:
@@ -62,21 +64,11 @@ options:
       - Sort by host name, ascending or descending (same host names by agent id). Unset, the service's order.
     type: str
     choices: [asc, desc]
-  limit:
-    description:
-      - The most agents to return, from 1 to 10000.
-    type: int
-    default: 100
   page_size:
     description:
       - How many agents to ask for per request, from 1 to 1000.
     type: int
     default: 100
-  after:
-    description:
-      - Continue a listing where a previous run stopped, with its RV(next_cursor).
-      - The cursor carries the filters and the order of the first run; do not set them with it.
-    type: str
 seealso:
   - module: acronis.cyber_platform.acronis_registration_token
 '''
@@ -105,7 +97,7 @@ EXAMPLES = r'''
   acronis.cyber_platform.acronis_agent_info:
     after: "{{ web_agents.next_cursor }}"
     limit: 500
-  when: web_agents.next_cursor
+  when: web_agents.truncated
 '''
 
 RETURN = r'''
@@ -140,24 +132,32 @@ agents:
               release_id: 1.0.0
               build: "42"
       registration_date: "Tue, 04 Jun 2019 18:32:26 +0300"
-count:
-  description: How many agents RV(agents) holds.
+truncated:
+  description: Whether more agents matched than O(limit) let the module return.
   returned: always
-  type: int
-  sample: 1
+  type: bool
+  sample: false
 next_cursor:
-  description: Where the listing stopped when more agents follow (pass it as O(after)); null when there are no more.
+  description: Where the listing stopped when RV(truncated) is true (pass it as O(after)); null when nothing follows.
   returned: always
   type: str
   sample: aGVhbHRoY2hlY2s6C
+count:
+  description:
+    - How many agents RV(agents) holds.
+    - B(Deprecated), to be removed in version 1.0.0; use C(agents | length), and RV(truncated) to know whether
+      more matched.
+  returned: always
+  type: int
+  sample: 1
 '''
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import agents
-from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure, failing_to
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import paging
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 
-MAX_LIMIT = 10000
 MAX_PAGE_SIZE = 1000
 # The kinds of the options (validation's layer), checked before any request. A hostname is a value: the
 # module writes the service's match syntax from hostname_match.
@@ -165,7 +165,7 @@ OPTION_KINDS = {
     "tenant_id": validation.TENANT_ID,
     "hostname": validation.FILTER_VALUE,
     "units": validation.FILTER_VALUE,
-    "limit": validation.count(1, MAX_LIMIT),
+    "limit": paging.LIMIT_KIND,
     "page_size": validation.count(1, MAX_PAGE_SIZE),
 }
 FILTERS = ("tenant_id", "hostname", "os_family", "online", "up_to_date", "units", "order")
@@ -173,12 +173,9 @@ FILTERS = ("tenant_id", "hostname", "os_family", "online", "up_to_date", "units"
 
 def run(module):
     p = module.params
-    if p["after"]:
-        given = [name for name in FILTERS if p[name] not in (None, [])]
-        if given:
-            raise AcronisFailure("after continues an earlier listing with its filters and order; do not set %s "
-                                 "with it." % ", ".join(given))
-    preview = module.preview_of_new(["tenant_id"], "no agents", agents=[], count=0, next_cursor=None)
+    paging.check_continuation(p, FILTERS)
+    preview = module.preview_of_new(["tenant_id"], "no agents", agents=[], truncated=False, next_cursor=None,
+                                    count=0)
     if preview:
         return preview
     params = agents.agent_query(tenant_id=p["tenant_id"], hostname=p["hostname"], hostname_match=p["hostname_match"],
@@ -186,7 +183,7 @@ def run(module):
                                 units=p["units"], order=p["order"])
     with failing_to("list agents%s" % (" of tenant %s" % p["tenant_id"] if p["tenant_id"] else "")):
         found, cursor = agents.list_agents(module.client, params, p["limit"], p["page_size"], after=p["after"])
-    return dict(changed=False, agents=found, count=len(found), next_cursor=cursor)
+    return dict(changed=False, agents=found, truncated=cursor is not None, next_cursor=cursor, count=len(found))
 
 
 def main():
@@ -201,9 +198,9 @@ def main():
             up_to_date=dict(type="bool"),
             units=dict(type="list", elements="str"),
             order=dict(type="str", choices=["asc", "desc"]),
-            limit=dict(type="int", default=100),
+            limit=dict(paging.LIMIT_SPEC),
             page_size=dict(type="int", default=100),
-            after=dict(type="str", no_log=False),
+            after=dict(paging.AFTER_SPEC),
         ),
         option_kinds=OPTION_KINDS,
         supports_check_mode=True,

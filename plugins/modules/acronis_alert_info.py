@@ -17,12 +17,15 @@ author:
 description:
   - Returns the alerts of the API client's tenant and its subtree, newest first, from the Alert Manager API
     (C(/api/alert_manager/v1/alerts)), page by page.
-  - A read is always bounded by O(limit). RV(truncated) says whether more alerts matched.
+  - A read is always bounded by O(limit). RV(truncated) says whether more alerts matched, RV(next_cursor) where to
+    continue.
   - O(updated_within=7d) is the "alerts of the last week" of Acronis's examples (the service's C(updated_at) filter,
     sent in UNIX nanoseconds).
 extends_documentation_fragment:
   - acronis.cyber_platform.connection
   - acronis.cyber_platform.attributes.info_module
+  - acronis.cyber_platform.paging
+  - acronis.cyber_platform.paging.cursor
 options:
   updated_within:
     description:
@@ -72,11 +75,6 @@ options:
     type: str
     choices: [exclude, include, only]
     default: exclude
-  limit:
-    description:
-      - The most alerts to return, from 1 to 10000. The newest come first.
-    type: int
-    default: 100
 seealso:
   - module: acronis.cyber_platform.acronis_task_info
   - module: acronis.cyber_platform.acronis_activity_info
@@ -118,26 +116,37 @@ truncated:
   returned: always
   type: bool
   sample: false
+next_cursor:
+  description: Where the listing stopped when RV(truncated) is true (pass it as O(after)); null when nothing follows.
+  returned: always
+  type: str
+  sample: eyJrIjogWzE3MTQ3MjYwNjJdfQ
 '''
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import monitoring
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import paging
 
 # The kinds of the options (validation's layer), checked before any request.
 OPTION_KINDS = monitoring.ALERT_FILTER_KINDS
+# The filters a continuation (after) carries in its cursor; dismissed counts when it is not its default.
+ALERT_FILTERS = ("updated_within", "updated_after", "updated_before", "severity", "min_severity", "type", "category",
+                 "tenant_ids")
 
 
 def run(module):
     p = module.params
-    limit = p["limit"]
+    paging.check_continuation(p, ALERT_FILTERS + (("dismissed",) if p["dismissed"] != "exclude" else ()))
     query = monitoring.alert_params(p)
-    preview = module.preview_of_new(["tenant_ids"], "no alerts", alerts=[], truncated=False)
+    preview = module.preview_of_new(["tenant_ids"], "no alerts", alerts=[], truncated=False,
+                                    next_cursor=None)
     if preview:
         return preview
     with failing_to("read the alerts of the Alert Manager"):
-        alerts, truncated = monitoring.read_bounded(module.client, monitoring.ALERTS_PATH, query, limit)
-    return dict(changed=False, alerts=alerts, truncated=truncated)
+        alerts, cursor = monitoring.read_bounded(module.client, monitoring.ALERTS_PATH, query, p["limit"],
+                                                 after=p["after"])
+    return dict(changed=False, alerts=alerts, truncated=cursor is not None, next_cursor=cursor)
 
 
 def main():
@@ -153,7 +162,8 @@ def main():
             category=dict(type="list", elements="str"),
             tenant_ids=dict(type="list", elements="str"),
             dismissed=dict(type="str", choices=["exclude", "include", "only"], default="exclude"),
-            limit=dict(type="int", default=monitoring.DEFAULT_LIMIT),
+            limit=dict(paging.LIMIT_SPEC),
+            after=dict(paging.AFTER_SPEC),
         ),
         mutually_exclusive=[("updated_within", "updated_after"), ("severity", "min_severity")],
         option_kinds=OPTION_KINDS,

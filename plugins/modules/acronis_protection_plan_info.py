@@ -20,6 +20,7 @@ author:
 extends_documentation_fragment:
   - acronis.cyber_platform.connection
   - acronis.cyber_platform.attributes.info_module
+  - acronis.cyber_platform.paging
 options:
   tenant_id:
     description: ID of the customer tenant.
@@ -32,10 +33,6 @@ options:
   id:
     description: Only the plan with this ID.
     type: str
-  limit:
-    description: At most this many plans (1 to 1000); RV(truncated) says when more exist.
-    type: int
-    default: 100
 seealso:
   - module: acronis.cyber_platform.acronis_protection_plan
   - module: acronis.cyber_platform.acronis_resource_info
@@ -102,13 +99,14 @@ truncated:
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import protection
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import paging
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 
 # The kinds of the options (validation's layer): checked before any request, in check mode too.
 OPTION_KINDS = {
     "tenant_id": validation.CUSTOMER_ID,
     "id": validation.PLAN_ID,
-    "limit": validation.count(1, 1000),
+    "limit": paging.LIMIT_KIND,
 }
 
 
@@ -132,7 +130,7 @@ def main():
             tenant_id=dict(type="str", required=True),
             name=dict(type="str"),
             id=dict(type="str"),
-            limit=dict(type="int", default=100),
+            limit=dict(paging.LIMIT_SPEC),
         ),
         mutually_exclusive=[("name", "id")],
         supports_check_mode=True,

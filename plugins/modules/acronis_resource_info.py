@@ -21,6 +21,7 @@ author:
 extends_documentation_fragment:
   - acronis.cyber_platform.connection
   - acronis.cyber_platform.attributes.info_module
+  - acronis.cyber_platform.paging
 options:
   tenant_id:
     description: ID of the customer tenant.
@@ -53,10 +54,6 @@ options:
     description: Add the protection status of each machine under C(protection).
     type: bool
     default: true
-  limit:
-    description: At most this many resources (1 to 1000).
-    type: int
-    default: 100
 seealso:
   - module: acronis.cyber_platform.acronis_protection_plan
   - module: acronis.cyber_platform.acronis_protection_plan_info
@@ -94,9 +91,33 @@ resources:
       type: str
     protection:
       description:
-        - The machine's protection status, from C(resource_statuses) (C(status), the plan names under C(plans),
-          and the C(policies) with C(last_success_run)); C(null) for groups or with O(with_status=false).
+        - The machine's protection status, from C(resource_statuses); C(null) for groups or with
+          O(with_status=false).
       type: dict
+      contains:
+        status:
+          description: The aggregate status (C(ok), C(warning), C(error), C(not_protected), C(running), ...).
+          type: str
+        plans:
+          description:
+            - The protection plans applied to the machine, each once, in the order of their policies (C(id) and
+              C(name) of the plan), as the policies of its status name them; V([]) for a machine without a plan.
+            - This was a comma-joined string of the plan names before; a list is unambiguous for names that hold a
+              comma.
+          type: list
+          elements: dict
+          contains:
+            id:
+              description: ID of the plan.
+              type: str
+            name:
+              description: Name of the plan.
+              type: str
+        policies:
+          description: The plans' policies on the machine (C(id), C(type), C(parent_ids), C(status),
+            C(last_run), C(last_success_run), C(next_run)).
+          type: list
+          elements: dict
   sample:
     - id: 5c350066-2ba6-4eeb-aa91-1213dd35f033
       type: resource.machine
@@ -104,7 +125,9 @@ resources:
       tenant_id: "10584816"
       protection:
         status: ok
-        plans: Servers nightly
+        plans:
+          - id: 5b15f6e1-88ec-4dce-b523-0e8394c0bc19
+            name: Servers nightly
         policies:
           - type: policy.backup.machine
             last_success_run: "2024-06-01T21:03:00Z"
@@ -116,13 +139,14 @@ truncated:
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import protection
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import paging
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 
 # The kinds of the options (validation's layer): checked before any request, in check mode too.
 OPTION_KINDS = {
     "tenant_id": validation.CUSTOMER_ID,
     "id": validation.RESOURCE_ID,
-    "limit": validation.count(1, 1000),
+    "limit": paging.LIMIT_KIND,
 }
 
 
@@ -130,7 +154,25 @@ def _protection(status):
     if status is None:
         return None
     aggregate = status.get("aggregate") or {}
-    return {"status": aggregate.get("status"), "plans": aggregate.get("names"), "policies": status.get("policies")}
+    policies = status.get("policies") or []
+    return {"status": aggregate.get("status"), "plans": plans_of(policies), "policies": status.get("policies")}
+
+
+def plans_of(policies):
+    """The plans (id, name) the policies of a machine's status belong to, each once, in their order.
+
+    A plan's policies carry its id in ``parent_ids`` and its name in ``names``; the status's ``aggregate.names``
+    joins the names with commas, which a name may hold too, so it is not split.
+    """
+    plans, seen = [], set()
+    for policy in policies:
+        plan_id = (policy.get("parent_ids") or [None])[0]
+        if plan_id is None or plan_id in seen:
+            continue
+        seen.add(plan_id)
+        names = policy.get("names") or [None]
+        plans.append({"id": plan_id, "name": names[0]})
+    return plans
 
 
 def read_resources(client, p):
@@ -187,7 +229,7 @@ def main():
                                             "idle"]),
             include_attributes=dict(type="bool", default=False),
             with_status=dict(type="bool", default=True),
-            limit=dict(type="int", default=100),
+            limit=dict(paging.LIMIT_SPEC),
         ),
         supports_check_mode=True,
     ).execute(run)

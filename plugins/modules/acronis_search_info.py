@@ -23,6 +23,7 @@ author:
 extends_documentation_fragment:
   - acronis.cyber_platform.connection
   - acronis.cyber_platform.attributes.info_module
+  - acronis.cyber_platform.paging
 options:
   text:
     description: Text to search for.
@@ -38,7 +39,10 @@ options:
     choices: [any, tenant, user]
     default: any
   limit:
-    description: Most results the service returns (before O(object_type) filters them).
+    description:
+      - The most results to return, from 1 to 10000, counted before O(object_type) filters them; RV(truncated) says
+        whether the search found more.
+      - Its default is the search service's own, 10, rather than the 100 of the other info modules.
     type: int
     default: 10
 seealso:
@@ -78,10 +82,16 @@ results:
       login: jdoe-acme
       first_name: Jane
       last_name: Doe
+truncated:
+  description: Whether the search found more than O(limit) results (before O(object_type) filters them).
+  returned: always
+  type: bool
+  sample: false
 '''
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import paging
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import users
 
@@ -89,22 +99,25 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils import user
 OPTION_KINDS = {
     "tenant_id": validation.TENANT_ID,
     "text": validation.SEARCH_TEXT,
-    "limit": validation.count(1),
+    "limit": paging.LIMIT_KIND,
 }
 
 
 def run(module):
     p = module.params
-    preview = module.preview_of_new(["tenant_id"], "nothing to find", results=[])
+    preview = module.preview_of_new(["tenant_id"], "nothing to find", results=[], truncated=False)
     if preview:
         return preview
     client = module.client
     with failing_to("search for %r" % p["text"]):
         tenant_id = p["tenant_id"] or client.client_tenant_id()
-        results = users.search(client, p["text"], tenant_id=tenant_id, limit=p["limit"])
+        # One result more than the limit says whether the search found more (the service has no cursor).
+        results = users.search(client, p["text"], tenant_id=tenant_id, limit=p["limit"] + 1)
+    truncated = len(results) > p["limit"]
+    results = results[:p["limit"]]
     if p["object_type"] != "any":
         results = [r for r in results if r.get("obj_type") == p["object_type"]]
-    return dict(changed=False, results=results)
+    return dict(changed=False, results=results, truncated=truncated)
 
 
 def main():

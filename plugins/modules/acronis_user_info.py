@@ -21,6 +21,7 @@ author:
 extends_documentation_fragment:
   - acronis.cyber_platform.connection
   - acronis.cyber_platform.attributes.info_module
+  - acronis.cyber_platform.paging
 options:
   id:
     description: ID of one user.
@@ -39,12 +40,16 @@ options:
     default: false
   limit:
     description:
-      - When listing a tenant's users, how many to return (ordered by login). V(0) returns them all.
+      - When listing a tenant's users, the most to return (ordered by login), up to 10000; RV(truncated) says
+        whether the tenant has more.
+      - V(0) returns them all, and is the default, as the tenant offboarding relies on; this is the one info module
+        whose list is not bounded by default.
     type: int
     default: 0
   offset:
     description:
       - When listing a tenant's users, how many to skip first. Use RV(next_offset) of the previous page.
+      - The users' list is read whole and cut here, so its continuation is an offset rather than a cursor.
     type: int
     default: 0
 notes:
@@ -98,6 +103,11 @@ total:
   returned: always
   type: int
   sample: 137
+truncated:
+  description: When listing a tenant, whether it has more users after this page; RV(next_offset) is where they start.
+  returned: always
+  type: bool
+  sample: true
 next_offset:
   description: When listing a tenant, the O(offset) of the next page, or null after the last page.
   returned: always
@@ -107,6 +117,7 @@ next_offset:
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import failing_to
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import paging
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import tenants
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import users
@@ -116,14 +127,15 @@ OPTION_KINDS = {
     "id": validation.USER_ID,
     "tenant_id": validation.TENANT_ID,
     "login": validation.LOGIN,
-    "limit": validation.count(0),
+    "limit": validation.count(0, paging.MAX_LIMIT),
     "offset": validation.count(0),
 }
 
 
 def run(module):
     p = module.params
-    preview = module.preview_of_new(["id", "tenant_id"], "no users", users=[], total=0, next_offset=None)
+    preview = module.preview_of_new(["id", "tenant_id"], "no users", users=[], total=0, truncated=False,
+                                    next_offset=None)
     if preview:
         return preview
     client = module.client
@@ -144,7 +156,7 @@ def run(module):
             found = users.get_users(client, ids[p["offset"]:end], with_access_policies=policies)
             found.sort(key=lambda u: (u.get("login") or "").casefold())
             next_offset = end if end < total else None
-    return dict(changed=False, users=found, total=total, next_offset=next_offset)
+    return dict(changed=False, users=found, total=total, truncated=next_offset is not None, next_offset=next_offset)
 
 
 def main():

@@ -9,7 +9,11 @@
 #   4. the same again: --check --diff with no write predicts the real run (the plan applied to both machines of each
 #      customer, a first backup), verify.yml finds the plans on the machines and b-srv-2's backup failed, and a
 #      re-run sends no write and changes nothing (no second backup);
-#   5. cleanup.yml removes the customers (also when a step fails).
+#   5. the plans narrowed: a's to a-srv-1 in the group "Machines with agents" (by name and group), b's to its Linux
+#      machines (b-srv-1 is Windows), c's to c-srv-1 but without revoking: check predicts the real run, which revokes
+#      the plan from a-srv-2 and b-srv-1 only, c-srv-2 keeping it (verify_revoke.yml reads each machine's plans),
+#      and a re-run sends no write; a plan naming a group the customer lacks fails it before any write;
+#   6. cleanup.yml removes the customers (also when a step fails).
 set -euo pipefail
 
 config=$(cd ../.. && pwd)/integration_config.yml
@@ -61,7 +65,8 @@ writes() {
 items = json.load(u.urlopen(sys.argv[1] + "/_sim/requests"))["items"]
 print(sum(1 for item in items if item["write"]))' "$sim"
 }
-protect() { ansible-playbook -i "$work/customers.yml" acronis.cyber_platform.protect_customers "$@"; }
+inventory=$work/customers.yml
+protect() { ansible-playbook -i "$inventory" acronis.cyber_platform.protect_customers "$@"; }
 
 # The check run, the real run and the re-run of one step ($1 names it).
 three_runs() {
@@ -96,3 +101,39 @@ echo "== 4. the plans applied to the machines, a first backup"
 three_runs machines
 grep -qE "changed: \[b\] => \(item=Nightly\)" "$work/machines-real.log"
 ansible-playbook verify.yml -e "@$config"
+
+echo "== 5. the plans narrowed by name, OS and group: revoked where asked, kept where not"
+cat >"$work/narrowed.yml" <<YAML
+customers:
+  vars:
+    ansible_connection: local
+    ansible_python_interpreter: "{{ ansible_playbook_python }}"
+    customer_protection_parent_id: "$parent"
+    customer_protection_token_file: "$work/tokens/{{ inventory_hostname }}.token"
+    customer_protection_run: true
+    customer_protection_revoke_unmatched: true
+  hosts:
+    a:
+      customer_protection_name: "$prefix-a"
+      customer_protection_plans: [{name: Nightly, machines: [a-srv-1], groups: [machines WITH agents]}]
+    b:
+      customer_protection_name: "$prefix-b"
+      customer_protection_plans: [{name: Nightly, os: [linux]}]
+    c:
+      customer_protection_name: "$prefix-c"
+      customer_protection_revoke_unmatched: false
+      customer_protection_plans: [{name: Nightly, machines: [c-srv-1]}]
+YAML
+inventory=$work/narrowed.yml
+three_runs narrowed
+grep -qE "changed: \[a\] => \(item=Nightly\)" "$work/narrowed-real.log"
+! grep -qE "changed: \[c\]" "$work/narrowed-real.log" || { echo "c changed without revoking" >&2; exit 1; }
+ansible-playbook verify_revoke.yml -e "@$config"
+
+echo "== 5b. a plan naming a group the customer does not have"
+sed -e 's/groups: \[machines WITH agents\]/groups: [Machines with agnets]/' "$work/narrowed.yml" >"$work/mistyped.yml"
+inventory=$work/mistyped.yml
+forget_requests
+if protect --limit a >"$work/mistyped.log" 2>&1; then cat "$work/mistyped.log"; echo "a missing group passed" >&2; exit 1; fi
+grep -qF "has no group Machines with agnets" "$work/mistyped.log" || { cat "$work/mistyped.log"; exit 1; }
+[[ $(writes) == 0 ]] || { echo "the failed run sent $(writes) writes" >&2; exit 1; }

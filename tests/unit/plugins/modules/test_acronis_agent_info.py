@@ -62,7 +62,8 @@ def test_filters_become_the_documented_query(http):
     http.get(AGENTS_URL, json={"items": [{"id": "a1", "hostname": "web-1"}], "paging": {"cursors": {}}})
     result = module_under_test.run(FakeModule(tenant_id=TENANT, hostname="web", hostname_match="contains",
                                               os_family="WINDOWS", online=True, units=["atp"], order="asc", limit=5))
-    assert result == {"changed": False, "agents": [{"id": "a1", "hostname": "web-1"}], "count": 1, "next_cursor": None}
+    assert result == {"changed": False, "agents": [{"id": "a1", "hostname": "web-1"}], "truncated": False,
+                      "next_cursor": None, "count": 1}
     assert agent_requests(http) == [{"tenant_id": [TENANT], "hostname": ["like(web)"], "os_family": ["WINDOWS"],
                                      "online": ["true"], "unit": ["atp"], "order": ["asc(hostname)"], "limit": ["5"]}]
 
@@ -70,14 +71,30 @@ def test_filters_become_the_documented_query(http):
 def test_the_limit_stops_the_listing_and_gives_the_cursor(http):
     http.get(AGENTS_URL, [{"json": {"items": [{"id": "a1"}, {"id": "a2"}], "paging": {"cursors": {"after": "c1"}}}}])
     result = module_under_test.run(FakeModule(limit=2, page_size=50))
-    assert result["count"] == 2 and result["next_cursor"] == "c1"
+    assert result["truncated"] is True and result["next_cursor"] == "c1"
+    # count is deprecated but still returned
+    assert len(result["agents"]) == result["count"] == 2
     assert agent_requests(http) == [{"limit": ["2"]}]
+
+
+def test_a_continuation_sends_the_cursor_alone(http):
+    http.get(AGENTS_URL, json={"items": [{"id": "a3"}], "paging": {"cursors": {}}})
+    result = module_under_test.run(FakeModule(after="c1", limit=2))
+    assert result["agents"] == [{"id": "a3"}] and result["truncated"] is False and result["next_cursor"] is None
+    assert agent_requests(http) == [{"after": ["c1"], "limit": ["2"]}]
+
+
+def test_a_continuation_refuses_filters(http):
+    with pytest.raises(AcronisFailure, match="Option after continues an earlier listing .* do not set hostname, "
+                                             "online with it"):
+        module_under_test.run(FakeModule(after="c1", hostname="web", online=False))
+    assert http.request_history == []
 
 
 def test_a_placeholder_tenant_has_no_agents_and_sends_nothing(http):
     module = FakeModule(tenant_id="00000000-0000-0000-c4ec-0123456789ab", check_mode=True)
     result = module_under_test.run(module)
-    assert result == {"changed": False, "agents": [], "count": 0, "next_cursor": None}
+    assert result == {"changed": False, "agents": [], "truncated": False, "next_cursor": None, "count": 0}
     assert http.request_history == []
     assert len(module.warnings) == 1 and module.warnings[0].startswith("Check mode preview: tenant_id ")
 

@@ -85,24 +85,47 @@ def test_last_week_is_sent_as_the_seeds_filter_and_paged(run_module, http):
                                          "tenant_ids": [TENANT]})
     assert not out.failed and out.result["changed"] is False
     assert [t["id"] for t in out.result["tasks"]] == [1, 2, 3] and out.result["truncated"] is False
+    assert out.result["next_cursor"] is None
     first, second = api_calls(http)
     assert first.qs["state"] == ["completed"] and first.qs["resultcode"] == ["or(error,warning)"]
-    assert first.qs["tenantid"] == [TENANT.lower()] and first.qs["limit"] == ["101"]
+    assert first.qs["tenantid"] == [TENANT.lower()] and first.qs["limit"] == ["100"]
     since = first.qs["completedat"][0]
     assert since.startswith("gt(") and since.endswith("z)")
     sent = monitoring.parse_moment(since[3:-1].upper(), "x")
     assert before - 7 * 86400 - 1 <= sent <= time.time() - 7 * 86400
-    # the continuation sends the cursor and the page size only (the cursor carries the filters)
-    assert second.qs == {"after": ["c1"], "limit": ["101"]}
+    # the continuation sends the cursor and what is left of the limit only (the cursor carries the filters)
+    assert second.qs == {"after": ["c1"], "limit": ["98"]}
 
 
 def test_limit_bounds_the_read_and_says_it_was_truncated(run_module, http):
-    http.get(TASKS, json=_page([{"id": n} for n in range(4)], after="more"))
+    http.get(TASKS, json=_page([{"id": n} for n in range(3)], after="more"))
     out = run_module(acronis_task_info, {"limit": 3, "completed_after": "2024-05-01", "completed_before": "2024-05-08"})
     assert [t["id"] for t in out.result["tasks"]] == [0, 1, 2] and out.result["truncated"] is True
+    assert out.result["next_cursor"] == "more"
     (call,) = api_calls(http)
-    assert call.qs["limit"] == ["4"]
+    assert call.qs["limit"] == ["3"]
     assert call.qs["completedat"] == ["gt(2024-05-01t00:00:00z)", "lt(2024-05-08t00:00:00z)"]
+
+
+def test_after_continues_with_the_cursor_alone(run_module, http):
+    http.get(TASKS, json=_page([{"id": 3}]))
+    out = run_module(acronis_task_info, {"after": "more", "limit": 3})
+    assert [t["id"] for t in out.result["tasks"]] == [3]
+    assert out.result["truncated"] is False and out.result["next_cursor"] is None
+    (call,) = api_calls(http)
+    assert call.qs == {"after": ["more"], "limit": ["3"]}
+
+
+@pytest.mark.parametrize("module, args, names", [
+    (acronis_task_info, {"after": "c", "completed_within": "7d", "state": ["completed"]}, "completed_within, state"),
+    (acronis_activity_info, {"after": "c", "task_ids": [5]}, "task_ids"),
+    (acronis_alert_info, {"after": "c", "dismissed": "only"}, "dismissed"),
+    (acronis_alert_info, {"after": "c", "min_severity": "error"}, "min_severity"),
+])
+def test_after_refuses_the_filters_its_cursor_carries(run_module, http, module, args, names):
+    out = run_module(module, args)
+    assert out.failed and "do not set %s with it" % names in out.result["msg"]
+    assert api_calls(http) == []
 
 
 @pytest.mark.parametrize("args, text", [

@@ -72,8 +72,19 @@ ELEMENT_BASE = {
 
 
 def load(name):
+    """The module and its options, with those of the collection's doc fragments it extends (paging's limit...)."""
     module = importlib.import_module("ansible_collections.acronis.cyber_platform.plugins.modules." + name)
-    return module, yaml.safe_load(module.DOCUMENTATION)["options"]
+    doc = yaml.safe_load(module.DOCUMENTATION)
+    options = {}
+    for fragment in doc.get("extends_documentation_fragment") or []:
+        parts = fragment.split(".")
+        if parts[:2] != ["acronis", "cyber_platform"]:
+            continue
+        source = importlib.import_module("ansible_collections.acronis.cyber_platform.plugins.doc_fragments." + parts[2])
+        text = getattr(source.ModuleDocFragment, parts[3].upper() if len(parts) > 3 else "DOCUMENTATION")
+        options.update(yaml.safe_load(text).get("options") or {})
+    options.update(doc["options"])
+    return module, options
 
 
 def is_list(options, top):

@@ -67,13 +67,28 @@ def status(resource_id, value):
             "policies": [{"type": "policy.backup.machine", "last_success_run": None}]}
 
 
+def test_a_machines_plans_are_a_list_of_ids_and_names_each_once(http):
+    http.get(RESOURCES_URL, json={"items": [{"id": M1, "type": "resource.machine", "name": "a"}],
+                                  "paging": {"cursors": {}}})
+    first, second = "0e5c1a36-6f3c-4bd2-9a8e-2d7e8f3b9c11", "5b15f6e1-88ec-4dce-b523-0e8394c0bc19"
+    policies = [{"id": "p1", "type": "policy.backup.machine", "parent_ids": [first], "names": ["Nightly"]},
+                {"id": "p2", "type": "policy.security.antivirus", "parent_ids": [first], "names": ["Nightly"]},
+                {"id": "p3", "type": "policy.backup.machine", "parent_ids": [second], "names": ["Weekly, offsite"]}]
+    http.get(STATUSES_URL, json={"items": [{"context": {"id": M1}, "policies": policies,
+                                            "aggregate": {"status": "ok", "names": "Nightly, Weekly, offsite"}}],
+                                 "paging": {"cursors": {}}})
+    result = resource_info.run(FakeModule(RESOURCE_OPTIONS))
+    assert result["resources"][0]["protection"]["plans"] == [{"id": first, "name": "Nightly"},
+                                                             {"id": second, "name": "Weekly, offsite"}]
+
+
 def test_machines_get_their_status_and_groups_none(http):
     http.get(RESOURCES_URL, json={"items": [{"id": GROUP, "type": "resource.group.computers", "name": "g"},
                                             {"id": M1, "type": "resource.machine", "name": "a"}],
                                   "paging": {"cursors": {}}})
     http.get(STATUSES_URL, json={"items": [status(M1, "ok")], "paging": {"cursors": {}}})
     result = resource_info.run(FakeModule(RESOURCE_OPTIONS))
-    expected = {"status": "ok", "plans": "Nightly", "policies": [{"type": "policy.backup.machine", "last_success_run": None}]}
+    expected = {"status": "ok", "plans": [], "policies": [{"type": "policy.backup.machine", "last_success_run": None}]}
     assert [r["protection"] for r in result["resources"]] == [None, expected]
     statuses_request = [r for r in http.request_history if r.url.startswith(STATUSES_URL)][0]
     assert parse_qs(urlparse(statuses_request.url).query)["context_id"] == [M1]

@@ -20,10 +20,12 @@ from ansible_collections.acronis.cyber_platform.plugins.filter.fleet_health impo
 from ansible_collections.acronis.cyber_platform.plugins.plugin_utils import fleet_health
 
 NOW = "2026-12-06T12:00:00Z"
+PLAN_ID = "5b15f6e1-88ec-4dce-b523-0e8394c0bc19"
 
 
 def machine(name, status, last_success=None):
-    protection = {"status": status, "plans": "" if status == "not_protected" else "Nightly", "policies": []}
+    plans = [] if status == "not_protected" else [{"id": PLAN_ID, "name": "Nightly"}]
+    protection = {"status": status, "plans": plans, "policies": []}
     if status != "not_protected":
         protection["policies"] = [{"type": "policy.backup.machine", "last_success_run": last_success}]
     return {"id": "id-" + name, "type": "resource.machine", "name": name, "protection": protection}
