@@ -14,7 +14,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 
 make_cmd=${MAKE:-make}
-main_stages=(venv sanity units lint docs-lint docs-site ee integration chaos two-jobs awx onboarding molecule)
+main_stages=(venv sanity units lint docs-lint docs-site ee integration chaos two-jobs data-centers awx onboarding molecule)
 matrix_stages=(venv sanity units-collection integration onboarding)
 matrix_cores=(2.16 2.17 2.18)
 
