@@ -54,11 +54,11 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 ANSIBLE_TEST := cd $(COLLECTION_DIR) && $(BIN)/ansible-test
 
 .PHONY: help demo test test-matrix onboarding main-venv venv collection pip-bootstrap system-tools sanity units units-collection units-simulator \
-        lint docs-lint docs-site ee awx release-test integration chaos two-jobs molecule simulator changelog-lint clean
+        lint docs-lint docs-site ee awx release-test integration chaos two-jobs data-centers molecule simulator changelog-lint clean
 
 help:
 	@echo 'make demo                  onboard example customers against the bundled simulator (check, apply, apply again, summary)'
-	@echo 'make test                  everything CI runs (venv, sanity, units, lint, docs-lint, docs-site, ee, integration, chaos, two-jobs, awx, release-test, molecule)'
+	@echo 'make test                  everything CI runs (venv, sanity, units, lint, docs-lint, docs-site, ee, integration, chaos, two-jobs, data-centers, awx, release-test, molecule)'
 	@echo 'make test-matrix [CORE=2.16]  the ansible-core matrix alone: sanity, units, integration subset, onboarding on 2.16, 2.17, 2.18 (or one)'
 	@echo 'make venv                  create .venv with the pinned tools from tests/requirements.txt'
 	@echo '  CORE=2.16|2.17|2.18      (with venv, sanity, units-collection, integration, onboarding) run on that ansible-core'
@@ -74,6 +74,7 @@ help:
 	@echo 'make onboarding            the example onboarding on both execution paths (in the worker, as a module): checked, applied, applied again with no write'
 	@echo 'make chaos                 onboarding under a seeded 20% fault plan, killed halfway, with expiring tokens: it converges'
 	@echo 'make two-jobs              two onboarding jobs of 20 customers at once against one simulator: both succeed, nothing twice'
+	@echo 'make data-centers          the request budget (forks 20 at 5 requests per second: never more than 5 in a second); two data centers in one run'
 	@echo 'make molecule              molecule scenarios under extensions/molecule (if any)'
 	@echo 'make simulator             run the simulator in the foreground on port $(SIM_PORT), credentials in sim-credentials.json'
 	@echo 'make clean                 remove build/, tests/output and the generated integration config (keeps .venv)'
@@ -180,6 +181,13 @@ chaos: venv
 # simulator with 50 ms latency, as two AWX jobs: both rc=0, 0 failed hosts, 0 duplicates; a third run changes nothing.
 two-jobs: venv
 	$(BIN)/python tests/utils/two_jobs.py -n 20 --forks 10 --latency 0.05
+
+# A data center's request budget: the onboarding of 10 customers with forks 20 and a limit of 5 requests per
+# second; the simulator never counts more than 5 within one second, and the run converges. Then two data
+# centers (two simulators) in one run: each customer in its own, one token each, and the inventory lists both.
+data-centers: venv
+	$(BIN)/python tests/utils/request_budget.py -n 10 --forks 20 --rate 5
+	$(BIN)/python tests/utils/two_data_centers.py -n 3
 
 # Hook for the roles' molecule scenarios: runs them once extensions/molecule
 # exists (the collection is found in the ansible_collections copy).

@@ -189,6 +189,10 @@ def measure(label, n, forks, latency, workdir, direct=True, uri=False, floor=Fal
                ACRONIS_CLIENT_SECRET=sim.creds["client_secret"], ACRONIS_TOKEN_CACHE_DIR=tokens)
     if not direct:
         env["ACRONIS_DIRECT_EXECUTION"] = "false"
+    # What the collection costs, not what the request budget allows: no budget unless the caller sets one
+    # (ACRONIS_MAX_REQUESTS_PER_SECOND=20 measures the default).
+    env.setdefault("ACRONIS_MAX_REQUESTS_PER_SECOND", "0")
+    env.setdefault("ACRONIS_MAX_CONCURRENT_REQUESTS", "0")
     rows = []
     try:
         sim.take_log()

@@ -100,6 +100,29 @@ _OPTIONS = dict(
         "ACRONIS_TOKEN_RENEW_MARGIN", "int",
         ["A token with less than this many seconds of life left is renewed before use."],
         default=900),
+    max_requests_per_second=_option(
+        "ACRONIS_MAX_REQUESTS_PER_SECOND", "float",
+        ["The request budget's rate: at most this many requests to the data center start in any one second, "
+         "counted over every fork, task and job of the machine that runs them (a fraction spaces them out: "
+         "V(0.5) is one request every two seconds). V(0) sets no limit.",
+         "The budget belongs to the data center (O(base_url)) and is shared through files in the token cache's "
+         "directory (O(token_cache_dir), also when O(token_cache) is off; the files hold no secret). Where that "
+         "directory cannot be written, each process keeps its own budget.",
+         "A C(429 Too Many Requests) answer with C(Retry-After) pauses the whole data center's budget until then, "
+         "not only the fork that met it.",
+         "Acronis publishes no limit, so the default is deliberately conservative for a production data center "
+         "that other partners share: it slows a large run with many forks (50 customers with C(--forks 10) at "
+         "50 ms took about twice as long as without a budget). Raise it where you know your data center's limit, "
+         "lower it when the data center answers C(429)."],
+        default=20.0),
+    max_concurrent_requests=_option(
+        "ACRONIS_MAX_CONCURRENT_REQUESTS", "int",
+        ["The request budget's concurrency: at most this many requests to the data center are in flight at "
+         "once, over every fork, task and job of the machine, shared like O(max_requests_per_second). V(0) sets "
+         "no limit.",
+         "The default, V(10), is what C(--forks 10) sends at most; more forks then wait for a free slot rather "
+         "than load the data center more."],
+        default=10),
 )
 
 _REQUIREMENTS = ["requests >= 2.25.0"]

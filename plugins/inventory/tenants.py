@@ -29,6 +29,9 @@ description:
   - Hosts get C(ansible_connection=local) and the controller's Python (C(ansible_python_interpreter)
     set to C({{ ansible_playbook_python }})), since the collection's modules talk to the API from the
     controller; O(compose) can override both.
+  - With O(data_centers), one source reads several data centers, each with its own connection and token; each
+    host then names its data center (C(acronis_data_center), C(acronis_base_url)) and is in its group
+    C(data_center_<name>).
   - The configuration file must be named C(*.acronis.yml), C(*.acronis.yaml), C(*acronis_tenants.yml) or
     C(*acronis_tenants.yaml).
 author:
@@ -132,6 +135,51 @@ options:
       - How many tenants one request asks for.
     type: int
     default: 1000
+  data_centers:
+    description:
+      - Several data centers in one inventory. Each entry is one data center, read with its own connection (and so
+        its own token, token cache entry and request budget); the tenants of every entry become hosts, and the
+        connection options and O(root_tenant_id) of the source itself are then not used to read.
+      - Each host of an entry gets the host variables C(acronis_data_center) (the entry's O(data_centers[].name)) and
+        C(acronis_base_url) (its data center's root URL), and C(acronis_credentials_file) when the entry names one;
+        the playbooks of the collection pass these to every task (C(module_defaults)), so each host is onboarded in
+        its own data center. Hosts are also grouped by data center, in C(data_center_<name>); give such a group
+        its C(acronis_client_id) and C(acronis_client_secret) (in Ansible Vault) when the entry has no
+        credentials file. Credentials are never host variables, nor in the inventory cache.
+      - Host names are unique across the data centers (see O(hostname)); a customer of one name in two data
+        centers is two hosts, each named with the start of its ID.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description:
+          - The data center's name, for the variable C(acronis_data_center) and the group C(data_center_<name>).
+        type: str
+        required: true
+      base_url:
+        description:
+          - The data center's URL, as O(base_url).
+          - Or from O(data_centers[].credentials_file).
+        type: str
+      client_id:
+        description:
+          - The API client of this data center, as O(client_id).
+          - Or from O(data_centers[].credentials_file).
+        type: str
+      client_secret:
+        description:
+          - Its secret, as O(client_secret); keep it out of the file in clear text (Ansible Vault), or use
+            O(data_centers[].credentials_file).
+        type: str
+      credentials_file:
+        description:
+          - A JSON file with the C(base_url), C(client_id) and C(client_secret) of this data center's API client,
+            as M(acronis.cyber_platform.acronis_api_client) writes it; fills what the entry leaves unset.
+        type: path
+      root_tenant_id:
+        description:
+          - The tenant whose subtree is read in this data center; by default the tenant of its API client.
+        type: str
 notes:
   - The plugin needs read access to the subtree only; an API client of a partner tenant is enough.
   - With O(cache=true) the tenant list (not the credentials) is kept by the inventory cache plugin for
@@ -190,6 +238,19 @@ compose:
 #   ansible-inventory -i acronis_tenants.yml --host contoso-ltd
 #   ansible-playbook -i acronis_tenants.yml day2.yml --limit contoso-ltd
 # (hostname: name keeps the names as they are, hostname: id uses the IDs).
+
+# Two data centers in one inventory, each with the credentials file that
+# playbooks/bootstrap_api_client.yml wrote for it; every host names its data
+# center (acronis_data_center, acronis_base_url, acronis_credentials_file), and
+# playbooks/onboard_customers.yml sends each host's tasks to its own:
+#
+#   plugin: acronis.cyber_platform.tenants
+#   kinds: [customer]
+#   data_centers:
+#     - name: eu2
+#       credentials_file: ~/.config/acronis/eu2.json
+#     - name: us5
+#       credentials_file: ~/.config/acronis/us5.json
 #
 # Offboarding: limit a run of playbooks/offboard_customers.yml to the hosts of
 # the group "disabled" above (the role takes each customer's name from
@@ -198,6 +259,13 @@ compose:
 '''
 
 import fnmatch
+<<<<<<< HEAD
+=======
+import json
+import os
+import re
+import unicodedata
+>>>>>>> issue-27b
 
 from ansible import constants as C
 from ansible.errors import AnsibleError, AnsibleParserError
@@ -229,6 +297,13 @@ OPTION_KINDS = {
     "vars_prefix": validation.VARIABLE_PREFIX,
     "page_size": validation.count(1),
 }
+# The connection options of the source that an entry of data_centers shares (its own: base_url and the API client).
+CONNECTION_OPTION_NAMES = ("base_url", "client_id", "client_secret", "validate_certs", "timeout", "backoff_retries",
+                           "backoff_delay", "backoff_max_delay", "token_cache", "token_cache_dir", "token_renew_margin",
+                           "max_requests_per_second", "max_concurrent_requests")
+# The keys of an entry of data_centers, and the rule of its name (a group's name: data_center_<name>).
+DATA_CENTER_KEYS = ("name", "base_url", "client_id", "client_secret", "credentials_file", "root_tenant_id")
+DATA_CENTER_NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 # Fields of the API's tenant object that say nothing about the tenant itself.
 SKIPPED_FIELDS = ("contacts", "barrier", "offering_items")
 
@@ -255,38 +330,89 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     # ---------------------------------------------------------------- reading
 
-    def _client(self):
+    def _client(self, get_option=None, where=""):
+        """The read-only client of one connection: the source's options, or one entry of data_centers."""
         if not HAS_REQUESTS:
             raise AnsibleError(missing_required_lib("requests"))
-        base_url = self.get_option("base_url")
-        client_id = self.get_option("client_id")
-        client_secret = self.get_option("client_secret")
+        get_option = get_option or self.get_option
+        base_url = get_option("base_url")
+        client_id = get_option("client_id")
+        client_secret = get_option("client_secret")
         missing = [name for name, value in (("base_url", base_url), ("client_id", client_id),
                                             ("client_secret", client_secret)) if not value]
+        if missing and where:
+            raise AnsibleParserError("The acronis.cyber_platform.tenants inventory needs %s for %s: set %s in the entry, "
+                                     "or give it a credentials_file." % (", ".join(missing), where, " and ".join(missing)))
         if missing:
             raise AnsibleParserError(
                 "The acronis.cyber_platform.tenants inventory needs %s: set %s in the inventory file, or %s in the environment."
                 % (", ".join(missing), " and ".join(missing), " and ".join("ACRONIS_" + name.upper() for name in missing)))
-        options = dict((name, self.get_option(name)) for name in (
+        options = dict((name, get_option(name)) for name in (
             "base_url", "timeout", "backoff_retries", "backoff_delay", "backoff_max_delay", "token_renew_margin"))
         try:
             check_connection(options)
         except AcronisFailure as failure:
-            raise AnsibleParserError("The acronis.cyber_platform.tenants inventory: %s" % failure.msg)
-        return client_from_options(self.get_option, read_only=True)
+            raise AnsibleParserError("The acronis.cyber_platform.tenants inventory%s: %s"
+                                     % (" (%s)" % where if where else "", failure.msg))
+        return client_from_options(get_option, read_only=True)
 
     def _fetch(self):
-        """The tenants of the subtree as the API returns them, each with its ``depth`` (the root: 0), and the root's id."""
-        root_id = self.get_option("root_tenant_id")
+        """The tenants of the subtree as the API returns them, each with its ``depth`` (the root: 0), and the root's id.
+
+        With data_centers: ``{"data_centers": [...]}``, one such subtree per data center, with its name, root URL and
+        credentials file (never its credentials).
+        """
+        entries = self.get_option("data_centers")
+        if not entries:
+            return self._fetch_subtree(self._client(), self.get_option("root_tenant_id"))
+        read = []
+        for entry in entries:
+            connection = self._data_center_connection(entry)
+            where = "data center %s" % entry["name"]
+            subtree = self._fetch_subtree(self._client(connection.get, where), entry.get("root_tenant_id"), where)
+            subtree.update(name=entry["name"], base_url=connection["base_url"],
+                           credentials_file=os.path.expanduser(entry["credentials_file"])
+                           if entry.get("credentials_file") else None)
+            read.append(subtree)
+        return {"data_centers": read}
+
+    def _fetch_subtree(self, client, root_id, where=""):
         page_size = self.get_option("page_size")
-        client = self._client()
         try:
             if not root_id:
                 root_id = client.client_tenant_id()
             tenants = list_subtree(client, root_id, page_size=page_size)
         except AcronisError as exc:
-            raise AnsibleParserError("Could not read the tenants under %s: %s" % (root_id or "the API client's tenant", to_native(exc)))
+            raise AnsibleParserError("Could not read the tenants under %s%s: %s"
+                                     % (root_id or "the API client's tenant", " in %s" % where if where else "",
+                                        to_native(exc)))
         return {"root_id": root_id, "tenants": tenants}
+
+    def _data_center_connection(self, entry):
+        """The connection options of one entry of data_centers: its own values, then its credentials file, then the
+        source's other connection options (timeout, retries, token cache, budget)."""
+        connection = dict((name, self.get_option(name)) for name in CONNECTION_OPTION_NAMES)
+        connection.update(base_url=None, client_id=None, client_secret=None)
+        path = entry.get("credentials_file")
+        if path:
+            path = os.path.expanduser(path)
+            try:
+                with open(path) as stream:
+                    credentials = json.load(stream)
+            except (IOError, OSError, ValueError) as exc:
+                raise AnsibleParserError("The acronis.cyber_platform.tenants inventory: data center %s: cannot read "
+                                         "its credentials_file %s (%s)." % (entry["name"], path, to_native(exc)))
+            if not isinstance(credentials, dict):
+                raise AnsibleParserError("The acronis.cyber_platform.tenants inventory: data center %s: %s must hold "
+                                         "a JSON object with base_url, client_id and client_secret."
+                                         % (entry["name"], path))
+            for key in ("base_url", "client_id", "client_secret"):
+                if isinstance(credentials.get(key), str):
+                    connection[key] = credentials[key]
+        for key in ("base_url", "client_id", "client_secret"):
+            if entry.get(key):
+                connection[key] = to_native(entry[key])     # (a vaulted secret: its text)
+        return connection
 
     # -------------------------------------------------------------- building
 
@@ -328,21 +454,31 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return names
 
     def _populate(self, data):
-        root_id = data["root_id"]
-        by_id = dict((t["id"], t) for t in data["tenants"])
-        selected = [t for t in data["tenants"] if self._selected(t, root_id)]
-        names = self._host_names(selected)
+        subtrees = data["data_centers"] if "data_centers" in data else [dict(data, name=None)]
+        by_id = {}
+        selected = []
+        for subtree in subtrees:
+            by_id.update((t["id"], t) for t in subtree["tenants"])
+            selected.extend((t, subtree) for t in subtree["tenants"] if self._selected(t, subtree["root_id"]))
+        # One naming over every data center: a name in two of them gives two hosts, each with its ID's start.
+        names = self._host_names([tenant for tenant, _subtree in selected])
         prefix = self.get_option("vars_prefix")
         group_by = self.get_option("group_by")
         strict = self.get_option("strict")
 
-        for tenant in selected:
+        for tenant, subtree in selected:
             host = self.inventory.add_host(names[tenant["id"]])
             parent = by_id.get(tenant.get("parent_id"))
             host_vars = dict((prefix + key, value) for key, value in tenant.items()
                              if key not in SKIPPED_FIELDS and key != "depth")
             host_vars[prefix + "parent_name"] = parent.get("name") if parent else None
             host_vars[prefix + "depth"] = tenant["depth"]
+            if subtree["name"] is not None:
+                # The host's data center, under the names the playbooks' module_defaults read (never a secret).
+                host_vars["acronis_data_center"] = subtree["name"]
+                host_vars["acronis_base_url"] = subtree["base_url"]
+                if subtree.get("credentials_file"):
+                    host_vars["acronis_credentials_file"] = subtree["credentials_file"]
             host_vars["ansible_connection"] = "local"
             # Like playbooks/inventory/localhost.yml: the Python that runs Ansible has requests.
             host_vars["ansible_python_interpreter"] = trust_as_template("{{ ansible_playbook_python }}")
@@ -353,6 +489,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 group = group_of(tenant, parent) if choice in group_by else None
                 if group:
                     self._add_to_group(host, group)
+            if subtree["name"] is not None:
+                self._add_to_group(host, "data_center_%s" % subtree["name"])
 
             all_vars = self.inventory.get_host(host).get_vars()
             self._set_composite_vars(self.get_option("compose"), all_vars, host, strict=strict)
@@ -378,6 +516,31 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if problem:
             raise AnsibleParserError("The acronis.cyber_platform.tenants inventory source %s: %s" % (path, problem))
 
+    def _check_data_centers(self):
+        """Each entry of data_centers: a name of its own, known keys, a well-formed base_url."""
+        seen = set()
+        for number, entry in enumerate(self.get_option("data_centers") or (), 1):
+            if not isinstance(entry, dict):
+                raise AnsibleParserError("The acronis.cyber_platform.tenants inventory: data_centers entry %d must be "
+                                         "a mapping with name and the data center's connection." % number)
+            name = entry.get("name")
+            unknown = sorted(set(entry) - set(DATA_CENTER_KEYS))
+            problem = None
+            if unknown:
+                problem = "%s is not an option of an entry; they are %s" % (unknown[0], ", ".join(DATA_CENTER_KEYS))
+            elif not isinstance(name, str) or not DATA_CENTER_NAME_RE.match(name):
+                problem = "name must be letters, digits, _ or - (it names the group data_center_<name>)"
+            elif name in seen:
+                problem = "name %s is given twice" % name
+            elif entry.get("root_tenant_id") is not None and empty_identifier_problem(entry["root_tenant_id"]):
+                problem = "root_tenant_id %s: it names no tenant" % empty_identifier_problem(entry["root_tenant_id"])
+            elif entry.get("base_url") is not None and validation.base_url_problem(entry["base_url"]):
+                problem = validation.base_url_problem(entry["base_url"])
+            if problem:
+                raise AnsibleParserError("The acronis.cyber_platform.tenants inventory: data_centers entry %d: %s."
+                                         % (number, problem.rstrip(".")))
+            seen.add(name)
+
     def parse(self, inventory, loader, path, cache=True):
         unsupported = unsupported_message()
         if unsupported:
@@ -393,6 +556,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                                      "ACRONIS_INVENTORY_ROOT_TENANT_ID) for the tenant of the API client."
                                      % empty_identifier_problem(root_id))
         self._check_options(path, config)
+        self._check_data_centers()
 
         cache_key = self.get_cache_key(path)
         use_cache = self.get_option("cache") and cache
@@ -404,11 +568,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             except KeyError:
                 update_cache = True
             root_id = self.get_option("root_tenant_id")
-            if data is not None and root_id and data.get("root_id") != root_id:
+            wanted = [entry["name"] for entry in self.get_option("data_centers") or ()]
+            if data is not None and wanted != [subtree["name"] for subtree in data.get("data_centers") or ()]:
+                # Cached before data_centers was set, unset or changed.
+                data = None
+                update_cache = True
+            if data is not None and not self.get_option("data_centers") and root_id and data.get("root_id") != root_id:
                 # The file now names another subtree than the one cached.
                 data = None
                 update_cache = True
-            if data is not None and any("depth" not in tenant for tenant in data.get("tenants") or ()):
+            if data is not None and any("depth" not in tenant for subtree in data.get("data_centers") or [data]
+                                        for tenant in subtree.get("tenants") or ()):
                 # Cached by an earlier version of the plugin, which kept no depths.
                 data = None
                 update_cache = True

@@ -37,6 +37,7 @@ except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.budget import RequestBudget
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
     AcronisAPIError,
     AcronisError,
@@ -180,7 +181,8 @@ class AcronisClient:
                  validate_certs=True, timeout=30, backoff_retries=8, backoff_delay=1.0,
                  backoff_max_delay=30.0, token_cache_dir=None, token_renew_margin=900,
                  read_only=False, user_agent=None, session=None, sleep=None, rng=None,
-                 clock=None, memory=None, _scope_tenant_id=None, _parent=None):
+                 clock=None, memory=None, max_requests_per_second=None, max_concurrent_requests=None,
+                 budget_dir=None, _scope_tenant_id=None, _parent=None):
         root = (base_url or "").rstrip("/")
         if root.endswith(API_PREFIX):
             root = root[:-len(API_PREFIX)]
@@ -216,6 +218,13 @@ class AcronisClient:
             session.headers["User-Agent"] = user_agent or USER_AGENT
             self._memory["session"] = session
         self.session = session
+        # The data center's request budget, shared with every process on this machine through ``budget_dir``
+        # (module_utils/budget.py); a scoped client spends its parent's.
+        if _parent is not None:
+            self.budget = _parent.budget
+        else:
+            # (On the real clock, whatever ``clock`` and ``sleep`` say: other processes keep the same one.)
+            self.budget = RequestBudget(budget_dir, self.root_url, max_requests_per_second, max_concurrent_requests)
         self._cache = None
         if token_cache_dir and client_id and client_secret and _scope_tenant_id is None:
             self._cache = TokenCache(token_cache_dir, self.root_url, client_id, client_secret)
@@ -404,9 +413,10 @@ class AcronisClient:
             try:
                 # verify is passed on every request: requests lets REQUESTS_CA_BUNDLE or
                 # CURL_CA_BUNDLE override a session-level verify=False (psf/requests#3829).
-                response = self.session.request(method, url, params=params, json=json_body, data=data,
-                                                headers=headers, auth=request_auth, timeout=self.timeout,
-                                                verify=self.validate_certs, allow_redirects=allow_redirects)
+                with self.budget.request():
+                    response = self.session.request(method, url, params=params, json=json_body, data=data,
+                                                    headers=headers, auth=request_auth, timeout=self.timeout,
+                                                    verify=self.validate_certs, allow_redirects=allow_redirects)
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
                     requests.exceptions.ChunkedEncodingError) as exc:
                 # ChunkedEncodingError: the connection broke while the reply was being read.
@@ -454,6 +464,9 @@ class AcronisClient:
                             "backoff_max_delay" % (status, retry_after, self.backoff_max_delay),
                             method=method, path=path)
                     self.stats["retries"] += 1
+                    if status == 429 and retry_after:
+                        # Too many requests from this machine, not from this worker: every process waits.
+                        self.budget.pause(retry_after)
                     self._sleep(self._backoff(attempt) if retry_after is None else self._after(retry_after))
                     continue
             if status < 400 and method not in SAFE_METHODS and path != TOKEN_PATH:
@@ -710,6 +723,10 @@ def client_from_options(get_option, read_only=False, shared=False, **overrides):
         token_cache_dir=cache_dir,
         token_renew_margin=get_option("token_renew_margin"),
         read_only=read_only,
+        max_requests_per_second=get_option("max_requests_per_second"),
+        max_concurrent_requests=get_option("max_concurrent_requests"),
+        # The budget holds no secret: it is shared through the token cache's directory even with the cache off.
+        budget_dir=get_option("token_cache_dir") or default_cache_dir(),
     )
     options.update(overrides)
     if shared and options.get("login") is None and options["client_id"] and options["client_secret"]:

@@ -16,6 +16,10 @@ import traceback
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_CORE_VERSION
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib, remove_values
 
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.budget import (
+    DEFAULT_MAX_CONCURRENT_REQUESTS,
+    DEFAULT_MAX_REQUESTS_PER_SECOND,
+)
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
@@ -64,6 +68,10 @@ def connection_argument_spec():
         token_cache_dir=dict(type="path", fallback=(env_fallback, ["ACRONIS_TOKEN_CACHE_DIR"])),
         token_renew_margin=dict(type="int", default=900, no_log=False,
                                 fallback=(env_fallback, ["ACRONIS_TOKEN_RENEW_MARGIN"])),
+        max_requests_per_second=dict(type="float", default=DEFAULT_MAX_REQUESTS_PER_SECOND,
+                                     fallback=(env_fallback, ["ACRONIS_MAX_REQUESTS_PER_SECOND"])),
+        max_concurrent_requests=dict(type="int", default=DEFAULT_MAX_CONCURRENT_REQUESTS,
+                                     fallback=(env_fallback, ["ACRONIS_MAX_CONCURRENT_REQUESTS"])),
     )
 
 

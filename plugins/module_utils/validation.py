@@ -181,7 +181,9 @@ def check_connection(params):
     if problem:
         raise AcronisFailure(problem)
     for option, unit in (("timeout", "seconds"), ("backoff_retries", "retries"), ("backoff_delay", "seconds"),
-                         ("backoff_max_delay", "seconds"), ("token_renew_margin", "seconds")):
+                         ("backoff_max_delay", "seconds"), ("token_renew_margin", "seconds"),
+                         ("max_requests_per_second", "requests per second (0: no limit)"),
+                         ("max_concurrent_requests", "requests (0: no limit)")):
         value = params.get(option)
         if value is None:
             continue

@@ -1,5 +1,6 @@
 """The app factory and the request pipeline (faults, authentication, strict validation, the request log)."""
 
+import collections
 import json
 import logging
 import random
@@ -71,6 +72,10 @@ class Latency:
         self.in_flight = 0
         self.max_in_flight = 0
         self.delayed = 0
+        # Arrival times (time.monotonic) of the API requests of the last second, and the most there were in any
+        # window of one second: what a client's request budget must keep under its rate.
+        self.arrivals = collections.deque()
+        self.max_per_second = 0
 
     def draw(self):
         """The delay of one request, in seconds: latency plus a uniform draw in [-jitter, +jitter], at least 0."""
@@ -82,9 +87,15 @@ class Latency:
 
     def enter(self):
         """An API request starts; returns how many are in flight now, itself included."""
+        now = time.monotonic()
         with self.lock:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            # The window (now - 1 s, now]: the requests that arrived less than a second before this one, and it.
+            while self.arrivals and self.arrivals[0] <= now - 1.0:
+                self.arrivals.popleft()
+            self.arrivals.append(now)
+            self.max_per_second = max(self.max_per_second, len(self.arrivals))
             return self.in_flight
 
     def leave(self):
@@ -98,15 +109,18 @@ class Latency:
             self.delayed += 1
 
     def stats(self):
-        """{"in_flight", "max_in_flight", "delayed"}."""
+        """{"in_flight", "max_in_flight", "delayed", "max_per_second"}."""
         with self.lock:
-            return {"in_flight": self.in_flight, "max_in_flight": self.max_in_flight, "delayed": self.delayed}
+            return {"in_flight": self.in_flight, "max_in_flight": self.max_in_flight, "delayed": self.delayed,
+                    "max_per_second": self.max_per_second}
 
     def clear(self):
-        """Forget the highest count and the number of delayed requests (those in flight stay counted)."""
+        """Forget the highest counts and the number of delayed requests (those in flight stay counted)."""
         with self.lock:
             self.max_in_flight = self.in_flight
             self.delayed = 0
+            self.arrivals.clear()
+            self.max_per_second = 0
 
 
 class Simulator:  # pylint: disable=too-many-instance-attributes

@@ -183,7 +183,30 @@ def test_stats_are_reset_with_the_log(simulator, api):
     api.get("/tenants/" + simulator.credentials["tenant_id"])
     assert _stats(simulator)["max_in_flight"] >= 1
     assert requests.delete(simulator.base_url + "/_sim/requests", timeout=10).status_code == 204
-    assert _stats(simulator) == {"in_flight": 0, "max_in_flight": 0, "delayed": 0}
+    assert _stats(simulator) == {"in_flight": 0, "max_in_flight": 0, "delayed": 0, "max_per_second": 0}
+
+
+def test_max_per_second_counts_the_arrivals_within_one_second(monkeypatch):
+    """Arrivals at 0, 0.2, ... 0.8 s are five within one second; one exactly a second after the first is not a
+    sixth, as a client that starts five per second sends it."""
+    from .. import app as app_module  # pylint: disable=import-outside-toplevel
+    now = {"t": 100.0}
+    monkeypatch.setattr(app_module.time, "monotonic", lambda: now["t"])
+    latency = app_module.Latency(app_module.Settings())
+    for at in (0.0, 0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.9, 1.95, 1.99):
+        now["t"] = 100.0 + at
+        latency.enter()
+        latency.leave()
+    # (1.0, 1.2, 1.9, 1.95, 1.99) and (0.2 ... 1.2) are the fullest windows: five each.
+    assert latency.stats()["max_per_second"] == 5
+    now["t"] = 102.0
+    latency.enter()                 # 1.2, 1.9, 1.95, 1.99 and 2.0: still five
+    assert latency.stats()["max_per_second"] == 5
+    now["t"] = 102.1
+    latency.enter()                 # 1.2 ... 2.1: six
+    assert latency.stats()["max_per_second"] == 6
+    latency.clear()
+    assert latency.stats()["max_per_second"] == 0
 
 
 def test_unknown_setting_still_refused(simulator):

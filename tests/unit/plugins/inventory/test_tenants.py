@@ -64,6 +64,7 @@ class TenantsAPI:
     """GET /tenants?subtree_root_id= served in pages of ``page``, with opaque cursors."""
 
     def __init__(self, mocker, tenants, page=3):
+        self.mocker = mocker
         self.tenants = tenants
         self.page = page
         self.calls = []
@@ -460,3 +461,99 @@ def test_tenants_whose_names_give_one_slug_are_told_apart_with_their_id(tmp_path
     assert "acme-corp-%s" % tenant_id(3) in names and "acme-corp-%s" % tenant_id(8) in names
     assert host_vars(inventory, "acme-corp-%s" % tenant_id(8))["acronis_name"] == "Acme, Corp."
     assert "globex" in names
+
+
+# ------------------------------------------------------------------ several data centers
+
+OTHER_URL = "https://us5.example.test"
+OTHER_ROOT = "22222222-2222-4333-8444-000000000000"
+OTHER_WORLD = [
+    dict(tenant(0, "US Root", "partner", tenant_id(98)), id=OTHER_ROOT),
+    dict(tenant(11, "Acme Corp", "customer", OTHER_ROOT), id="22222222-2222-4333-8444-000000000011"),
+    dict(tenant(12, "Hooli", "customer", OTHER_ROOT), id="22222222-2222-4333-8444-000000000012"),
+]
+
+
+@pytest.fixture
+def other_api(api):
+    """The second data center, on the same mocker: its own token endpoint, API client and subtree."""
+    served = {"tokens": 0, "auth": []}
+
+    def token(request, context):
+        served["tokens"] += 1
+        served["auth"].append(request.headers.get("Authorization"))
+        return {"access_token": "us-tok", "token_type": "bearer", "expires_on": 4102444800}
+
+    mocker = api.mocker
+    mocker.post(OTHER_URL + "/api/2/idp/token", json=token)
+    mocker.get(OTHER_URL + "/api/2/clients/us-client",
+               json={"client_id": "us-client", "tenant_id": OTHER_ROOT, "type": "api_client"})
+    mocker.get(OTHER_URL + "/api/2/tenants", json={"items": OTHER_WORLD, "paging": {"cursors": {}}})
+    return served
+
+
+def two_data_centers(tmp_path, **options):
+    credentials = tmp_path / "us5.json"
+    credentials.write_text(json.dumps({"base_url": OTHER_URL, "client_id": "us-client", "client_secret": "us-secret"}))
+    entries = [{"name": "eu2", "base_url": BASE_URL, "client_id": CLIENT_ID, "client_secret": SECRET,
+                "root_tenant_id": ROOT},
+               {"name": "us5", "credentials_file": str(credentials)}]
+    return write_source(tmp_path, base_url=None, client_id=None, client_secret=None, root_tenant_id=None,
+                        data_centers=entries, kinds=["customer"], **options), str(credentials)
+
+
+def test_data_centers_make_hosts_of_each_with_its_data_center(tmp_path, api, other_api):
+    source, credentials = two_data_centers(tmp_path)
+    inventory = parse(source)
+    # Acme Corp lives in both: two hosts, each named with the start of its ID.
+    assert hosts(inventory) == ["acme-corp-11111111", "acme-corp-22222222", "globex", "hooli", "initech"]
+    assert hosts(inventory, "data_center_eu2") == ["acme-corp-11111111", "globex", "initech"]
+    assert hosts(inventory, "data_center_us5") == ["acme-corp-22222222", "hooli"]
+    eu, us = host_vars(inventory, "globex"), host_vars(inventory, "hooli")
+    assert (eu["acronis_data_center"], eu["acronis_base_url"]) == ("eu2", BASE_URL)
+    assert "acronis_credentials_file" not in eu
+    assert (us["acronis_data_center"], us["acronis_base_url"], us["acronis_credentials_file"]) == \
+        ("us5", OTHER_URL, credentials)
+    # One token from each data center, each with its own API client; no secret in any host variable.
+    assert api.tokens == 1 and other_api["tokens"] == 1
+    assert all(SECRET not in json.dumps(host_vars(inventory, h), default=str) and
+               "us-secret" not in json.dumps(host_vars(inventory, h), default=str) for h in hosts(inventory))
+
+
+def test_data_centers_are_cached_without_credentials(tmp_path, api, other_api):
+    source, _credentials = two_data_centers(tmp_path, cache=True, cache_plugin="ansible.builtin.jsonfile",
+                                            cache_connection=str(tmp_path / "cache"))
+    parse(source)
+    again = parse(source)
+    assert api.tokens == 1 and other_api["tokens"] == 1        # the second parse read nothing
+    assert hosts(again, "data_center_us5") == ["acme-corp-22222222", "hooli"]
+    cached = "".join(p.read_text() for p in (tmp_path / "cache").iterdir())
+    assert SECRET not in cached and "us-secret" not in cached
+
+
+def test_a_data_center_added_to_the_source_is_read_although_cached(tmp_path, api, other_api):
+    cache = dict(cache=True, cache_plugin="ansible.builtin.jsonfile", cache_connection=str(tmp_path / "cache"))
+    parse(write_source(tmp_path, kinds=["customer"], **cache))
+    source, _credentials = two_data_centers(tmp_path, **cache)
+    inventory = parse(source)
+    assert hosts(inventory, "data_center_us5") == ["acme-corp-22222222", "hooli"]
+    assert other_api["tokens"] == 1
+
+
+@pytest.mark.parametrize("entries, message", [
+    (["eu2"], "data_centers entry 1 must be a mapping"),
+    ([{"base_url": BASE_URL}], "data_centers entry 1: name must be"),
+    ([{"name": "eu 2"}], "data_centers entry 1: name must be"),
+    ([{"name": "eu2", "client_id": CLIENT_ID}, {"name": "eu2"}], "entry 2: name eu2 is given twice"),
+    ([{"name": "eu2", "url": BASE_URL}], "entry 1: url is not an option of an entry"),
+    ([{"name": "eu2", "base_url": BASE_URL + "/login"}], "entry 1: Option base_url"),
+    ([{"name": "eu2", "root_tenant_id": " "}], "entry 1: root_tenant_id"),
+    ([{"name": "eu2", "base_url": BASE_URL}], "needs client_id, client_secret for data center eu2"),
+    ([{"name": "eu2", "credentials_file": "/nonexistent/eu2.json"}], "cannot read its credentials_file"),
+])
+def test_bad_data_centers_fail_the_source_before_any_request(tmp_path, api, entries, message):
+    source = write_source(tmp_path, base_url=None, client_id=None, client_secret=None, data_centers=entries)
+    with pytest.raises(AnsibleParserError) as failure:
+        parse(source)
+    assert message in str(failure.value)
+    assert api.tokens == 0
