@@ -259,13 +259,9 @@ compose:
 '''
 
 import fnmatch
-<<<<<<< HEAD
-=======
 import json
 import os
 import re
-import unicodedata
->>>>>>> issue-27b
 
 from ansible import constants as C
 from ansible.errors import AnsibleError, AnsibleParserError
