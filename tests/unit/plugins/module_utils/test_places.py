@@ -13,7 +13,6 @@ import pytest
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import branding, locations
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import (
-    AcronisAPIError,
     AcronisCheckModeWrite,
     AcronisFailure,
 )
