@@ -40,6 +40,8 @@ nitpick_ignore = [
     ('std:ref', 'ansible_configuration_settings'),
     # Each module's note that it has an action plugin (plugin_utils/direct.py) links the docsite's page on them.
     ('std:ref', 'action_plugins'),
+    # The drift callback's page says what kind of callback it is and links the docsite's page on callbacks.
+    ('std:ref', 'callback_plugins'),
 ] + [('std:envvar', name) for name in (
     'ANSIBLE_CACHE_PLUGIN', 'ANSIBLE_CACHE_PLUGIN_CONNECTION', 'ANSIBLE_CACHE_PLUGIN_PREFIX',
     'ANSIBLE_CACHE_PLUGIN_TIMEOUT', 'ANSIBLE_INVENTORY_CACHE', 'ANSIBLE_INVENTORY_CACHE_PLUGIN',
@@ -56,7 +58,8 @@ chmod og-w "$source_dir/rst"   # antsibull-docs wants the directory writable by 
 for page in index.html collections/acronis/cyber_platform/index.html \
     collections/acronis/cyber_platform/tenants_inventory.html \
     collections/acronis/cyber_platform/acronis_tenant_module.html \
-    collections/acronis/cyber_platform/tenant_onboarding_role.html; do
+    collections/acronis/cyber_platform/tenant_onboarding_role.html \
+    collections/acronis/cyber_platform/drift_callback.html; do
     [[ -s $out/html/$page ]] || { echo "docs-site: FAILED: no $page in $out/html" >&2; exit 1; }
 done
 echo "docs-site: $(find "$out/html" -name '*.html' | wc -l) pages in $out/html (open $out/html/index.html)"
