@@ -59,7 +59,7 @@ ANSIBLE_TEST := cd $(COLLECTION_DIR) && $(BIN)/ansible-test
 help:
 	@echo 'make demo                  onboard example customers against the bundled simulator (check, apply, apply again, summary)'
 	@echo 'make lifecycle-demo        after onboarding: agent tokens, agents installed, plans applied and run, one failing backup, the fleet report'
-	@echo 'make test                  everything CI runs (venv, sanity, units, lint, docs-lint, docs-site, ee, integration, chaos, two-jobs, data-centers, awx, release-test, molecule)'
+	@echo 'make test                  everything CI runs (venv, sanity, units, lint, docs-lint, docs-site, ee, integration, chaos, two-jobs, data-centers, awx, lifecycle-demo, release-test, molecule)'
 	@echo 'make test-matrix [CORE=2.16]  the ansible-core matrix alone: sanity, units, integration subset, onboarding on 2.16, 2.17, 2.18 (or one)'
 	@echo 'make venv                  create .venv with the pinned tools from tests/requirements.txt'
 	@echo '  CORE=2.16|2.17|2.18      (with venv, sanity, units-collection, integration, onboarding) run on that ansible-core'
