@@ -53,12 +53,13 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 ANSIBLE_TEST := cd $(COLLECTION_DIR) && $(BIN)/ansible-test
 
-.PHONY: help demo test test-matrix onboarding main-venv venv collection pip-bootstrap system-tools sanity units units-collection units-simulator \
+.PHONY: help demo lifecycle-demo test test-matrix onboarding main-venv venv collection pip-bootstrap system-tools sanity units units-collection units-simulator \
         lint docs-lint docs-site ee awx release-test integration chaos two-jobs data-centers molecule simulator changelog-lint clean
 
 help:
 	@echo 'make demo                  onboard example customers against the bundled simulator (check, apply, apply again, summary)'
-	@echo 'make test                  everything CI runs (venv, sanity, units, lint, docs-lint, docs-site, ee, integration, chaos, two-jobs, data-centers, awx, release-test, molecule)'
+	@echo 'make lifecycle-demo        after onboarding: agent tokens, agents installed, plans applied and run, one failing backup, the fleet report'
+	@echo 'make test                  everything CI runs (venv, sanity, units, lint, docs-lint, docs-site, ee, integration, chaos, two-jobs, data-centers, awx, lifecycle-demo, release-test, molecule)'
 	@echo 'make test-matrix [CORE=2.16]  the ansible-core matrix alone: sanity, units, integration subset, onboarding on 2.16, 2.17, 2.18 (or one)'
 	@echo 'make venv                  create .venv with the pinned tools from tests/requirements.txt'
 	@echo '  CORE=2.16|2.17|2.18      (with venv, sanity, units-collection, integration, onboarding) run on that ansible-core'
@@ -88,6 +89,10 @@ test-matrix:
 # The README's main command: see demo/run_demo.sh.
 demo: venv
 	@bash demo/run_demo.sh
+
+# After onboarding, the customers' protection and the fleet report: see demo/run_lifecycle_demo.sh.
+lifecycle-demo: venv
+	@VENV_BIN=$(BIN) bash demo/run_lifecycle_demo.sh
 
 # --- environment -----------------------------------------------------------
 

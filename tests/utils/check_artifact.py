@@ -12,7 +12,8 @@ problem) when the artifact holds:
   which the build writes, are exempt);
 - a file whose name marks it as a credentials, token, log or state file;
 - any secret found in the work tree's credentials and token files (.demo/,
-  build/: client secrets, passwords, tokens), anywhere in any file's content.
+  .demo-lifecycle/, build/: client secrets, passwords, tokens, the agents'
+  registration token files), anywhere in any file's content.
 
 Run by tests/utils/release_test.sh on the artifact built from the work tree
 (after the demo and the other stages have left their files there) and on the
@@ -31,13 +32,13 @@ import tarfile
 WRITTEN_BY_THE_BUILD = {"MANIFEST.json", "FILES.json"}
 # Names of files that hold credentials, tokens, logs or state: none belongs in a release.
 SENSITIVE_NAME = re.compile(
-    r"(^|/)(\.demo|tokens|\.ansible|\.venv[^/]*|build)/"
+    r"(^|/)(\.demo|\.demo-lifecycle|tokens|\.ansible|\.venv[^/]*|build)/"
     r"|(^|/)(sim-credentials\.json|api_client\.json|simulator\.json|\.netrc)$"
     r"|\.(log|sim-state\.json|token|lock|tmp)$"
 )
 SECRET_KEYS = {"client_secret", "password", "access_token", "refresh_token", "id_token", "token", "secret"}
 # Where the demo and the tests leave credentials and cached tokens.
-SECRET_HOMES = (".demo", "build")
+SECRET_HOMES = (".demo", ".demo-lifecycle", "build")
 
 
 def tracked_files(repo):
@@ -69,6 +70,15 @@ def work_tree_secrets(repo):
             # Not into virtual environments or the ansible_collections copy of the work tree (no secrets there).
             dirs[:] = [d for d in dirs if not d.startswith(".venv") and d != "ansible_collections"]
             for name in files:
+                if name.endswith(".token"):  # an agent registration token file: the token alone
+                    try:
+                        with open(os.path.join(directory, name), encoding="utf-8") as handle:
+                            token = handle.read().strip()
+                    except (OSError, ValueError):
+                        continue
+                    if len(token) >= 8:
+                        found.add(token)
+                    continue
                 if not name.endswith(".json"):
                     continue
                 try:

@@ -28,7 +28,7 @@ repo=$PWD
 
 make_cmd=${MAKE:-make}
 matrix_cores=(2.16 2.17 2.18)
-lane_a=(sanity units lint docs-lint docs-site ee chaos two-jobs data-centers awx molecule)
+lane_a=(sanity units lint docs-lint docs-site ee chaos two-jobs data-centers awx lifecycle-demo molecule)
 lane_b=(integration onboarding)
 last_stages=(release-test)
 if [[ ${1:-} == --matrix ]]; then
