@@ -44,9 +44,8 @@ backup_seconds=2
 trap simulator_stop EXIT
 trap 'exit 130' INT TERM
 
-step() {
-    printf '\n\033[1m==> %s\033[0m\n' "$*"
-}
+# shellcheck source=demo/lib.sh
+. "$repo/demo/lib.sh"
 
 # --- the collection, where Ansible looks for it ------------------------------
 rm -rf "$work"
@@ -65,33 +64,7 @@ unset ACRONIS_BASE_URL ACRONIS_CLIENT_ID ACRONIS_CLIENT_SECRET ACRONIS_LOGIN ACR
 step "1/9 Starting the Acronis API simulator on a free local port (latency ${latency} s a request)"
 simulator_start "$work/simulator.json" "$work/simulator.log" "$venv_bin/python" -m tests.simulator --quiet \
     --latency "$latency"
-sim_field() {
-    "$venv_bin/python" -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$work/simulator.json" "$1"
-}
-base_url=$(sim_field base_url)
-sim_url=${base_url%/api/2}
-echo "Simulator at $base_url (its request log: $sim_url/_sim/requests)"
-
-# Requests and writes the simulator logged since the last call; empties the log.
-count_requests() {
-    "$venv_bin/python" - "$sim_url" <<'PY'
-import json, sys, urllib.request
-url = sys.argv[1] + "/_sim/requests"
-items = json.load(urllib.request.urlopen(url))["items"]
-print("%d %d" % (len(items), sum(1 for i in items if i["write"])))
-urllib.request.urlopen(urllib.request.Request(url, method="DELETE"))
-PY
-}
-report() {  # report LABEL: print what the simulator saw during the step
-    local counts
-    counts=$(count_requests)
-    echo "simulator log for $1: ${counts% *} HTTP requests, ${counts#* } writes"
-}
-
-read -r -a extra_args <<<"${DEMO_ANSIBLE_ARGS:-}"
-playbook() {
-    "$ansible_bin/ansible-playbook" "$@" "${extra_args[@]}"
-}
+simulator_started
 
 # --- 2. API client -------------------------------------------------------------
 step "2/9 Bootstrapping an API client from the administrator's login and password"
