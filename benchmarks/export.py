@@ -29,7 +29,7 @@ import yaml
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from onboarding import Simulator  # noqa: E402  (the same simulator subprocess)
+from onboarding import Simulator, simulator_environment  # noqa: E402  (the same simulator and environment)
 from fleet_report import call  # noqa: E402  (the same small HTTP helper)
 
 NIL_UUID = "00000000-0000-0000-0000-000000000000"
@@ -80,14 +80,8 @@ def main():
     try:
         sim_url, partner_id = seed(sim, args.n)
         call(sim_url + "/_sim/settings", "PUT", {"latency": args.latency})
-        link_dir = os.path.join(workdir, "collections", "ansible_collections", "acronis")
-        os.makedirs(link_dir)
-        os.symlink(REPO, os.path.join(link_dir, "cyber_platform"))
         dest = os.path.join(workdir, "fleet.yml")
-        env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(workdir, "collections"), ANSIBLE_NOCOLOR="1",
-                   ANSIBLE_FORCE_COLOR="false", ACRONIS_BASE_URL=sim.creds["base_url"],
-                   ACRONIS_CLIENT_ID=sim.creds["client_id"], ACRONIS_CLIENT_SECRET=sim.creds["client_secret"],
-                   ACRONIS_TOKEN_CACHE_DIR=os.path.join(workdir, "tokens"))
+        env = simulator_environment(workdir, sim)
         sim.take_log()
         cmd = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
                os.path.join(REPO, "playbooks", "export_inventory.yml"),

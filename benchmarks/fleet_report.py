@@ -30,7 +30,7 @@ import urllib.request
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from onboarding import Simulator  # noqa: E402  (the same simulator subprocess)
+from onboarding import Simulator, simulator_environment  # noqa: E402  (the same simulator and environment)
 
 
 def call(url, method="GET", body=None, token=None, form=None, basic=None):
@@ -78,16 +78,10 @@ def main():
     try:
         sim_url, partner_id = seed(sim, args.n)
         call(sim_url + "/_sim/settings", "PUT", {"latency": args.latency})
-        link_dir = os.path.join(workdir, "collections", "ansible_collections", "acronis")
-        os.makedirs(link_dir)
-        os.symlink(REPO, os.path.join(link_dir, "cyber_platform"))
         inventory_file = os.path.join(workdir, "fleet.acronis.yml")
         with open(inventory_file, "w") as handle:
             handle.write("plugin: acronis.cyber_platform.tenants\nroot_tenant_id: %s\nkinds: [customer]\n" % partner_id)
-        env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(workdir, "collections"), ANSIBLE_NOCOLOR="1",
-                   ANSIBLE_FORCE_COLOR="false", ACRONIS_BASE_URL=sim.creds["base_url"],
-                   ACRONIS_CLIENT_ID=sim.creds["client_id"], ACRONIS_CLIENT_SECRET=sim.creds["client_secret"],
-                   ACRONIS_TOKEN_CACHE_DIR=os.path.join(workdir, "tokens"))
+        env = simulator_environment(workdir, sim)
         urllib.request.urlopen(urllib.request.Request(sim.admin_url, method="DELETE")).close()
         cmd = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", inventory_file,
                os.path.join(REPO, "playbooks", "fleet_health.yml"), "--forks", str(args.forks),

@@ -29,7 +29,7 @@ import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from onboarding import inventory  # noqa: E402  (the same generated customers)
+from onboarding import inventory, link_collection  # noqa: E402  (the same generated customers and collection link)
 
 
 def timed(cmd, env, expect=None):
@@ -49,13 +49,10 @@ def main():
     args = parser.parse_args()
     workdir = tempfile.mkdtemp(prefix="acronis-inventory-")
     try:
-        link_dir = os.path.join(workdir, "collections", "ansible_collections", "acronis")
-        os.makedirs(link_dir)
-        os.symlink(REPO, os.path.join(link_dir, "cyber_platform"))
         inventory_file = os.path.join(workdir, "customers.yml")
         with open(inventory_file, "w") as handle:
             json.dump(inventory(args.n), handle)
-        env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(workdir, "collections"), ANSIBLE_NOCOLOR="1",
+        env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=link_collection(workdir), ANSIBLE_NOCOLOR="1",
                    ANSIBLE_FORCE_COLOR="false")
         bindir = os.path.dirname(sys.executable)
         playbook = os.path.join(REPO, "playbooks", "onboard_customers.yml")

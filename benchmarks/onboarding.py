@@ -93,6 +93,23 @@ def inventory(n):
         "hosts": hosts}}
 
 
+def link_collection(workdir):
+    """A collections path in ``workdir`` whose acronis/cyber_platform is a link to this work tree; returns it."""
+    link_dir = os.path.join(workdir, "collections", "ansible_collections", "acronis")
+    os.makedirs(link_dir)
+    os.symlink(REPO, os.path.join(link_dir, "cyber_platform"))
+    return os.path.join(workdir, "collections")
+
+
+def simulator_environment(workdir, sim):
+    """The environment of an ansible command against ``sim``: this work tree's collection (linked into ``workdir``),
+    the simulator's API client from the ACRONIS_* variables and an empty token cache in ``workdir``."""
+    return dict(os.environ, ANSIBLE_COLLECTIONS_PATH=link_collection(workdir), ANSIBLE_NOCOLOR="1",
+                ANSIBLE_FORCE_COLOR="false", ACRONIS_BASE_URL=sim.creds["base_url"],
+                ACRONIS_CLIENT_ID=sim.creds["client_id"], ACRONIS_CLIENT_SECRET=sim.creds["client_secret"],
+                ACRONIS_TOKEN_CACHE_DIR=os.path.join(workdir, "tokens"))
+
+
 class Simulator:
     """The simulator in a subprocess, on a free port."""
 
@@ -263,9 +280,7 @@ def main():
     other_cores = [c.strip() for c in args.cores.split(",") if c.strip() and c.strip() != main_core]
     other_bins = dict((core, bin_dir_of(core, main_core)) for core in other_cores)
     workdir = tempfile.mkdtemp(prefix="acronis-bench-")
-    link_dir = os.path.join(workdir, "collections", "ansible_collections", "acronis")
-    os.makedirs(link_dir)
-    os.symlink(REPO, os.path.join(link_dir, "cyber_platform"))
+    link_collection(workdir)
     if args.scaling:
         try:
             scaling(sorted(int(size) for size in args.scaling.split(",") if size.strip()), args.forks, args.latency, workdir)
