@@ -93,6 +93,17 @@ class RequestBudget:
             self.state_path = os.path.join(self.directory, key + ".json")
             self.slot_path = os.path.join(self.directory, key + ".slot-%d")
         self.waited = 0.0       # seconds this process waited for the budget (rate, slots, pauses)
+        self._directory_made = False
+
+    def _usable_directory(self):
+        """Whether the shared files can be used: the directory is made once per process (None: memory only)."""
+        if self.directory is not None and not self._directory_made:
+            try:
+                _ensure_directory(self.directory)
+                self._directory_made = True
+            except (IOError, OSError):
+                self.directory = None
+        return self.directory is not None
 
     # ---------------------------------------------------------------- state
 
@@ -100,9 +111,8 @@ class RequestBudget:
     def _state(self):
         """The shared state ({"starts": [...], "paused_until": t}) under the lock, written back on exit."""
         fd = None
-        if self.directory is not None:
+        if self._usable_directory():
             try:
-                _ensure_directory(self.directory)
                 fd = os.open(self.state_path, os.O_RDWR | os.O_CREAT, 0o600)
             except (IOError, OSError):
                 self.directory = None
@@ -209,11 +219,7 @@ class RequestBudget:
         if not (self.count or self.concurrent or self.directory is not None):
             yield
             return
-        if self.directory is not None:
-            try:
-                _ensure_directory(self.directory)
-            except (IOError, OSError):
-                self.directory = None
+        self._usable_directory()
         slot = self._take_slot()
         try:
             self._start()
