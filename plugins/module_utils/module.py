@@ -11,6 +11,7 @@ __metaclass__ = type
 import copy
 import json
 import re
+import threading
 import traceback
 
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_CORE_VERSION
@@ -79,6 +80,43 @@ def connection_argument_spec():
 CONNECTION_OPTIONS = frozenset(connection_argument_spec())
 
 
+# One task that drives many tenants (acronis_fleet_onboarding, plugins/plugin_utils/fleet.py) runs a module's
+# main() in each of its threads. ansible-core hands a module its arguments, and collects its warnings and result,
+# through process-wide globals, which threads would share: a thread that runs a module sets its arguments here,
+# and AcronisModule takes them from here, keeps its warnings and hands back its result (ModuleReturned) instead.
+_IN_THREAD = threading.local()
+
+
+class ModuleReturned(BaseException):
+    """What a module run by ``run_in_thread`` returned: a BaseException, like the SystemExit it stands for."""
+
+    def __init__(self, result):
+        super(ModuleReturned, self).__init__("the module returned")
+        self.result = result
+
+
+def run_in_thread(main, params):
+    """Call a module's ``main()`` in this thread with ``params`` (its arguments as JSON values, with ansible-core's
+    ``_ansible_*`` keys); return its result, as ansible-core would have read it from a module process.
+
+    Only modules built on ``AcronisModule`` can run this way. An exception that escapes the module is the caller's.
+    """
+    _IN_THREAD.params = params
+    _IN_THREAD.warnings = []
+    try:
+        main()
+    except ModuleReturned as returned:
+        return returned.result
+    finally:
+        _IN_THREAD.params = None
+        _IN_THREAD.warnings = None
+    raise RuntimeError("the module returned no result")
+
+
+def _in_thread():
+    return getattr(_IN_THREAD, "params", None) is not None
+
+
 class AcronisModule(AnsibleModule):
     """An ``AnsibleModule`` with the connection options and an API client.
 
@@ -110,7 +148,10 @@ class AcronisModule(AnsibleModule):
         self._clients = []      # every client this task made (make_client): what they met from other writers
 
     def _load_params(self):
-        super(AcronisModule, self)._load_params()
+        if _in_thread():
+            self.params = copy.deepcopy(_IN_THREAD.params)
+        else:
+            super(AcronisModule, self)._load_params()
         # The task's arguments as given: ansible-core's str type turns a list into its text,
         # and validation.raw_strings refuses that with a message that names the option.
         self._acronis_raw_params = copy.deepcopy(self.params)
@@ -126,11 +167,24 @@ class AcronisModule(AnsibleModule):
                                                 skip=CONNECTION_OPTIONS) or msg
         self.register_secrets()
         self._mask_longest_first()
+        if _in_thread():
+            self._return_in_thread(dict(self.mask_result(kwargs), failed=True, msg=msg))
         super(AcronisModule, self).fail_json(msg=msg, **self.mask_result(kwargs))
 
     def exit_json(self, **kwargs):
         self._mask_longest_first()
+        if _in_thread():
+            self._return_in_thread(self.mask_result(kwargs))
         super(AcronisModule, self).exit_json(**self.mask_result(kwargs))
+
+    def _return_in_thread(self, result):
+        """What ansible-core's exit would return, for run_in_thread: the warnings added, the no_log values masked."""
+        if _IN_THREAD.warnings:
+            result["warnings"] = list(_IN_THREAD.warnings)
+        preserved = dict((key, value) for key, value in result.items() if value is None or isinstance(value, bool))
+        result = remove_values(result, LongestFirst(getattr(self, "no_log_values", ())))
+        result.update(preserved)
+        raise ModuleReturned(result)
 
     def warn(self, warning, *args, **kwargs):
         """ansible-core's warn with the no_log values masked first: 2.19 and later keep a warning as an
@@ -138,6 +192,9 @@ class AcronisModule(AnsibleModule):
         values = getattr(self, "no_log_values", None)
         if values and isinstance(warning, str):
             warning = remove_values(warning, LongestFirst(values))
+        if _in_thread():
+            _IN_THREAD.warnings.append(warning)
+            return
         super(AcronisModule, self).warn(warning, *args, **kwargs)
 
     def mask_result(self, result):
