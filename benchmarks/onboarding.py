@@ -44,11 +44,14 @@ Run from the repository root with the virtual environment of `make venv`:
     .venv/bin/python benchmarks/onboarding.py --latency 0.05 --cores 2.16,2.17,2.18,2.19
     .venv/bin/python benchmarks/onboarding.py --latency 0.05 --scaling 500,1000,2000   # the scaling mode
 
-The scaling mode (--scaling 500,1000,2000) runs, per N, the per-host path's
-first and no-op runs and the floor, and prints for each the seconds, seconds
-per customer, requests per customer, the controller's peak memory and the
-API's own time (requests x latency / forks), then the growth of the seconds per
-customer from the smallest N to the largest.
+The scaling mode (--scaling 500,1000,2000) runs, per N, the first and no-op
+runs of both paths (--paths: the per-host path, playbooks/onboard_customers.yml
+at --forks; the fleet path, playbooks/onboard_fleet.yml with --forks customers
+at a time) and the floor, and prints for each the seconds, seconds per
+customer, requests per customer, the controller's peak memory and the API's
+own time (requests x latency / forks), then the growth of the seconds per
+customer from the smallest N to the largest, and each run's seconds over the
+API's own time.
 
 It prints figures; it is not a test and never fails on a threshold (it does
 fail when a run fails, or when the no-op run writes or reports a change).
@@ -166,10 +169,10 @@ def bin_dir_of(core, main_core):
     return bin_dir
 
 
-def run_playbook(env, inventory_file, playbook, forks, bin_dir):
+def run_playbook(env, inventory_file, playbook, forks, bin_dir, extra=()):
     """(seconds, changed tasks, the controller's peak memory in MiB) of one ansible-playbook run."""
     cmd = [os.path.join(bin_dir, "ansible-playbook"), "-i", inventory_file,
-           playbook, "--forks", str(forks)]
+           playbook, "--forks", str(forks)] + list(extra)
     start = time.monotonic()
     with tempfile.TemporaryFile(mode="w+") as output:
         proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=output, stderr=subprocess.STDOUT, text=True)
@@ -187,10 +190,12 @@ def run_playbook(env, inventory_file, playbook, forks, bin_dir):
     return took, sum(int(r[2]) for r in recap), usage.ru_maxrss / 1024.0
 
 
-def measure(label, n, forks, latency, workdir, direct=True, uri=False, floor=False, bin_dir=None, memory=None):
+def measure(label, n, forks, latency, workdir, direct=True, uri=False, floor=False, bin_dir=None, memory=None,
+            fleet=False):
     """Rows (core, label, forks, run, seconds, requests, writes, server seconds) of one configuration.
 
-    With a dict as ``memory``, each run's peak memory (MiB) is stored in it under the run's name.
+    With a dict as ``memory``, each run's peak memory (MiB) is stored in it under the run's name. ``fleet``: the
+    fleet path (playbooks/onboard_fleet.yml), ``forks`` customers at a time, instead of the per-host path.
     """
     bin_dir = bin_dir or os.path.dirname(sys.executable)
     core = core_of(bin_dir)
@@ -218,10 +223,11 @@ def measure(label, n, forks, latency, workdir, direct=True, uri=False, floor=Fal
         elif floor:
             runs = [("no request", os.path.join(REPO, "benchmarks", "ansible_floor.yml"))]
         else:
-            playbook = os.path.join(REPO, "playbooks", "onboard_customers.yml")
+            playbook = os.path.join(REPO, "playbooks", "onboard_fleet.yml" if fleet else "onboard_customers.yml")
             runs = [("first run", playbook), ("no-op run", playbook)]
+        extra = ["-e", "acronis_fleet_concurrency=%d" % forks] if fleet else []
         for run, playbook in runs:
-            took, changed, peak_mib = run_playbook(env, inventory_file, playbook, forks, bin_dir)
+            took, changed, peak_mib = run_playbook(env, inventory_file, playbook, forks, bin_dir, extra)
             requests, writes, server = sim.take_log()
             if memory is not None:
                 memory[run] = peak_mib
@@ -233,31 +239,47 @@ def measure(label, n, forks, latency, workdir, direct=True, uri=False, floor=Fal
     return rows
 
 
-def scaling(sizes, forks, latency, workdir):
-    """The scaling mode: per N, the per-host path's first and no-op runs and Ansible's floor, side by side."""
-    print("scaling: playbooks/onboard_customers.yml (one host per customer) and the floor, forks %d, "
-          "simulator latency %g s, ansible-core %s" % (forks, latency, core_of(os.path.dirname(sys.executable))))
+def scaling(sizes, forks, latency, workdir, paths=("per-host", "fleet"), floor=True):
+    """The scaling mode: per N, each path's first and no-op runs and Ansible's floor, side by side."""
+    print("scaling: playbooks/onboard_customers.yml (per-host: one host per customer, forks %d), "
+          "playbooks/onboard_fleet.yml (fleet: one task, %d customers at a time) and the floor, "
+          "simulator latency %g s, ansible-core %s" % (forks, forks, latency, core_of(os.path.dirname(sys.executable))))
     print("%6s  %-13s %-10s %8s %7s %9s %9s %10s %9s" % (
         "N", "path", "run", "seconds", "s/cust", "req/cust", "peak MiB", "floor s", "API s"))
     per_customer = {}
+    api_ratio = {}
     for n in sizes:
-        memory, floor_memory = {}, {}
-        rows = measure("per-host", n, forks, latency, workdir, memory=memory)
-        floor_rows = measure("ansible floor", n, forks, latency, workdir, floor=True, memory=floor_memory)
-        floor_seconds = floor_rows[0][4]
+        memory = {}
+        rows = []
+        for path in paths:
+            memory[path] = {}
+            rows += measure(path, n, forks, latency, workdir, memory=memory[path], fleet=path == "fleet")
+        memory["ansible floor"] = {}
+        floor_rows = []
+        if floor:
+            floor_rows = measure("ansible floor", n, forks, latency, workdir, floor=True, memory=memory["ansible floor"])
+        floor_seconds = floor_rows[0][4] if floor_rows else None
         for _core, label, _forks, run, took, requests, _writes, _server in rows + floor_rows:
-            # The API's own time: every request waits the latency, `forks` of them at once.
+            # The API's own time: every request waits the latency, `forks` of them at once (the fleet path's
+            # concurrency is --forks too).
             api = requests * latency / forks
-            peak = memory.get(run, floor_memory.get(run))
+            peak = memory[label][run]
             print("%6d  %-13s %-10s %8.1f %7.3f %9.2f %9.0f %10s %9.1f" % (
                 n, label, run, took, took / n, requests / float(n), peak,
-                "%.1f" % floor_seconds if label != "ansible floor" else "-", api))
+                "%.1f" % floor_seconds if floor_seconds and label != "ansible floor" else "-", api))
             per_customer[(n, label, run)] = took / n
+            if api:
+                api_ratio[(n, label, run)] = took / api
     smallest, largest = sizes[0], sizes[-1]
     if largest != smallest:
-        for label, run in (("per-host", "first run"), ("per-host", "no-op run"), ("ansible floor", "no request")):
+        for label, run in [(path, run) for path in paths for run in ("first run", "no-op run")] + (
+                [("ansible floor", "no request")] if floor else []):
             print("%s %s: seconds per customer at N=%d over N=%d: %.2fx" % (
                 label, run, largest, smallest, per_customer[(largest, label, run)] / per_customer[(smallest, label, run)]))
+    for path in paths:
+        for run in ("first run", "no-op run"):
+            ratios = ["N=%d %.2fx" % (n, api_ratio[(n, path, run)]) for n in sizes if (n, path, run) in api_ratio]
+            print("%s %s: seconds over the API's own time: %s" % (path, run, ", ".join(ratios)))
     print("API s: the run's requests x the latency / forks, what the API alone would take at this concurrency; "
           "peak MiB: the largest resident size of the run's processes (the controller's).")
 
@@ -272,8 +294,12 @@ def main():
     parser.add_argument("--cores", default="",
                         help="ansible-core releases to compare, e.g. 2.16,2.17,2.18,2.19 (default: the main .venv's only)")
     parser.add_argument("--scaling", default="",
-                        help="the scaling mode: a list of N, e.g. 500,1000,2000 (the per-host path's first and no-op "
+                        help="the scaling mode: a list of N, e.g. 500,1000,2000 (each path's first and no-op "
                              "runs and the floor at each N, at --forks and --latency; nothing else runs)")
+    parser.add_argument("--no-floor", action="store_true",
+                        help="the scaling mode without the floor (it takes as long as the per-host path)")
+    parser.add_argument("--paths", default="per-host,fleet",
+                        help="the paths of the scaling mode: per-host, fleet or both (default per-host,fleet)")
     args = parser.parse_args()
     n = args.n
     main_core = core_of(os.path.dirname(sys.executable))
@@ -283,7 +309,12 @@ def main():
     link_collection(workdir)
     if args.scaling:
         try:
-            scaling(sorted(int(size) for size in args.scaling.split(",") if size.strip()), args.forks, args.latency, workdir)
+            paths = [path.strip() for path in args.paths.split(",") if path.strip()]
+            unknown = [path for path in paths if path not in ("per-host", "fleet")]
+            if unknown or not paths:
+                raise SystemExit("--paths takes per-host, fleet or both, not %s" % ",".join(unknown or ["nothing"]))
+            scaling(sorted(int(size) for size in args.scaling.split(",") if size.strip()), args.forks, args.latency,
+                    workdir, paths, floor=not args.no_floor)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
         return

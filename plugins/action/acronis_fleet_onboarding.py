@@ -61,7 +61,9 @@ class ActionModule(ActionBase):
                         "of inventory hosts (for example \"{{ ansible_play_hosts }}\")." % (
                             ", ".join(unknown[:5]), "is" if len(unknown) == 1 else "are"))
 
-        tenants = [fleet.Tenant(host, self._host_variables(hostvars[host]), self._kind(hostvars[host], options))
+        groups = task_vars.get("groups") or {}
+        members = dict((group, set(groups.get(group) or ())) for group in options["kinds"])
+        tenants = [fleet.Tenant(host, self._host_variables(hostvars[host]), self._kind(host, members, options))
                    for host in options["hosts"]]
         in_run = set(options["hosts"])
         parents_outside = set(tenant.parent for tenant in tenants
@@ -78,16 +80,13 @@ class ActionModule(ActionBase):
         """The variables of one host that the onboarding reads, templated, as plain values."""
         names = [name for name in fleet.VARIABLES] + ["acronis_name"] + list(fleet.CONNECTION_VARIABLES)
         wanted = dict((name, fleet.PREFIX + name if name in fleet.VARIABLES else name) for name in names)
-        values = dict((key, host_vars[key]) for key in wanted.values() if key in host_vars)
-        values["group_names"] = host_vars.get("group_names") or []
-        return plain(values)
+        return plain(dict((key, host_vars[key]) for key in wanted.values() if key in host_vars))
 
     @staticmethod
-    def _kind(host_vars, options):
+    def _kind(host, members, options):
         """The kind of the host's first group that ``kinds`` names, or None (its own tenant_onboarding_kind)."""
-        groups = host_vars.get("group_names") or []
         for group, kind in options["kinds"].items():
-            if group in groups:
+            if host in members[group]:
                 return kind
         return None
 
