@@ -13,11 +13,12 @@ short_description: Onboard many inventory hosts' tenants from one task (the flee
 version_added: 0.1.0
 description:
   - Does, for every inventory host of O(hosts), what the P(acronis.cyber_platform.tenant_onboarding#role) role does
-    for one: the same variables (C(tenant_onboarding_*), from the same inventory), the same checks before any write,
-    and the same steps (the tenant with its settings, MFA and pricing mode, its offering items and quotas, the brand
-    of a partner or folder, the administrators with their roles and activation), each the same module with the same
-    options. The role stays the way for interactive use, C(--limit) of a few hosts and AWX slicing; this module is
-    for large runs, where one worker process per host and task costs the controller more than the requests do.
+    for one. It reads the same variables (C(tenant_onboarding_*), from the same inventory), makes the same checks
+    before any write, and takes the same steps (the tenant with its settings, MFA and pricing mode, its offering items
+    and quotas, the brand of a partner or folder, the administrators with their roles and activation), each the same
+    module with the same options.
+  - The role stays the way for interactive use, C(--limit) of a few hosts and AWX slicing. This module is for large
+    runs, where one worker process per host and task costs the controller more than the requests do.
   - Onboards O(concurrency) tenants at a time, within the data center's request budget (the
     O(max_requests_per_second) and O(max_concurrent_requests) options), parents before their children (a host whose
     C(tenant_onboarding_parent) is another host of O(hosts) waits for it).
@@ -35,7 +36,6 @@ author:
 extends_documentation_fragment:
   - acronis.cyber_platform.connection
   - acronis.cyber_platform.attributes
-  - acronis.cyber_platform.concurrent_writers
 attributes:
   check_mode:
     support: full
@@ -75,6 +75,8 @@ notes:
     (names and logins never empty, logins the service takes, a password for each administrator activated by password,
     a brand only on a partner or folder) before that tenant's first request.
   - Warnings of the steps are returned with the host they concern.
+  - Another job that changes the same tenants at the same time is met as each step's module meets it (see the notes
+    of M(acronis.cyber_platform.acronis_tenant) and M(acronis.cyber_platform.acronis_user)).
 seealso:
   - module: acronis.cyber_platform.acronis_tenant
   - module: acronis.cyber_platform.acronis_offering_items
