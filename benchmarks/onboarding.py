@@ -265,8 +265,8 @@ def scaling(sizes, forks, latency, workdir, paths=("per-host", "fleet"), floor=T
             api = requests * latency / forks
             peak = memory[label][run]
             print("%6d  %-13s %-10s %8.1f %7.3f %9.2f %9.0f %10s %9.1f" % (
-                n, label, run, took, took / n, requests / float(n), peak,
-                "%.1f" % floor_seconds if floor_seconds and label != "ansible floor" else "-", api))
+                n, label, run, took, took / n, requests / float(n), peak or 0,
+                "%.1f" % (floor_seconds or 0) if floor_seconds and label != "ansible floor" else "-", api))
             per_customer[(n, label, run)] = took / n
             if api:
                 api_ratio[(n, label, run)] = took / api

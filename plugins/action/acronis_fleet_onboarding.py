@@ -78,7 +78,7 @@ class ActionModule(ActionBase):
     @staticmethod
     def _host_variables(host_vars):
         """The variables of one host that the onboarding reads, templated, as plain values."""
-        names = [name for name in fleet.VARIABLES] + ["acronis_name"] + list(fleet.CONNECTION_VARIABLES)
+        names = list(fleet.VARIABLES) + ["acronis_name"] + list(fleet.CONNECTION_VARIABLES)
         wanted = dict((name, fleet.PREFIX + name if name in fleet.VARIABLES else name) for name in names)
         return plain(dict((key, host_vars[key]) for key in wanted.values() if key in host_vars))
 
@@ -119,9 +119,8 @@ class ActionModule(ActionBase):
         if failed:
             more = len(failed) - FAILURES_IN_MESSAGE
             result["failed"] = True
-            result["msg"] = "%s. %s%s" % (summary[0], " ".join("%s: %s" % (outcome.host, outcome.msg)
-                                                              for outcome in failed[:FAILURES_IN_MESSAGE]),
-                                          " (and %d more: see failed_hosts)" % more if more > 0 else "")
+            named = " ".join("%s: %s" % (outcome.host, outcome.msg) for outcome in failed[:FAILURES_IN_MESSAGE])
+            result["msg"] = "%s. %s%s" % (summary[0], named, " (and %d more: see failed_hosts)" % more if more > 0 else "")
         else:
             result["msg"] = summary[0]
         return result

@@ -214,9 +214,8 @@ def test_modules_run_side_by_side_in_threads_each_with_its_own_arguments_and_res
     with requests_mock.Mocker() as mocker:
         mocker.post(API + "/idp/token", json={"access_token": "tok", "expires_on": 4102444800})
         for tenant_id in tenant_ids:
-            mocker.get(API + "/tenants/" + tenant_id, json={"id": tenant_id, "name": "T " + tenant_id[-2:],
-                                                             "kind": "customer", "version": 1,
-                                                             "parent_id": PARENT})
+            mocker.get(API + "/tenants/" + tenant_id, json={
+                "id": tenant_id, "name": "T " + tenant_id[-2:], "kind": "customer", "version": 1, "parent_id": PARENT})
         threads = [threading.Thread(target=one, args=(tenant_id,)) for tenant_id in tenant_ids]
         for thread in threads:
             thread.start()
