@@ -121,7 +121,7 @@ class ActionModule(ActionBase):
             more = len(failed) - FAILURES_IN_MESSAGE
             result["failed"] = True
             result["msg"] = "%s. %s%s" % (summary[0], " ".join("%s: %s" % (outcome.host, outcome.msg)
-                                                              for outcome in failed[:FAILURES_IN_MESSAGE]),
+                                                               for outcome in failed[:FAILURES_IN_MESSAGE]),
                                           " (and %d more: see failed_hosts)" % more if more > 0 else "")
         else:
             result["msg"] = summary[0]

@@ -319,8 +319,8 @@ class FleetRun:
             # A bug of the collection: this tenant fails with one line, the others go on.
             outcome.failed = True
             outcome.msg = ("The onboarding of %s stopped on an unexpected error (%s); this is a bug of the %s "
-                           "collection, please report it with the output of -vvv" % (tenant.host, one_line(exc),
-                                                                                      COLLECTION))
+                           "collection, please report it with the output of -vvv"
+                           % (tenant.host, one_line(exc), COLLECTION))
         return outcome
 
     def onboard_steps(self, tenant, outcome):
