@@ -379,8 +379,8 @@ def results(result_path, count, *hosts):
     if got_changed != sorted(changed):
         problems.append("changed hosts %s, expected %s" % (got_changed, sorted(changed)))
     if got_failed != sorted(failed) or sorted(result["failed_hosts"]) != sorted(failed):
-        problems.append("failed hosts %s (failed_hosts %s), expected %s" % (got_failed, result["failed_hosts"],
-                                                                             sorted(failed)))
+        problems.append("failed hosts %s (failed_hosts %s), expected %s"
+                        % (got_failed, result["failed_hosts"], sorted(failed)))
     if result["task_failed"] != bool(failed):
         problems.append("the task %s" % ("failed" if result["task_failed"] else "did not fail"))
     for host in failed:
@@ -388,8 +388,8 @@ def results(result_path, count, *hosts):
             problems.append("the summary does not name %s: %s" % (host, result["summary"]))
     if problems:
         sys.exit("the fleet task's result:\n  " + "\n  ".join(problems))
-    print("%d hosts: %d changed, %d failed, as expected; summary: %s" % (len(tenants), len(changed), len(failed),
-                                                                        result["summary"][0]))
+    print("%d hosts: %d changed, %d failed, as expected; summary: %s"
+          % (len(tenants), len(changed), len(failed), result["summary"][0]))
 
 
 def same_changes(check_path, apply_path):
