@@ -76,7 +76,7 @@ class ActionModule(ActionBase):
     @staticmethod
     def _host_variables(host_vars):
         """The variables of one host that the onboarding reads, templated, as plain values."""
-        names = [name for name in fleet.VARIABLES] + ["acronis_name"] + list(fleet.CONNECTION_VARIABLES)
+        names = list(fleet.VARIABLES) + ["acronis_name"] + list(fleet.CONNECTION_VARIABLES)
         wanted = dict((name, fleet.PREFIX + name if name in fleet.VARIABLES else name) for name in names)
         values = dict((key, host_vars[key]) for key in wanted.values() if key in host_vars)
         values["group_names"] = host_vars.get("group_names") or []

@@ -285,7 +285,7 @@ class FleetRun:
 
         for tenant in self.tenants:
             depth_of(tenant)
-        waves = [[] for _ in range(max(depth.values()) + 1 if depth else 0)]
+        waves = [[] for level in range(max(depth.values()) + 1 if depth else 0)]
         for tenant in self.tenants:
             waves[depth[tenant.host]].append(tenant)
         return waves
