@@ -13,7 +13,7 @@ short_description: Onboard many inventory hosts' tenants from one task (the flee
 version_added: 0.1.0
 description:
   - Does, for every inventory host of O(hosts), what the P(acronis.cyber_platform.tenant_onboarding#role) role does
-    for one: the same variables (C(tenant_onboarding_*), from the same inventory), the same checks before any write,
+    for one, with the same variables (C(tenant_onboarding_*), from the same inventory), the same checks before any write,
     and the same steps (the tenant with its settings, MFA and pricing mode, its offering items and quotas, the brand
     of a partner or folder, the administrators with their roles and activation), each the same module with the same
     options. The role stays the way for interactive use, C(--limit) of a few hosts and AWX slicing; this module is
