@@ -68,8 +68,9 @@ helper reset-log "$config"
 fleet check.json check.log --check --diff || fails check.log "the fleet path's check run failed"
 helper writes "$config" 0
 for host in "${hosts[@]}"; do
-    grep -qxF -- "--- before: $host: tenant" "$work/check.log" && grep -qxF -- "+++ after: $host: tenant" "$work/check.log" \
-        || fails check.log "no diff of $host's tenant headed by its host name"
+    if ! grep -qxF -- "--- before: $host: tenant" "$work/check.log" || ! grep -qxF -- "+++ after: $host: tenant" "$work/check.log"; then
+        fails check.log "no diff of $host's tenant headed by its host name"
+    fi
 done
 ! grep -E '^(---|\+\+\+) ' "$work/check.log" | grep -vqE "^(--- before|\+\+\+ after): $slug-(partner|customer)-[a-z0-9-]+: " \
     || fails check.log "a diff not headed by a host name"
