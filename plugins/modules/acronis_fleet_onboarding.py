@@ -172,6 +172,9 @@ FLEET_OPTIONS = dict(
     kinds=dict(type="dict", default=dict(partners="partner", customers="customer", units="unit", folders="folder")),
     concurrency=dict(type="int", default=10),
 )
+# No option of a kind of its own to check here: the action plugin checks concurrency and that the hosts are the
+# inventory's, and each host's variables are checked as the role checks them (plugin_utils/fleet.py).
+OPTION_KINDS = {}
 
 
 def main():
