@@ -32,7 +32,8 @@ notes:
     the task's options to the one kept as to an object found, and warns that another writer created the same object
     at the same moment, naming the one kept and the one removed. When its own is kept, the other is left for its
     writer to remove. API clients are not deduplicated: the secret of each exists only in its create's answer, so
-    each writer keeps its own; O(state=absent) removes every client of the name.
+    each writer keeps its own; O(acronis.cyber_platform.acronis_api_client#module:state=absent) removes every client
+    of the name.
   - >-
     Writes the API does not version (the last writer wins, and the service refuses nothing): a user's roles, sent as
     one list that replaces them all; a tenant's MFA status; a protection plan's fields and backup settings. The module

@@ -36,6 +36,7 @@ author:
 extends_documentation_fragment:
   - acronis.cyber_platform.connection
   - acronis.cyber_platform.attributes
+  - acronis.cyber_platform.concurrent_writers
 attributes:
   check_mode:
     support: full
@@ -75,8 +76,6 @@ notes:
     (names and logins never empty, logins the service takes, a password for each administrator activated by password,
     a brand only on a partner or folder) before that tenant's first request.
   - Warnings of the steps are returned with the host they concern.
-  - Another job that changes the same tenants at the same time is met as each step's module meets it (see the notes
-    of M(acronis.cyber_platform.acronis_tenant) and M(acronis.cyber_platform.acronis_user)).
 seealso:
   - module: acronis.cyber_platform.acronis_tenant
   - module: acronis.cyber_platform.acronis_offering_items
@@ -174,6 +173,9 @@ FLEET_OPTIONS = dict(
     kinds=dict(type="dict", default=dict(partners="partner", customers="customer", units="unit", folders="folder")),
     concurrency=dict(type="int", default=10),
 )
+# No option of a kind of its own to check here: the action plugin checks concurrency and that the hosts are the
+# inventory's, and each host's variables are checked as the role checks them (plugin_utils/fleet.py).
+OPTION_KINDS = {}
 
 
 def main():

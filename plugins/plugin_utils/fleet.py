@@ -431,7 +431,8 @@ def summary_lines(outcomes, check_mode):
     failed = [outcome for outcome in values if outcome.failed]
     changed = [outcome for outcome in values if outcome.changed and not outcome.failed]
     verb = "would change" if check_mode else "changed"
-    lines = ["%d tenants: %d %s, %d unchanged, %d failed" % (
-        len(values), len(changed), verb, len(values) - len(changed) - len(failed), len(failed))]
+    lines = ["%d tenant%s: %d %s, %d unchanged, %d failed" % (
+        len(values), "" if len(values) == 1 else "s", len(changed), verb, len(values) - len(changed) - len(failed),
+        len(failed))]
     lines.extend("failed: %s: %s" % (outcome.host, outcome.msg) for outcome in failed)
     return lines
