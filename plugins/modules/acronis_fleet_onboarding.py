@@ -76,6 +76,8 @@ notes:
     (names and logins never empty, logins the service takes, a password for each administrator activated by password,
     a brand only on a partner or folder) before that tenant's first request.
   - Warnings of the steps are returned with the host they concern.
+  - The steps always run in the task's worker, in threads; C(ACRONIS_DIRECT_EXECUTION=false) and
+    C(acronis_direct_execution) do not apply to this module (they choose how the other modules run).
 seealso:
   - module: acronis.cyber_platform.acronis_tenant
   - module: acronis.cyber_platform.acronis_offering_items
