@@ -63,7 +63,6 @@ EXPORTED_VARS = (
 # connection (acronis_base_url, acronis_credentials_file) and its name. Never a client ID or secret: those stay in
 # the credentials file, the environment or the group's hand-written (vaulted) variables, which a merge keeps.
 DATA_CENTER_PREFIX = "data_center_"
-DATA_CENTER_VARS = ("acronis_data_center", "acronis_base_url", "acronis_credentials_file")
 # What an administrator's entry says about how to do the job rather than what exists: a merge keeps these of a
 # hand-written entry of the same login.
 ADMIN_CHOICES = ("activation", "purge_roles")
@@ -469,8 +468,8 @@ def merge(existing, exported, center=None):
     does not own; its owned variables (EXPORTED_VARS) become the export's, and the entries of its
     administrators keep the hand-written ``activation`` and ``purge_roles`` of their login. A new host goes to
     its kind's group under ``all``. With ``center``, every host of the export is listed in the data center's
-    group (made under ``all`` when the inventory has none), whose DATA_CENTER_VARS become the export's; its
-    other variables (a client ID, a vaulted secret) are kept. Hosts, groups and group variables the export does
+    group (made under ``all`` when the inventory has none), whose variables get the export's (its name, URL and,
+    when the export read one, credentials file); its other variables (a client ID, a vaulted secret) are kept. Hosts, groups and group variables the export does
     not name are kept.
     """
     merged = copy.deepcopy(existing) if isinstance(existing, dict) else {}

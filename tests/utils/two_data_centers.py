@@ -333,9 +333,9 @@ class Stage:
         inventory["customers"]["children"] = groups
         with open(wrong, "w") as handle:
             json.dump(inventory, handle)
-        took, code, recap, out = playbook(self.env, ["-i", wrong, os.path.join(REPO, "playbooks",
-                                                                             "onboard_customers.yml"),
-                                                     "--forks", str(self.forks)], self.file("wrong-client.log"))
+        onboard = os.path.join(REPO, "playbooks", "onboard_customers.yml")
+        took, code, recap, out = playbook(self.env, ["-i", wrong, onboard, "--forks", str(self.forks)],
+                                          self.file("wrong-client.log"))
         logs = self.take_logs("wrong API client", counted=False)
         failed = dict((name, sorted(h for h in self.groups["dc_" + name]["hosts"] if recap.get(h, {}).get("failed")))
                       for name in DATA_CENTERS)
@@ -355,9 +355,8 @@ class Stage:
         self.expect(not changed and not any(i["write"] for log in logs.values() for i in log),
                     "the run with a wrong client changed something")
 
-        took, code, recap, out = playbook(self.env, ["-i", wrong, "--limit", "dc_two",
-                                                     os.path.join(REPO, "playbooks", "onboard_customers.yml"),
-                                                     "--forks", str(self.forks)], self.file("wrong-client-one.log"))
+        took, code, recap, out = playbook(self.env, ["-i", wrong, "--limit", "dc_two", onboard, "--forks", str(self.forks)],
+                                          self.file("wrong-client-one.log"))
         logs = self.take_logs("wrong API client, one data center", counted=False)
         failed = sorted(h for h, r in recap.items() if r["failed"])
         fatal = re.findall(r"^fatal: \[(\S+)\]: FAILED! => .*%s" % re.escape(message), out, re.M)

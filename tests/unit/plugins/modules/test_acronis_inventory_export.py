@@ -336,8 +336,8 @@ def two(api):
     tenants = [tenant(TWO_ROOT, "Root Two", "partner", TWO_ROOT),
                tenant(TWO_CONTOSO, "Contoso Ltd", "customer", TWO_ROOT, customer_id="US-0001"),
                tenant(TWO_UMBRELLA, "Umbrella", "customer", TWO_ROOT)]
-    api.post(TWO + "/api/2/idp/token", json={"access_token": "tok2", "token_type": "bearer",
-                                            "expires_on": 4102444800, "id_token": "id"})
+    api.post(TWO + "/api/2/idp/token",
+             json={"access_token": "tok2", "token_type": "bearer", "expires_on": 4102444800, "id_token": "id"})
     api.get(TWO + "/api/2/tenants", json={"items": tenants, "paging": {"cursors": {}}})
     api.get(TWO + "/api/2/users", json={"items": [], "paging": {"cursors": {}}})
     return api
@@ -420,8 +420,8 @@ def test_a_host_of_a_hand_written_group_of_another_data_center_is_not_taken(two,
     ("data_center_eu", "one", "%s already has data center https://dc.example.test as group data_center_eu. Set "
                               "data_center=eu to merge into it"),
 ])
-def test_a_data_center_named_otherwise_in_the_file_fails_before_any_request(api, run_module, tmp_path, written_group,
-                                                                           data_center, message):
+def test_a_data_center_named_otherwise_in_the_file_fails_before_any_request(
+        api, run_module, tmp_path, written_group, data_center, message):
     url = TWO if written_group == "data_center_one" else BASE_URL
     dest = tmp_path / "fleet.yml"
     dest.write_text("all:\n  children:\n    %s:\n      vars:\n        acronis_base_url: %s\n" % (written_group, url),
