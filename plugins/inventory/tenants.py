@@ -261,7 +261,6 @@ compose:
 import fnmatch
 import json
 import os
-import re
 
 from ansible import constants as C
 from ansible.errors import AnsibleError, AnsibleParserError
@@ -299,7 +298,7 @@ CONNECTION_OPTION_NAMES = ("base_url", "client_id", "client_secret", "validate_c
                            "max_requests_per_second", "max_concurrent_requests")
 # The keys of an entry of data_centers, and the rule of its name (a group's name: data_center_<name>).
 DATA_CENTER_KEYS = ("name", "base_url", "client_id", "client_secret", "credentials_file", "root_tenant_id")
-DATA_CENTER_NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+DATA_CENTER_NAME_RE = validation.DATA_CENTER_NAME.pattern
 # Fields of the API's tenant object that say nothing about the tenant itself.
 SKIPPED_FIELDS = ("contacts", "barrier", "offering_items")
 

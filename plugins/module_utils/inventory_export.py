@@ -18,6 +18,7 @@ __metaclass__ = type
 
 import copy
 import fnmatch
+import re
 
 try:
     import yaml
@@ -26,7 +27,10 @@ except ImportError:  # pragma: no cover - PyYAML comes with ansible-core
     yaml = None
     HAS_YAML = False
 
+from ansible.module_utils.six.moves.urllib.parse import urlparse
+
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import branding, users
+from ansible_collections.acronis.cyber_platform.plugins.module_utils.client import API_PREFIX
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.errors import AcronisFailure
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.host_names import unique_slugs
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.tenants import MFA_ON
@@ -54,6 +58,11 @@ EXPORTED_VARS = (
     "tenant_onboarding_edition", "tenant_onboarding_all_offering_items", "tenant_onboarding_offering_items",
     "tenant_onboarding_brand", "tenant_onboarding_administrators",
 )
+# The data center of the export: a group data_center_<name> of every host the export found, as the tenants
+# inventory plugin groups its hosts, whose variables are the ones the playbooks' module_defaults read for a host's
+# connection (acronis_base_url, acronis_credentials_file) and its name. Never a client ID or secret: those stay in
+# the credentials file, the environment or the group's hand-written (vaulted) variables, which a merge keeps.
+DATA_CENTER_PREFIX = "data_center_"
 # What an administrator's entry says about how to do the job rather than what exists: a merge keeps these of a
 # hand-written entry of the same login.
 ADMIN_CHOICES = ("activation", "purge_roles")
@@ -130,13 +139,14 @@ def hosts_of(selected):
     return unique_slugs(hosts)[0]
 
 
-def keep_existing_names(names, tenants_by_id, existing):
+def keep_existing_names(names, tenants_by_id, existing, elsewhere=()):
     """``names`` with the host name an existing inventory gives a tenant, when it names that tenant alone.
 
     ``existing`` is {host name: its tenant name} (``tenant_onboarding_name``, else ``acronis_name``, else the host
     name). A host is matched by its tenant's name, compared without regard to case, when neither the export nor
     the inventory holds that name twice; a new host whose slug an existing host already has gets the start of its
-    tenant's ID, as the inventory plugin names a slug that two tenants share.
+    tenant's ID, as the inventory plugin names a slug that two tenants share. The hosts of ``elsewhere`` (those the
+    inventory puts in another data center) are never matched, and their names stay theirs.
     """
     def counted(values):
         counts = {}
@@ -144,9 +154,10 @@ def keep_existing_names(names, tenants_by_id, existing):
             counts[value] = counts.get(value, 0) + 1
         return counts
 
+    candidates = dict((host, name) for host, name in existing.items() if host not in elsewhere)
     exported = counted((tenants_by_id[tid].get("name") or "").casefold() for tid in names)
-    written = counted(name.casefold() for name in existing.values())
-    host_by_name = dict((name.casefold(), host) for host, name in existing.items())
+    written = counted(name.casefold() for name in candidates.values())
+    host_by_name = dict((name.casefold(), host) for host, name in candidates.items())
     result = {}
     for tid, host in names.items():
         name = (tenants_by_id[tid].get("name") or "").casefold()
@@ -161,6 +172,104 @@ def keep_existing_names(names, tenants_by_id, existing):
         result[tid] = host
         taken.add(host)
     return result
+
+
+# ------------------------------------------------------------------ the data center
+
+def root_url(base_url):
+    """A data center's URL without a trailing slash or /api/2, as the client and the inventory plugin keep it."""
+    root = (base_url or "").rstrip("/")
+    return root[:-len(API_PREFIX)] if root.endswith(API_PREFIX) else root
+
+
+def default_data_center_name(base_url):
+    """The name of a data center when none is given: its host name (and port), every run of characters other than
+    letters and digits one ``_`` (https://eu2-cloud.acronis.com gives eu2_cloud_acronis_com)."""
+    parsed = urlparse(root_url(base_url))
+    where = (parsed.hostname or "") + (":%d" % parsed.port if parsed.port else "")
+    return re.sub(r"[^a-z0-9]+", "_", where.lower()).strip("_")[:64] or "default"
+
+
+def data_center(name, base_url, credentials_file=None):
+    """{name, group, vars} of the data center an export reads: the group's variables say where its hosts live."""
+    group_vars = {"acronis_data_center": name, "acronis_base_url": root_url(base_url)}
+    if credentials_file:
+        group_vars["acronis_credentials_file"] = credentials_file
+    return {"name": name, "group": DATA_CENTER_PREFIX + name, "vars": group_vars}
+
+
+def data_center_marks(inventory):
+    """{host name: its data center marks} of a YAML inventory: ("name", x) for each group data_center_<x> that
+    holds it (directly or as a child group) and each ``acronis_data_center`` in its variables or its groups', and
+    ("url", root) for each ``acronis_base_url`` there."""
+    marks = {}
+
+    def of_vars(group_vars):
+        found = set()
+        if isinstance(group_vars, dict):
+            if isinstance(group_vars.get("acronis_data_center"), str):
+                found.add(("name", group_vars["acronis_data_center"]))
+            if isinstance(group_vars.get("acronis_base_url"), str):
+                found.add(("url", root_url(group_vars["acronis_base_url"])))
+        return found
+
+    def walk(name, group, inherited):
+        if not isinstance(group, dict):
+            return
+        here = set(inherited) | of_vars(group.get("vars"))
+        if name.startswith(DATA_CENTER_PREFIX):
+            here.add(("name", name[len(DATA_CENTER_PREFIX):]))
+        for host, host_vars in (group.get("hosts") or {}).items():
+            marks.setdefault(host, set()).update(here | of_vars(host_vars))
+        for child_name, child in (group.get("children") or {}).items():
+            walk(child_name, child, here)
+
+    for name, group in (inventory or {}).items():
+        walk(name, group, set())
+    return marks
+
+
+def elsewhere(marks, center):
+    """Whether a host with these marks is of another data center than ``center``: its URL says another one, or,
+    without a URL, its name does. A host with no mark may be of any."""
+    urls = set(value for kind, value in marks if kind == "url")
+    if urls:
+        return urls != set([center["vars"]["acronis_base_url"]])
+    names = set(value for kind, value in marks if kind == "name")
+    return bool(names) and names != set([center["name"]])
+
+
+def hosts_elsewhere(inventory, center):
+    """The hosts of an existing inventory that it puts in another data center than ``center``."""
+    return set(host for host, marks in data_center_marks(inventory).items() if elsewhere(marks, center))
+
+
+def check_data_center(inventory, center, dest):
+    """Fail when the existing inventory gives this export's group another data center, or this data center
+    another group: a merge would move hosts from one data center to the other."""
+    groups = {}
+    for name, group in (inventory or {}).items():
+        _data_center_groups(name, group, groups)
+    ours = center["vars"]["acronis_base_url"]
+    for group, group_vars in sorted(groups.items()):
+        url = group_vars.get("acronis_base_url")
+        url = root_url(url) if isinstance(url, str) else None
+        if group == center["group"] and url not in (None, ours):
+            raise AcronisFailure("Option data_center: group %s of %s is data center %s, and this export reads %s. "
+                                 "Give this data center another data_center name." % (group, dest, url, ours))
+        if group != center["group"] and url == ours:
+            raise AcronisFailure("Option data_center: %s already has data center %s as group %s. Set data_center=%s "
+                                 "to merge into it." % (dest, ours, group, group[len(DATA_CENTER_PREFIX):]))
+
+
+def _data_center_groups(name, group, found):
+    """{data_center_<name>: its vars} over an inventory group and its children."""
+    if not isinstance(group, dict):
+        return
+    if name.startswith(DATA_CENTER_PREFIX):
+        found[name] = group.get("vars") if isinstance(group.get("vars"), dict) else {}
+    for child_name, child in (group.get("children") or {}).items():
+        _data_center_groups(child_name, child, found)
 
 
 # ------------------------------------------------------------------ the variables of one tenant
@@ -296,8 +405,9 @@ def administrator(user, notes=None):
     return entry
 
 
-def build(selected, hosts, users_by_tenant, brands, notes):
-    """The inventory: ``all`` with the connection vars and a group per kind (partners, customers, units)."""
+def build(selected, hosts, users_by_tenant, brands, notes, center=None):
+    """The inventory: ``all`` with the connection vars, a group per kind (partners, customers, units) and, with
+    ``center`` (``data_center()``), the group of the data center with every host and the data center's vars."""
     groups = dict((group, {}) for group in GROUP_OF_KIND.values())
     for tenant in selected:
         if tenant["id"] not in hosts:
@@ -305,23 +415,38 @@ def build(selected, hosts, users_by_tenant, brands, notes):
         host_vars = tenant_vars(tenant, hosts.get(tenant.get("parent_id")), users_by_tenant.get(tenant["id"], []),
                                 brands.get(tenant["id"]), notes)
         groups[GROUP_OF_KIND[tenant["kind"]]][hosts[tenant["id"]]] = host_vars
+    children = dict((group, {"hosts": members}) for group, members in groups.items())
+    if center:
+        members = dict((host, {}) for kind_hosts in groups.values() for host in kind_hosts)
+        children[center["group"]] = {"vars": dict(center["vars"]), "hosts": members}
     return {"all": {
         "vars": {"ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"},
-        "children": dict((group, {"hosts": members}) for group, members in groups.items()),
+        "children": children,
     }}
 
 
 # ------------------------------------------------------------------ merging into an existing inventory
 
 def host_holders(group, found=None):
-    """{host name: the ``hosts`` mapping that holds it} over a YAML inventory group and its children."""
+    """{host name: the ``hosts`` mapping that holds it} over a YAML inventory group and its children.
+
+    The mapping that gives the host variables wins over one that only lists it (``host: {}``, as the group of a
+    data center lists its hosts), whichever comes first.
+    """
     found = {} if found is None else found
-    if not isinstance(group, dict):
-        return found
-    for host in (group.get("hosts") or {}):
-        found.setdefault(host, group["hosts"])
-    for child in (group.get("children") or {}).values():
-        host_holders(child, found)
+    listed = {}
+
+    def walk(group):
+        if not isinstance(group, dict):
+            return
+        for host, host_vars in (group.get("hosts") or {}).items():
+            (found if host_vars else listed).setdefault(host, group["hosts"])
+        for child in (group.get("children") or {}).values():
+            walk(child)
+
+    walk(group)
+    for host, holder in listed.items():
+        found.setdefault(host, holder)
     return found
 
 
@@ -336,13 +461,16 @@ def existing_tenant_names(inventory):
     return names
 
 
-def merge(existing, exported):
+def merge(existing, exported, center=None):
     """``exported`` merged into ``existing`` (a YAML inventory), which is not changed.
 
     A host of the export found in the inventory (in any group) keeps its place and every variable the export
     does not own; its owned variables (EXPORTED_VARS) become the export's, and the entries of its
     administrators keep the hand-written ``activation`` and ``purge_roles`` of their login. A new host goes to
-    its kind's group under ``all``. Hosts, groups and group variables the export does not name are kept.
+    its kind's group under ``all``. With ``center``, every host of the export is listed in the data center's
+    group (made under ``all`` when the inventory has none), whose variables get the export's (its name, URL and,
+    when the export read one, credentials file); its other variables (a client ID, a vaulted secret) are kept. Hosts, groups and group variables the export does
+    not name are kept.
     """
     merged = copy.deepcopy(existing) if isinstance(existing, dict) else {}
     holders = {}
@@ -350,10 +478,10 @@ def merge(existing, exported):
         host_holders(group, holders)
     top = _mapping(merged, "all")
     children = _mapping(top, "children")
-    for group, members in exported["all"]["children"].items():
+    for group in GROUP_OF_KIND.values():
         if group not in merged:
             _mapping(_mapping(children, group), "hosts")
-        for host, new_vars in members["hosts"].items():
+        for host, new_vars in exported["all"]["children"][group]["hosts"].items():
             holder = holders.get(host)
             if holder is None:
                 holder = _mapping(merged[group] if group in merged else children[group], "hosts")
@@ -364,10 +492,30 @@ def merge(existing, exported):
                 host_vars["tenant_onboarding_administrators"] = merged_admins(
                     old_vars.get("tenant_onboarding_administrators") or [], new_vars["tenant_onboarding_administrators"])
             holder[host] = host_vars
+    if center:
+        found = {}
+        for name, group in merged.items():
+            _find_group(name, group, center["group"], found)
+        group = found.get(center["group"]) or _mapping(children, center["group"])
+        _mapping(group, "vars").update(center["vars"])
+        members = _mapping(group, "hosts")
+        for host in exported["all"]["children"][center["group"]]["hosts"]:
+            members.setdefault(host, {})
     top_vars = _mapping(top, "vars")
     for key, value in exported["all"]["vars"].items():
         top_vars.setdefault(key, value)
     return merged
+
+
+def _find_group(name, group, wanted, found):
+    """``found[wanted]``: the first group named ``wanted`` in an inventory group and its children."""
+    if not isinstance(group, dict) or wanted in found:
+        return
+    if name == wanted:
+        found[wanted] = group
+        return
+    for child_name, child in (group.get("children") or {}).items():
+        _find_group(child_name, child, wanted, found)
 
 
 def _mapping(parent, key):

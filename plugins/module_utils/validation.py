@@ -962,6 +962,10 @@ SCOPE = ScopeKind()
 VARIABLE_PREFIX = VariablePrefixKind()
 QUOTA = CountKind(0, QUOTA_MAX, "(the largest quota the service stores; quota.unlimited for no limit)")
 TIME_OF_DAY = TimeOfDayKind()
+# A data center's name: the group data_center_<name> of the tenants inventory and of acronis_inventory_export.
+DATA_CENTER_NAME = PatternKind("data center name", r"^[A-Za-z0-9_-]{1,64}$",
+                               "1 to 64 letters, digits, _ or - (it names the group data_center_<name>)", "eu2",
+                               [("a dot", "eu2.acronis"), ("a space", "eu 2"), ("a slash", "eu/2")])
 EMAIL = EmailKind("e-mail address", 255)
 
 

@@ -29,7 +29,21 @@ description:
   - 'An administrator''s C(activation) says its state: V(email) for an activated user (nothing is left to send), V(none)
     for a user who has not activated the account yet (the onboarding sends nothing); set V(email) or V(password) there to
     activate them. Roles on another tenant, and roles the role does not manage, are left out, with a warning.'
-  - Secrets are never written; passwords (O(dest) never holds any) stay in Vault, in the variables a merge keeps.
+  - 'The data center: every host is also in the group C(data_center_<name>) (O(data_center)), as the
+    C(acronis.cyber_platform.tenants) inventory plugin groups the hosts of its O(acronis.cyber_platform.tenants#inventory:data_centers),
+    whose variables say where its hosts live, in the variables the collection''s playbooks map onto the connection
+    (C(module_defaults)): C(acronis_data_center) (the name), C(acronis_base_url) (the data center''s URL) and, when the
+    export read its connection from O(credentials_file), C(acronis_credentials_file) (its path). The onboarding of the
+    exported inventory then goes to the data center each host came from.'
+  - 'Several data centers in one inventory: run the export once per data center, each with its own connection, into
+    the same O(dest) (O(merge=true)). Each run adds its data center''s group and hosts and keeps the others; a host
+    that the file puts in another data center (a group C(data_center_<name>), or an C(acronis_base_url) or
+    C(acronis_data_center) in its variables or its groups'') is never taken for a tenant of this one, and a tenant
+    whose host name another data center''s host has gets the start of its ID.'
+  - Secrets are never written; passwords (O(dest) never holds any) stay in Vault, in the variables a merge keeps. No
+    client ID or secret either; give a data center's API client by O(credentials_file) (its path is written), or as
+    C(acronis_client_id) and a vaulted C(acronis_client_secret) in the vars of its group C(data_center_<name>), which a
+    merge keeps, or in the C(ACRONIS_*) environment variables when the inventory has one data center.
   - Host names are the tenants' names made host patterns by the rule of the C(acronis.cyber_platform.tenants) inventory
     plugin (its O(acronis.cyber_platform.tenants#inventory:hostname=slug)), so C(Contoso Ltd) is host C(contoso-ltd).
   - 'Requests: the subtree with every tenant''s offering items (one paged C(GET /tenants?subtree_root_id=) with
@@ -75,9 +89,23 @@ options:
         administrator keeps the C(activation) and C(purge_roles) written for its login; its other
         C(tenant_onboarding_*) variables become what the export found. Hosts and groups the export does not find are
         kept. Vault-encrypted values are kept as written.
+      - The group of the data center (O(data_center)) gets the hosts of the export and its C(acronis_data_center),
+        C(acronis_base_url) and C(acronis_credentials_file) variables; its other variables are kept. A file whose group
+        C(data_center_<name>) has another C(acronis_base_url), or which has this data center's URL in a group of another
+        name, fails the task before any request, naming both.
       - V(false) replaces the file with the export.
     type: bool
     default: true
+  data_center:
+    description:
+      - The name of the data center the export reads, for the group C(data_center_<name>) and the variable
+        C(acronis_data_center), as in the O(acronis.cyber_platform.tenants#inventory:data_centers[].name) of the
+        tenants inventory plugin.
+      - 1 to 64 letters, digits, C(_) or C(-). Give the same name every time the same data center is exported into a
+        file.
+      - Defaults to the data center's host name (and port), each run of characters other than letters and digits made
+        one C(_), so C(https://eu2-cloud.acronis.com) is C(eu2_cloud_acronis_com).
+    type: str
 notes:
   - Folders are not hosts (no play of C(onboard_partner.yml) onboards folders); the tenants under a folder name it by
     C(tenant_onboarding_parent_id).
@@ -98,6 +126,13 @@ EXAMPLES = r'''
   acronis.cyber_platform.acronis_inventory_export:
     partner: Northwind Reseller
     dest: inventory/northwind.yml
+
+- name: Two data centers in one inventory, one export each; every host says its data center
+  acronis.cyber_platform.acronis_inventory_export:
+    credentials_file: "~/.config/acronis/{{ item }}.json"
+    data_center: "{{ item }}"
+    dest: inventory/fleet.yml
+  loop: [eu2, us5]
 
 - name: The customers whose names start with "Contoso", with their units; only returned
   acronis.cyber_platform.acronis_inventory_export:
@@ -140,11 +175,36 @@ inventory:
                   activation: email
         units:
           hosts: {}
+        data_center_eu2:
+          vars:
+            acronis_data_center: eu2
+            acronis_base_url: https://eu2-cloud.acronis.com
+            acronis_credentials_file: /home/ops/.config/acronis/eu2.json
+          hosts:
+            northwind-reseller: {}
+            contoso-ltd: {}
 hosts:
   description: The number of hosts the export found, by group.
   returned: always
   type: dict
   sample: {partners: 1, customers: 30, units: 6}
+data_center:
+  description: The data center the export read, and the group of the inventory that holds its hosts.
+  returned: always
+  type: dict
+  contains:
+    name:
+      description: Its name (O(data_center), or the name made from its URL).
+      type: str
+      sample: eu2
+    group:
+      description: The group of its hosts.
+      type: str
+      sample: data_center_eu2
+    base_url:
+      description: Its URL, as written in C(acronis_base_url).
+      type: str
+      sample: https://eu2-cloud.acronis.com
 root_tenant_id:
   description: The tenant below which the export names its hosts (a host whose parent it is names it by ID).
   returned: always
@@ -171,6 +231,7 @@ from ansible_collections.acronis.cyber_platform.plugins.module_utils.validation 
 OPTION_KINDS = {
     "root_tenant_id": validation.TENANT_ID,
     "partner": validation.TENANT_NAME,
+    "data_center": validation.DATA_CENTER_NAME,
 }
 
 
@@ -245,24 +306,38 @@ def ensure_written(module, before, after):
     return True
 
 
+def the_data_center(module):
+    """The data center the export reads: its name, its group and the variables that say where its hosts live."""
+    p = module.params
+    root = module.client.root_url
+    return inventory_export.data_center(p["data_center"] or inventory_export.default_data_center_name(root), root,
+                                        p["credentials_file"])
+
+
 def run(module):
     check_options(module)
-    selected, root_id, start = read_subtree(module)
     before, existing = read_dest(module)
+    center = the_data_center(module)
+    if existing is not None:
+        inventory_export.check_data_center(existing, center, module.params["dest"])
+    selected, root_id, start = read_subtree(module)
     hosts = inventory_export.hosts_of(selected)
     if existing is not None:
         by_id = dict((t["id"], t) for t in selected)
-        hosts = inventory_export.keep_existing_names(hosts, by_id, inventory_export.existing_tenant_names(existing))
+        hosts = inventory_export.keep_existing_names(hosts, by_id, inventory_export.existing_tenant_names(existing),
+                                                     inventory_export.hosts_elsewhere(existing, center))
     notes = []
     exported = inventory_export.build(selected, hosts, read_users(module, start, hosts),
-                                      read_brands(module, selected, hosts), notes)
-    inventory = exported if existing is None else inventory_export.merge(existing, exported)
+                                      read_brands(module, selected, hosts), notes, center)
+    inventory = exported if existing is None else inventory_export.merge(existing, exported, center)
     after = inventory_export.dump(inventory)
     if notes:
         module.warn("The inventory leaves out what tenant_onboarding does not manage: %s." % cap_list(sorted(notes)))
     changed = ensure_written(module, before, after)
     result = dict(changed=changed, inventory=inventory, root_tenant_id=root_id,
-                  hosts=dict((group, len(members["hosts"])) for group, members in exported["all"]["children"].items()))
+                  data_center=dict(name=center["name"], group=center["group"], base_url=center["vars"]["acronis_base_url"]),
+                  hosts=dict((group, len(exported["all"]["children"][group]["hosts"]))
+                             for group in inventory_export.GROUP_OF_KIND.values()))
     if module.params["dest"]:
         result["dest"] = module.params["dest"]
     if module._diff and changed:
@@ -278,6 +353,7 @@ def main():
         name_patterns=dict(type="list", elements="str"),
         dest=dict(type="path"),
         merge=dict(type="bool", default=True),
+        data_center=dict(type="str"),
     )
     AcronisModule(argument_spec=argument_spec, option_kinds=OPTION_KINDS, supports_check_mode=True).execute(run)
 

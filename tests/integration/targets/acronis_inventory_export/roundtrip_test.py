@@ -7,7 +7,7 @@
     roundtrip_test.py reset-log CONFIG            empty the simulator's request log
     roundtrip_test.py writes CONFIG N             assert that the log holds exactly N writes (and say which)
     roundtrip_test.py api-requests CONFIG N       assert that the log holds exactly N requests besides token requests
-    roundtrip_test.py exported EXPORT.yml WORLD.yml
+    roundtrip_test.py exported EXPORT.yml WORLD.yml CONFIG
                                                   compare the export with the world the onboarding was given
     roundtrip_test.py change CONFIG ROOT_ID NAME  change the contact e-mail of one customer through the API
     roundtrip_test.py drift DRIFT.csv HOST        assert that HOST, and only HOST, drifted, in that e-mail
@@ -139,12 +139,16 @@ def api_requests(config_path, expected):
     print("%d API requests, as expected: %s" % (len(found), ", ".join("%s %s" % (r["method"], r["path"]) for r in found)))
 
 
-def exported(export_path, world_path):
+def exported(export_path, world_path, config_path):
     """The export has every host of the world, in its group, named with the slug of its tenant's name, with the
-    values the world was onboarded with, and no secret."""
+    values the world was onboarded with, and no secret; and every host is in the group of the simulator's data
+    center, which names its URL."""
     with open(export_path, encoding="utf-8") as handle:
         text = handle.read()
     export = yaml.safe_load(text)["all"]["children"]
+    root = load_config(config_path)["acronis_base_url"].rstrip("/")
+    root = root[:-len("/api/2")] if root.endswith("/api/2") else root
+    centers = dict((name, group) for name, group in export.items() if name.startswith("data_center_"))
     with open(world_path, encoding="utf-8") as handle:
         wanted = yaml.safe_load(handle)["all"]["children"]
     problems = []
@@ -155,12 +159,20 @@ def exported(export_path, world_path):
             continue
         for host, spec in members["hosts"].items():
             problems.extend("%s: %s" % (host, p) for p in host_problems(group, spec, export[group]["hosts"][host]))
-    for word in ("password", "secret"):
+    every_host = sorted(host for group in wanted.values() for host in group["hosts"])
+    if [sorted(group["hosts"]) for group in centers.values()] != [every_host]:
+        problems.append("data center groups %s, expected one with every host" % dict(
+            (name, sorted(group.get("hosts") or {})) for name, group in centers.items()))
+    elif [group["vars"].get("acronis_base_url") for group in centers.values()] != [root]:
+        problems.append("the data center group's vars are %s, expected acronis_base_url %s"
+                        % ([group.get("vars") for group in centers.values()], root))
+    for word in ("password", "secret", "client_id"):
         if word in text:
             problems.append("the export holds the word %r" % word)
     if problems:
         sys.exit("the export differs from the world:\n  " + "\n  ".join(problems[:30]))
-    print("the export describes the world: %d hosts" % sum(len(m["hosts"]) for m in wanted.values()))
+    print("the export describes the world: %d hosts, all in %s" % (sum(len(m["hosts"]) for m in wanted.values()),
+                                                                   ", ".join(centers)))
 
 
 def host_problems(group, spec, got):

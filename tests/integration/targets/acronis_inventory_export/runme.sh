@@ -6,7 +6,8 @@
 #      onboard_partner.yml from an inventory (roundtrip_test.py world);
 #   2. the export: in check mode it writes no file and reports a change; for real it writes the inventory in
 #      3 API requests (tenants with their items, users with their roles, the branded partner's brand), no write,
-#      and describes the world it was onboarded from; a second export changes nothing;
+#      and describes the world it was onboarded from, every host in the group of the simulator's data center
+#      (acronis_base_url); a second export changes nothing;
 #   3. the onboarding of the exported inventory: changed=0 for every host and 0 writes in the simulator's log;
 #   4. a hand-made change through the API (one customer's contact e-mail): the drift report (drift_report.yml
 #      with the drift callback) names that customer alone, with the field, and sends no write;
@@ -60,7 +61,7 @@ export_inventory -e "export_inventory_dest=$work/fleet.yml" >"$work/export.log"
 grep -q '2 partners, 30 customers and 4 units' "$work/export.log" || { cat "$work/export.log"; exit 1; }
 helper api-requests "$config" 3
 helper writes "$config" 0
-helper exported "$work/fleet.yml" "$work/world.yml"
+helper exported "$work/fleet.yml" "$work/world.yml" "$config"
 export_inventory -e "export_inventory_dest=$work/fleet.yml" >"$work/export-again.log"
 grep -qE 'localhost +: ok=2 +changed=0' "$work/export-again.log" || { cat "$work/export-again.log"; echo "a second export changed the file" >&2; exit 1; }
 

@@ -605,3 +605,16 @@ def test_plugin_options_are_checked(config, words):
 def test_good_plugin_options_pass():
     config = {"plugin": "x", "kinds": ["customer"], "include_disabled": True, "vars_prefix": "", "page_size": 5}
     assert validation.plugin_options_problem(config, PLUGIN_DEFINITIONS, PLUGIN_KINDS) is None
+
+
+@pytest.mark.parametrize("name", ["eu2", "us-5", "one_DC", "x" * 64])
+def test_data_center_names_of_letters_digits_underscores_and_dashes_pass(name):
+    assert validation.DATA_CENTER_NAME.problem(name) is None
+
+
+@pytest.mark.parametrize("name", ["", "x" * 65, "eu2.acronis", "eu 2"])
+def test_other_data_center_names_are_refused_naming_the_group(name):
+    with pytest.raises(AcronisFailure) as info:
+        validation.DATA_CENTER_NAME.check(name, "data_center")
+    assert "Option data_center must be 1 to 64 letters, digits, _ or - (it names the group data_center_<name>)" \
+        in info.value.msg

@@ -14,11 +14,11 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 import yaml
 
-from ansible_collections.acronis.cyber_platform.plugins.module_utils import inventory_export
+from ansible_collections.acronis.cyber_platform.plugins.module_utils import inventory_export, validation
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import AcronisModule
 from ansible_collections.acronis.cyber_platform.plugins.modules import acronis_inventory_export as module_under_test
 
-from .conftest import API, api_calls, writes
+from .conftest import API, BASE_URL, api_calls, writes
 
 ROOT = "00000000-aaaa-4000-8000-000000000000"
 PARTNER = "11111111-aaaa-4000-8000-000000000001"
@@ -320,3 +320,123 @@ def test_offering_items_of_several_editions_give_every_edition_and_name_the_appl
         {"name": "pg_storage", "quota": {"value": 0}},
         {"name": "pw_workstations", "application_id": "a1", "quota": {"unlimited": True}},
     ])
+
+
+# ------------------------------------------------------------------ the data center of each host
+
+TWO = "https://two.example.test"
+TWO_ROOT = "88888888-aaaa-4000-8000-000000000008"
+TWO_CONTOSO = "99999999-aaaa-4000-8000-000000000009"
+TWO_UMBRELLA = "aaaaaaaa-aaaa-4000-8000-00000000000a"
+
+
+@pytest.fixture
+def two(api):
+    """A second data center, at TWO: a customer named as one of the first's (Contoso Ltd), and Umbrella."""
+    tenants = [tenant(TWO_ROOT, "Root Two", "partner", TWO_ROOT),
+               tenant(TWO_CONTOSO, "Contoso Ltd", "customer", TWO_ROOT, customer_id="US-0001"),
+               tenant(TWO_UMBRELLA, "Umbrella", "customer", TWO_ROOT)]
+    api.post(TWO + "/api/2/idp/token",
+             json={"access_token": "tok2", "token_type": "bearer", "expires_on": 4102444800, "id_token": "id"})
+    api.get(TWO + "/api/2/tenants", json={"items": tenants, "paging": {"cursors": {}}})
+    api.get(TWO + "/api/2/users", json={"items": [], "paging": {"cursors": {}}})
+    return api
+
+
+def test_every_host_is_in_the_group_of_its_data_center_with_the_connection_variables(api, run_module, tmp_path):
+    dest = tmp_path / "fleet.yml"
+    out = run_module(module_under_test, {"root_tenant_id": ROOT, "dest": str(dest)})
+    assert not out.failed, out.result
+    groups = yaml.safe_load(written(dest))["all"]["children"]
+    # No name given: the data center's host name, made a group name.
+    assert out.result["data_center"] == {"name": "dc_example_test", "group": "data_center_dc_example_test",
+                                         "base_url": "https://dc.example.test"}
+    center = groups["data_center_dc_example_test"]
+    assert center["vars"] == {"acronis_data_center": "dc_example_test", "acronis_base_url": "https://dc.example.test"}
+    assert sorted(center["hosts"]) == ["contoso-ltd-22222222", "contoso-ltd-33333333", "contoso-sales",
+                                       "globex-partner", "initech", "northwind-reseller"]
+    assert set(map(bool, center["hosts"].values())) == {False}
+
+
+def test_a_credentials_file_is_written_as_its_path_and_never_its_secret(api, run_module, tmp_path):
+    creds = tmp_path / "eu2.json"
+    creds.write_text('{"base_url": "%s/api/2", "client_id": "cid", "client_secret": "s3cr3t-value"}' % API[:-len("/api/2")],
+                     encoding="utf-8")
+    dest = tmp_path / "fleet.yml"
+    out = run_module(module_under_test, {"root_tenant_id": ROOT, "dest": str(dest), "data_center": "eu2",
+                                         "credentials_file": str(creds), "base_url": None, "client_id": None,
+                                         "client_secret": None})
+    assert not out.failed, out.result
+    text = written(dest)
+    assert yaml.safe_load(text)["all"]["children"]["data_center_eu2"]["vars"] == {
+        "acronis_data_center": "eu2", "acronis_base_url": "https://dc.example.test",
+        "acronis_credentials_file": str(creds)}
+    assert "s3cr3t-value" not in text and "client_id" not in text and "cid" not in text
+
+
+def test_two_data_centers_merge_into_one_inventory_each_host_with_its_own(two, run_module, tmp_path):
+    dest = tmp_path / "fleet.yml"
+    one = {"root_tenant_id": ROOT, "dest": str(dest), "data_center": "one", "name_patterns": ["CONTOSO L*"]}
+    other = {"root_tenant_id": TWO_ROOT, "dest": str(dest), "data_center": "two", "base_url": TWO}
+    assert run_module(module_under_test, one).result["changed"] is True
+    # By hand: the API client of data center two, which the export never writes and a merge keeps.
+    inventory = inventory_export.load(written(dest))
+    inventory["all"]["children"]["data_center_two"] = {"vars": {"acronis_client_id": "by-hand"}}
+    dest.write_text(inventory_export.dump(inventory), encoding="utf-8")
+    out = run_module(module_under_test, other)
+    assert not out.failed, out.result
+    groups = yaml.safe_load(written(dest))["all"]["children"]
+    # Contoso Ltd of data center two is not the host of data center one's Contoso Ltd (the same name): a host of its
+    # own, whose slug data center one's host has, so with the start of its ID.
+    assert sorted(groups["customers"]["hosts"]) == ["contoso-ltd", "contoso-ltd-99999999", "umbrella"]
+    assert groups["customers"]["hosts"]["contoso-ltd"]["tenant_onboarding_customer_id"] == "NW-0001"
+    assert groups["customers"]["hosts"]["contoso-ltd-99999999"]["tenant_onboarding_customer_id"] == "US-0001"
+    assert sorted(groups["data_center_one"]["hosts"]) == ["contoso-ltd", "contoso-sales"]
+    assert sorted(groups["data_center_two"]["hosts"]) == ["contoso-ltd-99999999", "umbrella"]
+    assert groups["data_center_one"]["vars"] == {"acronis_data_center": "one", "acronis_base_url": BASE_URL}
+    assert groups["data_center_two"]["vars"] == {"acronis_data_center": "two", "acronis_base_url": TWO,
+                                                 "acronis_client_id": "by-hand"}
+    # Exported again, each into the same file, in either order: nothing changes.
+    assert run_module(module_under_test, one).result["changed"] is False
+    assert run_module(module_under_test, other).result["changed"] is False
+
+
+def test_a_host_of_a_hand_written_group_of_another_data_center_is_not_taken(two, run_module, tmp_path):
+    dest = tmp_path / "fleet.yml"
+    dest.write_text("all:\n  children:\n    eu:\n      vars:\n        acronis_base_url: %s/api/2\n"
+                    "      hosts:\n        contoso:\n          tenant_onboarding_name: Contoso Ltd\n" % BASE_URL,
+                    encoding="utf-8")
+    out = run_module(module_under_test, {"root_tenant_id": TWO_ROOT, "dest": str(dest), "base_url": TWO})
+    groups = yaml.safe_load(written(dest))["all"]["children"]
+    assert groups["eu"]["hosts"] == {"contoso": {"tenant_onboarding_name": "Contoso Ltd"}}
+    assert sorted(groups["customers"]["hosts"]) == ["contoso-ltd", "umbrella"]
+    assert sorted(groups["data_center_two_example_test"]["hosts"]) == ["contoso-ltd", "umbrella"]
+    assert out.result["hosts"] == {"partners": 0, "customers": 2, "units": 0}
+
+
+@pytest.mark.parametrize("written_group, data_center, message", [
+    ("data_center_one", "one", "group data_center_one of %s is data center https://two.example.test, and this "
+                               "export reads https://dc.example.test. Give this data center another data_center name"),
+    ("data_center_eu", "one", "%s already has data center https://dc.example.test as group data_center_eu. Set "
+                              "data_center=eu to merge into it"),
+])
+def test_a_data_center_named_otherwise_in_the_file_fails_before_any_request(
+        api, run_module, tmp_path, written_group, data_center, message):
+    url = TWO if written_group == "data_center_one" else BASE_URL
+    dest = tmp_path / "fleet.yml"
+    dest.write_text("all:\n  children:\n    %s:\n      vars:\n        acronis_base_url: %s\n" % (written_group, url),
+                    encoding="utf-8")
+    out = run_module(module_under_test, {"root_tenant_id": ROOT, "dest": str(dest), "data_center": data_center})
+    assert out.failed
+    assert out.result["msg"] == "Option data_center: " + message % dest + "."
+    assert api_calls(api) == []
+
+
+@pytest.mark.parametrize("url, name", [
+    ("https://eu2-cloud.acronis.com", "eu2_cloud_acronis_com"),
+    ("https://EU2-cloud.acronis.com/api/2/", "eu2_cloud_acronis_com"),
+    ("http://127.0.0.1:8765", "127_0_0_1_8765"),
+])
+def test_a_data_center_without_a_name_is_named_by_its_host_and_port(url, name):
+    assert inventory_export.default_data_center_name(url) == name
+    assert validation.DATA_CENTER_NAME.problem(name) is None
