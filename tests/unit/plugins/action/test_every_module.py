@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Every module has its one-line action plugin and is in the action group."""
+"""Every module of the API (acronis_*) has its one-line action plugin and is in the action group."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -19,7 +19,8 @@ from ansible_collections.acronis.cyber_platform.plugins.plugin_utils.direct impo
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..")
 MODULES = sorted(name[:-3] for name in os.listdir(os.path.join(ROOT, "plugins", "modules"))
-                 if name.endswith(".py") and not name.startswith("_"))
+                 if name.startswith("acronis_") and name.endswith(".py"))
+# validate_role_variables is an action of the controller, with its own plugin, and in no group.
 
 
 # Modules whose action plugin does the work itself, instead of running the module (the shared one's job).
