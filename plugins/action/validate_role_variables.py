@@ -17,41 +17,10 @@ controller process, before the workers fork, and the result is a line.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import os
-
-import yaml
-
 from ansible.errors import AnsibleError
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
-ROLES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "roles")
-SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-# (role, entry point) -> the options of its argument specification, read once per process.
-_SPECS = {}
-
-
-def role_options(role, entry_point="main"):
-    """The ``options`` of ``entry_point`` in the collection's ``role``'s ``meta/argument_specs.yml``, or None."""
-    key = (role, entry_point)
-    if key not in _SPECS:
-        path = os.path.join(ROLES_DIR, role, "meta", "argument_specs.yml")
-        if os.path.sep in role or not os.path.isfile(path):
-            return None
-        with open(path) as stream:
-            specs = (yaml.load(stream, Loader=SafeLoader) or {}).get("argument_specs") or {}
-        for name, spec in specs.items():
-            _SPECS[(role, name)] = (spec or {}).get("options") or {}
-        _SPECS.setdefault(key, None)
-    return _SPECS[key]
-
-
-def preload():
-    """Read every role's specification in the controller, before the workers fork: they inherit it."""
-    if os.path.isdir(ROLES_DIR):
-        for role in sorted(os.listdir(ROLES_DIR)):
-            role_options(role)
+from ansible_collections.acronis.cyber_platform.plugins.plugin_utils.role_specs import argument_errors, preload, role_options
 
 
 class ActionModule(ActionBase):
@@ -77,7 +46,7 @@ class ActionModule(ActionBase):
                                % (role, entry_point))
         # As validate_argument_spec: the variables the specification names, templated, and nothing else.
         provided = self._templar.template(dict((name, task_vars[name]) for name in options if name in task_vars))
-        errors = ArgumentSpecValidator(options).validate(provided, validate_role_argument_spec=True).error_messages
+        errors = argument_errors(options, provided)
         result["changed"] = False
         if errors:
             result["failed"] = True

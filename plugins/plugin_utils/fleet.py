@@ -20,19 +20,13 @@ __metaclass__ = type
 
 import concurrent.futures
 import importlib
-import os
 import threading
-
-import yaml
-
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.acronis.cyber_platform.plugins.module_utils import validation
 from ansible_collections.acronis.cyber_platform.plugins.module_utils.module import one_line, run_in_thread
+from ansible_collections.acronis.cyber_platform.plugins.plugin_utils.role_specs import argument_errors, role_options
 
 PREFIX = "tenant_onboarding_"
-ROLE_SPEC = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                         "roles", "tenant_onboarding", "meta", "argument_specs.yml")
 MODULES = "ansible_collections.acronis.cyber_platform.plugins.modules."
 COLLECTION = "acronis.cyber_platform"
 
@@ -138,25 +132,12 @@ class TenantOutcome:
 
 # ------------------------------------------------------------------ the checks before any request
 
-_ROLE_SPEC = []
-
-
-def role_argument_spec():
-    """The options of the role's entry point ``main`` (its meta/argument_specs.yml), read once per process."""
-    if not _ROLE_SPEC:
-        with open(ROLE_SPEC) as stream:
-            _ROLE_SPEC.append(yaml.safe_load(stream)["argument_specs"]["main"]["options"])
-    return _ROLE_SPEC[0]
-
-
 def variables_problem(tenant):
     """Why this tenant's variables cannot be onboarded (the role's checks before any write, in its words), or None."""
-    spec = role_argument_spec()
-    given = dict((PREFIX + name, value) for name, value in tenant.vars.items())
-    outcome = ArgumentSpecValidator(spec).validate(given)
-    if outcome.error_messages:
-        return "Variables of %s do not match the role's argument specification: %s" % (
-            tenant.host, "; ".join(outcome.error_messages))
+    errors = argument_errors(role_options("tenant_onboarding"),
+                             dict((PREFIX + name, value) for name, value in tenant.vars.items()))
+    if errors:
+        return "Variables of %s do not match the role's argument specification: %s" % (tenant.host, "; ".join(errors))
     # The variables as given, as the role's tasks read them (the validator's copy has every sub-option filled in).
     v = tenant.vars
     blank = [PREFIX + name for name in ("name", "edition") if _blank(v[name])]

@@ -19,6 +19,7 @@ from ansible.errors import AnsibleError
 from ansible.plugins.action.validate_argument_spec import ActionModule as CoreValidation
 
 from ansible_collections.acronis.cyber_platform.plugins.action import validate_role_variables
+from ansible_collections.acronis.cyber_platform.plugins.plugin_utils import role_specs
 
 SPEC_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..",
                          "roles", "tenant_onboarding", "meta", "argument_specs.yml")
@@ -55,7 +56,7 @@ def _with(**changes):
 def test_the_specification_is_the_roles_file_read_when_the_plugin_is_imported():
     with open(SPEC_FILE) as stream:
         options = yaml.safe_load(stream)["argument_specs"]["main"]["options"]
-    assert validate_role_variables._SPECS[("tenant_onboarding", "main")] == options
+    assert role_specs._SPECS[("tenant_onboarding", "main")] == options
 
 
 def test_good_variables_pass_with_a_result_of_one_line():
