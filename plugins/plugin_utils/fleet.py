@@ -112,7 +112,6 @@ class TenantOutcome:
         self.msg = None
         self.warnings = []
         self.diffs = []
-        self.requests = 0
 
     @property
     def changed(self):
