@@ -42,6 +42,9 @@ nitpick_ignore = [
     ('std:ref', 'action_plugins'),
     # The drift callback's page says what kind of callback it is and links the docsite's page on callbacks.
     ('std:ref', 'callback_plugins'),
+    # validate_role_variables names ansible-core's validate_argument_spec and import_role: the docsite's pages.
+    ('std:ref', 'ansible_collections.ansible.builtin.validate_argument_spec_module'),
+    ('std:ref', 'ansible_collections.ansible.builtin.import_role_module'),
 ] + [('std:envvar', name) for name in (
     'ANSIBLE_CACHE_PLUGIN', 'ANSIBLE_CACHE_PLUGIN_CONNECTION', 'ANSIBLE_CACHE_PLUGIN_PREFIX',
     'ANSIBLE_CACHE_PLUGIN_TIMEOUT', 'ANSIBLE_INVENTORY_CACHE', 'ANSIBLE_INVENTORY_CACHE_PLUGIN',
